@@ -1,0 +1,26 @@
+# Thin wrappers: the real work is in scripts/, which CI (.ci/run) uses too.
+SHELL := bash
+DATA_DIR := data
+
+.PHONY: setup run test build fmt clean-data
+
+setup:
+	scripts/setup.sh
+
+run:
+	scripts/run.sh
+
+test:
+	scripts/test.sh
+
+build:
+	source scripts/env.sh && SQLX_OFFLINE=true cargo leptos build
+
+fmt:
+	cargo fmt --all
+
+# The embedded cluster must be stopped first: deleting a live data directory leaves an
+# orphan server behind.
+clean-data:
+	if [[ -d $(DATA_DIR)/postgres/pgdata ]]; then scripts/pg-test-cluster.sh stop $(DATA_DIR)/postgres; fi
+	rm -rf $(DATA_DIR)

@@ -1,0 +1,244 @@
+//! The document shell, the router and the layout every page shares.
+
+use leptos::prelude::*;
+use leptos_meta::{Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{A, Outlet, ParentRoute, Route, Router, Routes},
+    hooks::use_location,
+    path,
+};
+
+use crate::{
+    auth::{Area, LoginPage, Logout, Me, PasswordPage, get_me, go_to},
+    backoffice::{ApplicationsPage, BackOfficePage, OrdersPage},
+    billing::BillingPage,
+    catalog::CatalogPage,
+    customers::CustomersPage,
+    i18n::{LanguageSwitch, Msg, provide_i18n, t},
+    notifications::OutboxPage,
+    partners::{ControlPanelPage, PartnersPage},
+    portal::{AccountPage, CspPage, PortalHomePage},
+};
+
+/// The HTML document, rendered on the server only.
+#[cfg(feature = "ssr")]
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use leptos_meta::MetaTags;
+    let lang = crate::i18n::request_locale().code();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let i18n = provide_i18n();
+
+    // Tests and users can tell an interactive page from a server-rendered one; the language
+    // switch also keeps `<html lang>` right for screen readers.
+    Effect::new(move |_| {
+        let code = i18n.get().code();
+        #[cfg(feature = "hydrate")]
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(html) = document.document_element() {
+                let _ = html.set_attribute("lang", code);
+            }
+            if let Some(body) = document.body() {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = code;
+    });
+
+    // In-order streaming: every page arrives complete, so it reads (and its forms post) without
+    // JavaScript; out-of-order streaming would need a script to put resolved content in place.
+    view! {
+        <Stylesheet id="leptos" href="/pkg/cloudmarket.css" />
+        <Title text="cloudmarket" />
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <ParentRoute path=path!("") view=Layout ssr=SsrMode::InOrder>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::InOrder />
+                    <Route path=path!("login") view=LoginPage ssr=SsrMode::InOrder />
+                    <Route path=path!("account/password") view=PasswordPage ssr=SsrMode::InOrder />
+                    <Route path=path!("cp") view=ControlPanelPage ssr=SsrMode::InOrder />
+                    <Route path=path!("cp/catalog") view=CatalogPage ssr=SsrMode::InOrder />
+                    <Route path=path!("cp/customers") view=CustomersPage ssr=SsrMode::InOrder />
+                    <Route path=path!("cp/billing") view=BillingPage ssr=SsrMode::InOrder />
+                    <Route path=path!("portal") view=PortalHomePage ssr=SsrMode::InOrder />
+                    <Route path=path!("portal/csp") view=CspPage ssr=SsrMode::InOrder />
+                    <Route path=path!("portal/account") view=AccountPage ssr=SsrMode::InOrder />
+                    <Route path=path!("backoffice") view=BackOfficePage ssr=SsrMode::InOrder />
+                    <Route path=path!("backoffice/applications") view=ApplicationsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("backoffice/partners") view=PartnersPage ssr=SsrMode::InOrder />
+                    <Route path=path!("backoffice/orders") view=OrdersPage ssr=SsrMode::InOrder />
+                    <Route path=path!("backoffice/outbox") view=OutboxPage ssr=SsrMode::InOrder />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+fn nav_for(area: Area) -> Vec<(&'static str, Msg)> {
+    match area {
+        Area::ControlPanel => {
+            vec![("/cp/catalog", Msg::CloudServices), ("/cp/customers", Msg::Customers), ("/cp/billing", Msg::Billing)]
+        }
+        Area::CustomerPortal => vec![("/portal/csp", Msg::MicrosoftCsp), ("/portal/account", Msg::Account)],
+        Area::BackOffice => vec![
+            ("/backoffice/applications", Msg::Applications),
+            ("/backoffice/partners", Msg::Partners),
+            ("/backoffice/orders", Msg::Orders),
+            ("/backoffice/outbox", Msg::Outbox),
+        ],
+    }
+}
+
+fn area_title(area: Area) -> Msg {
+    match area {
+        Area::ControlPanel => Msg::ControlPanel,
+        Area::CustomerPortal => Msg::CustomerPortal,
+        Area::BackOffice => Msg::BackOffice,
+    }
+}
+
+#[component]
+fn Layout() -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_me());
+    let location = use_location();
+    let area_class = move || {
+        let area = Area::of_path(&location.pathname.get());
+        match area {
+            Some(Area::ControlPanel) => "app area-cp",
+            Some(Area::CustomerPortal) => "app area-portal",
+            Some(Area::BackOffice) => "app area-backoffice",
+            None => "app area-public",
+        }
+    };
+
+    view! {
+        <div class=area_class>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <header class="topbar">
+                <a class="brand" href="/">{t(Msg::AppName)}</a>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let me = me.await.ok().flatten();
+                        view! { <TopNav me /> }
+                    })}
+                </Transition>
+                <LanguageSwitch />
+            </header>
+            <main id="main" tabindex="-1">
+                <Outlet />
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn TopNav(me: Option<Me>) -> impl IntoView {
+    let Some(me) = me else {
+        return view! {
+            <nav class="main-nav" aria-label=t(Msg::MainNavigation)>
+                <A href="/login" attr:class="button">{t(Msg::SignIn)}</A>
+            </nav>
+        }
+        .into_any();
+    };
+    let area = me.role.area();
+    let links = if me.must_change_password { Vec::new() } else { nav_for(area) };
+    view! {
+        <nav class="main-nav" aria-label=t(Msg::MainNavigation)>
+            <A href=area.home() attr:class="area-title">{t(area_title(area))}</A>
+            <ul>
+                {links
+                    .into_iter()
+                    .map(|(href, msg)| view! { <li><A href=href>{t(msg)}</A></li> })
+                    .collect_view()}
+            </ul>
+        </nav>
+        <UserMenu me />
+    }
+    .into_any()
+}
+
+#[component]
+fn UserMenu(me: Me) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(destination)) = logout.value().get() {
+            go_to(&destination);
+        }
+    });
+    view! {
+        <div class="user-menu">
+            <span class="who">
+                <span class="visually-hidden">{t(Msg::SignedInAs)} " "</span>
+                <span class="user-name">{me.display_name}</span>
+                <span class="user-org">{me.organisation_name} " · " {me.role.label()}</span>
+            </span>
+            <ActionForm action=logout>
+                <button type="submit" class="button link">{t(Msg::SignOut)}</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+#[component]
+fn HomePage() -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_me());
+    view! {
+        <section class="hero">
+            <h1>{t(Msg::AppName)}</h1>
+            <p class="lead">{t(Msg::Tagline)}</p>
+            <ul class="pillars">
+                <li>{t(Msg::LandingOrder)}</li>
+                <li>{t(Msg::LandingProvision)}</li>
+                <li>{t(Msg::LandingManage)}</li>
+                <li>{t(Msg::LandingBill)}</li>
+            </ul>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match me.await.ok().flatten() {
+                        Some(me) => {
+                            let home = if me.must_change_password { "/account/password" } else { me.role.area().home() };
+                            view! { <A href=home attr:class="button primary">{t(Msg::GoToWorkspace)}</A> }.into_any()
+                        }
+                        None => view! { <A href="/login" attr:class="button primary">{t(Msg::SignIn)}</A> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn NotFoundPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main id="main" class="error-page">
+            <h1>"404"</h1>
+            <p>{t(Msg::NotFound)}</p>
+            <a href="/">{t(Msg::BackHome)}</a>
+        </main>
+    }
+}

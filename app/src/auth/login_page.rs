@@ -1,0 +1,61 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::{Login, go_to};
+use crate::{
+    components::{FieldMessage, FormMessage, invalid_attr},
+    i18n::{Msg, t},
+};
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = ServerAction::<Login>::new();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let pending = action.pending();
+
+    Effect::new(move |_| {
+        if let Some(Ok(destination)) = action.value().get() {
+            go_to(&destination);
+        }
+    });
+
+    view! {
+        <section class="auth-card">
+            <h1>{t(Msg::SignInTitle)}</h1>
+            <p class="subtitle">{t(Msg::SignInHelp)}</p>
+            <ActionForm action=action attr:novalidate=true attr:aria-label=t(Msg::SignIn)>
+                <input type="hidden" name="next" value=next />
+                <div class="field">
+                    <label for="email">{t(Msg::Email)}</label>
+                    <input
+                        id="email"
+                        name="email"
+                        type="email"
+                        autocomplete="username"
+                        aria-invalid=invalid_attr(error, "email")
+                        aria-describedby="email-error"
+                    />
+                    <FieldMessage error field="email" />
+                </div>
+                <div class="field">
+                    <label for="password">{t(Msg::Password)}</label>
+                    <input
+                        id="password"
+                        name="password"
+                        type="password"
+                        autocomplete="current-password"
+                        aria-invalid=invalid_attr(error, "password")
+                        aria-describedby="password-error"
+                    />
+                    <FieldMessage error field="password" />
+                </div>
+                <FormMessage error fields=&["email", "password"] />
+                <button type="submit" class="button primary" disabled=move || pending.get()>
+                    {move || if pending.get() { t(Msg::SigningIn)() } else { t(Msg::SignIn)() }}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,347 @@
+//! Server side of authentication: password hashing, sessions, throttling and role checks.
+
+use std::sync::LazyLock;
+
+use argon2::{
+    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
+    password_hash::{SaltString, rand_core::OsRng},
+};
+use serde_json::json;
+use sqlx::{PgExecutor, PgPool};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::{EmailAddress, Me, NewPassword, Role, landing_for};
+use crate::{
+    audit::{self, AuditEntry},
+    error::{
+        AppError,
+        ssr::{internal, is_plain_form_post},
+    },
+    state::app_state,
+};
+
+/// The session key holding the signed-in user's id.
+pub const SESSION_USER_KEY: &str = "user_id";
+
+/// The signed-in user as the server sees it.
+#[derive(Clone, Debug)]
+pub struct AuthUser {
+    pub user_id: Uuid,
+    pub organisation_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organisation_name: String,
+    pub must_change_password: bool,
+}
+
+impl AuthUser {
+    pub fn to_me(&self) -> Me {
+        Me {
+            user_id: self.user_id,
+            email: self.email.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role,
+            organisation_name: self.organisation_name.clone(),
+            must_change_password: self.must_change_password,
+        }
+    }
+}
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| internal("hashing a password", e))
+}
+
+fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+/// Verified against when the address is unknown, so a wrong address costs as much time as a
+/// wrong password and response times do not reveal which accounts exist.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default().hash_password(b"not-a-real-password", &salt).map(|hash| hash.to_string()).unwrap_or_default()
+});
+
+/// Argon2 takes tens of milliseconds of CPU: keep it off the async executor.
+async fn verify_password_blocking(hash: Option<String>, password: String) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || match hash {
+        Some(hash) => verify_password(&hash, &password),
+        None => {
+            verify_password(&DUMMY_HASH, &password);
+            false
+        }
+    })
+    .await
+    .map_err(|e| internal("verifying a password", e))
+}
+
+async fn hash_password_blocking(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| internal("hashing a password", e))?
+}
+
+#[tracing::instrument(name = "auth.load_user", skip(db))]
+pub async fn load_user(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Option<AuthUser>, sqlx::Error> {
+    sqlx::query_as!(
+        AuthUser,
+        r#"select u.user_id, u.organisation_id, u.email, u.display_name, u.role as "role: Role",
+                  o.name as organisation_name, u.must_change_password
+           from app_user u join organisation o using (organisation_id)
+           where u.user_id = $1"#,
+        user_id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+struct LoginRow {
+    user_id: Uuid,
+    password_hash: String,
+    role: Role,
+    must_change_password: bool,
+}
+
+async fn find_login(db: impl PgExecutor<'_>, email: &EmailAddress) -> Result<Option<LoginRow>, sqlx::Error> {
+    sqlx::query_as!(
+        LoginRow,
+        r#"select user_id, password_hash, role as "role: Role", must_change_password
+           from app_user where email = $1"#,
+        email.as_ref()
+    )
+    .fetch_optional(db)
+    .await
+}
+
+async fn recent_failures(
+    db: impl PgExecutor<'_>,
+    email: &EmailAddress,
+    window_minutes: i64,
+) -> Result<i64, sqlx::Error> {
+    let count = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from login_attempt
+           where email = $1 and not succeeded
+             and attempted_at > now() - make_interval(mins => $2::int)
+             -- A success resets the count: only failures after the last success matter.
+             and attempted_at > coalesce(
+                 (select max(attempted_at) from login_attempt where email = $1 and succeeded),
+                 '-infinity')"#,
+        email.as_ref(),
+        window_minutes as i32
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(count)
+}
+
+async fn record_attempt(db: impl PgExecutor<'_>, email: &EmailAddress, succeeded: bool) -> Result<(), sqlx::Error> {
+    sqlx::query!("insert into login_attempt (email, succeeded) values ($1, $2)", email.as_ref(), succeeded)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| internal("reading the session", e))
+}
+
+/// The user behind the current request's session, if any.
+pub async fn current_user(pool: &PgPool) -> Result<Option<AuthUser>, AppError> {
+    user_from_session(pool, &session().await?).await
+}
+
+pub async fn user_from_session(pool: &PgPool, session: &Session) -> Result<Option<AuthUser>, AppError> {
+    let user_id: Option<Uuid> = session.get(SESSION_USER_KEY).await.map_err(|e| internal("reading the session", e))?;
+    match user_id {
+        Some(id) => Ok(load_user(pool, id).await?),
+        None => Ok(None),
+    }
+}
+
+/// The signed-in user if it holds one of `roles`. Every server function that reads or changes
+/// data starts here: hiding a link is not a permission check.
+pub async fn require_role(roles: &[Role]) -> Result<AuthUser, AppError> {
+    let state = app_state()?;
+    let user = current_user(&state.pool).await?.ok_or(AppError::Unauthenticated)?;
+    // A temporary password may be used for nothing but choosing a new one.
+    if user.must_change_password || !roles.contains(&user.role) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}
+
+fn redirect_plain_form(path: &str) {
+    if is_plain_form_post() {
+        leptos_axum::redirect(path);
+    }
+}
+
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<String, AppError> {
+    let state = app_state()?;
+    let email = EmailAddress::parse(&email).map_err(|msg| AppError::invalid("email", msg))?;
+    if password.is_empty() {
+        return Err(AppError::invalid("password", "Enter your password."));
+    }
+    let failures = recent_failures(&state.pool, &email, state.settings.login_window_minutes).await?;
+    if failures >= state.settings.login_max_failures {
+        return Err(AppError::TooManyRequests(format!(
+            "Too many failed sign-in attempts for this address. Wait {} minutes and try again.",
+            state.settings.login_window_minutes
+        )));
+    }
+
+    let row = find_login(&state.pool, &email).await?;
+    let verified = verify_password_blocking(row.as_ref().map(|r| r.password_hash.clone()), password).await?;
+    let row = match row {
+        Some(row) if verified => row,
+        _ => {
+            record_attempt(&state.pool, &email, false).await?;
+            return Err(AppError::invalid("password", "The e-mail address or the password is not correct."));
+        }
+    };
+
+    let mut tx = state.pool.begin().await?;
+    record_attempt(&mut *tx, &email, true).await?;
+    sqlx::query!("update app_user set last_login_at = now() where user_id = $1", row.user_id).execute(&mut *tx).await?;
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(row.user_id),
+            acting_as: None,
+            action: "auth.login",
+            target_type: "user",
+            target_id: row.user_id.to_string(),
+            detail: json!({}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+
+    let session = session().await?;
+    // A new id at sign-in, so a session id planted before sign-in is worthless (fixation).
+    session.cycle_id().await.map_err(|e| internal("rotating the session id", e))?;
+    session.insert(SESSION_USER_KEY, row.user_id).await.map_err(|e| internal("writing the session", e))?;
+
+    let destination =
+        if row.must_change_password { "/account/password".to_owned() } else { landing_for(row.role, next.as_deref()) };
+    redirect_plain_form(&destination);
+    Ok(destination)
+}
+
+pub async fn logout() -> Result<String, AppError> {
+    let state = app_state()?;
+    let session = session().await?;
+    if let Some(user) = user_from_session(&state.pool, &session).await? {
+        audit::record(
+            &state.pool,
+            AuditEntry {
+                actor: Some(user.user_id),
+                acting_as: None,
+                action: "auth.logout",
+                target_type: "user",
+                target_id: user.user_id.to_string(),
+                detail: json!({}),
+            },
+        )
+        .await?;
+    }
+    session.flush().await.map_err(|e| internal("ending the session", e))?;
+    redirect_plain_form("/login");
+    Ok("/login".to_owned())
+}
+
+pub async fn change_password(current: String, new: String, confirm: String) -> Result<String, AppError> {
+    let state = app_state()?;
+    let session = session().await?;
+    let user = user_from_session(&state.pool, &session).await?.ok_or(AppError::Unauthenticated)?;
+    if current.is_empty() {
+        return Err(AppError::invalid("current_password", "Enter your current password."));
+    }
+    let new = NewPassword::parse(&new, &confirm, &current)?;
+
+    let email = EmailAddress::parse(&user.email).map_err(|e| internal("stored e-mail is invalid", e))?;
+    let stored = find_login(&state.pool, &email).await?.map(|row| row.password_hash);
+    if !verify_password_blocking(stored, current).await? {
+        return Err(AppError::invalid("current_password", "The current password is not correct."));
+    }
+    let hash = hash_password_blocking(new.as_ref().to_owned()).await?;
+
+    let mut tx = state.pool.begin().await?;
+    sqlx::query!(
+        "update app_user set password_hash = $2, must_change_password = false where user_id = $1",
+        user.user_id,
+        hash
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(user.user_id),
+            acting_as: None,
+            action: "auth.password_changed",
+            target_type: "user",
+            target_id: user.user_id.to_string(),
+            detail: json!({ "was_temporary": user.must_change_password }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    session.cycle_id().await.map_err(|e| internal("rotating the session id", e))?;
+
+    let destination = user.role.area().home().to_owned();
+    redirect_plain_form(&destination);
+    Ok(destination)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn add_attempts(pool: &PgPool, email: &EmailAddress, outcomes: &[bool]) {
+        for &succeeded in outcomes {
+            record_attempt(pool, email, succeeded).await.unwrap();
+        }
+    }
+
+    #[sqlx::test(migrations = "../server/migrations")]
+    async fn failures_count_per_address_and_reset_after_a_success(pool: PgPool) {
+        let alice = EmailAddress::parse("alice@example.com").unwrap();
+        let bob = EmailAddress::parse("bob@example.com").unwrap();
+        add_attempts(&pool, &alice, &[false, false, true, false]).await;
+        add_attempts(&pool, &bob, &[false, false, false]).await;
+
+        assert_eq!(recent_failures(&pool, &alice, 15).await.unwrap(), 1);
+        assert_eq!(recent_failures(&pool, &bob, 15).await.unwrap(), 3);
+    }
+
+    #[sqlx::test(migrations = "../server/migrations")]
+    async fn failures_outside_the_window_do_not_count(pool: PgPool) {
+        let carol = EmailAddress::parse("carol@example.com").unwrap();
+        add_attempts(&pool, &carol, &[false, false]).await;
+        sqlx::query("update login_attempt set attempted_at = now() - interval '16 minutes'")
+            .execute(&pool)
+            .await
+            .unwrap();
+        add_attempts(&pool, &carol, &[false]).await;
+
+        assert_eq!(recent_failures(&pool, &carol, 15).await.unwrap(), 1);
+    }
+
+    #[test]
+    fn a_hash_verifies_only_its_own_password() {
+        let hash = hash_password("demo-password").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password(&hash, "demo-password"));
+        assert!(!verify_password(&hash, "demo-passwore"));
+        assert!(!verify_password("not a hash", "demo-password"));
+    }
+}

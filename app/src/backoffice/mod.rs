@@ -1,0 +1,52 @@
+//! The distributor's back office: its start page and the queues other features fill.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::{
+    components::{EmptyState, PageHeader},
+    i18n::{Msg, t},
+};
+
+#[component]
+pub fn BackOfficePage() -> impl IntoView {
+    view! {
+        <PageHeader title=Msg::BackOffice />
+        <div class="cards">
+            <section class="card">
+                <h2>{t(Msg::Applications)}</h2>
+                <A href="/backoffice/applications" attr:class="button">{t(Msg::Applications)}</A>
+            </section>
+            <section class="card">
+                <h2>{t(Msg::Partners)}</h2>
+                <A href="/backoffice/partners" attr:class="button">{t(Msg::Partners)}</A>
+            </section>
+            <section class="card">
+                <h2>{t(Msg::Orders)}</h2>
+                <A href="/backoffice/orders" attr:class="button">{t(Msg::Orders)}</A>
+            </section>
+            <section class="card">
+                <h2>{t(Msg::Outbox)}</h2>
+                <A href="/backoffice/outbox" attr:class="button">{t(Msg::Outbox)}</A>
+            </section>
+        </div>
+    }
+}
+
+/// Partner applications arrive with the onboarding journey; until then the queue is truly empty.
+#[component]
+pub fn ApplicationsPage() -> impl IntoView {
+    view! {
+        <PageHeader title=Msg::Applications />
+        <EmptyState msg=Msg::NoApplications />
+    }
+}
+
+/// Orders arrive with checkout; until then there are none to list.
+#[component]
+pub fn OrdersPage() -> impl IntoView {
+    view! {
+        <PageHeader title=Msg::Orders />
+        <EmptyState msg=Msg::NoOrders />
+    }
+}

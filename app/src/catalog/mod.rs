@@ -1,0 +1,86 @@
+//! The "Cloud Services" catalog: vendors, product groups, products, add-ons and their prices.
+
+mod catalog_page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use catalog_page::CatalogPage;
+
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::auth::Role;
+use crate::error::AppError;
+
+/// How a subscription is paid: "Monthly" or "Annual".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "billing_cycle", rename_all = "snake_case"))]
+pub enum BillingCycle {
+    Monthly,
+    Annual,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CatalogProduct {
+    pub sku: String,
+    pub name: String,
+    pub description: String,
+    pub vendor: String,
+    pub product_group: String,
+    /// The base product's name when this is an add-on.
+    pub base_product: Option<String>,
+    pub monthly_price: Option<Decimal>,
+    pub annual_price: Option<Decimal>,
+    pub currency: String,
+}
+
+impl CatalogProduct {
+    /// Case-insensitive match on name, vendor, group or SKU; every word must match somewhere.
+    pub fn matches(&self, query: &str) -> bool {
+        let haystack = format!("{} {} {} {}", self.name, self.vendor, self.product_group, self.sku).to_lowercase();
+        query.split_whitespace().all(|word| haystack.contains(&word.to_lowercase()))
+    }
+}
+
+#[server(prefix = "/api", endpoint = "catalog")]
+pub async fn list_catalog() -> Result<Vec<CatalogProduct>, AppError> {
+    crate::error::ssr::respond(async {
+        crate::auth::ssr::require_role(&[Role::PartnerAdmin, Role::CreditControl, Role::Operations]).await?;
+        let state = crate::state::app_state()?;
+        Ok(ssr::list_products(&state.pool).await?)
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn product() -> CatalogProduct {
+        CatalogProduct {
+            sku: "CFQ7TTC0LH18".into(),
+            name: "Microsoft 365 Business Basic".into(),
+            description: String::new(),
+            vendor: "Microsoft".into(),
+            product_group: "Microsoft 365".into(),
+            base_product: None,
+            monthly_price: None,
+            annual_price: None,
+            currency: "USD".into(),
+        }
+    }
+
+    #[test]
+    fn search_matches_every_word_anywhere() {
+        let p = product();
+        assert!(p.matches(""));
+        assert!(p.matches("basic"));
+        assert!(p.matches("microsoft BASIC"));
+        assert!(p.matches("cfq7ttc0lh18"));
+        assert!(!p.matches("premium"));
+        assert!(!p.matches("basic premium"));
+    }
+}

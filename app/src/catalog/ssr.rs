@@ -1,0 +1,25 @@
+use sqlx::PgExecutor;
+
+use super::CatalogProduct;
+
+#[tracing::instrument(name = "catalog.list_products", skip(db))]
+pub async fn list_products(db: impl PgExecutor<'_>) -> Result<Vec<CatalogProduct>, sqlx::Error> {
+    sqlx::query_as!(
+        CatalogProduct,
+        r#"select p.sku, p.name, p.description, v.name as vendor, g.name as product_group,
+                  base.name as "base_product?",
+                  monthly.unit_price as "monthly_price?", annual.unit_price as "annual_price?",
+                  coalesce(monthly.currency, annual.currency, 'USD') as "currency!"
+           from product p
+           join product_group g using (product_group_id)
+           join vendor v using (vendor_id)
+           left join product base on base.product_id = p.base_product_id
+           left join product_price monthly on monthly.product_id = p.product_id and monthly.billing_cycle = 'monthly'
+           left join product_price annual on annual.product_id = p.product_id and annual.billing_cycle = 'annual'
+           where p.is_active
+           -- Vendors, then groups, with each base product followed by its add-ons.
+           order by v.name, g.name, coalesce(base.name, p.name), p.base_product_id is not null, p.name"#
+    )
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,125 @@
+//! Small building blocks shared by every page.
+
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::{
+    error::AppError,
+    i18n::{Msg, t},
+};
+
+/// Renders a resource once loaded: a loading line first, an error alert if it failed.
+pub fn loaded<T, V>(
+    resource: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=move || view! { <p class="loading" role="status">{t(Msg::Loading)}</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn ErrorAlert(error: AppError) -> impl IntoView {
+    view! {
+        <div class="alert alert-error" role="alert">
+            {error.to_string()}
+        </div>
+    }
+}
+
+/// The message for one form field from the last submission, linked to the field by id.
+#[component]
+pub fn FieldMessage(#[prop(into)] error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    move || {
+        error.get().and_then(|e| e.field_message(field)).map(|message| {
+            view! {
+                <p class="field-error" id=format!("{field}-error")>
+                    {message}
+                </p>
+            }
+        })
+    }
+}
+
+/// An error from the last submission that belongs to no field of the form.
+#[component]
+pub fn FormMessage(#[prop(into)] error: Signal<Option<AppError>>, fields: &'static [&'static str]) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .filter(|e| !fields.iter().any(|field| e.field_message(field).is_some()))
+            .map(|error| view! { <ErrorAlert error /> })
+    }
+}
+
+/// `aria-invalid` for a field, so screen readers announce it.
+pub fn invalid_attr(error: Signal<Option<AppError>>, field: &'static str) -> impl Fn() -> &'static str + Copy {
+    move || {
+        if error.with(|e| e.as_ref().and_then(|e| e.field_message(field)).is_some()) { "true" } else { "false" }
+    }
+}
+
+#[component]
+pub fn EmptyState(msg: Msg) -> impl IntoView {
+    view! {
+        <div class="empty-state" role="status">
+            <p>{t(msg)}</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn PageHeader(title: Msg, #[prop(optional)] subtitle: Option<Msg>) -> impl IntoView {
+    view! {
+        <header class="page-header">
+            <h1>{t(title)}</h1>
+            {subtitle.map(|s| view! { <p class="subtitle">{t(s)}</p> })}
+        </header>
+    }
+}
+
+/// `1234.5` and `USD` as `1,234.50 USD`: exact, from the decimal, never through a float.
+pub fn format_money(amount: Decimal, currency: &str) -> String {
+    let rounded = amount.round_dp(2);
+    let negative = rounded.is_sign_negative() && !rounded.is_zero();
+    let text = format!("{:.2}", rounded.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, "00"));
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{}{grouped}.{fraction} {currency}", if negative { "-" } else { "" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn money_is_grouped_and_has_two_decimals() {
+        assert_eq!(format_money(dec!(5000), "USD"), "5,000.00 USD");
+        assert_eq!(format_money(dec!(1234567.891), "USD"), "1,234,567.89 USD");
+        assert_eq!(format_money(dec!(6), "USD"), "6.00 USD");
+        assert_eq!(format_money(dec!(-72.5), "USD"), "-72.50 USD");
+        assert_eq!(format_money(dec!(0), "USD"), "0.00 USD");
+        assert_eq!(format_money(dec!(999.999), "USD"), "1,000.00 USD");
+    }
+}

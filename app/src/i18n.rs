@@ -1,0 +1,304 @@
+//! English and Turkish UI text.
+//!
+//! Every string the UI shows is a [`Msg`] with both translations side by side, so a missing
+//! translation is a compile error rather than a blank label. The chosen language lives in the
+//! `cm_lang` cookie: the server renders in it, the browser reads it back from `<html lang>` when
+//! hydrating, and the switch works as a plain form post without JavaScript.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+pub const LANG_COOKIE: &str = "cm_lang";
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    En,
+    Tr,
+}
+
+impl Locale {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Tr => "tr",
+        }
+    }
+
+    /// Unknown codes fall back to English rather than failing: a stale cookie must not break a page.
+    pub fn from_code(code: &str) -> Self {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "tr" => Self::Tr,
+            _ => Self::En,
+        }
+    }
+
+    /// The language named in a `Cookie` header, if any.
+    pub fn from_cookie_header(header: &str) -> Option<Self> {
+        header
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == LANG_COOKIE)
+            .map(|(_, value)| Self::from_code(value))
+    }
+}
+
+macro_rules! messages {
+    ($($key:ident => $en:literal, $tr:literal;)*) => {
+        /// A UI string key.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Msg { $($key),* }
+
+        impl Msg {
+            pub fn text(self, locale: Locale) -> &'static str {
+                match (self, locale) {
+                    $(
+                        (Msg::$key, Locale::En) => $en,
+                        (Msg::$key, Locale::Tr) => $tr,
+                    )*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => "cloudmarket", "cloudmarket";
+    Tagline => "Order, provision, manage and bill cloud services for your customers.", "Müşterileriniz için bulut servislerini sipariş edin, provizyonlayın, yönetin ve faturalayın.";
+    LandingOrder => "Order Microsoft 365 and other cloud services from one catalog.", "Microsoft 365 ve diğer bulut servislerini tek katalogdan sipariş edin.";
+    LandingProvision => "Provisioning runs automatically and shows its progress live.", "Provizyon otomatik çalışır, ilerlemesi canlı görünür.";
+    LandingManage => "Customers manage their licences from their own portal.", "Müşteriler lisanslarını kendi portallarından yönetir.";
+    LandingBill => "Monthly statements with KDV, and your credit limit at a glance.", "KDV'li aylık ekstreler ve kredi limitiniz tek bakışta.";
+    GoToWorkspace => "Go to your workspace", "Çalışma alanınıza gidin";
+    SignIn => "Sign in", "Giriş yap";
+    SignOut => "Sign out", "Çıkış yap";
+    SigningIn => "Signing in…", "Giriş yapılıyor…";
+    Email => "E-mail", "E-posta";
+    Password => "Password", "Şifre";
+    SignInTitle => "Sign in to cloudmarket", "cloudmarket'e giriş yapın";
+    SignInHelp => "Partners, customer admins and distributor staff sign in here.", "İş ortakları, müşteri yöneticileri ve distribütör çalışanları buradan giriş yapar.";
+    ChangePassword => "Change password", "Şifre değiştir";
+    ChangePasswordForced => "Your password is temporary. Choose a new one to continue.", "Şifreniz geçicidir. Devam etmek için yeni bir şifre belirleyin.";
+    CurrentPassword => "Current password", "Mevcut şifre";
+    NewPassword => "New password", "Yeni şifre";
+    ConfirmPassword => "Repeat the new password", "Yeni şifreyi tekrarlayın";
+    PasswordRules => "At least 10 characters, different from the current one.", "En az 10 karakter ve mevcut şifreden farklı olmalı.";
+    SavePassword => "Save password", "Şifreyi kaydet";
+    Saving => "Saving…", "Kaydediliyor…";
+    PasswordChanged => "Your password has been changed.", "Şifreniz değiştirildi.";
+    Language => "Language", "Dil";
+    English => "English", "English";
+    Turkish => "Türkçe", "Türkçe";
+    MainNavigation => "Main navigation", "Ana menü";
+    ControlPanel => "Control Panel", "Kontrol Paneli";
+    CloudServices => "Cloud Services", "Bulut Servisleri";
+    Customers => "Customers", "Müşteriler";
+    Billing => "Billing", "Faturalama";
+    CustomerPortal => "Customer portal", "Müşteri portalı";
+    MicrosoftCsp => "Microsoft CSP", "Microsoft CSP";
+    Account => "Account", "Hesap";
+    BackOffice => "Back office", "Yönetim paneli";
+    Applications => "Applications", "Başvurular";
+    Partners => "Partners", "İş Ortakları";
+    Orders => "Orders", "Siparişler";
+    Outbox => "Outbox", "Giden kutusu";
+    Loading => "Loading…", "Yükleniyor…";
+    SignedInAs => "Signed in as", "Giriş yapan";
+    Welcome => "Welcome", "Hoş geldiniz";
+    Vendor => "Vendor", "Üretici";
+    ProductGroup => "Product group", "Ürün grubu";
+    Product => "Product", "Ürün";
+    Monthly => "Monthly", "Aylık";
+    Annual => "Annual", "Yıllık";
+    AddOnFor => "Add-on for", "Eklentisi olduğu ürün";
+    SearchCatalog => "Search the catalog", "Katalogda ara";
+    SearchPlaceholder => "Product, vendor or SKU", "Ürün, üretici veya SKU";
+    ProductsShown => "products shown", "ürün gösteriliyor";
+    NoProductsMatch => "No product matches your search. Try a vendor name such as Microsoft.", "Aramanızla eşleşen ürün yok. Microsoft gibi bir üretici adı deneyin.";
+    PricesPerLicence => "Prices are per licence per month (Monthly) or per year (Annual), in USD, excluding VAT.", "Fiyatlar lisans başına aylık (Aylık) veya yıllık (Yıllık), USD cinsinden ve KDV hariçtir.";
+    CustomerName => "Customer", "Müşteri";
+    Tenant => "Microsoft tenant", "Microsoft tenant";
+    Relationship => "Reseller relationship", "Bayi ilişkisi";
+    RelationshipAccepted => "Accepted", "Kabul edildi";
+    RelationshipPending => "Not accepted yet", "Henüz kabul edilmedi";
+    NoTenant => "No tenant yet (a new one is created with the first order)", "Henüz tenant yok (ilk siparişte yenisi oluşturulur)";
+    NoCustomers => "You have no customers yet. A customer is added with its first order.", "Henüz müşteriniz yok. Müşteri ilk siparişiyle eklenir.";
+    CreditLimit => "Marketplace credit limit", "Marketplace kredi limiti";
+    CreditLimitHelp => "Separate from your distributor account limit; VAT is added on top.", "Distribütör cari hesap limitinizden ayrıdır; KDV ayrıca eklenir.";
+    NoStatements => "No statements yet. Your first monthly statement is issued after the month of your first order.", "Henüz ekstre yok. İlk aylık ekstreniz, ilk siparişinizin olduğu ayın ardından düzenlenir.";
+    NoSubscriptions => "No Microsoft CSP subscriptions yet. Subscriptions your partner orders for your company appear here.", "Henüz Microsoft CSP aboneliği yok. İş ortağınızın şirketiniz için sipariş ettiği abonelikler burada görünür.";
+    Company => "Company", "Şirket";
+    YourPartner => "Your partner", "İş ortağınız";
+    NoApplications => "No partner applications are waiting. New applications will be queued here for credit control.", "Bekleyen iş ortağı başvurusu yok. Yeni başvurular kredi kontrol için burada sıralanır.";
+    NoOrders => "No orders yet. Orders from every partner will be listed here.", "Henüz sipariş yok. Tüm iş ortaklarının siparişleri burada listelenir.";
+    NoMail => "The outbox is empty. E-mails the product sends (credentials, order confirmations) appear here.", "Giden kutusu boş. Ürünün gönderdiği e-postalar (giriş bilgileri, sipariş onayları) burada görünür.";
+    MpnId => "MPN ID", "MPN ID";
+    CustomersCount => "Customers", "Müşteri sayısı";
+    To => "To", "Alıcı";
+    Subject => "Subject", "Konu";
+    Status => "Status", "Durum";
+    Created => "Created", "Oluşturulma";
+    Forbidden => "Your account does not have access to this page.", "Hesabınızın bu sayfaya erişimi yok.";
+    NotFound => "This page does not exist.", "Bu sayfa mevcut değil.";
+    BackHome => "Back to the start page", "Başlangıç sayfasına dön";
+    ProductsInCatalog => "products in the catalog", "katalogdaki ürün";
+    OpenCatalog => "Open Cloud Services", "Bulut Servislerini aç";
+    OpenCustomers => "Open Customers", "Müşterileri aç";
+    OpenBilling => "Open Billing", "Faturalamayı aç";
+    Available => "Available", "Kullanılabilir";
+    PartnerStatusApproved => "Approved", "Onaylı";
+}
+
+/// The current language, shared through context.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub locale: RwSignal<Locale>,
+}
+
+impl I18n {
+    pub fn get(self) -> Locale {
+        self.locale.get()
+    }
+}
+
+/// Provides the language context: from the request cookie on the server, from `<html lang>`
+/// (which the server rendered from that same cookie) in the browser.
+pub fn provide_i18n() -> I18n {
+    let initial = initial_locale();
+    let i18n = I18n { locale: RwSignal::new(initial) };
+    provide_context(i18n);
+    i18n
+}
+
+#[cfg(feature = "ssr")]
+pub fn request_locale() -> Locale {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get_all(http::header::COOKIE)
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .find_map(Locale::from_cookie_header)
+        })
+        .unwrap_or_default()
+}
+
+fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        request_locale()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        #[cfg(feature = "hydrate")]
+        {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+                .and_then(|html| html.get_attribute("lang"))
+                .map(|code| Locale::from_code(&code))
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            Locale::default()
+        }
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_else(provide_i18n)
+}
+
+/// A reactive translated string for use in views and attributes.
+pub fn t(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || msg.text(i18n.get())
+}
+
+/// Remembers the chosen language in a cookie. Without JavaScript the form post is answered with
+/// a redirect back to the page it came from, which then renders in the new language.
+#[server(prefix = "/api", endpoint = "set_locale")]
+pub async fn set_locale(locale: String) -> Result<(), AppError> {
+    let locale = Locale::from_code(&locale);
+    let cookie = cookie::Cookie::build((LANG_COOKIE, locale.code()))
+        .path("/")
+        .max_age(cookie::time::Duration::days(365))
+        .same_site(cookie::SameSite::Lax)
+        .build();
+    let options = expect_context::<leptos_axum::ResponseOptions>();
+    let value = http::HeaderValue::from_str(&cookie.to_string())
+        .map_err(|e| crate::error::ssr::internal("building the language cookie", e))?;
+    options.append_header(http::header::SET_COOKIE, value);
+    Ok(())
+}
+
+/// The EN | TR switch in the header.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SetLocale>::new();
+    // Switch the UI at once; the server call only remembers the choice for the next page load.
+    let pending_choice = move |locale: Locale| {
+        move |_| {
+            i18n.locale.set(locale);
+        }
+    };
+    view! {
+        <ActionForm action=action attr:class="language-switch">
+            <span class="visually-hidden">{t(Msg::Language)}</span>
+            <button
+                type="submit"
+                name="locale"
+                value="en"
+                lang="en"
+                aria-pressed=move || (i18n.get() == Locale::En).to_string()
+                on:click=pending_choice(Locale::En)
+            >
+                "EN"
+                <span class="visually-hidden">" " {Msg::English.text(Locale::En)}</span>
+            </button>
+            <button
+                type="submit"
+                name="locale"
+                value="tr"
+                lang="tr"
+                aria-pressed=move || (i18n.get() == Locale::Tr).to_string()
+                on:click=pending_choice(Locale::Tr)
+            >
+                "TR"
+                <span class="visually-hidden">" " {Msg::Turkish.text(Locale::Tr)}</span>
+            </button>
+        </ActionForm>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_is_read_from_the_cookie_header() {
+        assert_eq!(Locale::from_cookie_header("a=1; cm_lang=tr; b=2"), Some(Locale::Tr));
+        assert_eq!(Locale::from_cookie_header("cm_lang=en"), Some(Locale::En));
+        assert_eq!(Locale::from_cookie_header("other=tr"), None);
+    }
+
+    #[test]
+    fn unknown_locale_codes_fall_back_to_english() {
+        assert_eq!(Locale::from_code("de"), Locale::En);
+        assert_eq!(Locale::from_code(" TR "), Locale::Tr);
+    }
+
+    #[test]
+    fn every_message_has_text_in_both_languages() {
+        for msg in [Msg::SignIn, Msg::CloudServices, Msg::MicrosoftCsp, Msg::Outbox] {
+            assert!(!msg.text(Locale::En).is_empty());
+            assert!(!msg.text(Locale::Tr).is_empty());
+        }
+        assert_eq!(Msg::CloudServices.text(Locale::Tr), "Bulut Servisleri");
+    }
+}

@@ -1,0 +1,30 @@
+//! cloudmarket's Leptos application: pages, components and server functions, organised by
+//! feature. Server-only code (queries, password hashing, session access) sits behind the `ssr`
+//! feature in each feature's `ssr` module, so the browser bundle never sees row types.
+
+#![recursion_limit = "256"]
+
+pub mod app;
+pub mod auth;
+pub mod backoffice;
+pub mod billing;
+pub mod catalog;
+pub mod components;
+pub mod customers;
+pub mod error;
+pub mod i18n;
+pub mod notifications;
+pub mod partners;
+pub mod portal;
+
+#[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,45 @@
+//! E-mail notifications. Mail is written to the outbox in the transaction that causes it; the
+//! back office shows the outbox, which is also how demos and tests read mail without SMTP.
+
+mod outbox_page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use outbox_page::OutboxPage;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+#[cfg(feature = "ssr")]
+use crate::auth::Role;
+use crate::error::AppError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "outbox_status", rename_all = "snake_case"))]
+pub enum OutboxStatus {
+    Pending,
+    Sent,
+    Failed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMail {
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub status: OutboxStatus,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[server(prefix = "/api", endpoint = "outbox")]
+pub async fn list_outbox() -> Result<Vec<OutboxMail>, AppError> {
+    crate::error::ssr::respond(async {
+        crate::auth::ssr::require_role(&[Role::CreditControl, Role::Operations]).await?;
+        let state = crate::state::app_state()?;
+        Ok(ssr::latest(&state.pool, 200).await?)
+    })
+    .await
+}

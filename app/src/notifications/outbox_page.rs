@@ -1,0 +1,52 @@
+use leptos::prelude::*;
+
+use super::{OutboxMail, OutboxStatus, list_outbox};
+use crate::{
+    components::{EmptyState, PageHeader, loaded},
+    i18n::{Msg, t},
+};
+
+#[component]
+pub fn OutboxPage() -> impl IntoView {
+    let mails = Resource::new(|| (), |_| list_outbox());
+    view! {
+        <PageHeader title=Msg::Outbox />
+        {loaded(mails, |mails: Vec<OutboxMail>| {
+            if mails.is_empty() {
+                return view! { <EmptyState msg=Msg::NoMail /> }.into_any();
+            }
+            view! {
+                <ul class="mail-list">
+                    {mails
+                        .into_iter()
+                        .map(|m| {
+                            let status = match m.status {
+                                OutboxStatus::Pending => "pending",
+                                OutboxStatus::Sent => "sent",
+                                OutboxStatus::Failed => "failed",
+                            };
+                            let created = m
+                                .created_at
+                                .format(&time::format_description::well_known::Rfc3339)
+                                .unwrap_or_default();
+                            view! {
+                                <li class="card mail">
+                                    <details>
+                                        <summary>
+                                            <span class="mail-subject">{m.subject}</span>
+                                            <span class="mail-to">{t(Msg::To)} ": " {m.recipient}</span>
+                                            <span class=format!("badge {status}")>{status}</span>
+                                            <time datetime=created.clone()>{created.clone()}</time>
+                                        </summary>
+                                        <pre class="mail-body">{m.body_text}</pre>
+                                    </details>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+            .into_any()
+        })}
+    }
+}

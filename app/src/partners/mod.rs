@@ -1,0 +1,57 @@
+//! Partners: the Control Panel's start page for a partner, and the distributor's partner list.
+
+mod control_panel_page;
+mod partners_page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use control_panel_page::ControlPanelPage;
+pub use partners_page::PartnersPage;
+
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::auth::Role;
+use crate::error::AppError;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerSummary {
+    pub name: String,
+    pub mpn_id: Option<String>,
+    pub credit_limit: Decimal,
+    pub currency: String,
+    pub customers: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerOverview {
+    pub name: String,
+    pub products: i64,
+    pub customers: i64,
+    pub credit_limit: Decimal,
+    pub currency: String,
+}
+
+#[server(prefix = "/api", endpoint = "partners")]
+pub async fn list_partners() -> Result<Vec<PartnerSummary>, AppError> {
+    crate::error::ssr::respond(async {
+        crate::auth::ssr::require_role(&[Role::CreditControl, Role::Operations]).await?;
+        let state = crate::state::app_state()?;
+        Ok(ssr::list_partners(&state.pool).await?)
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "partner_overview")]
+pub async fn get_partner_overview() -> Result<PartnerOverview, AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let state = crate::state::app_state()?;
+        ssr::overview(&state.pool, user.organisation_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("Your partner account".into()))
+    })
+    .await
+}

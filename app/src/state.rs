@@ -1,0 +1,37 @@
+//! Shared server state, handed to axum handlers and provided to Leptos as context.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use sqlx::PgPool;
+
+use crate::error::AppError;
+
+/// Settings the application layer needs; the server builds them from its configuration.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Failed sign-ins allowed per address inside `login_window_minutes`.
+    pub login_max_failures: i64,
+    pub login_window_minutes: i64,
+    /// Cookies get the `Secure` flag when the public URL is https.
+    pub secure_cookies: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { login_max_failures: 5, login_window_minutes: 15, secure_cookies: false }
+    }
+}
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+    pub settings: Arc<Settings>,
+}
+
+/// The state inside a server function or page render.
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| crate::error::ssr::internal("app state missing", "no AppState in context"))
+}

@@ -1,0 +1,65 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// The server under test is the debug build `make test` has just made, on a port of its own so a
+// running `make run` is not disturbed, with its own database (CLOUDMARKET_E2E_DATABASE_URL).
+const port = Number(process.env.CLOUDMARKET_E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+
+const serverEnv: Record<string, string> = {
+  LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+  LEPTOS_SITE_ROOT: 'target/site',
+  LEPTOS_OUTPUT_NAME: 'cloudmarket',
+  CLOUDMARKET_DEMO: '1',
+  RUST_LOG: process.env.RUST_LOG ?? 'warn',
+};
+if (process.env.CLOUDMARKET_E2E_DATABASE_URL) {
+  serverEnv.DATABASE_URL = process.env.CLOUDMARKET_E2E_DATABASE_URL;
+} else {
+  // Run by hand without `make test`: the server's own embedded PostgreSQL, kept apart from `make run`'s.
+  serverEnv.CLOUDMARKET_DATA_DIR = 'target/e2e-data';
+}
+
+// Chromium from Debian: nothing is downloaded. The flags keep it from reaching out to the network.
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 2,
+  reporter: [['list']],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    launchOptions: chromium,
+  },
+  projects: [
+    { name: 'desktop', use: { ...devices['Desktop Chrome'], launchOptions: chromium } },
+    { name: 'phone', use: { ...devices['Pixel 7'], launchOptions: chromium } },
+  ],
+  webServer: {
+    command: 'target/debug/server',
+    cwd: '..',
+    url: `${baseURL}/healthz`,
+    env: serverEnv,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+});

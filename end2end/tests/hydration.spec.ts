@@ -1,0 +1,27 @@
+import { expect, test } from '@playwright/test';
+import { demoUsers, LoginPage, waitForHydration } from './pages/app';
+
+test('the catalog filters as you type once hydrated', async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.goto('/cp/catalog');
+  await waitForHydration(page);
+  await login.signIn(demoUsers.partner.email);
+  await expect(page).toHaveURL(/\/cp\/catalog$/);
+  await waitForHydration(page);
+  const basic = page.getByRole('rowheader', { name: /^Microsoft 365 Business Basic/ });
+  await expect(basic).toBeVisible();
+  const status = page.getByRole('status').filter({ hasText: 'products shown' });
+  const before = await status.textContent();
+
+  await page.getByLabel('Search the catalog').pressSequentially('acronis');
+
+  // Filtered in the page: no navigation happened, and only Acronis products remain.
+  await expect(page).toHaveURL(/\/cp\/catalog$/);
+  await expect(status).toHaveText('2 products shown');
+  expect(before).not.toBe('2 products shown');
+  await expect(basic).toHaveCount(0);
+  await expect(page.getByRole('rowheader', { name: /Acronis Cyber Protect Cloud – Microsoft 365 backup/ })).toBeVisible();
+
+  await page.getByLabel('Search the catalog').fill('no such product');
+  await expect(page.getByText('No product matches your search.')).toBeVisible();
+});

@@ -1,0 +1,58 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export const DEMO_PASSWORD = 'demo-password';
+
+export const demoUsers = {
+  creditControl: { email: 'credit@distributor.example', home: '/backoffice', heading: 'Back office' },
+  operations: { email: 'ops@distributor.example', home: '/backoffice', heading: 'Back office' },
+  partner: { email: 'partner@reseller.example', home: '/cp', heading: 'Control Panel' },
+  customer: { email: 'admin@contoso.example', home: '/portal', heading: 'Customer portal' },
+} as const;
+
+/** Clicks before hydration are lost, so interactive tests wait for the app to mark itself ready. */
+export async function waitForHydration(page: Page) {
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+}
+
+export class LoginPage {
+  readonly email: Locator;
+  readonly password: Locator;
+  readonly submit: Locator;
+
+  constructor(private readonly page: Page) {
+    this.email = page.getByLabel('E-mail');
+    this.password = page.getByLabel('Password', { exact: true });
+    this.submit = page.getByRole('button', { name: 'Sign in' });
+  }
+
+  async goto(next?: string) {
+    await this.page.goto(next ? `/login?next=${encodeURIComponent(next)}` : '/login');
+  }
+
+  async signIn(email: string, password = DEMO_PASSWORD) {
+    await this.email.fill(email);
+    await this.password.fill(password);
+    await this.submit.click();
+  }
+
+  /** The message shown under a field after a refused sign-in. */
+  fieldError(field: 'email' | 'password'): Locator {
+    return this.page.locator(`#${field}-error`);
+  }
+}
+
+export class Shell {
+  readonly nav: Locator;
+
+  constructor(private readonly page: Page) {
+    this.nav = page.getByRole('navigation', { name: /Main navigation|Ana menü/ });
+  }
+
+  languageButton(code: 'EN' | 'TR'): Locator {
+    return this.page.getByRole('button', { name: new RegExp(`^${code}`) });
+  }
+
+  signOut(): Locator {
+    return this.page.getByRole('button', { name: /Sign out|Çıkış yap/ });
+  }
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Everything CI checks (`make test`): formatting, lints, Rust tests against a throwaway
+# PostgreSQL, the cargo-leptos build, then the Playwright tests. Stops at the first failure.
+set -euo pipefail
+# shellcheck source=scripts/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$REPO_ROOT"
+
+started=$SECONDS
+timings=()
+stage_name=""
+stage_started=0
+
+begin() {
+    stage_name="$1"
+    stage_started=$SECONDS
+    printf '\n==> [%s]\n' "$stage_name"
+}
+
+end() {
+    local line
+    line="$(printf '%-14s %5ss' "$stage_name" "$((SECONDS - stage_started))")"
+    timings+=("$line")
+    printf '==> %s\n' "$line"
+    stage_name=""
+}
+
+stage() {
+    begin "$1"
+    shift
+    printf '    %s\n' "$*"
+    "$@"
+    end
+}
+
+pg_dir=""
+finish() {
+    local rc=$?
+    if [[ -n "$pg_dir" ]]; then
+        # Stop before deleting: removing a live data directory leaves an orphan server.
+        scripts/pg-test-cluster.sh stop "$pg_dir" || true
+        rm -rf "$pg_dir"
+    fi
+    printf '\n==> timings\n'
+    if ((${#timings[@]})); then printf '    %s\n' "${timings[@]}"; fi
+    if ((rc != 0)) && [[ -n "$stage_name" ]]; then
+        printf '    %-14s FAILED after %ss\n' "$stage_name" "$((SECONDS - stage_started))"
+    fi
+    printf '    %-14s %5ss\n' total "$((SECONDS - started))"
+    exit "$rc"
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+stage setup scripts/setup.sh
+
+begin postgres
+pg_dir="$(mktemp -d /tmp/cloudmarket-test-pg.XXXXXX)"
+DATABASE_URL="$(scripts/pg-test-cluster.sh start "$pg_dir")"
+export DATABASE_URL
+pg_port="${DATABASE_URL##*:}"
+pg_port="${pg_port%%/*}"
+# Playwright's server gets a database of its own, so it never sees what the Rust tests left.
+psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE cloudmarket_e2e'
+export CLOUDMARKET_E2E_DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/cloudmarket_e2e"
+echo "    DATABASE_URL=$DATABASE_URL"
+echo "    CLOUDMARKET_E2E_DATABASE_URL=$CLOUDMARKET_E2E_DATABASE_URL"
+end
+
+# Plain cargo gets its own target dir: cargo-leptos builds with different flags in target/,
+# and sharing it would rebuild everything each time one follows the other.
+plain=(env CARGO_TARGET_DIR=target/plain SQLX_OFFLINE=true)
+
+stage fmt cargo fmt --all --check
+stage clippy-server "${plain[@]}" LEPTOS_OUTPUT_NAME=cloudmarket \
+    cargo clippy -p server --all-targets -- -D warnings
+stage clippy-wasm "${plain[@]}" \
+    cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+stage rust-tests "${plain[@]}" LEPTOS_OUTPUT_NAME=cloudmarket cargo test --workspace -- --include-ignored
+stage leptos-build env SQLX_OFFLINE=true cargo leptos build
+stage playwright bash -c 'cd end2end && npx playwright test'
+
+printf '\n==> all checks passed\n'

@@ -1,0 +1,96 @@
+-- Demo data for `make run` (CLOUDMARKET_DEMO=1): the organisations and catalog of SPEC §6.
+-- Idempotent: every insert skips rows that already exist, so it runs at every start and never
+-- undoes what a demo user changed. Users are inserted from Rust, which hashes their passwords.
+
+insert into organisation (organisation_id, kind, parent_id, name, tax_number, phone, address) values
+    ('00000000-0000-4000-8000-000000000001', 'distributor', null, 'Armada Bilgisayar', '0680004312', '+90 212 000 00 00', 'Istanbul'),
+    ('00000000-0000-4000-8000-000000000002', 'partner', '00000000-0000-4000-8000-000000000001', 'Demo Reseller Bilişim Ltd.', '1234567890', '+90 216 000 00 00', 'Ankara'),
+    ('00000000-0000-4000-8000-000000000003', 'customer', '00000000-0000-4000-8000-000000000002', 'Contoso Ltd', '9876543210', '+90 232 000 00 00', 'Izmir'),
+    ('00000000-0000-4000-8000-000000000004', 'customer', '00000000-0000-4000-8000-000000000002', 'Northwind Traders', '5556667778', '+90 224 000 00 00', 'Bursa')
+on conflict (organisation_id) do nothing;
+
+insert into partner (organisation_id, mpn_id, dealer_code, credit_limit, currency) values
+    ('00000000-0000-4000-8000-000000000002', '1234567', '120.01.0042', 5000.00, 'USD')
+on conflict (organisation_id) do nothing;
+
+-- Contoso already uses Microsoft 365 and has accepted the distributor as its CSP; Northwind has
+-- never used Microsoft cloud, so its first order creates a tenant.
+insert into customer (organisation_id, tenant_prefix, relationship_accepted_at) values
+    ('00000000-0000-4000-8000-000000000003', 'contoso', now()),
+    ('00000000-0000-4000-8000-000000000004', null, null)
+on conflict (organisation_id) do nothing;
+
+insert into vendor (vendor_id, name) values
+    ('00000000-0000-4000-8100-000000000001', 'Microsoft'),
+    ('00000000-0000-4000-8100-000000000002', 'Acronis'),
+    ('00000000-0000-4000-8100-000000000003', 'ESET')
+on conflict (vendor_id) do nothing;
+
+insert into product_group (product_group_id, vendor_id, name) values
+    ('00000000-0000-4000-8200-000000000001', '00000000-0000-4000-8100-000000000001', 'Microsoft 365'),
+    ('00000000-0000-4000-8200-000000000002', '00000000-0000-4000-8100-000000000001', 'Office 365'),
+    ('00000000-0000-4000-8200-000000000003', '00000000-0000-4000-8100-000000000001', 'Exchange and Teams'),
+    ('00000000-0000-4000-8200-000000000004', '00000000-0000-4000-8100-000000000001', 'Dynamics 365'),
+    ('00000000-0000-4000-8200-000000000005', '00000000-0000-4000-8100-000000000002', 'Backup'),
+    ('00000000-0000-4000-8200-000000000006', '00000000-0000-4000-8100-000000000003', 'Endpoint security')
+on conflict (product_group_id) do nothing;
+
+-- Base products first: add-ons reference them.
+insert into product (product_id, product_group_id, sku, name, description, base_product_id) values
+    ('00000000-0000-4000-8300-000000000001', '00000000-0000-4000-8200-000000000001', 'CFQ7TTC0LH18', 'Microsoft 365 Business Basic',
+     'Formerly Office 365 Business Essentials: Exchange mail, Teams, SharePoint and OneDrive with web and mobile Office apps.', null),
+    ('00000000-0000-4000-8300-000000000002', '00000000-0000-4000-8200-000000000001', 'CFQ7TTC0LDPB', 'Microsoft 365 Business Standard',
+     'Business Basic plus the desktop Office apps.', null),
+    ('00000000-0000-4000-8300-000000000003', '00000000-0000-4000-8200-000000000001', 'CFQ7TTC0LCHC', 'Microsoft 365 Business Premium',
+     'Business Standard plus advanced security and device management.', null),
+    ('00000000-0000-4000-8300-000000000004', '00000000-0000-4000-8200-000000000002', 'CFQ7TTC0LF8Q', 'Office 365 E1',
+     'Web versions of Office with mail, file storage and Teams for enterprises.', null),
+    ('00000000-0000-4000-8300-000000000005', '00000000-0000-4000-8200-000000000002', 'CFQ7TTC0LF8R', 'Office 365 E3',
+     'Desktop Office apps, mail, file storage and compliance tools for enterprises.', null),
+    ('00000000-0000-4000-8300-000000000006', '00000000-0000-4000-8200-000000000003', 'CFQ7TTC0LH16', 'Exchange Online (Plan 1)',
+     'Business mail with a 50 GB mailbox.', null),
+    ('00000000-0000-4000-8300-000000000007', '00000000-0000-4000-8200-000000000003', 'CFQ7TTC0RM8K', 'Microsoft Teams Essentials',
+     'Meetings, chat and file sharing for small businesses.', null),
+    ('00000000-0000-4000-8300-000000000008', '00000000-0000-4000-8200-000000000004', 'CFQ7TTC0LH3N', 'Dynamics 365 Business Central Essentials',
+     'Finance, sales and operations management for small and mid-sized businesses.', null),
+    ('00000000-0000-4000-8300-000000000020', '00000000-0000-4000-8200-000000000005', 'ACR-CPC-M365', 'Acronis Cyber Protect Cloud – Microsoft 365 backup',
+     'Backup of Exchange, OneDrive, SharePoint and Teams, per protected seat.', null),
+    ('00000000-0000-4000-8300-000000000021', '00000000-0000-4000-8200-000000000005', 'ACR-CPC-WS', 'Acronis Cyber Protect Cloud – workstation backup',
+     'Image and file backup for Windows and macOS workstations, per device.', null),
+    ('00000000-0000-4000-8300-000000000030', '00000000-0000-4000-8200-000000000006', 'ESET-PROTECT-ENTRY', 'ESET PROTECT Entry',
+     'Endpoint protection with cloud management console, per device.', null),
+    ('00000000-0000-4000-8300-000000000031', '00000000-0000-4000-8200-000000000006', 'ESET-PROTECT-ADV', 'ESET PROTECT Advanced',
+     'Entry plus advanced threat defence and full disk encryption, per device.', null)
+on conflict (product_id) do nothing;
+
+insert into product (product_id, product_group_id, sku, name, description, base_product_id) values
+    ('00000000-0000-4000-8300-000000000101', '00000000-0000-4000-8200-000000000001', 'CFQ7TTC0LHSF', 'Office 365 Extra File Storage',
+     'Additional SharePoint storage, per GB.', '00000000-0000-4000-8300-000000000001'),
+    ('00000000-0000-4000-8300-000000000102', '00000000-0000-4000-8200-000000000001', 'CFQ7TTC0LHXK', 'Microsoft Defender for Office 365 (Plan 1)',
+     'Protection against phishing, malicious links and attachments.', '00000000-0000-4000-8300-000000000001'),
+    ('00000000-0000-4000-8300-000000000103', '00000000-0000-4000-8200-000000000001', 'CFQ7TTC0LHDM', 'Microsoft Teams Audio Conferencing',
+     'Dial-in numbers for Teams meetings.', '00000000-0000-4000-8300-000000000002'),
+    ('00000000-0000-4000-8300-000000000104', '00000000-0000-4000-8200-000000000003', 'CFQ7TTC0LH0R', 'Exchange Online Archiving for Exchange Online',
+     'Unlimited archive mailboxes and retention policies.', '00000000-0000-4000-8300-000000000006')
+on conflict (product_id) do nothing;
+
+-- Per licence: a month for monthly, a year for annual. Monthly terms cost about 20 % more, as in
+-- Microsoft's new-commerce price list.
+insert into product_price (product_id, billing_cycle, unit_price) values
+    ('00000000-0000-4000-8300-000000000001', 'monthly', 7.20),  ('00000000-0000-4000-8300-000000000001', 'annual', 72.00),
+    ('00000000-0000-4000-8300-000000000002', 'monthly', 15.00), ('00000000-0000-4000-8300-000000000002', 'annual', 150.00),
+    ('00000000-0000-4000-8300-000000000003', 'monthly', 26.40), ('00000000-0000-4000-8300-000000000003', 'annual', 264.00),
+    ('00000000-0000-4000-8300-000000000004', 'monthly', 12.00), ('00000000-0000-4000-8300-000000000004', 'annual', 120.00),
+    ('00000000-0000-4000-8300-000000000005', 'monthly', 27.60), ('00000000-0000-4000-8300-000000000005', 'annual', 276.00),
+    ('00000000-0000-4000-8300-000000000006', 'monthly', 4.80),  ('00000000-0000-4000-8300-000000000006', 'annual', 48.00),
+    ('00000000-0000-4000-8300-000000000007', 'monthly', 4.80),  ('00000000-0000-4000-8300-000000000007', 'annual', 48.00),
+    ('00000000-0000-4000-8300-000000000008', 'monthly', 84.00), ('00000000-0000-4000-8300-000000000008', 'annual', 840.00),
+    ('00000000-0000-4000-8300-000000000020', 'monthly', 3.00),  ('00000000-0000-4000-8300-000000000020', 'annual', 30.00),
+    ('00000000-0000-4000-8300-000000000021', 'monthly', 5.50),  ('00000000-0000-4000-8300-000000000021', 'annual', 55.00),
+    ('00000000-0000-4000-8300-000000000030', 'monthly', 3.20),  ('00000000-0000-4000-8300-000000000030', 'annual', 32.00),
+    ('00000000-0000-4000-8300-000000000031', 'monthly', 4.50),  ('00000000-0000-4000-8300-000000000031', 'annual', 45.00),
+    ('00000000-0000-4000-8300-000000000101', 'monthly', 0.24),  ('00000000-0000-4000-8300-000000000101', 'annual', 2.40),
+    ('00000000-0000-4000-8300-000000000102', 'monthly', 2.40),  ('00000000-0000-4000-8300-000000000102', 'annual', 24.00),
+    ('00000000-0000-4000-8300-000000000103', 'monthly', 4.80),  ('00000000-0000-4000-8300-000000000103', 'annual', 48.00),
+    ('00000000-0000-4000-8300-000000000104', 'monthly', 3.60),  ('00000000-0000-4000-8300-000000000104', 'annual', 36.00)
+on conflict (product_id, billing_cycle) do nothing;

@@ -1,0 +1,82 @@
+//! Configuration from the command line and environment variables (all listed in the README).
+
+use std::path::PathBuf;
+
+use clap::{Parser, builder::BoolishValueParser};
+
+#[derive(Clone, Debug, Parser)]
+#[command(name = "cloudmarket", about = "cloudmarket: the cloud-services marketplace server")]
+pub struct Config {
+    /// PostgreSQL to use. Without it the server runs its own private cluster in the data directory.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Where the embedded PostgreSQL cluster (and later, uploaded documents) are kept.
+    #[arg(long, env = "CLOUDMARKET_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Load the demo organisations, users and catalog at start (idempotent).
+    #[arg(long, env = "CLOUDMARKET_DEMO", value_parser = BoolishValueParser::new())]
+    pub demo: bool,
+
+    /// The address users reach the product at, e.g. https://marketplace.example. An https URL
+    /// turns on `Secure` cookies; its origin is also accepted for state-changing requests.
+    #[arg(long, env = "CLOUDMARKET_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Database connections per server process.
+    #[arg(long, env = "CLOUDMARKET_DB_MAX_CONNECTIONS", default_value_t = 20)]
+    pub db_max_connections: u32,
+
+    /// Failed sign-ins allowed per address in the window below before sign-in is refused.
+    #[arg(long, env = "CLOUDMARKET_LOGIN_MAX_FAILURES", default_value_t = 5)]
+    pub login_max_failures: i64,
+
+    #[arg(long, env = "CLOUDMARKET_LOGIN_WINDOW_MINUTES", default_value_t = 15)]
+    pub login_window_minutes: i64,
+
+    /// Log as JSON lines (for log collectors) instead of human-readable text.
+    #[arg(long, env = "CLOUDMARKET_LOG_JSON", value_parser = BoolishValueParser::new())]
+    pub log_json: bool,
+}
+
+impl Config {
+    /// The configuration from the process's arguments and environment.
+    pub fn from_env() -> Self {
+        Self::parse()
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|url| url.starts_with("https://"))
+    }
+
+    pub fn settings(&self) -> app::state::Settings {
+        app::state::Settings {
+            login_max_failures: self.login_max_failures,
+            login_window_minutes: self.login_window_minutes,
+            secure_cookies: self.secure_cookies(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_accept_the_usual_boolean_spellings() {
+        for (value, expected) in [("1", true), ("true", true), ("yes", true), ("0", false), ("false", false)] {
+            let config = Config::try_parse_from(["server", &format!("--demo={value}")]).unwrap();
+            assert_eq!(config.demo, expected, "{value}");
+        }
+        assert!(!Config::try_parse_from(["server"]).unwrap().demo);
+    }
+
+    #[test]
+    fn secure_cookies_follow_an_https_public_url() {
+        let mut config = Config::try_parse_from(["server"]).unwrap();
+        assert!(!config.secure_cookies());
+        config.public_url = Some("https://market.example".into());
+        assert!(config.secure_cookies());
+    }
+}

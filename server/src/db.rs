@@ -1,0 +1,38 @@
+//! The connection pool: to `DATABASE_URL`, or to the embedded cluster started on demand.
+
+use std::{path::Path, str::FromStr, time::Duration};
+
+use anyhow::Context;
+use sqlx::{
+    PgPool,
+    postgres::{PgConnectOptions, PgPoolOptions},
+};
+
+use crate::embedded_pg::EmbeddedPostgres;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// The pool, and the embedded cluster behind it when there is one (stopped at shutdown).
+pub struct Database {
+    pub pool: PgPool,
+    pub embedded: Option<EmbeddedPostgres>,
+}
+
+pub async fn connect(database_url: Option<&str>, data_dir: &Path, max_connections: u32) -> anyhow::Result<Database> {
+    let (options, embedded) = match database_url {
+        Some(url) => (PgConnectOptions::from_str(url).context("DATABASE_URL is not a valid PostgreSQL URL")?, None),
+        None => {
+            let embedded = EmbeddedPostgres::start(data_dir, "cloudmarket").await?;
+            tracing::info!(url = %embedded.url(), "using the embedded PostgreSQL");
+            (embedded.connect_options(), Some(embedded))
+        }
+    };
+    let pool = PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .context("cannot connect to PostgreSQL")?;
+    MIGRATOR.run(&pool).await.context("running database migrations")?;
+    Ok(Database { pool, embedded })
+}

@@ -1,0 +1,11 @@
+//! The cloudmarket server: configuration, database, HTTP router and the guards around it.
+//! `main.rs` only wires these together; tests build the same application on a random port.
+
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod embedded_pg;
+pub mod guard;
+pub mod health;
+pub mod startup;
+pub mod telemetry;

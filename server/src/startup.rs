@@ -1,0 +1,166 @@
+//! Builds the application (database, router, listener) so that `main` and the tests start the
+//! very same thing.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use anyhow::Context;
+use axum::{
+    Router,
+    body::Body,
+    extract::{Request, State},
+    http::HeaderName,
+    middleware,
+    response::IntoResponse,
+    routing::get,
+};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
+use tower_sessions_sqlx_store::PostgresStore;
+
+use app::{
+    app::{App, shell},
+    state::AppState,
+};
+
+use crate::{
+    config::Config,
+    db::{self, Database},
+    demo,
+    embedded_pg::EmbeddedPostgres,
+    guard::{self, AllowedOrigins},
+    health,
+};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    embedded: Option<EmbeddedPostgres>,
+    pub state: AppState,
+}
+
+impl Application {
+    /// Connects (starting the embedded database if needed), migrates, loads demo data when asked
+    /// and binds the listener. `site_addr` overrides `LEPTOS_SITE_ADDR` (tests pass port 0).
+    pub async fn build(config: &Config, site_addr: Option<SocketAddr>) -> anyhow::Result<Self> {
+        let mut leptos_options = get_configuration(None).context("reading the Leptos configuration")?.leptos_options;
+        if let Some(addr) = site_addr {
+            leptos_options.site_addr = addr;
+        }
+        let Database { pool, embedded } =
+            db::connect(config.database_url.as_deref(), &config.data_dir, config.db_max_connections).await?;
+        if config.demo {
+            demo::load(&pool).await?;
+        }
+
+        let state = AppState { leptos_options: leptos_options.clone(), pool, settings: Arc::new(config.settings()) };
+        let router = router(state.clone(), config).await?;
+        let listener = TcpListener::bind(leptos_options.site_addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", leptos_options.site_addr))?;
+        Ok(Self { listener, router, embedded, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or(self.state.leptos_options.site_addr)
+    }
+
+    /// Serves until `shutdown` resolves, lets requests in flight finish, then stops the embedded
+    /// database if this process started it.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let Self { listener, router, embedded, state } = self;
+        let served = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
+        state.pool.close().await;
+        if let Some(embedded) = embedded {
+            embedded.stop().await?;
+        }
+        served.context("serving HTTP")
+    }
+}
+
+async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
+    let session_store = PostgresStore::new(state.pool.clone());
+    session_store.migrate().await.context("creating the session table")?;
+    let sessions = SessionManagerLayer::new(session_store)
+        .with_name("cm_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.settings.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(8)));
+
+    let routes = generate_route_list(App);
+    let allowed = AllowedOrigins { public_origin: config.public_url.clone() };
+
+    let router = Router::new()
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            shell,
+        ))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::require_area))
+        .layer(sessions)
+        .layer(middleware::from_fn_with_state(allowed, guard::same_origin))
+        .with_state(state.clone())
+        // Health sits outside sessions and guards: probes carry no cookies and must stay cheap.
+        .route("/healthz", get(health::healthz).with_state(state.pool.clone()))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                    let request_id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
+                }))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+        );
+    Ok(router)
+}
+
+async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

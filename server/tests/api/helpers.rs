@@ -1,0 +1,116 @@
+use std::{net::SocketAddr, path::PathBuf, str::FromStr};
+
+use reqwest::{Client, Response, StatusCode, header};
+use serde_json::Value;
+use sqlx::{Connection, Executor, PgConnection, PgPool, postgres::PgConnectOptions};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+use server::{config::Config, startup::Application};
+
+pub struct TestApp {
+    pub address: String,
+    pub pool: PgPool,
+    pub client: Client,
+    _stop: oneshot::Sender<()>,
+}
+
+fn base_database_url() -> String {
+    std::env::var("DATABASE_URL")
+        .expect("DATABASE_URL must point at a PostgreSQL the tests may create databases on (make test starts one)")
+}
+
+/// A new empty database on the test server, so tests never see each other's rows.
+async fn fresh_database() -> String {
+    let base = base_database_url();
+    let name = format!("test_{}", Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect(&base).await.expect("connect to the test PostgreSQL");
+    admin.execute(format!(r#"create database "{name}""#).as_str()).await.expect("create a test database");
+    let options = PgConnectOptions::from_str(&base).expect("valid DATABASE_URL").database(&name);
+    // Rebuild a URL from the options so the application connects exactly like in production.
+    format!("postgres://{}@{}:{}/{}", options.get_username(), options.get_host(), options.get_port(), name)
+}
+
+pub fn test_config(database_url: String) -> Config {
+    Config {
+        database_url: Some(database_url),
+        data_dir: PathBuf::from("unused"),
+        demo: true,
+        public_url: None,
+        db_max_connections: 5,
+        login_max_failures: 5,
+        login_window_minutes: 15,
+        log_json: false,
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        server::telemetry::init(false);
+        let mut config = test_config(fresh_database().await);
+        adjust(&mut config);
+        let application = Application::build(&config, Some(SocketAddr::from(([127, 0, 0, 1], 0))))
+            .await
+            .expect("the application starts");
+        let address = format!("http://{}", application.local_addr());
+        let pool = application.state.pool.clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(application.run_until(async {
+            let _ = stopped.await;
+        }));
+        Self { client: Self::browser(&address), address, pool, _stop: stop }
+    }
+
+    /// A client that behaves like a browser on our own pages: keeps cookies, sends our Origin,
+    /// and does not follow redirects (tests look at them).
+    pub fn browser(address: &str) -> Client {
+        let mut headers = header::HeaderMap::new();
+        headers.insert(header::ORIGIN, header::HeaderValue::from_str(address).expect("origin header"));
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .expect("http client")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// Calls a server function the way the hydrated app does (form-encoded in, JSON out).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header(header::ACCEPT, "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("server function call")
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.call("login", &[("email", email), ("password", password), ("next", "")]).await
+    }
+
+    pub async fn login_ok(&self, email: &str) {
+        let response = self.login(email, "demo-password").await;
+        assert_eq!(response.status(), StatusCode::OK, "demo login of {email} should succeed");
+    }
+}
+
+pub async fn json(response: Response) -> Value {
+    response.json().await.expect("a JSON body")
+}
+
+pub fn location(response: &Response) -> String {
+    response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}

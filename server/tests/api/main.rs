@@ -1,0 +1,6 @@
+//! Black-box tests: the real application on a random port, each test with its own fresh
+//! database on the private test PostgreSQL (`DATABASE_URL`, started by `make test`).
+
+mod auth;
+mod helpers;
+mod pages;

@@ -1,0 +1,185 @@
+use reqwest::StatusCode;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, json, location};
+
+#[tokio::test]
+async fn health_reports_the_database() {
+    let app = TestApp::spawn().await;
+
+    let response = app.get("/healthz").await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(json(response).await["database"], "ok");
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = TestApp::spawn().await;
+
+    let response = app.get("/login").await;
+
+    let id = response.headers().get("x-request-id").expect("x-request-id header");
+    assert!(Uuid::parse_str(id.to_str().unwrap()).is_ok());
+}
+
+#[tokio::test]
+async fn signed_out_visitors_are_sent_to_sign_in_and_back() {
+    let app = TestApp::spawn().await;
+
+    for path in ["/cp", "/portal/csp", "/backoffice/outbox", "/account/password"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+        let expected = format!("/login?next={}", path.replace('/', "%2F"));
+        assert_eq!(location(&response), expected);
+    }
+}
+
+#[tokio::test]
+async fn a_partner_is_refused_the_back_office_by_the_server() {
+    let app = TestApp::spawn().await;
+    app.login_ok("partner@reseller.example").await;
+
+    let page = app.get("/backoffice/partners").await;
+    let data = app.call("partners", &[]).await;
+
+    assert_eq!(page.status(), StatusCode::FORBIDDEN);
+    assert!(page.text().await.unwrap().contains("does not have access"));
+    assert_eq!(data.status(), StatusCode::FORBIDDEN);
+    assert_eq!(json(data).await, Value::String("Forbidden".into()));
+}
+
+#[tokio::test]
+async fn a_customer_admin_is_refused_the_control_panel_and_its_data() {
+    let app = TestApp::spawn().await;
+    app.login_ok("admin@contoso.example").await;
+
+    assert_eq!(app.get("/cp/customers").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.call("customers", &[]).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.call("catalog", &[]).await.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn signed_out_server_function_calls_are_unauthorised() {
+    let app = TestApp::spawn().await;
+
+    let response = app.call("catalog", &[]).await;
+
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_partner_sees_the_demo_catalog_with_add_ons() {
+    let app = TestApp::spawn().await;
+    app.login_ok("partner@reseller.example").await;
+
+    let catalog = json(app.call("catalog", &[]).await).await;
+
+    let products = catalog.as_array().unwrap();
+    let basic = products.iter().find(|p| p["name"] == "Microsoft 365 Business Basic").expect("Business Basic");
+    assert_eq!(basic["monthly_price"], "7.20");
+    assert_eq!(basic["annual_price"], "72.00");
+    let addons: Vec<_> = products.iter().filter(|p| p["base_product"] == "Microsoft 365 Business Basic").collect();
+    assert!(!addons.is_empty(), "Business Basic offers add-ons");
+    let vendors: std::collections::BTreeSet<_> = products.iter().map(|p| p["vendor"].as_str().unwrap()).collect();
+    assert!(vendors.len() >= 3, "Microsoft and at least two other vendors: {vendors:?}");
+}
+
+#[tokio::test]
+async fn a_partner_sees_only_its_own_customers() {
+    // Arrange: a second partner with a customer of its own.
+    let app = TestApp::spawn().await;
+    let other_partner = Uuid::new_v4();
+    let other_customer = Uuid::new_v4();
+    sqlx::query(
+        "insert into organisation (organisation_id, kind, parent_id, name)
+         values ($1, 'partner', '00000000-0000-4000-8000-000000000001', 'Other Reseller'),
+                ($2, 'customer', $1, 'Someone Else''s Customer')",
+    )
+    .bind(other_partner)
+    .bind(other_customer)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("insert into partner (organisation_id) values ($1)")
+        .bind(other_partner)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("insert into customer (organisation_id) values ($1)")
+        .bind(other_customer)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app.login_ok("partner@reseller.example").await;
+
+    // Act
+    let customers = json(app.call("customers", &[]).await).await;
+
+    // Assert
+    let names: Vec<_> = customers.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(names, ["Contoso Ltd", "Northwind Traders"]);
+    let contoso = &customers[0];
+    assert_eq!(contoso["tenant_domain"], "contoso.onmicrosoft.com");
+    assert_eq!(contoso["relationship_accepted"], true);
+}
+
+#[tokio::test]
+async fn the_partner_credit_limit_is_five_thousand_dollars() {
+    let app = TestApp::spawn().await;
+    app.login_ok("partner@reseller.example").await;
+
+    let credit = json(app.call("credit", &[]).await).await;
+
+    assert_eq!(credit["credit_limit"], "5000.00");
+    assert_eq!(credit["currency"], "USD");
+    let page = app.get("/cp/billing").await.text().await.unwrap();
+    assert!(page.contains("5,000.00 USD"), "the billing page renders the limit on the server");
+}
+
+#[tokio::test]
+async fn pages_render_in_turkish_when_chosen() {
+    let app = TestApp::spawn().await;
+    app.login_ok("partner@reseller.example").await;
+
+    let set = app.call("set_locale", &[("locale", "tr")]).await;
+    assert_eq!(set.status(), StatusCode::OK);
+    let page = app.get("/cp").await.text().await.unwrap();
+
+    assert!(page.contains(r#"<html lang="tr""#));
+    assert!(page.contains("Bulut Servisleri"));
+}
+
+#[tokio::test]
+async fn demo_data_loads_twice_without_duplicates() {
+    let app = TestApp::spawn().await;
+
+    server::demo::load(&app.pool).await.expect("a second load succeeds");
+
+    let users: i64 = sqlx::query_scalar("select count(*) from app_user").fetch_one(&app.pool).await.unwrap();
+    let products: i64 = sqlx::query_scalar("select count(*) from product").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(users, 4);
+    assert!(products >= 16);
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404() {
+    let app = TestApp::spawn().await;
+
+    let response = app.get("/no/such/page").await;
+
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_outbox_is_open_to_distributor_staff() {
+    let app = TestApp::spawn().await;
+    app::notifications::ssr::enqueue(&app.pool, "someone@example.com", "Hello", "Body").await.unwrap();
+    app.login_ok("ops@distributor.example").await;
+
+    let mails = json(app.call("outbox", &[]).await).await;
+
+    assert_eq!(mails[0]["subject"], "Hello");
+    assert_eq!(mails[0]["status"], "Pending");
+}
