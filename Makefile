@@ -2,7 +2,7 @@
 SHELL := bash
 DATA_DIR := data
 
-.PHONY: setup run test build fmt clean-data
+.PHONY: setup run test build fmt clean-data sqlx-prepare
 
 setup:
 	scripts/setup.sh
@@ -18,6 +18,10 @@ build:
 
 fmt:
 	cargo fmt --all
+
+# After changing a query or a migration: refresh the offline query data in .sqlx/.
+sqlx-prepare:
+	scripts/sqlx-prepare.sh
 
 # The embedded cluster must be stopped first: deleting a live data directory leaves an
 # orphan server behind.

@@ -69,7 +69,8 @@ end
 
 # Plain cargo gets its own target dir: cargo-leptos builds with different flags in target/,
 # and sharing it would rebuild everything each time one follows the other.
-plain=(env CARGO_TARGET_DIR=target/plain SQLX_OFFLINE=true)
+# Incremental compilation only pays off across edits; here it would just fill the disk.
+plain=(env CARGO_TARGET_DIR=target/plain SQLX_OFFLINE=true CARGO_INCREMENTAL=0)
 
 stage fmt cargo fmt --all --check
 stage clippy-server "${plain[@]}" LEPTOS_OUTPUT_NAME=cloudmarket \

@@ -165,7 +165,7 @@ fn TopNav(me: Option<Me>) -> impl IntoView {
     let links = if me.must_change_password { Vec::new() } else { nav_for(area) };
     view! {
         <nav class="main-nav" aria-label=t(Msg::MainNavigation)>
-            <A href=area.home() attr:class="area-title">{t(area_title(area))}</A>
+            <A href=area.home() exact=true attr:class="area-title">{t(area_title(area))}</A>
             <ul>
                 {links
                     .into_iter()

@@ -66,10 +66,37 @@ pub fn FormMessage(#[prop(into)] error: Signal<Option<AppError>>, fields: &'stat
     }
 }
 
-/// `aria-invalid` for a field, so screen readers announce it.
-pub fn invalid_attr(error: Signal<Option<AppError>>, field: &'static str) -> impl Fn() -> &'static str + Copy {
-    move || {
-        if error.with(|e| e.as_ref().and_then(|e| e.field_message(field)).is_some()) { "true" } else { "false" }
+/// A labelled input with its optional hint and the message from the last submission; the
+/// input is marked `aria-invalid` and described by both, so screen readers announce them.
+#[component]
+pub fn Field(
+    /// The input's `name`, which is also its `id` and the server's field name in errors.
+    name: &'static str,
+    label: Msg,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] hint: Option<Msg>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let invalid = move || error.with(|e| e.as_ref().and_then(|e| e.field_message(name)).is_some()).to_string();
+    let described_by = match hint {
+        Some(_) => format!("{name}-hint {name}-error"),
+        None => format!("{name}-error"),
+    };
+    view! {
+        <div class="field">
+            <label for=name>{t(label)}</label>
+            <input
+                id=name
+                name=name
+                type=input_type
+                autocomplete=autocomplete
+                aria-invalid=invalid
+                aria-describedby=described_by
+            />
+            {hint.map(|hint| view! { <p class="hint" id=format!("{name}-hint")>{t(hint)}</p> })}
+            <FieldMessage error field=name />
+        </div>
     }
 }
 

@@ -239,40 +239,32 @@ pub async fn set_locale(locale: String) -> Result<(), AppError> {
 /// The EN | TR switch in the header.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
-    let i18n = use_i18n();
     let action = ServerAction::<SetLocale>::new();
-    // Switch the UI at once; the server call only remembers the choice for the next page load.
-    let pending_choice = move |locale: Locale| {
-        move |_| {
-            i18n.locale.set(locale);
-        }
-    };
     view! {
         <ActionForm action=action attr:class="language-switch">
             <span class="visually-hidden">{t(Msg::Language)}</span>
-            <button
-                type="submit"
-                name="locale"
-                value="en"
-                lang="en"
-                aria-pressed=move || (i18n.get() == Locale::En).to_string()
-                on:click=pending_choice(Locale::En)
-            >
-                "EN"
-                <span class="visually-hidden">" " {Msg::English.text(Locale::En)}</span>
-            </button>
-            <button
-                type="submit"
-                name="locale"
-                value="tr"
-                lang="tr"
-                aria-pressed=move || (i18n.get() == Locale::Tr).to_string()
-                on:click=pending_choice(Locale::Tr)
-            >
-                "TR"
-                <span class="visually-hidden">" " {Msg::Turkish.text(Locale::Tr)}</span>
-            </button>
+            <LanguageButton locale=Locale::En name=Msg::English />
+            <LanguageButton locale=Locale::Tr name=Msg::Turkish />
         </ActionForm>
+    }
+}
+
+#[component]
+fn LanguageButton(locale: Locale, name: Msg) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button
+            type="submit"
+            name="locale"
+            value=locale.code()
+            lang=locale.code()
+            aria-pressed=move || (i18n.get() == locale).to_string()
+            // Switch the UI at once; the server call only remembers the choice for the next page.
+            on:click=move |_| i18n.locale.set(locale)
+        >
+            {locale.code().to_uppercase()}
+            <span class="visually-hidden">" " {name.text(locale)}</span>
+        </button>
     }
 }
 

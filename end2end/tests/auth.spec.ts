@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { demoUsers, LoginPage, Shell, waitForHydration } from './pages/app';
+import { demoUsers, LoginPage, Shell, signInAs, waitForHydration } from './pages/app';
 
 test.describe('signing in', () => {
   for (const [role, user] of Object.entries(demoUsers)) {
@@ -40,12 +40,7 @@ test.describe('signing in', () => {
   });
 
   test('signing out ends the session', async ({ page }) => {
-    const login = new LoginPage(page);
-    await login.goto();
-    await waitForHydration(page);
-    await login.signIn(demoUsers.customer.email);
-    await expect(page).toHaveURL(/\/portal$/);
-    await waitForHydration(page);
+    await signInAs(page, demoUsers.customer);
 
     await new Shell(page).signOut().click();
 
@@ -56,11 +51,7 @@ test.describe('signing in', () => {
 });
 
 test('the server refuses a partner the back office', async ({ page }) => {
-  const login = new LoginPage(page);
-  await login.goto();
-  await waitForHydration(page);
-  await login.signIn(demoUsers.partner.email);
-  await expect(page).toHaveURL(/\/cp$/);
+  await signInAs(page, demoUsers.partner);
 
   const response = await page.goto('/backoffice/partners');
 

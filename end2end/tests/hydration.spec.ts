@@ -1,13 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { demoUsers, LoginPage, waitForHydration } from './pages/app';
+import { demoUsers, signInAs } from './pages/app';
 
 test('the catalog filters as you type once hydrated', async ({ page }) => {
-  const login = new LoginPage(page);
-  await login.goto('/cp/catalog');
-  await waitForHydration(page);
-  await login.signIn(demoUsers.partner.email);
-  await expect(page).toHaveURL(/\/cp\/catalog$/);
-  await waitForHydration(page);
+  await signInAs(page, demoUsers.partner, '/cp/catalog');
   const basic = page.getByRole('rowheader', { name: /^Microsoft 365 Business Basic/ });
   await expect(basic).toBeVisible();
   const status = page.getByRole('status').filter({ hasText: 'products shown' });

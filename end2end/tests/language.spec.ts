@@ -1,13 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { demoUsers, LoginPage, Shell, waitForHydration } from './pages/app';
+import { demoUsers, Shell, signInAs, waitForHydration } from './pages/app';
 
 test('the language switch turns the UI Turkish and back, and is remembered', async ({ page }) => {
-  const login = new LoginPage(page);
-  await login.goto();
-  await waitForHydration(page);
-  await login.signIn(demoUsers.partner.email);
-  await expect(page).toHaveURL(/\/cp$/);
-  await waitForHydration(page);
+  await signInAs(page, demoUsers.partner);
   const shell = new Shell(page);
 
   await shell.languageButton('TR').click();

@@ -64,11 +64,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn flags_accept_the_usual_boolean_spellings() {
-        for (value, expected) in [("1", true), ("true", true), ("yes", true), ("0", false), ("false", false)] {
-            let config = Config::try_parse_from(["server", &format!("--demo={value}")]).unwrap();
-            assert_eq!(config.demo, expected, "{value}");
-        }
+    fn demo_is_off_unless_asked_for() {
+        // CLOUDMARKET_DEMO=1 (how `make run` asks) is covered by the browser tests' server.
+        assert!(Config::try_parse_from(["server", "--demo"]).unwrap().demo);
         assert!(!Config::try_parse_from(["server"]).unwrap().demo);
     }
 

@@ -9,3 +9,4 @@ pub mod guard;
 pub mod health;
 pub mod startup;
 pub mod telemetry;
+pub mod worker;

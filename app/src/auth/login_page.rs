@@ -3,7 +3,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{Login, go_to};
 use crate::{
-    components::{FieldMessage, FormMessage, invalid_attr},
+    components::{Field, FormMessage},
     i18n::{Msg, t},
 };
 
@@ -27,30 +27,8 @@ pub fn LoginPage() -> impl IntoView {
             <p class="subtitle">{t(Msg::SignInHelp)}</p>
             <ActionForm action=action attr:novalidate=true attr:aria-label=t(Msg::SignIn)>
                 <input type="hidden" name="next" value=next />
-                <div class="field">
-                    <label for="email">{t(Msg::Email)}</label>
-                    <input
-                        id="email"
-                        name="email"
-                        type="email"
-                        autocomplete="username"
-                        aria-invalid=invalid_attr(error, "email")
-                        aria-describedby="email-error"
-                    />
-                    <FieldMessage error field="email" />
-                </div>
-                <div class="field">
-                    <label for="password">{t(Msg::Password)}</label>
-                    <input
-                        id="password"
-                        name="password"
-                        type="password"
-                        autocomplete="current-password"
-                        aria-invalid=invalid_attr(error, "password")
-                        aria-describedby="password-error"
-                    />
-                    <FieldMessage error field="password" />
-                </div>
+                <Field name="email" label=Msg::Email input_type="email" autocomplete="username" error />
+                <Field name="password" label=Msg::Password input_type="password" autocomplete="current-password" error />
                 <FormMessage error fields=&["email", "password"] />
                 <button type="submit" class="button primary" disabled=move || pending.get()>
                     {move || if pending.get() { t(Msg::SigningIn)() } else { t(Msg::SignIn)() }}

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::{ChangePassword, get_me, go_to};
 use crate::{
-    components::{FieldMessage, FormMessage, invalid_attr},
+    components::{Field, FormMessage},
     i18n::{Msg, t},
 };
 
@@ -31,43 +31,28 @@ pub fn PasswordPage() -> impl IntoView {
             <h1>{t(Msg::ChangePassword)}</h1>
             <Transition fallback=|| ()>{forced}</Transition>
             <ActionForm action=action attr:novalidate=true attr:aria-label=t(Msg::ChangePassword)>
-                <div class="field">
-                    <label for="current_password">{t(Msg::CurrentPassword)}</label>
-                    <input
-                        id="current_password"
-                        name="current_password"
-                        type="password"
-                        autocomplete="current-password"
-                        aria-invalid=invalid_attr(error, "current_password")
-                        aria-describedby="current_password-error"
-                    />
-                    <FieldMessage error field="current_password" />
-                </div>
-                <div class="field">
-                    <label for="new_password">{t(Msg::NewPassword)}</label>
-                    <input
-                        id="new_password"
-                        name="new_password"
-                        type="password"
-                        autocomplete="new-password"
-                        aria-invalid=invalid_attr(error, "new_password")
-                        aria-describedby="new_password-hint new_password-error"
-                    />
-                    <p class="hint" id="new_password-hint">{t(Msg::PasswordRules)}</p>
-                    <FieldMessage error field="new_password" />
-                </div>
-                <div class="field">
-                    <label for="confirm_password">{t(Msg::ConfirmPassword)}</label>
-                    <input
-                        id="confirm_password"
-                        name="confirm_password"
-                        type="password"
-                        autocomplete="new-password"
-                        aria-invalid=invalid_attr(error, "confirm_password")
-                        aria-describedby="confirm_password-error"
-                    />
-                    <FieldMessage error field="confirm_password" />
-                </div>
+                <Field
+                    name="current_password"
+                    label=Msg::CurrentPassword
+                    input_type="password"
+                    autocomplete="current-password"
+                    error
+                />
+                <Field
+                    name="new_password"
+                    label=Msg::NewPassword
+                    input_type="password"
+                    autocomplete="new-password"
+                    hint=Msg::PasswordRules
+                    error
+                />
+                <Field
+                    name="confirm_password"
+                    label=Msg::ConfirmPassword
+                    input_type="password"
+                    autocomplete="new-password"
+                    error
+                />
                 <FormMessage error fields=&["current_password", "new_password", "confirm_password"] />
                 <button type="submit" class="button primary" disabled=move || pending.get()>
                     {move || if pending.get() { t(Msg::Saving)() } else { t(Msg::SavePassword)() }}

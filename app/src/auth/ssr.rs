@@ -149,6 +149,24 @@ async fn record_attempt(db: impl PgExecutor<'_>, email: &EmailAddress, succeeded
     Ok(())
 }
 
+/// Audits something a user did to their own account (sign-in, sign-out, password change).
+async fn audit_own_account(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+    action: &str,
+    detail: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    let entry = AuditEntry {
+        actor: Some(user_id),
+        acting_as: None,
+        action,
+        target_type: "user",
+        target_id: user_id.to_string(),
+        detail,
+    };
+    audit::record(db, entry).await
+}
+
 async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(|e| internal("reading the session", e))
 }
@@ -211,18 +229,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     let mut tx = state.pool.begin().await?;
     record_attempt(&mut *tx, &email, true).await?;
     sqlx::query!("update app_user set last_login_at = now() where user_id = $1", row.user_id).execute(&mut *tx).await?;
-    audit::record(
-        &mut *tx,
-        AuditEntry {
-            actor: Some(row.user_id),
-            acting_as: None,
-            action: "auth.login",
-            target_type: "user",
-            target_id: row.user_id.to_string(),
-            detail: json!({}),
-        },
-    )
-    .await?;
+    audit_own_account(&mut *tx, row.user_id, "auth.login", json!({})).await?;
     tx.commit().await?;
 
     let session = session().await?;
@@ -240,18 +247,7 @@ pub async fn logout() -> Result<String, AppError> {
     let state = app_state()?;
     let session = session().await?;
     if let Some(user) = user_from_session(&state.pool, &session).await? {
-        audit::record(
-            &state.pool,
-            AuditEntry {
-                actor: Some(user.user_id),
-                acting_as: None,
-                action: "auth.logout",
-                target_type: "user",
-                target_id: user.user_id.to_string(),
-                detail: json!({}),
-            },
-        )
-        .await?;
+        audit_own_account(&state.pool, user.user_id, "auth.logout", json!({})).await?;
     }
     session.flush().await.map_err(|e| internal("ending the session", e))?;
     redirect_plain_form("/login");
@@ -282,16 +278,11 @@ pub async fn change_password(current: String, new: String, confirm: String) -> R
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
+    audit_own_account(
         &mut *tx,
-        AuditEntry {
-            actor: Some(user.user_id),
-            acting_as: None,
-            action: "auth.password_changed",
-            target_type: "user",
-            target_id: user.user_id.to_string(),
-            detail: json!({ "was_temporary": user.must_change_password }),
-        },
+        user.user_id,
+        "auth.password_changed",
+        json!({ "was_temporary": user.must_change_password }),
     )
     .await?;
     tx.commit().await?;

@@ -41,6 +41,16 @@ export class LoginPage {
   }
 }
 
+/** Signs in through the login page with JavaScript and waits for the user's home to be interactive. */
+export async function signInAs(page: Page, user: { email: string; home: string }, next?: string) {
+  const login = new LoginPage(page);
+  await login.goto(next);
+  await waitForHydration(page);
+  await login.signIn(user.email);
+  await expect(page).toHaveURL(new RegExp(`${next ?? user.home}$`));
+  await waitForHydration(page);
+}
+
 export class Shell {
   readonly nav: Locator;
 

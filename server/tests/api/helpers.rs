@@ -21,7 +21,7 @@ fn base_database_url() -> String {
 }
 
 /// A new empty database on the test server, so tests never see each other's rows.
-async fn fresh_database() -> String {
+pub async fn fresh_database() -> String {
     let base = base_database_url();
     let name = format!("test_{}", Uuid::new_v4().simple());
     let mut admin = PgConnection::connect(&base).await.expect("connect to the test PostgreSQL");
@@ -29,6 +29,13 @@ async fn fresh_database() -> String {
     let options = PgConnectOptions::from_str(&base).expect("valid DATABASE_URL").database(&name);
     // Rebuild a URL from the options so the application connects exactly like in production.
     format!("postgres://{}@{}:{}/{}", options.get_username(), options.get_host(), options.get_port(), name)
+}
+
+/// A pool on a fresh, migrated database, for tests below the HTTP layer.
+pub async fn fresh_pool() -> PgPool {
+    let pool = PgPool::connect(&fresh_database().await).await.expect("connect to the test database");
+    server::db::MIGRATOR.run(&pool).await.expect("migrations run");
+    pool
 }
 
 pub fn test_config(database_url: String) -> Config {

@@ -3,4 +3,5 @@
 
 mod auth;
 mod helpers;
+mod jobs;
 mod pages;

@@ -1,0 +1,218 @@
+//! Workers that run queued jobs (see `app::jobs`). They run inside the server process and, with
+//! the `worker` subcommand, as processes of their own; any number share one database.
+//!
+//! Each worker takes one job at a time. Idle workers sleep until a `job_queued` notification or
+//! the poll interval, whichever comes first: notifications make pick-up immediate, polling
+//! catches jobs whose retry time or expired lease came due without a notification.
+
+use std::{collections::HashMap, future::Future, pin::Pin, sync::Arc, time::Duration};
+
+use app::jobs::{self, ClaimedJob, Job, JobError, JobState};
+use sqlx::{PgPool, postgres::PgListener};
+use tokio::sync::{Notify, watch};
+
+type BoxFuture = Pin<Box<dyn Future<Output = Result<(), JobError>> + Send>>;
+type Handler = Arc<dyn Fn(serde_json::Value, JobContext) -> BoxFuture + Send + Sync>;
+
+/// What a handler gets besides its payload.
+#[derive(Clone)]
+pub struct JobContext {
+    pub pool: PgPool,
+    pub job_id: uuid::Uuid,
+    pub attempt: i32,
+}
+
+/// The job kinds this process can run, and how.
+#[derive(Clone, Default)]
+pub struct Registry {
+    handlers: HashMap<&'static str, Handler>,
+}
+
+impl Registry {
+    pub fn register<J, F, Fut>(mut self, handler: F) -> Self
+    where
+        J: Job,
+        F: Fn(J, JobContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), JobError>> + Send + 'static,
+    {
+        let handler = Arc::new(handler);
+        self.handlers.insert(
+            J::KIND,
+            Arc::new(move |payload, ctx| {
+                let handler = handler.clone();
+                Box::pin(async move {
+                    // A payload that no longer parses will not parse on a retry either.
+                    let job: J = serde_json::from_value(payload)
+                        .map_err(|e| JobError::Fatal(format!("unreadable {} payload: {e}", J::KIND)))?;
+                    handler(job, ctx).await
+                })
+            }),
+        );
+        self
+    }
+
+    pub fn kinds(&self) -> Vec<String> {
+        self.handlers.keys().map(|k| (*k).to_owned()).collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.handlers.is_empty()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct WorkerSettings {
+    /// How long a job stays this worker's without a heartbeat.
+    pub lease: Duration,
+    /// How often an idle worker looks for due jobs without a notification.
+    pub poll_interval: Duration,
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self {
+            lease: Duration::from_secs(30),
+            poll_interval: Duration::from_secs(5),
+            backoff_base: Duration::from_secs(2),
+            backoff_cap: Duration::from_secs(600),
+        }
+    }
+}
+
+/// Starts `count` workers and one listener that wakes them. They stop when `shutdown` turns true,
+/// each after finishing the job in hand.
+pub fn spawn_workers(
+    pool: PgPool,
+    registry: Registry,
+    settings: WorkerSettings,
+    count: usize,
+    shutdown: watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let wake = Arc::new(Notify::new());
+    let mut handles = vec![tokio::spawn(listen(pool.clone(), wake.clone(), shutdown.clone()))];
+    let process = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
+    for n in 0..count {
+        let worker = Worker {
+            id: format!("{process}-{n}"),
+            pool: pool.clone(),
+            registry: registry.clone(),
+            settings: settings.clone(),
+            wake: wake.clone(),
+        };
+        handles.push(tokio::spawn(worker.run(shutdown.clone())));
+    }
+    handles
+}
+
+async fn listen(pool: PgPool, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        let mut listener = match PgListener::connect_with(&pool).await {
+            Ok(listener) => listener,
+            Err(err) => {
+                tracing::warn!(error = %err, "job listener cannot connect; workers fall back to polling");
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(5)) => continue,
+                    _ = shutdown.changed() => return,
+                }
+            }
+        };
+        if let Err(err) = listener.listen(jobs::NOTIFY_CHANNEL).await {
+            tracing::warn!(error = %err, "cannot LISTEN for jobs");
+            continue;
+        }
+        loop {
+            tokio::select! {
+                notification = listener.recv() => match notification {
+                    Ok(_) => wake.notify_waiters(),
+                    Err(err) => {
+                        tracing::warn!(error = %err, "job listener lost its connection; reconnecting");
+                        break;
+                    }
+                },
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+}
+
+struct Worker {
+    id: String,
+    pool: PgPool,
+    registry: Registry,
+    settings: WorkerSettings,
+    wake: Arc<Notify>,
+}
+
+impl Worker {
+    async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let kinds = self.registry.kinds();
+        while !*shutdown.borrow() {
+            // Registered before looking, so a notification between the look and the wait is kept.
+            let woken = self.wake.notified();
+            match jobs::claim(&self.pool, &self.id, &kinds, self.settings.lease).await {
+                Ok(Some(job)) => self.execute(job).await,
+                Ok(None) => {
+                    tokio::select! {
+                        () = woken => {},
+                        () = tokio::time::sleep(self.settings.poll_interval) => {},
+                        _ = shutdown.changed() => {},
+                    }
+                }
+                Err(err) => {
+                    tracing::error!(worker = %self.id, error = %err, "cannot take a job");
+                    tokio::time::sleep(self.settings.poll_interval).await;
+                }
+            }
+        }
+    }
+
+    #[tracing::instrument(name = "job", skip(self, job), fields(kind = %job.kind, job_id = %job.job_id, attempt = job.attempts))]
+    async fn execute(&self, job: ClaimedJob) {
+        let Some(handler) = self.registry.handlers.get(job.kind.as_str()).cloned() else {
+            return;
+        };
+        let ctx = JobContext { pool: self.pool.clone(), job_id: job.job_id, attempt: job.attempts };
+        let heartbeat = tokio::spawn(heartbeat(self.pool.clone(), job.job_id, self.id.clone(), self.settings.lease));
+        // A panicking handler is a failed attempt, not a dead worker.
+        let outcome = tokio::spawn(handler(job.payload.clone(), ctx))
+            .await
+            .unwrap_or_else(|panic| Err(JobError::retryable(format!("the job panicked: {panic}"))));
+        heartbeat.abort();
+
+        let recorded = match &outcome {
+            Ok(()) => jobs::succeed(&self.pool, job.job_id, &self.id).await.map(|()| JobState::Succeeded),
+            Err(JobError::Retryable { message, after }) => {
+                let delay = after.unwrap_or_else(|| {
+                    jobs::backoff(job.attempts, self.settings.backoff_base, self.settings.backoff_cap, rand::random())
+                });
+                jobs::fail(&self.pool, job.job_id, &self.id, message, Some(delay)).await
+            }
+            Err(JobError::Fatal(message)) => jobs::fail(&self.pool, job.job_id, &self.id, message, None).await,
+        };
+        match (recorded, outcome) {
+            (Ok(state), Ok(())) => tracing::info!(?state, "job done"),
+            (Ok(state), Err(err)) => tracing::warn!(?state, error = %err, "job failed"),
+            (Err(err), _) => {
+                tracing::error!(error = %err, "cannot record a job's outcome; it runs again after its lease")
+            }
+        }
+    }
+}
+
+async fn heartbeat(pool: PgPool, job_id: uuid::Uuid, worker: String, lease: Duration) {
+    let mut tick = tokio::time::interval(lease / 3);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        match jobs::heartbeat(&pool, job_id, &worker, lease).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(%job_id, "lost the lease on a running job");
+                return;
+            }
+            Err(err) => tracing::warn!(%job_id, error = %err, "heartbeat failed"),
+        }
+    }
+}
