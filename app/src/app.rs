@@ -10,13 +10,14 @@ use leptos_router::{
 };
 
 use crate::{
-    auth::{Area, LoginPage, Logout, Me, PasswordPage, get_me, go_to},
-    backoffice::{ApplicationsPage, BackOfficePage, OrdersPage},
+    auth::{Area, LoginPage, Logout, Me, PasswordPage, Role, get_me, go_to},
+    backoffice::{BackOfficePage, OrdersPage},
     billing::BillingPage,
     catalog::CatalogPage,
     customers::CustomersPage,
     i18n::{LanguageSwitch, Msg, provide_i18n, t},
     notifications::OutboxPage,
+    onboarding::{ApplicationDetailPage, ApplicationStatusPage, ApplicationsPage, BecomePartnerPage},
     partners::{ControlPanelPage, PartnersPage},
     portal::{AccountPage, CspPage, PortalHomePage},
 };
@@ -76,6 +77,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage ssr=SsrMode::InOrder />
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::InOrder />
                     <Route path=path!("account/password") view=PasswordPage ssr=SsrMode::InOrder />
+                    <Route path=path!("become-a-partner") view=BecomePartnerPage ssr=SsrMode::InOrder />
+                    <Route path=path!("applications/:token") view=ApplicationStatusPage ssr=SsrMode::InOrder />
                     <Route path=path!("cp") view=ControlPanelPage ssr=SsrMode::InOrder />
                     <Route path=path!("cp/catalog") view=CatalogPage ssr=SsrMode::InOrder />
                     <Route path=path!("cp/customers") view=CustomersPage ssr=SsrMode::InOrder />
@@ -85,6 +88,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("portal/account") view=AccountPage ssr=SsrMode::InOrder />
                     <Route path=path!("backoffice") view=BackOfficePage ssr=SsrMode::InOrder />
                     <Route path=path!("backoffice/applications") view=ApplicationsPage ssr=SsrMode::InOrder />
+                    <Route
+                        path=path!("backoffice/applications/:number")
+                        view=ApplicationDetailPage
+                        ssr=SsrMode::InOrder
+                    />
                     <Route path=path!("backoffice/partners") view=PartnersPage ssr=SsrMode::InOrder />
                     <Route path=path!("backoffice/orders") view=OrdersPage ssr=SsrMode::InOrder />
                     <Route path=path!("backoffice/outbox") view=OutboxPage ssr=SsrMode::InOrder />
@@ -156,13 +164,20 @@ fn TopNav(me: Option<Me>) -> impl IntoView {
     let Some(me) = me else {
         return view! {
             <nav class="main-nav" aria-label=t(Msg::MainNavigation)>
+                <ul>
+                    <li><A href="/become-a-partner">{t(Msg::BecomePartner)}</A></li>
+                </ul>
                 <A href="/login" attr:class="button">{t(Msg::SignIn)}</A>
             </nav>
         }
         .into_any();
     };
     let area = me.role.area();
-    let links = if me.must_change_password { Vec::new() } else { nav_for(area) };
+    let mut links = if me.must_change_password { Vec::new() } else { nav_for(area) };
+    // Partner applications are credit control's alone (the server refuses everyone else too).
+    if me.role != Role::CreditControl {
+        links.retain(|(href, _)| !href.starts_with("/backoffice/applications"));
+    }
     view! {
         <nav class="main-nav" aria-label=t(Msg::MainNavigation)>
             <A href=area.home() exact=true attr:class="area-title">{t(area_title(area))}</A>
@@ -220,7 +235,13 @@ fn HomePage() -> impl IntoView {
                             let home = if me.must_change_password { "/account/password" } else { me.role.area().home() };
                             view! { <A href=home attr:class="button primary">{t(Msg::GoToWorkspace)}</A> }.into_any()
                         }
-                        None => view! { <A href="/login" attr:class="button primary">{t(Msg::SignIn)}</A> }.into_any(),
+                        None => view! {
+                            <p class="actions">
+                                <A href="/login" attr:class="button primary">{t(Msg::SignIn)}</A>
+                                <A href="/become-a-partner" attr:class="button">{t(Msg::BecomePartner)}</A>
+                            </p>
+                        }
+                        .into_any(),
                     }
                 })}
             </Transition>

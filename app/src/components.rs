@@ -76,6 +76,9 @@ pub fn Field(
     #[prop(default = "text")] input_type: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] hint: Option<Msg>,
+    /// What the input starts with (e.g. the text of a refused form, shown again).
+    #[prop(optional)]
+    value: String,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let invalid = move || error.with(|e| e.as_ref().and_then(|e| e.field_message(name)).is_some()).to_string();
@@ -91,6 +94,7 @@ pub fn Field(
                 name=name
                 type=input_type
                 autocomplete=autocomplete
+                value=value
                 aria-invalid=invalid
                 aria-describedby=described_by
             />

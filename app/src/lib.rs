@@ -11,9 +11,11 @@ pub mod billing;
 pub mod catalog;
 pub mod components;
 pub mod customers;
+pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod notifications;
+pub mod onboarding;
 pub mod partners;
 pub mod portal;
 

@@ -16,11 +16,18 @@ pub struct Settings {
     pub login_window_minutes: i64,
     /// Cookies get the `Secure` flag when the public URL is https.
     pub secure_cookies: bool,
+    /// How users reach the product, for links in e-mails (no trailing slash).
+    pub public_url: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { login_max_failures: 5, login_window_minutes: 15, secure_cookies: false }
+        Self {
+            login_max_failures: 5,
+            login_window_minutes: 15,
+            secure_cookies: false,
+            public_url: "http://127.0.0.1:3000".into(),
+        }
     }
 }
 

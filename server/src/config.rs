@@ -50,8 +50,14 @@ impl Config {
         self.public_url.as_deref().is_some_and(|url| url.starts_with("https://"))
     }
 
-    pub fn settings(&self) -> app::state::Settings {
+    /// `site_addr` stands in for the public URL when none is configured.
+    pub fn settings(&self, site_addr: std::net::SocketAddr) -> app::state::Settings {
+        let public_url = match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{site_addr}"),
+        };
         app::state::Settings {
+            public_url,
             login_max_failures: self.login_max_failures,
             login_window_minutes: self.login_window_minutes,
             secure_cookies: self.secure_cookies(),

@@ -7,11 +7,12 @@ use anyhow::Context;
 use axum::{
     Router,
     body::Body,
+    extract::DefaultBodyLimit,
     extract::{Request, State},
     http::HeaderName,
     middleware,
     response::IntoResponse,
-    routing::get,
+    routing::{get, post},
 };
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
@@ -26,6 +27,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 use app::{
     app::{App, shell},
+    onboarding,
     state::AppState,
 };
 
@@ -61,11 +63,12 @@ impl Application {
             demo::load(&pool).await?;
         }
 
-        let state = AppState { leptos_options: leptos_options.clone(), pool, settings: Arc::new(config.settings()) };
-        let router = router(state.clone(), config).await?;
         let listener = TcpListener::bind(leptos_options.site_addr)
             .await
             .with_context(|| format!("cannot listen on {}", leptos_options.site_addr))?;
+        let bound = listener.local_addr().unwrap_or(leptos_options.site_addr);
+        let state = AppState { leptos_options, pool, settings: Arc::new(config.settings(bound)) };
+        let router = router(state.clone(), config).await?;
         Ok(Self { listener, router, embedded, state })
     }
 
@@ -101,6 +104,13 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
 
     let router = Router::new()
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .route(
+            onboarding::SUBMIT_PATH,
+            // Six documents of up to 10 MB each, plus the text fields.
+            post(onboarding::ssr::submit_handler).layer(DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
+        .route("/backoffice/documents/{document_id}", get(onboarding::ssr::staff_document_handler))
+        .route("/applications/{token}/documents/{document_id}", get(onboarding::ssr::applicant_document_handler))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -33,15 +33,6 @@ pub fn BackOfficePage() -> impl IntoView {
     }
 }
 
-/// Partner applications arrive with the onboarding journey; until then the queue is truly empty.
-#[component]
-pub fn ApplicationsPage() -> impl IntoView {
-    view! {
-        <PageHeader title=Msg::Applications />
-        <EmptyState msg=Msg::NoApplications />
-    }
-}
-
 /// Orders arrive with checkout; until then there are none to list.
 #[component]
 pub fn OrdersPage() -> impl IntoView {

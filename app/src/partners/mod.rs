@@ -18,6 +18,7 @@ use crate::error::AppError;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartnerSummary {
+    pub partner_id: uuid::Uuid,
     pub name: String,
     pub mpn_id: Option<String>,
     pub credit_limit: Decimal,
@@ -52,6 +53,19 @@ pub async fn get_partner_overview() -> Result<PartnerOverview, AppError> {
         ssr::overview(&state.pool, user.organisation_id)
             .await?
             .ok_or_else(|| AppError::NotFound("Your partner account".into()))
+    })
+    .await
+}
+
+/// Credit control changes a partner's marketplace credit limit (audited with old and new value).
+#[server(prefix = "/api", endpoint = "set_credit_limit")]
+pub async fn set_credit_limit(partner_id: uuid::Uuid, credit_limit: String) -> Result<(), AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
+        let state = crate::state::app_state()?;
+        let limit = crate::domain::parse_amount(&credit_limit, Decimal::from(1_000_000))
+            .map_err(|message| AppError::invalid("credit_limit", message))?;
+        ssr::set_credit_limit(&state.pool, &user, partner_id, limit).await
     })
     .await
 }

@@ -1,17 +1,20 @@
 use leptos::prelude::*;
 
-use super::{PartnerSummary, list_partners};
+use super::{PartnerSummary, SetCreditLimit, list_partners};
 use crate::{
-    components::{PageHeader, format_money, loaded},
+    components::{ErrorAlert, PageHeader, format_money, loaded},
     i18n::{Msg, t},
 };
 
 #[component]
 pub fn PartnersPage() -> impl IntoView {
-    let partners = Resource::new(|| (), |_| list_partners());
+    let set_limit = ServerAction::<SetCreditLimit>::new();
+    let partners = Resource::new(move || set_limit.version().get(), |_| list_partners());
+    let error = move || set_limit.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error /> });
     view! {
         <PageHeader title=Msg::Partners />
-        {loaded(partners, |partners: Vec<PartnerSummary>| {
+        {error}
+        {loaded(partners, move |partners: Vec<PartnerSummary>| {
             view! {
                 <div class="table-wrap">
                     <table class="data-table">
@@ -27,12 +30,23 @@ pub fn PartnersPage() -> impl IntoView {
                             {partners
                                 .into_iter()
                                 .map(|p| {
+                                    let input_id = format!("limit-{}", p.partner_id);
                                     view! {
                                         <tr>
-                                            <th scope="row">{p.name}</th>
+                                            <th scope="row">{p.name.clone()}</th>
                                             <td>{p.mpn_id.unwrap_or_else(|| "—".into())}</td>
                                             <td class="num">{p.customers}</td>
-                                            <td class="num">{format_money(p.credit_limit, &p.currency)}</td>
+                                            <td class="num">
+                                                {format_money(p.credit_limit, &p.currency)}
+                                                <ActionForm action=set_limit attr:class="inline-form">
+                                                    <input type="hidden" name="partner_id" value=p.partner_id.to_string() />
+                                                    <label for=input_id.clone() class="visually-hidden">
+                                                        {t(Msg::CreditLimit)} " · " {p.name.clone()}
+                                                    </label>
+                                                    <input id=input_id name="credit_limit" inputmode="decimal" size="10" value=p.credit_limit.to_string() />
+                                                    <button type="submit" class="button">{t(Msg::Save)}</button>
+                                                </ActionForm>
+                                            </td>
                                         </tr>
                                     }
                                 })

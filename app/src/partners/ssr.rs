@@ -1,13 +1,22 @@
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
+use rust_decimal::Decimal;
+use serde_json::json;
+use sqlx::PgPool;
+
 use super::{PartnerOverview, PartnerSummary};
+use crate::{
+    audit::{self, AuditEntry},
+    auth::ssr::AuthUser,
+    error::AppError,
+};
 
 #[tracing::instrument(name = "partners.list", skip(db))]
 pub async fn list_partners(db: impl PgExecutor<'_>) -> Result<Vec<PartnerSummary>, sqlx::Error> {
     sqlx::query_as!(
         PartnerSummary,
-        r#"select o.name, p.mpn_id, p.credit_limit, p.currency::text as "currency!",
+        r#"select o.organisation_id as partner_id, o.name, p.mpn_id, p.credit_limit, p.currency::text as "currency!",
                   (select count(*) from organisation c where c.parent_id = o.organisation_id) as "customers!"
            from organisation o join partner p using (organisation_id)
            order by o.name"#
@@ -30,4 +39,29 @@ pub async fn overview(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<Optio
     )
     .fetch_optional(db)
     .await
+}
+
+pub async fn set_credit_limit(pool: &PgPool, by: &AuthUser, partner_id: Uuid, limit: Decimal) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let old = sqlx::query_scalar!("select credit_limit from partner where organisation_id = $1 for update", partner_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| AppError::NotFound("The partner".into()))?;
+    sqlx::query!("update partner set credit_limit = $2 where organisation_id = $1", partner_id, limit)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(by.user_id),
+            acting_as: None,
+            action: "partner.credit_limit_changed",
+            target_type: "organisation",
+            target_id: partner_id.to_string(),
+            detail: json!({ "from": old, "to": limit }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

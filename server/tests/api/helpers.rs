@@ -1,4 +1,4 @@
-use std::{net::SocketAddr, path::PathBuf, str::FromStr};
+use std::{net::SocketAddr, path::PathBuf, str::FromStr, sync::Arc};
 
 use reqwest::{Client, Response, StatusCode, header};
 use serde_json::Value;
@@ -12,7 +12,8 @@ pub struct TestApp {
     pub address: String,
     pub pool: PgPool,
     pub client: Client,
-    _stop: oneshot::Sender<()>,
+    // The server stops when the last handle on it is dropped.
+    _stop: Arc<oneshot::Sender<()>>,
 }
 
 fn base_database_url() -> String {
@@ -69,7 +70,7 @@ impl TestApp {
         tokio::spawn(application.run_until(async {
             let _ = stopped.await;
         }));
-        Self { client: Self::browser(&address), address, pool, _stop: stop }
+        Self { client: Self::browser(&address), address, pool, _stop: Arc::new(stop) }
     }
 
     /// A client that behaves like a browser on our own pages: keeps cookies, sends our Origin,
@@ -83,6 +84,16 @@ impl TestApp {
             .default_headers(headers)
             .build()
             .expect("http client")
+    }
+
+    /// The same server and database seen from another browser, for tests with several users.
+    pub fn another_user(&self) -> TestApp {
+        TestApp {
+            address: self.address.clone(),
+            pool: self.pool.clone(),
+            client: Self::browser(&self.address),
+            _stop: self._stop.clone(),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

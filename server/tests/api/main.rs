@@ -4,4 +4,5 @@
 mod auth;
 mod helpers;
 mod jobs;
+mod onboarding;
 mod pages;

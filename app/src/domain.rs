@@ -1,0 +1,159 @@
+//! Input parsed at the boundary into types that cannot hold bad values. Each `parse` returns
+//! the message to show next to the field.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Microsoft's location Partner ID: exactly seven digits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MpnId(String);
+
+impl MpnId {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let id = raw.trim();
+        if id.is_empty() {
+            return Err("Enter the Microsoft Partner ID (MPN ID).".into());
+        }
+        if id.len() != 7 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("The MPN ID is the 7-digit number of your Microsoft partner location, e.g. 1234567.".into());
+        }
+        Ok(Self(id.to_owned()))
+    }
+}
+
+/// A Turkish tax number: 10 digits (VKN, companies) or 11 digits (TCKN, sole proprietors).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxNumber(String);
+
+impl TaxNumber {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.is_empty() {
+            return Err("Enter the tax number.".into());
+        }
+        if !(digits.len() == 10 || digits.len() == 11) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("A tax number has 10 digits (11 for sole proprietors: the T.C. identity number).".into());
+        }
+        Ok(Self(digits))
+    }
+}
+
+/// A phone number, kept as `+` and digits. Turkish numbers may be typed as `0532…` or `532…`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err("Enter a phone number.".into());
+        }
+        if !trimmed.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) {
+            return Err("Use digits only, e.g. +90 212 555 01 02.".into());
+        }
+        let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+        let normalised = if trimmed.starts_with('+') {
+            format!("+{digits}")
+        } else if digits.len() == 11 && digits.starts_with('0') {
+            format!("+90{}", &digits[1..])
+        } else if digits.len() == 10 {
+            format!("+90{digits}")
+        } else {
+            format!("+{digits}")
+        };
+        if !(10..=15).contains(&(normalised.len() - 1)) {
+            return Err("This does not look like a full phone number; include the area code.".into());
+        }
+        Ok(Self(normalised))
+    }
+}
+
+/// A required line of text with a length limit.
+pub fn required_text(raw: &str, what: &str, max: usize) -> Result<String, String> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(format!("Enter the {what}."));
+    }
+    if text.chars().count() > max {
+        return Err(format!("The {what} can be at most {max} characters."));
+    }
+    Ok(text.to_owned())
+}
+
+/// An amount of money typed by a person: at most two decimals, not negative, with an upper bound.
+pub fn parse_amount(raw: &str, max: Decimal) -> Result<Decimal, String> {
+    let cleaned: String = raw.trim().chars().filter(|c| *c != ',' && *c != ' ').collect();
+    let amount: Decimal = cleaned.parse().map_err(|_| "Enter an amount such as 5000 or 5000.00.".to_owned())?;
+    if amount.is_sign_negative() {
+        return Err("The amount cannot be negative.".into());
+    }
+    if amount.scale() > 2 && amount != amount.round_dp(2) {
+        return Err("Use at most two decimals.".into());
+    }
+    if amount > max {
+        return Err(format!("The amount can be at most {max}."));
+    }
+    Ok(amount.round_dp(2))
+}
+
+macro_rules! as_ref_str {
+    ($($t:ty),*) => {$(
+        impl AsRef<str> for $t {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+    )*};
+}
+as_ref_str!(MpnId, TaxNumber, PhoneNumber);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn mpn_ids_are_seven_digits() {
+        assert_eq!(MpnId::parse(" 1234567 ").unwrap().as_ref(), "1234567");
+        for bad in ["", "123456", "12345678", "12a4567", "１２３４５６７"] {
+            assert!(MpnId::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn tax_numbers_have_ten_or_eleven_digits() {
+        assert_eq!(TaxNumber::parse("123 456 7890").unwrap().as_ref(), "1234567890");
+        assert!(TaxNumber::parse("12345678901").is_ok());
+        for bad in ["", "123456789", "123456789012", "12345abcde"] {
+            assert!(TaxNumber::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn phones_are_normalised_to_international_form() {
+        assert_eq!(PhoneNumber::parse("0532 555 01 02").unwrap().as_ref(), "+905325550102");
+        assert_eq!(PhoneNumber::parse("532 555 01 02").unwrap().as_ref(), "+905325550102");
+        assert_eq!(PhoneNumber::parse("+90 (212) 555-01-02").unwrap().as_ref(), "+902125550102");
+        assert_eq!(PhoneNumber::parse("+44 20 7946 0958").unwrap().as_ref(), "+442079460958");
+        for bad in ["", "call me", "123", "+1234567890123456"] {
+            assert!(PhoneNumber::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn amounts_are_exact_with_two_decimals() {
+        assert_eq!(parse_amount("5,000.00", dec!(1000000)).unwrap(), dec!(5000.00));
+        assert_eq!(parse_amount("7500", dec!(1000000)).unwrap(), dec!(7500));
+        assert!(parse_amount("-1", dec!(1000000)).is_err());
+        assert!(parse_amount("1.005", dec!(1000000)).is_err());
+        assert!(parse_amount("abc", dec!(1000000)).is_err());
+        assert!(parse_amount("2000000", dec!(1000000)).is_err());
+    }
+
+    #[test]
+    fn required_text_is_trimmed_and_bounded() {
+        assert_eq!(required_text("  Acme  ", "company name", 10).unwrap(), "Acme");
+        assert!(required_text("   ", "company name", 10).is_err());
+        assert!(required_text("A very long name", "company name", 10).is_err());
+    }
+}

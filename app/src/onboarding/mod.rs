@@ -1,0 +1,233 @@
+//! Partner onboarding (SPEC journey A): the public "Become a partner" application with its
+//! documents, the applicant's status page, and credit control's review.
+//!
+//! The application form posts multipart data to a plain axum handler (`ssr::submit_handler`),
+//! so it works the same with and without JavaScript; a refusal redirects back to the form with
+//! the messages and the typed text in the query string.
+
+mod applications_page;
+mod become_partner_page;
+mod form;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+mod status_page;
+
+pub use applications_page::{ApplicationDetailPage, ApplicationsPage};
+pub use become_partner_page::BecomePartnerPage;
+pub use form::{ApplicationForm, FormDraft, MAX_DOCUMENT_BYTES, UploadedFile, sniff_content_type};
+pub use status_page::ApplicationStatusPage;
+
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+use crate::auth::Role;
+use crate::{error::AppError, i18n::Msg};
+
+/// Where the form posts; outside `/api` because it is multipart, not a server function.
+pub const SUBMIT_PATH: &str = "/become-a-partner/submit";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "application_kind", rename_all = "snake_case"))]
+pub enum ApplicationKind {
+    Dealer,
+    NewPartner,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "application_status", rename_all = "snake_case"))]
+pub enum ApplicationStatus {
+    Submitted,
+    Approved,
+    Rejected,
+}
+
+impl ApplicationStatus {
+    pub fn msg(self) -> Msg {
+        match self {
+            Self::Submitted => Msg::StatusSubmitted,
+            Self::Approved => Msg::StatusApproved,
+            Self::Rejected => Msg::StatusRejected,
+        }
+    }
+
+    pub fn from_filter(raw: &str) -> Option<Self> {
+        match raw {
+            "submitted" => Some(Self::Submitted),
+            "approved" => Some(Self::Approved),
+            "rejected" => Some(Self::Rejected),
+            _ => None,
+        }
+    }
+}
+
+/// The six documents a new partner sends (SPEC A).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "document_kind", rename_all = "snake_case"))]
+pub enum DocumentKind {
+    TaxCertificate,
+    SignatureCircular,
+    TradeRegistryGazette,
+    OwnerId,
+    CustomerIntroduction,
+    MembershipAgreement,
+}
+
+impl DocumentKind {
+    pub const ALL: [Self; 6] = [
+        Self::TaxCertificate,
+        Self::SignatureCircular,
+        Self::TradeRegistryGazette,
+        Self::OwnerId,
+        Self::CustomerIntroduction,
+        Self::MembershipAgreement,
+    ];
+
+    /// The form field name.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::TaxCertificate => "doc_tax_certificate",
+            Self::SignatureCircular => "doc_signature_circular",
+            Self::TradeRegistryGazette => "doc_trade_registry_gazette",
+            Self::OwnerId => "doc_owner_id",
+            Self::CustomerIntroduction => "doc_customer_introduction",
+            Self::MembershipAgreement => "doc_membership_agreement",
+        }
+    }
+
+    pub fn from_field(field: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.field() == field)
+    }
+
+    pub fn msg(self) -> Msg {
+        match self {
+            Self::TaxCertificate => Msg::DocTaxCertificate,
+            Self::SignatureCircular => Msg::DocSignatureCircular,
+            Self::TradeRegistryGazette => Msg::DocTradeRegistryGazette,
+            Self::OwnerId => Msg::DocOwnerId,
+            Self::CustomerIntroduction => Msg::DocCustomerIntroduction,
+            Self::MembershipAgreement => Msg::DocMembershipAgreement,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentInfo {
+    pub document_id: Uuid,
+    pub kind: DocumentKind,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationSummary {
+    pub number: i64,
+    pub kind: ApplicationKind,
+    pub status: ApplicationStatus,
+    pub company_name: String,
+    pub contact_email: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub submitted_at: OffsetDateTime,
+    /// Another application or partner has the same tax number or dealer code.
+    pub possible_duplicate: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationDetail {
+    pub application_id: Uuid,
+    pub number: i64,
+    pub kind: ApplicationKind,
+    pub status: ApplicationStatus,
+    pub company_name: String,
+    pub tax_number: Option<String>,
+    pub address: Option<String>,
+    pub company_phone: Option<String>,
+    pub dealer_code: Option<String>,
+    pub dealer_credit_confirmed: bool,
+    pub mpn_id: Option<String>,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub submitted_at: OffsetDateTime,
+    pub rejection_reason: Option<String>,
+    pub possible_duplicate: bool,
+    pub documents: Vec<DocumentInfo>,
+}
+
+/// The default marketplace credit limit granted at approval, in USD, before VAT (SPEC A).
+pub const DEFAULT_CREDIT_LIMIT: Decimal = Decimal::from_parts(5000, 0, 0, false, 0);
+
+pub fn application_number(number: i64) -> String {
+    format!("APP-{number:06}")
+}
+
+#[server(prefix = "/api", endpoint = "applications")]
+pub async fn list_applications(status: Option<String>) -> Result<Vec<ApplicationSummary>, AppError> {
+    crate::error::ssr::respond(async {
+        crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
+        let state = crate::state::app_state()?;
+        let status = status.as_deref().and_then(ApplicationStatus::from_filter);
+        Ok(ssr::list(&state.pool, status).await?)
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "application")]
+pub async fn get_application(number: i64) -> Result<ApplicationDetail, AppError> {
+    crate::error::ssr::respond(async {
+        crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
+        let state = crate::state::app_state()?;
+        ssr::detail_by_number(&state.pool, number).await?.ok_or_else(|| AppError::NotFound("The application".into()))
+    })
+    .await
+}
+
+/// The applicant's view, found by the secret token from its status link.
+#[server(prefix = "/api", endpoint = "application_status")]
+pub async fn get_application_status(token: String) -> Result<ApplicationDetail, AppError> {
+    crate::error::ssr::respond(async {
+        let state = crate::state::app_state()?;
+        ssr::detail_by_token(&state.pool, &token).await?.ok_or_else(|| AppError::NotFound("The application".into()))
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "approve_application")]
+pub async fn approve_application(application_id: Uuid, credit_limit: String) -> Result<(), AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
+        let state = crate::state::app_state()?;
+        let limit = crate::domain::parse_amount(&credit_limit, Decimal::from(1_000_000))
+            .map_err(|message| AppError::invalid("credit_limit", message))?;
+        ssr::approve(&state, &user, application_id, limit).await
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "reject_application")]
+pub async fn reject_application(application_id: Uuid, reason: String) -> Result<(), AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
+        let state = crate::state::app_state()?;
+        let reason = reason.trim();
+        if reason.chars().count() < 5 {
+            return Err(AppError::invalid(
+                "reason",
+                "Write the reason the applicant will read (at least 5 characters).",
+            ));
+        }
+        if reason.chars().count() > 2000 {
+            return Err(AppError::invalid("reason", "Keep the reason under 2000 characters."));
+        }
+        ssr::reject(&state, &user, application_id, reason).await
+    })
+    .await
+}

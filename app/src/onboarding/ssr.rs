@@ -1,0 +1,553 @@
+//! Server side of onboarding: storing applications, the multipart submit handler, decisions,
+//! and serving documents to the two parties allowed to see them.
+
+use std::collections::BTreeMap;
+
+use axum::{
+    body::Body,
+    extract::{Multipart, Path, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use rust_decimal::Decimal;
+use serde_json::json;
+use sqlx::{PgExecutor, PgPool, Postgres, Transaction};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::{
+    ApplicationDetail, ApplicationForm, ApplicationKind, ApplicationStatus, ApplicationSummary, DocumentInfo,
+    DocumentKind, FormDraft, MAX_DOCUMENT_BYTES, UploadedFile, application_number,
+};
+use crate::{
+    audit::{self, AuditEntry},
+    auth::{
+        Role,
+        ssr::{AuthUser, hash_password, user_from_session},
+    },
+    error::{AppError, ssr::ResultExt},
+    notifications::ssr::enqueue as enqueue_mail,
+    state::AppState,
+};
+
+/// An unguessable token for the applicant's links (244 random bits).
+fn new_token() -> String {
+    format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple())
+}
+
+/// A temporary password the new partner admin must change at first sign-in.
+fn temporary_password() -> String {
+    let raw = Uuid::new_v4().simple().to_string();
+    format!("{}-{}-{}", &raw[0..4], &raw[4..8], &raw[8..12])
+}
+
+/// Stores a parsed application and its documents in one transaction, with the applicant's mail.
+pub async fn store(state: &AppState, form: ApplicationForm) -> Result<String, AppError> {
+    let mut tx = state.pool.begin().await?;
+    let application_id = Uuid::new_v4();
+    let token = new_token();
+    let number = sqlx::query_scalar!(
+        "insert into partner_application (application_id, access_token, kind, company_name, tax_number, address,
+             company_phone, dealer_code, dealer_credit_confirmed, mpn_id, contact_name, contact_email, contact_phone)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         returning number",
+        application_id,
+        token,
+        form.kind as ApplicationKind,
+        form.company_name,
+        form.tax_number.as_ref().map(AsRef::as_ref),
+        form.address,
+        form.company_phone.as_ref().map(AsRef::as_ref),
+        form.dealer_code,
+        form.dealer_credit_confirmed,
+        form.mpn_id.as_ref().map(AsRef::as_ref),
+        form.contact_name,
+        form.contact_email.as_ref(),
+        form.contact_phone.as_ref(),
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    for document in &form.documents {
+        let size = i32::try_from(document.bytes.len()).unwrap_or(i32::MAX);
+        sqlx::query!(
+            "insert into application_document (document_id, application_id, kind, file_name, content_type, size_bytes, content)
+             values ($1, $2, $3, $4, $5, $6, $7)",
+            Uuid::new_v4(),
+            application_id,
+            document.kind as DocumentKind,
+            document.file_name,
+            document.content_type,
+            size,
+            document.bytes,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    let status_url = format!("{}/applications/{token}", state.settings.public_url);
+    let reference = application_number(number);
+    enqueue_mail(
+        &mut *tx,
+        form.contact_email.as_ref(),
+        &format!("We received your partner application {reference}"),
+        &format!(
+            "Dear {},\n\nthank you for applying to become a cloudmarket partner. Your application number is {reference}.\n\
+             Our credit control team reviews it and you will hear from us by e-mail.\n\n\
+             You can follow its status at any time here:\n{status_url}\n",
+            form.contact_name
+        ),
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: None,
+            acting_as: None,
+            action: "application.submitted",
+            target_type: "partner_application",
+            target_id: application_id.to_string(),
+            detail: json!({ "number": number, "kind": form.kind }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// `POST /become-a-partner/submit`: the multipart form. Success goes to the status page; a
+/// refusal goes back to the form with every message and the typed text.
+pub async fn submit_handler(State(state): State<AppState>, multipart: Multipart) -> Response {
+    let (fields, files) = match read_multipart(multipart).await {
+        Ok(parts) => parts,
+        Err(message) => {
+            return back_to_form("new_partner", &FormDraft::default(), &AppError::invalid("form", message));
+        }
+    };
+    let tab = if fields.get("kind").map(String::as_str) == Some("dealer") { "dealer" } else { "new_partner" };
+    match ApplicationForm::parse(&fields, files) {
+        Ok(form) => match store(&state, form).await {
+            Ok(token) => Redirect::to(&format!("/applications/{token}")).into_response(),
+            Err(err) => back_to_form(tab, &FormDraft(fields), &err),
+        },
+        Err(errors) => back_to_form(tab, &FormDraft(fields), &AppError::Invalid(errors)),
+    }
+}
+
+fn back_to_form(tab: &str, draft: &FormDraft, error: &AppError) -> Response {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("tab", tab)
+        .append_pair("err", &serde_json::to_string(error).unwrap_or_default())
+        .append_pair("draft", &serde_json::to_string(draft).unwrap_or_default())
+        .finish();
+    Redirect::to(&format!("/become-a-partner?{query}")).into_response()
+}
+
+async fn read_multipart(mut multipart: Multipart) -> Result<(BTreeMap<String, String>, Vec<UploadedFile>), String> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        tracing::info!(error = %e, "unreadable application form");
+        "The form could not be read completely (the files may be too large in total). Please try again.".to_owned()
+    };
+    let mut fields = BTreeMap::new();
+    let mut files = Vec::new();
+    while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if DocumentKind::from_field(&name).is_some() {
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            let mut bytes = Vec::new();
+            let mut too_large = false;
+            while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+                if bytes.len() + chunk.len() > MAX_DOCUMENT_BYTES {
+                    too_large = true;
+                    // Keep draining the part so the next field can be read; drop the bytes.
+                    continue;
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            if too_large {
+                bytes.clear();
+            }
+            files.push(UploadedFile { field: name, file_name, bytes, too_large });
+        } else if fields.len() < 50 {
+            let value = field.text().await.map_err(unreadable)?;
+            fields.insert(name, value.chars().take(2000).collect());
+        }
+    }
+    Ok((fields, files))
+}
+
+struct DetailRow {
+    application_id: Uuid,
+    number: i64,
+    kind: ApplicationKind,
+    status: ApplicationStatus,
+    company_name: String,
+    tax_number: Option<String>,
+    address: Option<String>,
+    company_phone: Option<String>,
+    dealer_code: Option<String>,
+    dealer_credit_confirmed: bool,
+    mpn_id: Option<String>,
+    contact_name: String,
+    contact_email: String,
+    contact_phone: String,
+    submitted_at: time::OffsetDateTime,
+    rejection_reason: Option<String>,
+    possible_duplicate: bool,
+}
+
+async fn with_documents(db: &PgPool, row: Option<DetailRow>) -> Result<Option<ApplicationDetail>, sqlx::Error> {
+    let Some(r) = row else { return Ok(None) };
+    let documents = sqlx::query_as!(
+        DocumentInfo,
+        r#"select document_id, kind as "kind: DocumentKind", file_name, content_type, size_bytes
+           from application_document where application_id = $1 order by kind"#,
+        r.application_id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(Some(ApplicationDetail {
+        application_id: r.application_id,
+        number: r.number,
+        kind: r.kind,
+        status: r.status,
+        company_name: r.company_name,
+        tax_number: r.tax_number,
+        address: r.address,
+        company_phone: r.company_phone,
+        dealer_code: r.dealer_code,
+        dealer_credit_confirmed: r.dealer_credit_confirmed,
+        mpn_id: r.mpn_id,
+        contact_name: r.contact_name,
+        contact_email: r.contact_email,
+        contact_phone: r.contact_phone,
+        submitted_at: r.submitted_at,
+        rejection_reason: r.rejection_reason,
+        possible_duplicate: r.possible_duplicate,
+        documents,
+    }))
+}
+
+// A second application, or an existing partner (other than the one this application created),
+// with the same tax number or dealer code.
+macro_rules! detail_query {
+    ($where:literal, $arg:expr) => {
+        sqlx::query_as!(
+            DetailRow,
+            r#"select a.application_id, a.number, a.kind as "kind: ApplicationKind",
+                      a.status as "status: ApplicationStatus", a.company_name, a.tax_number, a.address,
+                      a.company_phone, a.dealer_code, a.dealer_credit_confirmed, a.mpn_id, a.contact_name,
+                      a.contact_email, a.contact_phone, a.submitted_at, a.rejection_reason,
+                      (exists (select 1 from partner_application o
+                               where o.application_id <> a.application_id
+                                 and (o.tax_number = a.tax_number or o.dealer_code = a.dealer_code))
+                       or exists (select 1 from partner p join organisation org using (organisation_id)
+                                  where p.organisation_id is distinct from a.partner_id
+                                    and (p.dealer_code = a.dealer_code or org.tax_number = a.tax_number))
+                      ) as "possible_duplicate!"
+               from partner_application a where "#
+                + $where,
+            $arg
+        )
+    };
+}
+
+pub async fn detail_by_number(db: &PgPool, number: i64) -> Result<Option<ApplicationDetail>, sqlx::Error> {
+    let row = detail_query!("a.number = $1", number).fetch_optional(db).await?;
+    with_documents(db, row).await
+}
+
+pub async fn detail_by_token(db: &PgPool, token: &str) -> Result<Option<ApplicationDetail>, sqlx::Error> {
+    let row = detail_query!("a.access_token = $1", token).fetch_optional(db).await?;
+    with_documents(db, row).await
+}
+
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    status: Option<ApplicationStatus>,
+) -> Result<Vec<ApplicationSummary>, sqlx::Error> {
+    sqlx::query_as!(
+        ApplicationSummary,
+        r#"select a.number, a.kind as "kind: ApplicationKind", a.status as "status: ApplicationStatus",
+                  a.company_name, a.contact_email, a.submitted_at,
+                  (exists (select 1 from partner_application o
+                           where o.application_id <> a.application_id
+                             and (o.tax_number = a.tax_number or o.dealer_code = a.dealer_code))
+                   or exists (select 1 from partner p join organisation org using (organisation_id)
+                              where p.organisation_id is distinct from a.partner_id
+                                and (p.dealer_code = a.dealer_code or org.tax_number = a.tax_number))
+                  ) as "possible_duplicate!"
+           from partner_application a
+           where $1::application_status is null or a.status = $1
+           order by a.status = 'submitted' desc, a.submitted_at desc
+           limit 500"#,
+        status as Option<ApplicationStatus>
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Locks a submitted application for a decision; a decided one is a conflict.
+async fn lock_submitted(
+    tx: &mut Transaction<'_, Postgres>,
+    application_id: Uuid,
+) -> Result<LockedApplication, AppError> {
+    let row = sqlx::query_as!(
+        LockedApplication,
+        r#"select number, status as "status: ApplicationStatus", company_name, tax_number, address, company_phone,
+                  dealer_code, mpn_id, contact_name, contact_email
+           from partner_application where application_id = $1 for update"#,
+        application_id
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| AppError::NotFound("The application".into()))?;
+    if row.status != ApplicationStatus::Submitted {
+        return Err(AppError::Conflict(format!(
+            "Application {} was already {}.",
+            application_number(row.number),
+            if row.status == ApplicationStatus::Approved { "approved" } else { "rejected" }
+        )));
+    }
+    Ok(row)
+}
+
+struct LockedApplication {
+    number: i64,
+    status: ApplicationStatus,
+    company_name: String,
+    tax_number: Option<String>,
+    address: Option<String>,
+    company_phone: Option<String>,
+    dealer_code: Option<String>,
+    mpn_id: Option<String>,
+    contact_name: String,
+    contact_email: String,
+}
+
+/// Approves: the partner organisation, its credit limit and its admin user with a temporary
+/// password, all with the credentials mail, in one transaction.
+pub async fn approve(
+    state: &AppState,
+    approver: &AuthUser,
+    application_id: Uuid,
+    credit_limit: Decimal,
+) -> Result<(), AppError> {
+    let password = temporary_password();
+    let hash = {
+        let password = password.clone();
+        tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| crate::error::ssr::internal("hashing a temporary password", e))??
+    };
+    let mut tx = state.pool.begin().await?;
+    let app = lock_submitted(&mut tx, application_id).await?;
+    let partner_id = Uuid::new_v4();
+    sqlx::query!(
+        "insert into organisation (organisation_id, kind, parent_id, name, tax_number, phone, address)
+         values ($1, 'partner', $2, $3, $4, $5, $6)",
+        partner_id,
+        approver.organisation_id,
+        app.company_name,
+        app.tax_number,
+        app.company_phone,
+        app.address,
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "insert into partner (organisation_id, mpn_id, dealer_code, credit_limit) values ($1, $2, $3, $4)",
+        partner_id,
+        app.mpn_id,
+        app.dealer_code,
+        credit_limit,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let user_id = Uuid::new_v4();
+    sqlx::query!(
+        "insert into app_user (user_id, organisation_id, email, display_name, role, password_hash, must_change_password)
+         values ($1, $2, $3, $4, 'partner_admin', $5, true)",
+        user_id,
+        partner_id,
+        app.contact_email,
+        app.contact_name,
+        hash,
+    )
+    .execute(&mut *tx)
+    .await
+    .on_constraint("app_user_email_key", || {
+        AppError::Conflict(format!(
+            "A user with the e-mail address {} already exists. Ask the applicant for another address, or reject with that reason.",
+            app.contact_email
+        ))
+    })?;
+    sqlx::query!(
+        "update partner_application set status = 'approved', decided_at = now(), decided_by = $2, partner_id = $3
+         where application_id = $1",
+        application_id,
+        approver.user_id,
+        partner_id,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let reference = application_number(app.number);
+    enqueue_mail(
+        &mut *tx,
+        &app.contact_email,
+        &format!("Your cloudmarket partner account is ready ({reference})"),
+        &format!(
+            "Dear {},\n\nyour partner application {reference} has been approved. {} has a marketplace credit limit of \
+             {credit_limit} USD + VAT, separate from your distributor account limit.\n\n\
+             Sign in to the Control Panel:\n{}/login\n\nUsername: {}\nTemporary password: {password}\n\n\
+             You will be asked to choose a new password when you first sign in.\n",
+            app.contact_name, app.company_name, state.settings.public_url, app.contact_email
+        ),
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(approver.user_id),
+            acting_as: None,
+            action: "application.approved",
+            target_type: "partner_application",
+            target_id: application_id.to_string(),
+            detail: json!({ "partner_id": partner_id, "admin_user_id": user_id, "credit_limit": credit_limit }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn reject(state: &AppState, approver: &AuthUser, application_id: Uuid, reason: &str) -> Result<(), AppError> {
+    let mut tx = state.pool.begin().await?;
+    let app = lock_submitted(&mut tx, application_id).await?;
+    sqlx::query!(
+        "update partner_application set status = 'rejected', decided_at = now(), decided_by = $2, rejection_reason = $3
+         where application_id = $1",
+        application_id,
+        approver.user_id,
+        reason,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let reference = application_number(app.number);
+    enqueue_mail(
+        &mut *tx,
+        &app.contact_email,
+        &format!("Your partner application {reference}"),
+        &format!(
+            "Dear {},\n\nwe are sorry: your partner application {reference} for {} was not approved.\n\nReason: {reason}\n\n\
+             You are welcome to apply again once this is resolved.\n",
+            app.contact_name, app.company_name
+        ),
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(approver.user_id),
+            acting_as: None,
+            action: "application.rejected",
+            target_type: "partner_application",
+            target_id: application_id.to_string(),
+            detail: json!({ "reason": reason }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+struct StoredDocument {
+    file_name: String,
+    content_type: String,
+    content: Vec<u8>,
+}
+
+fn document_response(document: StoredDocument, download: bool) -> Response {
+    let disposition = format!(
+        "{}; filename=\"{}\"",
+        if download { "attachment" } else { "inline" },
+        document.file_name.replace(|c: char| !c.is_ascii() || c.is_ascii_control(), "_")
+    );
+    let mut response = (StatusCode::OK, Body::from(document.content)).into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&document.content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    response
+}
+
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "This document does not exist or is not yours to see.").into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub struct DownloadQuery {
+    #[serde(default)]
+    download: bool,
+}
+
+/// `GET /backoffice/documents/{id}`: credit control only.
+pub async fn staff_document_handler(
+    State(state): State<AppState>,
+    session: Session,
+    Path(document_id): Path<Uuid>,
+    axum::extract::Query(query): axum::extract::Query<DownloadQuery>,
+) -> Response {
+    match user_from_session(&state.pool, &session).await {
+        Ok(Some(user)) if user.role == Role::CreditControl && !user.must_change_password => {}
+        Ok(Some(_)) => {
+            return (StatusCode::FORBIDDEN, "Only credit control can open application documents.").into_response();
+        }
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response(),
+    }
+    let document = sqlx::query_as!(
+        StoredDocument,
+        "select file_name, content_type, content from application_document where document_id = $1",
+        document_id
+    )
+    .fetch_optional(&state.pool)
+    .await;
+    match document {
+        Ok(Some(document)) => document_response(document, query.download),
+        Ok(None) => not_found(),
+        Err(err) => {
+            tracing::error!(error = %err, "reading a document");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response()
+        }
+    }
+}
+
+/// `GET /applications/{token}/documents/{id}`: the applicant, through its secret link.
+pub async fn applicant_document_handler(
+    State(state): State<AppState>,
+    Path((token, document_id)): Path<(String, Uuid)>,
+    axum::extract::Query(query): axum::extract::Query<DownloadQuery>,
+) -> Response {
+    let document = sqlx::query_as!(
+        StoredDocument,
+        "select d.file_name, d.content_type, d.content
+         from application_document d join partner_application a using (application_id)
+         where d.document_id = $1 and a.access_token = $2",
+        document_id,
+        token
+    )
+    .fetch_optional(&state.pool)
+    .await;
+    match document {
+        Ok(Some(document)) => document_response(document, query.download),
+        Ok(None) => not_found(),
+        Err(err) => {
+            tracing::error!(error = %err, "reading a document");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response()
+        }
+    }
+}

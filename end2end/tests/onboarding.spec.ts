@@ -1,0 +1,139 @@
+import { expect, test, type Page } from '@playwright/test';
+import { demoUsers, LoginPage, signInAs, waitForHydration } from './pages/app';
+
+const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%cloudmarket test\n%%EOF\n') });
+const png = (name: string) => ({
+  name,
+  mimeType: 'image/png',
+  buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]),
+});
+
+const documentLabels = [
+  'tax registration certificate',
+  'signature circular',
+  'trade registry gazette',
+  "copy of the owner's ID",
+  'customer introduction form',
+  'membership agreement form',
+];
+
+function unique(prefix: string) {
+  return `${prefix}${Date.now()}${Math.floor(Math.random() * 1000)}`;
+}
+
+async function fillContact(page: Page, email: string) {
+  await page.getByLabel('Contact name').fill('Ayşe Yılmaz');
+  await page.getByLabel('Contact e-mail').fill(email);
+  await page.getByLabel('Contact phone').fill('0532 555 01 02');
+}
+
+/** Credit control approves the application with the default limit. */
+async function approve(page: Page, number: string) {
+  await page.context().clearCookies();
+  await signInAs(page, demoUsers.creditControl);
+  await page.goto('/backoffice/applications');
+  await page.getByRole('link', { name: number }).click();
+  await expect(page.getByRole('heading', { level: 1, name: new RegExp(number) })).toBeVisible();
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await expect(page.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+  await expect(page.locator('.subtitle .badge')).toHaveText('Approved');
+}
+
+/** Reads the temporary password from the credentials mail in the back office outbox. */
+async function temporaryPassword(page: Page, email: string): Promise<string> {
+  await page.goto('/backoffice/outbox');
+  const mail = page.getByRole('listitem').filter({ hasText: email }).filter({ hasText: 'partner account is ready' });
+  await mail.locator('summary').click();
+  const body = await mail.locator('pre').textContent();
+  const match = body?.match(/Temporary password: (\S+)/);
+  expect(match, 'the credentials mail carries a temporary password').toBeTruthy();
+  return match![1];
+}
+
+/** The new partner's first sign-in: forced to choose a password, then the Control Panel. */
+async function firstSignIn(page: Page, email: string, password: string, company: string) {
+  await page.context().clearCookies();
+  const login = new LoginPage(page);
+  await login.goto();
+  await waitForHydration(page);
+  await login.signIn(email, password);
+  await expect(page).toHaveURL(/\/account\/password$/);
+  await expect(page.getByText('Your password is temporary.')).toBeVisible();
+  await waitForHydration(page);
+  await page.getByLabel('Current password').fill(password);
+  await page.getByLabel('New password', { exact: true }).fill('my-own-new-password');
+  await page.getByLabel('Repeat the new password').fill('my-own-new-password');
+  await page.getByRole('button', { name: 'Save password' }).click();
+  await expect(page).toHaveURL(/\/cp$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Control Panel' })).toBeVisible();
+  await expect(page.getByText(`Welcome, ${company}`)).toBeVisible();
+}
+
+test('a new partner applies with six documents, is approved and signs in', async ({ page }) => {
+  const email = `${unique('new')}@partner.example`;
+  const company = `Yeni Bulut ${unique('')}`;
+  await page.goto('/become-a-partner');
+  await page.getByRole('tab', { name: 'I want to become a new partner' }).click();
+  await expect(page).toHaveURL(/tab=new_partner/);
+
+  await page.getByLabel('Company name').fill(company);
+  await page.getByLabel('Tax number').fill('1234509876');
+  await page.getByLabel('Address').fill('Maslak, Istanbul');
+  await page.getByLabel('Company phone').fill('0212 555 01 02');
+  await page.getByLabel('MPN ID').fill('7654321');
+  await fillContact(page, email);
+  for (const label of documentLabels) {
+    const file = label.includes('ID') ? png('kimlik.png') : pdf('belge.pdf');
+    await page.getByLabel(label).setInputFiles(file);
+  }
+  await page.getByRole('button', { name: 'Submit application' }).click();
+
+  await expect(page).toHaveURL(/\/applications\/[0-9a-f]{64}$/);
+  await expect(page.getByText('Submitted, waiting for review')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Documents' })).toBeVisible();
+  const number = (await page.locator('[data-test="application-number"]').textContent())!.trim();
+  expect(number).toMatch(/^APP-\d{6}$/);
+
+  await approve(page, number);
+  const password = await temporaryPassword(page, email);
+  await firstSignIn(page, email, password, company);
+});
+
+test('a dealer applies, is approved and signs in', async ({ page }) => {
+  const email = `${unique('dealer')}@bayi.example`;
+  const company = `Bayi ${unique('')}`;
+  await page.goto('/become-a-partner');
+  await expect(page.getByRole('tab', { name: 'I am an Armada dealer' })).toHaveAttribute('aria-selected', 'true');
+
+  await page.getByLabel('Company name').fill(company);
+  await page.getByLabel('Armada dealer account code').fill(unique('120.01.'));
+  await page.getByLabel('My company has Armada credit approval').check();
+  await fillContact(page, email);
+  await page.getByRole('button', { name: 'Submit application' }).click();
+
+  await expect(page).toHaveURL(/\/applications\//);
+  const number = (await page.locator('[data-test="application-number"]').textContent())!.trim();
+  await approve(page, number);
+  const password = await temporaryPassword(page, email);
+  await firstSignIn(page, email, password, company);
+});
+
+test('a refused application says what is wrong at each field and keeps the typed text', async ({ page }) => {
+  await page.goto('/become-a-partner?tab=new_partner');
+  await page.getByLabel('Company name').fill('Eksik Belge Ltd.');
+  await page.getByLabel('Tax number').fill('12345');
+  await page.getByLabel('tax registration certificate').setInputFiles({
+    name: 'vergi.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('MZ this is not a pdf'),
+  });
+
+  await page.getByRole('button', { name: 'Submit application' }).click();
+
+  await expect(page.locator('#tax_number-error')).toContainText('10 digits');
+  await expect(page.locator('#doc_tax_certificate-error')).toContainText('not a PDF, JPEG or PNG');
+  await expect(page.locator('#doc_owner_id-error')).toContainText("Attach the copy of the owner's ID");
+  await expect(page.locator('#mpn_id-error')).toContainText('Microsoft Partner ID');
+  await expect(page.getByLabel('Company name')).toHaveValue('Eksik Belge Ltd.');
+});
