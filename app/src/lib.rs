@@ -24,6 +24,8 @@ pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]
+pub mod partner_center;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 #[cfg(feature = "hydrate")]

@@ -70,6 +70,10 @@ async function firstSignIn(page: Page, email: string, password: string, company:
   await expect(page.getByText(`Welcome, ${company}`)).toBeVisible();
 }
 
+// These walk through three people's work (applicant, credit control, new partner): more than
+// the default 30 s on a busy machine.
+test.describe.configure({ timeout: 90_000 });
+
 test('a new partner applies with six documents, is approved and signs in', async ({ page }) => {
   const email = `${unique('new')}@partner.example`;
   const company = `Yeni Bulut ${unique('')}`;

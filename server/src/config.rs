@@ -35,6 +35,11 @@ pub struct Config {
     #[arg(long, env = "CLOUDMARKET_LOGIN_WINDOW_MINUTES", default_value_t = 15)]
     pub login_window_minutes: i64,
 
+    /// Serve the bundled Partner Center sandbox under /sandbox (on for demos and tests; turn it
+    /// off where the real Partner Center is used).
+    #[arg(long, env = "CLOUDMARKET_SANDBOX", default_value = "true", value_parser = BoolishValueParser::new(), action = clap::ArgAction::Set)]
+    pub sandbox: bool,
+
     /// Log as JSON lines (for log collectors) instead of human-readable text.
     #[arg(long, env = "CLOUDMARKET_LOG_JSON", value_parser = BoolishValueParser::new())]
     pub log_json: bool,

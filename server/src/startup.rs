@@ -145,6 +145,9 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
                 }))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
         );
+    // The sandbox stands in for Microsoft: outside sessions and guards, like the real service.
+    let router =
+        if config.sandbox { router.nest("/sandbox", crate::sandbox::router(state.pool.clone())) } else { router };
     Ok(router)
 }
 

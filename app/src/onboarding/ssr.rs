@@ -484,8 +484,15 @@ fn document_response(document: StoredDocument, download: bool) -> Response {
     response
 }
 
-fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "This document does not exist or is not yours to see.").into_response()
+fn serve_document(document: Result<Option<StoredDocument>, sqlx::Error>, download: bool) -> Response {
+    match document {
+        Ok(Some(document)) => document_response(document, download),
+        Ok(None) => (StatusCode::NOT_FOUND, "This document does not exist or is not yours to see.").into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "reading a document");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response()
+        }
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -516,14 +523,7 @@ pub async fn staff_document_handler(
     )
     .fetch_optional(&state.pool)
     .await;
-    match document {
-        Ok(Some(document)) => document_response(document, query.download),
-        Ok(None) => not_found(),
-        Err(err) => {
-            tracing::error!(error = %err, "reading a document");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response()
-        }
-    }
+    serve_document(document, query.download)
 }
 
 /// `GET /applications/{token}/documents/{id}`: the applicant, through its secret link.
@@ -542,12 +542,5 @@ pub async fn applicant_document_handler(
     )
     .fetch_optional(&state.pool)
     .await;
-    match document {
-        Ok(Some(document)) => document_response(document, query.download),
-        Ok(None) => not_found(),
-        Err(err) => {
-            tracing::error!(error = %err, "reading a document");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response()
-        }
-    }
+    serve_document(document, query.download)
 }

@@ -49,6 +49,7 @@ pub fn test_config(database_url: String) -> Config {
         login_max_failures: 5,
         login_window_minutes: 15,
         log_json: false,
+        sandbox: true,
     }
 }
 

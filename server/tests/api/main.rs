@@ -6,3 +6,4 @@ mod helpers;
 mod jobs;
 mod onboarding;
 mod pages;
+mod partner_center;
