@@ -67,3 +67,15 @@ create table application_document (
     uploaded_at    timestamptz not null default now(),
     unique (application_id, kind)
 );
+
+-- Another application, or a partner other than the one this application created, with the same
+-- tax number or dealer code: credit control should look twice before approving.
+create function partner_application_possible_duplicate(a partner_application) returns boolean
+language sql stable as $$
+    select exists (select 1 from partner_application o
+                   where o.application_id <> a.application_id
+                     and (o.tax_number = a.tax_number or o.dealer_code = a.dealer_code))
+        or exists (select 1 from partner p join organisation org using (organisation_id)
+                   where p.organisation_id is distinct from a.partner_id
+                     and (p.dealer_code = a.dealer_code or org.tax_number = a.tax_number))
+$$;

@@ -226,8 +226,7 @@ async fn with_documents(db: &PgPool, row: Option<DetailRow>) -> Result<Option<Ap
     }))
 }
 
-// A second application, or an existing partner (other than the one this application created),
-// with the same tax number or dealer code.
+// The columns of an application's detail, found by number or by the applicant's token.
 macro_rules! detail_query {
     ($where:literal, $arg:expr) => {
         sqlx::query_as!(
@@ -236,13 +235,7 @@ macro_rules! detail_query {
                       a.status as "status: ApplicationStatus", a.company_name, a.tax_number, a.address,
                       a.company_phone, a.dealer_code, a.dealer_credit_confirmed, a.mpn_id, a.contact_name,
                       a.contact_email, a.contact_phone, a.submitted_at, a.rejection_reason,
-                      (exists (select 1 from partner_application o
-                               where o.application_id <> a.application_id
-                                 and (o.tax_number = a.tax_number or o.dealer_code = a.dealer_code))
-                       or exists (select 1 from partner p join organisation org using (organisation_id)
-                                  where p.organisation_id is distinct from a.partner_id
-                                    and (p.dealer_code = a.dealer_code or org.tax_number = a.tax_number))
-                      ) as "possible_duplicate!"
+                      partner_application_possible_duplicate(a) as "possible_duplicate!"
                from partner_application a where "#
                 + $where,
             $arg
@@ -268,13 +261,7 @@ pub async fn list(
         ApplicationSummary,
         r#"select a.number, a.kind as "kind: ApplicationKind", a.status as "status: ApplicationStatus",
                   a.company_name, a.contact_email, a.submitted_at,
-                  (exists (select 1 from partner_application o
-                           where o.application_id <> a.application_id
-                             and (o.tax_number = a.tax_number or o.dealer_code = a.dealer_code))
-                   or exists (select 1 from partner p join organisation org using (organisation_id)
-                              where p.organisation_id is distinct from a.partner_id
-                                and (p.dealer_code = a.dealer_code or org.tax_number = a.tax_number))
-                  ) as "possible_duplicate!"
+                  partner_application_possible_duplicate(a) as "possible_duplicate!"
            from partner_application a
            where $1::application_status is null or a.status = $1
            order by a.status = 'submitted' desc, a.submitted_at desc
