@@ -377,33 +377,18 @@ pub async fn approve(
     .execute(&mut *tx)
     .await?;
     let reference = application_number(app.number);
-    enqueue_mail(
-        &mut *tx,
-        &app.contact_email,
-        &format!("Your cloudmarket partner account is ready ({reference})"),
-        &format!(
+    let mail = Mail {
+        subject: format!("Your cloudmarket partner account is ready ({reference})"),
+        body: format!(
             "Dear {},\n\nyour partner application {reference} has been approved. {} has a marketplace credit limit of \
              {credit_limit} USD + VAT, separate from your distributor account limit.\n\n\
              Sign in to the Control Panel:\n{}/login\n\nUsername: {}\nTemporary password: {password}\n\n\
              You will be asked to choose a new password when you first sign in.\n",
             app.contact_name, app.company_name, state.settings.public_url, app.contact_email
         ),
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        AuditEntry {
-            actor: Some(approver.user_id),
-            acting_as: None,
-            action: "application.approved",
-            target_type: "partner_application",
-            target_id: application_id.to_string(),
-            detail: json!({ "partner_id": partner_id, "admin_user_id": user_id, "credit_limit": credit_limit }),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    };
+    let detail = json!({ "partner_id": partner_id, "admin_user_id": user_id, "credit_limit": credit_limit });
+    finish_decision(tx, approver, application_id, &app, "application.approved", detail, mail).await
 }
 
 pub async fn reject(state: &AppState, approver: &AuthUser, application_id: Uuid, reason: &str) -> Result<(), AppError> {
@@ -419,29 +404,42 @@ pub async fn reject(state: &AppState, approver: &AuthUser, application_id: Uuid,
     .execute(&mut *tx)
     .await?;
     let reference = application_number(app.number);
-    enqueue_mail(
-        &mut *tx,
-        &app.contact_email,
-        &format!("Your partner application {reference}"),
-        &format!(
+    let mail = Mail {
+        subject: format!("Your partner application {reference}"),
+        body: format!(
             "Dear {},\n\nwe are sorry: your partner application {reference} for {} was not approved.\n\nReason: {reason}\n\n\
              You are welcome to apply again once this is resolved.\n",
             app.contact_name, app.company_name
         ),
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        AuditEntry {
-            actor: Some(approver.user_id),
-            acting_as: None,
-            action: "application.rejected",
-            target_type: "partner_application",
-            target_id: application_id.to_string(),
-            detail: json!({ "reason": reason }),
-        },
-    )
-    .await?;
+    };
+    finish_decision(tx, approver, application_id, &app, "application.rejected", json!({ "reason": reason }), mail).await
+}
+
+struct Mail {
+    subject: String,
+    body: String,
+}
+
+/// The end of every decision: the applicant's mail and the audit entry, committed with it.
+async fn finish_decision(
+    mut tx: Transaction<'_, Postgres>,
+    approver: &AuthUser,
+    application_id: Uuid,
+    app: &LockedApplication,
+    action: &str,
+    detail: serde_json::Value,
+    mail: Mail,
+) -> Result<(), AppError> {
+    enqueue_mail(&mut *tx, &app.contact_email, &mail.subject, &mail.body).await?;
+    let entry = AuditEntry {
+        actor: Some(approver.user_id),
+        acting_as: None,
+        action,
+        target_type: "partner_application",
+        target_id: application_id.to_string(),
+        detail,
+    };
+    audit::record(&mut *tx, entry).await?;
     tx.commit().await?;
     Ok(())
 }
