@@ -11,13 +11,16 @@ use leptos_router::{
 
 use crate::{
     auth::{Area, LoginPage, Logout, Me, PasswordPage, Role, get_me, go_to},
-    backoffice::{BackOfficePage, OrdersPage},
+    backoffice::BackOfficePage,
     billing::BillingPage,
-    catalog::CatalogPage,
-    customers::CustomersPage,
+    cart::CartPage,
+    catalog::{CatalogPage, ProductPage},
+    checkout::{CustomerStepPage, ReviewStepPage, TenantStepPage},
+    customers::{CustomersPage, RelationshipPage},
     i18n::{LanguageSwitch, Msg, provide_i18n, t},
     notifications::OutboxPage,
     onboarding::{ApplicationDetailPage, ApplicationStatusPage, ApplicationsPage, BecomePartnerPage},
+    orders::{BackOfficeOrdersPage, OrderPage, OrdersPage},
     partners::{ControlPanelPage, PartnersPage},
     portal::{AccountPage, CspPage, PortalHomePage},
 };
@@ -81,7 +84,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("applications/:token") view=ApplicationStatusPage ssr=SsrMode::InOrder />
                     <Route path=path!("cp") view=ControlPanelPage ssr=SsrMode::InOrder />
                     <Route path=path!("cp/catalog") view=CatalogPage ssr=SsrMode::InOrder />
+                    <Route path=path!("cp/catalog/:sku") view=ProductPage ssr=SsrMode::InOrder />
+                    <Route path=path!("cp/cart") view=CartPage ssr=SsrMode::InOrder />
+                    <Route path=path!("cp/checkout/customer") view=CustomerStepPage ssr=SsrMode::InOrder />
+                    <Route path=path!("cp/checkout/tenant") view=TenantStepPage ssr=SsrMode::InOrder />
+                    <Route path=path!("cp/checkout/review") view=ReviewStepPage ssr=SsrMode::InOrder />
+                    <Route path=path!("cp/orders") view=OrdersPage ssr=SsrMode::InOrder />
+                    <Route path=path!("cp/orders/:number") view=OrderPage ssr=SsrMode::InOrder />
                     <Route path=path!("cp/customers") view=CustomersPage ssr=SsrMode::InOrder />
+                    <Route path=path!("cp/customers/relationship") view=RelationshipPage ssr=SsrMode::InOrder />
                     <Route path=path!("cp/billing") view=BillingPage ssr=SsrMode::InOrder />
                     <Route path=path!("portal") view=PortalHomePage ssr=SsrMode::InOrder />
                     <Route path=path!("portal/csp") view=CspPage ssr=SsrMode::InOrder />
@@ -94,7 +105,8 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::InOrder
                     />
                     <Route path=path!("backoffice/partners") view=PartnersPage ssr=SsrMode::InOrder />
-                    <Route path=path!("backoffice/orders") view=OrdersPage ssr=SsrMode::InOrder />
+                    <Route path=path!("backoffice/orders") view=BackOfficeOrdersPage ssr=SsrMode::InOrder />
+                    <Route path=path!("backoffice/orders/:number") view=OrderPage ssr=SsrMode::InOrder />
                     <Route path=path!("backoffice/outbox") view=OutboxPage ssr=SsrMode::InOrder />
                 </ParentRoute>
             </Routes>
@@ -105,7 +117,13 @@ pub fn App() -> impl IntoView {
 fn nav_for(area: Area) -> Vec<(&'static str, Msg)> {
     match area {
         Area::ControlPanel => {
-            vec![("/cp/catalog", Msg::CloudServices), ("/cp/customers", Msg::Customers), ("/cp/billing", Msg::Billing)]
+            vec![
+                ("/cp/catalog", Msg::CloudServices),
+                ("/cp/cart", Msg::Cart),
+                ("/cp/orders", Msg::Orders),
+                ("/cp/customers", Msg::Customers),
+                ("/cp/billing", Msg::Billing),
+            ]
         }
         Area::CustomerPortal => vec![("/portal/csp", Msg::MicrosoftCsp), ("/portal/account", Msg::Account)],
         Area::BackOffice => vec![

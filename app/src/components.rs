@@ -139,6 +139,11 @@ pub fn format_money(amount: Decimal, currency: &str) -> String {
     format!("{}{grouped}.{fraction} {currency}", if negative { "-" } else { "" })
 }
 
+/// A timestamp as people read it in lists: `2026-11-24 14:05` (UTC).
+pub fn format_datetime(at: time::OffsetDateTime) -> String {
+    at.format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]")).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -96,6 +96,114 @@ pub fn parse_amount(raw: &str, max: Decimal) -> Result<Decimal, String> {
     Ok(amount.round_dp(2))
 }
 
+/// The prefix of a Microsoft tenant's initial domain (`<prefix>.onmicrosoft.com`): ASCII letters
+/// and digits, stored lower-case. Permanent once a tenant is created with it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainPrefix(String);
+
+pub const ONMICROSOFT: &str = ".onmicrosoft.com";
+
+impl DomainPrefix {
+    /// Microsoft's own limit; deployments may lower it (CLOUDMARKET_TENANT_PREFIX_MAX).
+    pub const DEFAULT_MAX_LEN: usize = 27;
+
+    /// A prefix for a new tenant. A pasted full domain is accepted and cut to its prefix.
+    pub fn parse(raw: &str, max_len: usize) -> Result<Self, String> {
+        let lowered = raw.trim().to_lowercase();
+        let prefix = lowered.strip_suffix(ONMICROSOFT).unwrap_or(&lowered);
+        if prefix.is_empty() {
+            return Err("Enter a domain prefix for the new tenant, e.g. acmeltd.".into());
+        }
+        if !prefix.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+            return Err("Use letters (a–z) and digits only: no spaces, dots, hyphens or accented letters.".into());
+        }
+        if prefix.len() > max_len {
+            return Err(format!("The prefix can be at most {max_len} characters."));
+        }
+        Ok(Self(prefix.to_owned()))
+    }
+
+    /// An existing tenant's initial domain, which must be given exactly.
+    pub fn parse_initial_domain(raw: &str) -> Result<Self, String> {
+        let lowered = raw.trim().to_lowercase();
+        let hint = "Enter the tenant's initial domain exactly, e.g. contoso.onmicrosoft.com \
+                    (Microsoft 365 admin center → Settings → Domains: the default domain).";
+        match lowered.strip_suffix(ONMICROSOFT) {
+            Some(prefix)
+                if !prefix.is_empty()
+                    && prefix.len() <= 63
+                    && prefix.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) =>
+            {
+                Ok(Self(prefix.to_owned()))
+            }
+            _ => Err(hint.into()),
+        }
+    }
+
+    pub fn initial_domain(&self) -> String {
+        format!("{}{ONMICROSOFT}", self.0)
+    }
+}
+
+/// A licence count on an order line: a whole number from 1 to 10,000.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quantity(i32);
+
+impl Quantity {
+    pub const MAX: i32 = 10_000;
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let n: i64 = raw.trim().parse().map_err(|_| "Enter the number of licences as a whole number.".to_owned())?;
+        Self::new(n)
+    }
+
+    pub fn new(n: i64) -> Result<Self, String> {
+        if n < 1 {
+            return Err("Order at least 1 licence.".into());
+        }
+        if n > i64::from(Self::MAX) {
+            return Err(format!("At most {} licences per line; contact us for larger orders.", Self::MAX));
+        }
+        Ok(Self(n as i32))
+    }
+
+    pub fn get(self) -> i32 {
+        self.0
+    }
+}
+
+/// A customer's company name as Microsoft accepts it for a tenant's profile: 2–100 characters,
+/// at least one letter, and only letters, digits, spaces and `. , & - ' ( ) /`.
+pub fn company_name(raw: &str) -> Result<String, String> {
+    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err("Enter the company name.".into());
+    }
+    let length = name.chars().count();
+    if !(2..=100).contains(&length) {
+        return Err("The company name must be 2 to 100 characters.".into());
+    }
+    if !name.chars().any(char::is_alphabetic) {
+        return Err("The company name must contain letters.".into());
+    }
+    if let Some(bad) = name.chars().find(|c| !(c.is_alphanumeric() || " .,&-'()/".contains(*c))) {
+        return Err(format!(
+            "The company name cannot contain “{bad}”: use letters, digits, spaces and . , & - ' ( ) /."
+        ));
+    }
+    Ok(name)
+}
+
+/// KDV, the Turkish VAT, on marketplace invoices.
+pub fn vat_rate() -> Decimal {
+    Decimal::new(20, 2)
+}
+
+/// VAT on a net amount, rounded half away from zero to cents.
+pub fn vat_of(net: Decimal) -> Decimal {
+    (net * vat_rate()).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
 macro_rules! as_ref_str {
     ($($t:ty),*) => {$(
         impl AsRef<str> for $t {
@@ -105,7 +213,7 @@ macro_rules! as_ref_str {
         }
     )*};
 }
-as_ref_str!(MpnId, TaxNumber, PhoneNumber);
+as_ref_str!(MpnId, TaxNumber, PhoneNumber, DomainPrefix);
 
 #[cfg(test)]
 mod tests {
@@ -155,5 +263,52 @@ mod tests {
         assert_eq!(required_text("  Acme  ", "company name", 10).unwrap(), "Acme");
         assert!(required_text("   ", "company name", 10).is_err());
         assert!(required_text("A very long name", "company name", 10).is_err());
+    }
+
+    #[test]
+    fn new_tenant_prefixes_are_letters_and_digits_lower_cased() {
+        assert_eq!(DomainPrefix::parse(" AcmeLtd42 ", 27).unwrap().as_ref(), "acmeltd42");
+        assert_eq!(DomainPrefix::parse("acme.onmicrosoft.com", 27).unwrap().as_ref(), "acme");
+        for bad in ["", "acme-ltd", "acme ltd", "acme.com", "çiçek", "a_b"] {
+            assert!(DomainPrefix::parse(bad, 27).is_err(), "{bad:?}");
+        }
+        assert!(DomainPrefix::parse(&"a".repeat(27), 27).is_ok());
+        assert!(DomainPrefix::parse(&"a".repeat(28), 27).is_err());
+        assert!(DomainPrefix::parse("abcdefghijk", 10).is_err());
+    }
+
+    #[test]
+    fn existing_tenants_need_their_exact_initial_domain() {
+        let prefix = DomainPrefix::parse_initial_domain(" Contoso.onmicrosoft.com ").unwrap();
+        assert_eq!(prefix.as_ref(), "contoso");
+        assert_eq!(prefix.initial_domain(), "contoso.onmicrosoft.com");
+        for bad in ["contoso", "contoso.com", ".onmicrosoft.com", "con-toso.onmicrosoft.com", "a.b.onmicrosoft.com"] {
+            assert!(DomainPrefix::parse_initial_domain(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn quantities_are_whole_and_bounded() {
+        assert_eq!(Quantity::parse(" 25 ").unwrap().get(), 25);
+        for bad in ["", "0", "-3", "2.5", "ten", "10001", "99999999999999999999"] {
+            assert!(Quantity::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn company_names_follow_the_tenant_profile_rules() {
+        assert_eq!(company_name("  Acme   Bilişim Ltd. Şti. ").unwrap(), "Acme Bilişim Ltd. Şti.");
+        assert!(company_name("O'Brien & Sons (Europe)").is_ok());
+        for bad in ["", "A", "1234", "Acme <script>", "Acme; drop", &"x".repeat(101)] {
+            assert!(company_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn vat_is_twenty_percent_rounded_to_cents() {
+        assert_eq!(vat_of(dec!(100)), dec!(20.00));
+        assert_eq!(vat_of(dec!(7.20)), dec!(1.44));
+        assert_eq!(vat_of(dec!(0.24)), dec!(0.05));
+        assert_eq!(vat_of(dec!(0.025)), dec!(0.01));
     }
 }

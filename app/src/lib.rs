@@ -8,7 +8,9 @@ pub mod app;
 pub mod auth;
 pub mod backoffice;
 pub mod billing;
+pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod components;
 pub mod customers;
 pub mod domain;
@@ -16,6 +18,8 @@ pub mod error;
 pub mod i18n;
 pub mod notifications;
 pub mod onboarding;
+pub mod orders;
+pub mod partner_center;
 pub mod partners;
 pub mod portal;
 
@@ -23,8 +27,6 @@ pub mod portal;
 pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod jobs;
-#[cfg(feature = "ssr")]
-pub mod partner_center;
 #[cfg(feature = "ssr")]
 pub mod state;
 

@@ -18,6 +18,18 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// How users reach the product, for links in e-mails (no trailing slash).
     pub public_url: String,
+    /// Longest prefix accepted for a new tenant's initial domain.
+    pub tenant_prefix_max: usize,
+    /// Where a customer's Global admin accepts the distributor as its CSP reseller; the
+    /// partner's id is added to make each partner's link.
+    pub relationship_link_base: String,
+}
+
+impl Settings {
+    /// The partner's reseller relationship link (SPEC B: partner-specific, not per customer).
+    pub fn relationship_link(&self, partner_id: uuid::Uuid) -> String {
+        format!("{}?partnerId={partner_id}", self.relationship_link_base)
+    }
 }
 
 impl Default for Settings {
@@ -27,6 +39,8 @@ impl Default for Settings {
             login_window_minutes: 15,
             secure_cookies: false,
             public_url: "http://127.0.0.1:3000".into(),
+            tenant_prefix_max: crate::domain::DomainPrefix::DEFAULT_MAX_LEN,
+            relationship_link_base: "http://127.0.0.1:3000/sandbox/relationship".into(),
         }
     }
 }
@@ -36,6 +50,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
     pub settings: Arc<Settings>,
+    /// The vendor connector: Partner Center, or the bundled sandbox.
+    pub partner_center: crate::partner_center::PartnerCenter,
 }
 
 /// The state inside a server function or page render.

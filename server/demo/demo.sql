@@ -15,9 +15,9 @@ on conflict (organisation_id) do nothing;
 
 -- Contoso already uses Microsoft 365 and has accepted the distributor as its CSP; Northwind has
 -- never used Microsoft cloud, so its first order creates a tenant.
-insert into customer (organisation_id, tenant_prefix, relationship_accepted_at) values
-    ('00000000-0000-4000-8000-000000000003', 'contoso', now()),
-    ('00000000-0000-4000-8000-000000000004', null, null)
+insert into customer (organisation_id, tenant_prefix, relationship_accepted_at, contact_name, contact_email) values
+    ('00000000-0000-4000-8000-000000000003', 'contoso', now(), 'Contoso IT', 'admin@contoso.example'),
+    ('00000000-0000-4000-8000-000000000004', null, null, 'Northwind IT', 'it@northwind.example')
 on conflict (organisation_id) do nothing;
 
 insert into vendor (vendor_id, name) values

@@ -40,6 +40,23 @@ pub struct Config {
     #[arg(long, env = "CLOUDMARKET_SANDBOX", default_value = "true", value_parser = BoolishValueParser::new(), action = clap::ArgAction::Set)]
     pub sandbox: bool,
 
+    /// Partner Center's API base URL. Without it the bundled sandbox on this server is used.
+    #[arg(long, env = "CLOUDMARKET_PARTNER_CENTER_URL")]
+    pub partner_center_url: Option<String>,
+
+    /// Where customers accept the distributor as their CSP reseller. Without it, the sandbox's
+    /// acceptance page on this server.
+    #[arg(long, env = "CLOUDMARKET_RELATIONSHIP_LINK")]
+    pub relationship_link: Option<String>,
+
+    /// Seconds before a Partner Center call is given up (and retried later where that is safe).
+    #[arg(long, env = "CLOUDMARKET_PARTNER_CENTER_TIMEOUT_SECS", default_value_t = 15)]
+    pub partner_center_timeout_secs: u64,
+
+    /// Longest prefix accepted for a new tenant's <prefix>.onmicrosoft.com (Microsoft: 27).
+    #[arg(long, env = "CLOUDMARKET_TENANT_PREFIX_MAX", default_value_t = 27, value_parser = clap::value_parser!(u16).range(1..=63))]
+    pub tenant_prefix_max: u16,
+
     /// Log as JSON lines (for log collectors) instead of human-readable text.
     #[arg(long, env = "CLOUDMARKET_LOG_JSON", value_parser = BoolishValueParser::new())]
     pub log_json: bool,
@@ -61,11 +78,33 @@ impl Config {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("http://{site_addr}"),
         };
+        let relationship_link_base = match &self.relationship_link {
+            Some(link) => link.clone(),
+            None => format!("{public_url}/sandbox/relationship"),
+        };
         app::state::Settings {
+            relationship_link_base,
+            tenant_prefix_max: usize::from(self.tenant_prefix_max),
             public_url,
             login_max_failures: self.login_max_failures,
             login_window_minutes: self.login_window_minutes,
             secure_cookies: self.secure_cookies(),
+        }
+    }
+
+    /// The Partner Center base URL: the configured one, or this server's own sandbox reached
+    /// over loopback (a wildcard bind address is not a place to connect to).
+    pub fn partner_center_url(&self, site_addr: std::net::SocketAddr) -> String {
+        match &self.partner_center_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => {
+                let host = if site_addr.ip().is_unspecified() {
+                    std::net::SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), site_addr.port())
+                } else {
+                    site_addr
+                };
+                format!("http://{host}/sandbox")
+            }
         }
     }
 }
@@ -79,6 +118,16 @@ mod tests {
         // CLOUDMARKET_DEMO=1 (how `make run` asks) is covered by the browser tests' server.
         assert!(Config::try_parse_from(["server", "--demo"]).unwrap().demo);
         assert!(!Config::try_parse_from(["server"]).unwrap().demo);
+    }
+
+    #[test]
+    fn the_sandbox_is_reached_over_loopback_by_default() {
+        let config = Config::try_parse_from(["server"]).unwrap();
+        assert_eq!(config.partner_center_url("0.0.0.0:3000".parse().unwrap()), "http://127.0.0.1:3000/sandbox");
+        assert_eq!(config.partner_center_url("127.0.0.1:4000".parse().unwrap()), "http://127.0.0.1:4000/sandbox");
+        let config =
+            Config::try_parse_from(["server", "--partner-center-url", "https://api.partnercenter.example/"]).unwrap();
+        assert_eq!(config.partner_center_url("0.0.0.0:3000".parse().unwrap()), "https://api.partnercenter.example");
     }
 
     #[test]

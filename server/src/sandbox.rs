@@ -10,6 +10,7 @@ use axum::{
     Json, Router,
     extract::{Path, Query, State},
     http::StatusCode,
+    response::Html,
     response::{IntoResponse, Response},
     routing::{get, head},
 };
@@ -24,6 +25,7 @@ pub fn router(pool: PgPool) -> Router {
         .route("/v1/domains/{domain}", head(domain_exists))
         .route("/v1/profiles/mpn", get(mpn_profile))
         .route("/v1/customers", get(customers))
+        .route("/relationship", get(relationship_form).post(accept_relationship))
         .with_state(pool)
 }
 
@@ -148,6 +150,85 @@ async fn customers(State(pool): State<PgPool>, Query(query): Query<CustomerQuery
             Json(json!({ "totalCount": items.len(), "items": items, "attributes": { "objectType": "Collection" } }))
                 .into_response()
         }
+        Err(err) => internal(err),
+    }
+}
+
+#[derive(Deserialize)]
+struct InvitationQuery {
+    #[serde(rename = "partnerId")]
+    partner_id: Option<String>,
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn page(body: &str) -> Html<String> {
+    Html(format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+         content=\"width=device-width, initial-scale=1\"><title>Accept reseller relationship · Partner Center \
+         sandbox</title><style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem}}\
+         label{{display:block;margin:.75rem 0 .25rem}}input[type=text]{{width:100%;padding:.5rem;font-size:1rem}}\
+         button{{margin-top:1rem;padding:.6rem 1.2rem;font-size:1rem}}.note{{color:#555}}</style></head><body>\
+         <p class=\"note\">Microsoft 365 admin center (Partner Center sandbox)</p>{body}</body></html>"
+    ))
+}
+
+/// The page a customer's Global admin opens from the partner's reseller relationship link.
+async fn relationship_form(Query(query): Query<InvitationQuery>) -> Html<String> {
+    let partner = escape(query.partner_id.as_deref().unwrap_or_default());
+    page(&format!(
+        "<h1>Accept a reseller relationship</h1>\
+         <p>Armada Bilgisayar asks to become the Cloud Solution Provider of your organisation, for partner \
+         <code>{partner}</code>.</p>\
+         <form method=\"post\"><input type=\"hidden\" name=\"partner_id\" value=\"{partner}\">\
+         <label for=\"domain\">Your organisation's initial domain</label>\
+         <input type=\"text\" id=\"domain\" name=\"domain\" placeholder=\"contoso.onmicrosoft.com\" required>\
+         <label><input type=\"checkbox\" name=\"accept\" value=\"yes\" required> I accept Armada Bilgisayar as \
+         my Cloud Solution Provider</label>\
+         <button type=\"submit\">Accept and authorise</button></form>"
+    ))
+}
+
+#[derive(Deserialize)]
+struct Acceptance {
+    domain: String,
+    accept: Option<String>,
+}
+
+async fn accept_relationship(State(pool): State<PgPool>, axum::Form(form): axum::Form<Acceptance>) -> Response {
+    if form.accept.as_deref() != Some("yes") {
+        return (StatusCode::UNPROCESSABLE_ENTITY, page("<h1>Not accepted</h1><p>Tick the box to accept.</p>"))
+            .into_response();
+    }
+    let Some(prefix) = prefix_of(form.domain.trim()) else {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page("<h1>Unknown domain</h1><p>Enter the initial domain, e.g. contoso.onmicrosoft.com.</p>"),
+        )
+            .into_response();
+    };
+    let updated = sqlx::query!(
+        "update sandbox.tenant set relationship_accepted_at = coalesce(relationship_accepted_at, now())
+         where domain_prefix = $1 returning company_name",
+        prefix
+    )
+    .fetch_optional(&pool)
+    .await;
+    match updated {
+        Ok(Some(row)) => page(&format!(
+            "<h1>Relationship accepted</h1><p>{} ({}.onmicrosoft.com) now has Armada Bilgisayar as its Cloud \
+             Solution Provider. You can close this page.</p>",
+            escape(&row.company_name),
+            escape(&prefix)
+        ))
+        .into_response(),
+        Ok(None) => (
+            StatusCode::NOT_FOUND,
+            page(&format!("<h1>Unknown tenant</h1><p>No tenant {}.onmicrosoft.com exists.</p>", escape(&prefix))),
+        )
+            .into_response(),
         Err(err) => internal(err),
     }
 }

@@ -67,7 +67,12 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {}", leptos_options.site_addr))?;
         let bound = listener.local_addr().unwrap_or(leptos_options.site_addr);
-        let state = AppState { leptos_options, pool, settings: Arc::new(config.settings(bound)) };
+        let partner_center = app::partner_center::PartnerCenter::new(
+            &config.partner_center_url(bound),
+            std::time::Duration::from_secs(config.partner_center_timeout_secs),
+        )
+        .context("building the Partner Center client")?;
+        let state = AppState { leptos_options, pool, settings: Arc::new(config.settings(bound)), partner_center };
         let router = router(state.clone(), config).await?;
         Ok(Self { listener, router, embedded, state })
     }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::{
-    components::{EmptyState, PageHeader},
+    components::PageHeader,
     i18n::{Msg, t},
 };
 
@@ -30,14 +30,5 @@ pub fn BackOfficePage() -> impl IntoView {
                 <A href="/backoffice/outbox" attr:class="button">{t(Msg::Outbox)}</A>
             </section>
         </div>
-    }
-}
-
-/// Orders arrive with checkout; until then there are none to list.
-#[component]
-pub fn OrdersPage() -> impl IntoView {
-    view! {
-        <PageHeader title=Msg::Orders />
-        <EmptyState msg=Msg::NoOrders />
     }
 }

@@ -17,8 +17,8 @@ use crate::error::AppError;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditSummary {
     pub credit_limit: Decimal,
-    /// What is left after unpaid statements, unbilled charges and open orders. Nothing consumes
-    /// credit until orders exist, so today it equals the limit.
+    /// What is left after unpaid statements, unbilled charges and open orders at term value
+    /// (the `partner_credit_used` SQL function).
     pub available: Decimal,
     pub currency: String,
 }

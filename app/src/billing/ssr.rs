@@ -7,7 +7,8 @@ use super::CreditSummary;
 pub async fn credit_summary(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<Option<CreditSummary>, sqlx::Error> {
     sqlx::query_as!(
         CreditSummary,
-        r#"select credit_limit, credit_limit as "available!", currency::text as "currency!"
+        r#"select credit_limit, credit_limit - partner_credit_used(organisation_id) as "available!",
+                  currency::text as "currency!"
            from partner where organisation_id = $1"#,
         partner_id
     )

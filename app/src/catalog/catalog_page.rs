@@ -1,23 +1,85 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::{CatalogProduct, list_catalog};
+use super::{BillingCycle, CatalogProduct, list_catalog};
 use crate::{
+    cart::{AddToCart, AddToCartForm, Cart, cart_page::AddOnOffers, cart_page::action_feedback, get_cart},
     components::{PageHeader, format_money, loaded},
     i18n::{Msg, t},
 };
 
+/// The billing option chosen with `?cycle=`, which comes first (SPEC E.2).
+pub fn use_cycle() -> Memo<Option<BillingCycle>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get("cycle").and_then(|c| BillingCycle::parse(&c).ok()))
+}
+
+#[component]
+pub fn CycleChoice(cycle: Memo<Option<BillingCycle>>, base_path: String) -> impl IntoView {
+    let option = move |c: BillingCycle| {
+        let href = format!("{base_path}?cycle={}", c.code());
+        view! {
+            <a
+                href=href
+                class="segment"
+                aria-current=move || (cycle.get() == Some(c)).then_some("true")
+            >
+                {t(c.label())}
+            </a>
+        }
+    };
+    view! {
+        <nav class="cycle-choice" aria-label=t(Msg::BillingOption)>
+            <span class="cycle-label">{t(Msg::ChooseBillingOption)}</span>
+            {option(BillingCycle::Monthly)}
+            {option(BillingCycle::Annual)}
+        </nav>
+    }
+}
+
+/// "Continue" to the cart, with how many lines it holds.
+#[component]
+pub fn CartLink(cart: Resource<Result<Cart, crate::error::AppError>>) -> impl IntoView {
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let lines = cart.await.map(|c| c.lines.len()).unwrap_or_default();
+                view! {
+                    <a class="button primary cart-link" href="/cp/cart">
+                        {t(Msg::Continue)} " · " {t(Msg::Cart)} " (" {lines} ")"
+                    </a>
+                }
+            })}
+        </Transition>
+    }
+}
+
 #[component]
 pub fn CatalogPage() -> impl IntoView {
     let products = Resource::new(|| (), |_| list_catalog());
+    let add = ServerAction::<AddToCart>::new();
+    let cart = Resource::new(move || add.version().get(), |_| get_cart());
     let query = use_query_map();
+    let cycle = use_cycle();
     // Starts from `?q=` so the search works as a plain GET form; once hydrated it filters as you type.
     let search = RwSignal::new(query.read_untracked().get("q").unwrap_or_default());
 
     view! {
         <PageHeader title=Msg::CloudServices subtitle=Msg::PricesPerLicence />
+        <div class="toolbar">
+            <CycleChoice cycle base_path="/cp/catalog".into() />
+            <CartLink cart />
+        </div>
+        {action_feedback(add, Msg::AddedToCart)}
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let offers = cart.await.map(|c| c.add_ons).unwrap_or_default();
+                view! { <AddOnOffers offers add /> }
+            })}
+        </Transition>
         <form method="get" class="search" role="search">
             <label for="catalog-search">{t(Msg::SearchCatalog)}</label>
+            {move || cycle.get().map(|c| view! { <input type="hidden" name="cycle" value=c.code() /> })}
             <input
                 id="catalog-search"
                 name="q"
@@ -49,11 +111,12 @@ pub fn CatalogPage() -> impl IntoView {
                                     <th scope="col">{t(Msg::ProductGroup)}</th>
                                     <th scope="col" class="num">{t(Msg::Monthly)}</th>
                                     <th scope="col" class="num">{t(Msg::Annual)}</th>
+                                    <th scope="col">{t(Msg::Order)}</th>
                                 </tr>
                             </thead>
                             <tbody>
                                 <For each=move || shown.get() key=|p| p.sku.clone() let:p>
-                                    <ProductRow product=p />
+                                    <ProductRow product=p cycle add />
                                 </For>
                             </tbody>
                         </table>
@@ -65,17 +128,28 @@ pub fn CatalogPage() -> impl IntoView {
 }
 
 #[component]
-fn ProductRow(product: CatalogProduct) -> impl IntoView {
+fn ProductRow(
+    product: CatalogProduct,
+    cycle: Memo<Option<BillingCycle>>,
+    add: ServerAction<AddToCart>,
+) -> impl IntoView {
     let price = |amount: Option<rust_decimal::Decimal>, currency: &str| {
         amount.map(|a| format_money(a, currency)).unwrap_or_else(|| "—".into())
     };
     let monthly = price(product.monthly_price, &product.currency);
     let annual = price(product.annual_price, &product.currency);
     let is_addon = product.base_product.is_some();
+    let href = format!("/cp/catalog/{}", product.sku);
+    let (sku, name) = (product.sku.clone(), product.name.clone());
+    let prices = (product.monthly_price, product.annual_price);
+    let has_price = move |c: BillingCycle| match c {
+        BillingCycle::Monthly => prices.0.is_some(),
+        BillingCycle::Annual => prices.1.is_some(),
+    };
     view! {
         <tr class:addon=is_addon>
             <th scope="row">
-                <span class="product-name">{product.name}</span>
+                <a class="product-name" href=href>{product.name}</a>
                 <span class="sku">{product.sku}</span>
                 {product.base_product.map(|base| view! {
                     <span class="addon-of">{t(Msg::AddOnFor)} ": " {base}</span>
@@ -85,6 +159,16 @@ fn ProductRow(product: CatalogProduct) -> impl IntoView {
             <td>{product.product_group}</td>
             <td class="num">{monthly}</td>
             <td class="num">{annual}</td>
+            <td>
+                {move || match cycle.get() {
+                    Some(c) if has_price(c) => view! {
+                        <AddToCartForm action=add sku=sku.clone() cycle=c product_name=name.clone() />
+                    }
+                    .into_any(),
+                    Some(_) => "—".into_any(),
+                    None => view! { <span class="muted">{t(Msg::ChooseBillingFirst)}</span> }.into_any(),
+                }}
+            </td>
         </tr>
     }
 }

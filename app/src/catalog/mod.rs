@@ -1,10 +1,12 @@
 //! The "Cloud Services" catalog: vendors, product groups, products, add-ons and their prices.
 
 mod catalog_page;
+mod product_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use catalog_page::CatalogPage;
+pub use product_page::ProductPage;
 
 use leptos::prelude::*;
 use rust_decimal::Decimal;
@@ -23,6 +25,32 @@ pub enum BillingCycle {
     Annual,
 }
 
+impl BillingCycle {
+    /// The form and URL value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Monthly => "monthly",
+            Self::Annual => "annual",
+        }
+    }
+
+    /// Reads a form or URL value; anything unknown is refused with the message to show.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim() {
+            "monthly" => Ok(Self::Monthly),
+            "annual" => Ok(Self::Annual),
+            _ => Err("Choose “Monthly” or “Annual” first.".into()),
+        }
+    }
+
+    pub fn label(self) -> crate::i18n::Msg {
+        match self {
+            Self::Monthly => crate::i18n::Msg::Monthly,
+            Self::Annual => crate::i18n::Msg::Annual,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CatalogProduct {
     pub sku: String,
@@ -32,6 +60,7 @@ pub struct CatalogProduct {
     pub product_group: String,
     /// The base product's name when this is an add-on.
     pub base_product: Option<String>,
+    pub base_sku: Option<String>,
     pub monthly_price: Option<Decimal>,
     pub annual_price: Option<Decimal>,
     pub currency: String,
@@ -55,6 +84,39 @@ pub async fn list_catalog() -> Result<Vec<CatalogProduct>, AppError> {
     .await
 }
 
+impl CatalogProduct {
+    pub fn price(&self, cycle: BillingCycle) -> Option<Decimal> {
+        match cycle {
+            BillingCycle::Monthly => self.monthly_price,
+            BillingCycle::Annual => self.annual_price,
+        }
+    }
+}
+
+/// One product with its add-ons, for the product page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductDetail {
+    pub product: CatalogProduct,
+    pub add_ons: Vec<CatalogProduct>,
+}
+
+#[server(prefix = "/api", endpoint = "product")]
+pub async fn get_product(sku: String) -> Result<ProductDetail, AppError> {
+    crate::error::ssr::respond(async {
+        crate::auth::ssr::require_role(&[Role::PartnerAdmin, Role::CreditControl, Role::Operations]).await?;
+        let state = crate::state::app_state()?;
+        let all = ssr::list_products(&state.pool).await?;
+        let product = all
+            .iter()
+            .find(|p| p.sku.eq_ignore_ascii_case(sku.trim()))
+            .cloned()
+            .ok_or_else(|| AppError::NotFound("That product".into()))?;
+        let add_ons = all.into_iter().filter(|p| p.base_sku.as_deref() == Some(product.sku.as_str())).collect();
+        Ok(ProductDetail { product, add_ons })
+    })
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +129,7 @@ mod tests {
             vendor: "Microsoft".into(),
             product_group: "Microsoft 365".into(),
             base_product: None,
+            base_sku: None,
             monthly_price: None,
             annual_price: None,
             currency: "USD".into(),

@@ -9,7 +9,7 @@ use super::{
     DEFAULT_CREDIT_LIMIT, DocumentInfo, RejectApplication, application_number, get_application, list_applications,
 };
 use crate::{
-    components::{EmptyState, ErrorAlert, FieldMessage, PageHeader, loaded},
+    components::{EmptyState, ErrorAlert, FieldMessage, PageHeader, format_datetime, loaded},
     i18n::{Msg, t},
 };
 
@@ -28,10 +28,6 @@ fn kind_msg(kind: ApplicationKind) -> Msg {
         ApplicationKind::Dealer => Msg::KindDealer,
         ApplicationKind::NewPartner => Msg::KindNewPartner,
     }
-}
-
-fn date(at: time::OffsetDateTime) -> String {
-    at.format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]")).unwrap_or_default()
 }
 
 /// Credit control's queue, newest waiting first, filterable by status.
@@ -91,7 +87,7 @@ pub fn ApplicationsPage() -> impl IntoView {
                                             </td>
                                             <td>{t(kind_msg(a.kind))}</td>
                                             <td>{a.contact_email}</td>
-                                            <td>{date(a.submitted_at)}</td>
+                                            <td>{format_datetime(a.submitted_at)}</td>
                                             <td><StatusBadge status=a.status /></td>
                                         </tr>
                                     }
@@ -179,7 +175,7 @@ pub fn ApplicationDetailPage() -> impl IntoView {
                         <Fact label=Msg::ContactName value=Some(a.contact_name.clone()) />
                         <Fact label=Msg::ContactEmail value=Some(a.contact_email.clone()) />
                         <Fact label=Msg::ContactPhone value=Some(a.contact_phone.clone()) />
-                        <Fact label=Msg::SubmittedAt value=Some(date(a.submitted_at)) />
+                        <Fact label=Msg::SubmittedAt value=Some(format_datetime(a.submitted_at)) />
                         <Fact label=Msg::Reason value=a.rejection_reason.clone() />
                     </dl>
                 </section>

@@ -2,10 +2,7 @@
 //! the marketplace needs, spoken over HTTP to a configurable base URL — the real service, or the
 //! bundled sandbox (`server/src/sandbox.rs`) which serves the same API under `/sandbox`.
 
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// Partner Center's error codes that the product explains to users (SPEC §3).
 pub mod codes {
@@ -23,132 +20,7 @@ pub struct ErrorBody {
     pub description: String,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum PartnerCenterError {
-    /// Partner Center answered with a refusal; trying again will not change it.
-    #[error("Partner Center refused the request ({code}): {description}")]
-    Refused { code: i64, description: String },
-    /// Timeouts, throttling (429) and server errors: worth retrying later.
-    #[error("Partner Center is not available: {0}")]
-    Unavailable(String),
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MpnProfile {
-    pub mpn_id: String,
-    pub partner_name: String,
-}
-
-/// What Partner Center knows of a tenant, by its initial domain.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TenantStatus {
-    /// Nobody has the domain: a new tenant can be created with it.
-    Free,
-    /// The tenant exists but has not accepted the distributor as its reseller yet.
-    NoRelationship,
-    /// The tenant exists and the reseller relationship is accepted.
-    Related { tenant_id: Uuid },
-}
-
-#[derive(Deserialize)]
-struct CustomerList {
-    items: Vec<Customer>,
-}
-
-#[derive(Deserialize)]
-struct Customer {
-    id: Uuid,
-}
-
-#[derive(Clone)]
-pub struct PartnerCenter {
-    http: reqwest::Client,
-    base_url: String,
-}
-
-/// `<prefix>.onmicrosoft.com`
-pub fn initial_domain(prefix: &str) -> String {
-    format!("{prefix}.onmicrosoft.com")
-}
-
-impl PartnerCenter {
-    pub fn new(base_url: &str, timeout: Duration) -> Result<Self, PartnerCenterError> {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .build()
-            .map_err(|e| PartnerCenterError::Unavailable(e.to_string()))?;
-        Ok(Self { http, base_url: base_url.trim_end_matches('/').to_owned() })
-    }
-
-    fn request(&self, method: reqwest::Method, path: &str, request_id: Uuid) -> reqwest::RequestBuilder {
-        self.http
-            .request(method, format!("{}{path}", self.base_url))
-            // Partner Center deduplicates on MS-RequestId: a retried call must reuse its id.
-            .header("MS-RequestId", request_id.to_string())
-            .header("MS-CorrelationId", Uuid::new_v4().to_string())
-            .header(reqwest::header::ACCEPT, "application/json")
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> Result<reqwest::Response, PartnerCenterError> {
-        let response = request.send().await.map_err(|e| PartnerCenterError::Unavailable(e.to_string()))?;
-        let status = response.status();
-        if status.as_u16() == 429 || status.is_server_error() {
-            return Err(PartnerCenterError::Unavailable(format!("HTTP {status}")));
-        }
-        Ok(response)
-    }
-
-    async fn refusal(response: reqwest::Response) -> PartnerCenterError {
-        let status = response.status();
-        match response.json::<ErrorBody>().await {
-            Ok(body) => PartnerCenterError::Refused { code: body.code, description: body.description },
-            Err(_) => PartnerCenterError::Unavailable(format!("unexpected HTTP {status}")),
-        }
-    }
-
-    /// `HEAD /v1/domains/{domain}`: 200 when the domain is taken, 404 when it is free.
-    pub async fn domain_taken(&self, prefix: &str) -> Result<bool, PartnerCenterError> {
-        let path = format!("/v1/domains/{}", initial_domain(prefix));
-        let response = self.send(self.request(reqwest::Method::HEAD, &path, Uuid::new_v4())).await?;
-        match response.status().as_u16() {
-            200 => Ok(true),
-            404 => Ok(false),
-            other => Err(PartnerCenterError::Unavailable(format!("unexpected HTTP {other}"))),
-        }
-    }
-
-    /// `GET /v1/profiles/mpn?mpnId=`: the partner behind an MPN ID, or Partner Center's reason why not.
-    pub async fn verify_mpn(&self, mpn_id: &str) -> Result<MpnProfile, PartnerCenterError> {
-        let request =
-            self.request(reqwest::Method::GET, "/v1/profiles/mpn", Uuid::new_v4()).query(&[("mpnId", mpn_id)]);
-        let response = self.send(request).await?;
-        if response.status().is_success() {
-            response.json().await.map_err(|e| PartnerCenterError::Unavailable(e.to_string()))
-        } else {
-            Err(Self::refusal(response).await)
-        }
-    }
-
-    /// Whether a tenant exists and has accepted the reseller relationship: the customer list only
-    /// holds tenants related to us, so a taken domain missing from it has not accepted yet.
-    pub async fn tenant_status(&self, prefix: &str) -> Result<TenantStatus, PartnerCenterError> {
-        if !self.domain_taken(prefix).await? {
-            return Ok(TenantStatus::Free);
-        }
-        let filter =
-            serde_json::json!({ "Field": "Domain", "Value": initial_domain(prefix), "Operator": "starts_with" });
-        let request = self
-            .request(reqwest::Method::GET, "/v1/customers", Uuid::new_v4())
-            .query(&[("size", "1"), ("filter", &filter.to_string())]);
-        let response = self.send(request).await?;
-        if !response.status().is_success() {
-            return Err(Self::refusal(response).await);
-        }
-        let list: CustomerList = response.json().await.map_err(|e| PartnerCenterError::Unavailable(e.to_string()))?;
-        Ok(match list.items.first() {
-            Some(customer) => TenantStatus::Related { tenant_id: customer.id },
-            None => TenantStatus::NoRelationship,
-        })
-    }
-}
+#[cfg(feature = "ssr")]
+mod client;
+#[cfg(feature = "ssr")]
+pub use client::*;

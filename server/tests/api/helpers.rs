@@ -1,3 +1,4 @@
+use clap::Parser;
 use std::{net::SocketAddr, path::PathBuf, str::FromStr, sync::Arc};
 
 use reqwest::{Client, Response, StatusCode, header};
@@ -40,17 +41,15 @@ pub async fn fresh_pool() -> PgPool {
 }
 
 pub fn test_config(database_url: String) -> Config {
-    Config {
-        database_url: Some(database_url),
-        data_dir: PathBuf::from("unused"),
-        demo: true,
-        public_url: None,
-        db_max_connections: 5,
-        login_max_failures: 5,
-        login_window_minutes: 15,
-        log_json: false,
-        sandbox: true,
-    }
+    // Defaults as a server started with no flags would have them, then the test's own database.
+    let mut config = Config::try_parse_from(["server"]).expect("default configuration");
+    config.database_url = Some(database_url);
+    config.data_dir = PathBuf::from("unused");
+    config.demo = true;
+    config.public_url = None;
+    config.db_max_connections = 10;
+    config.sandbox = true;
+    config
 }
 
 impl TestApp {

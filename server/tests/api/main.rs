@@ -5,5 +5,6 @@ mod auth;
 mod helpers;
 mod jobs;
 mod onboarding;
+mod orders;
 mod pages;
 mod partner_center;

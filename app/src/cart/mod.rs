@@ -1,0 +1,182 @@
+//! The partner's cart: lines kept on the server per user (so a reload or another device sees the
+//! same cart), the add-ons its products offer, and totals with KDV.
+
+pub mod cart_page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use cart_page::{AddToCartForm, CartPage};
+
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::auth::Role;
+use crate::{catalog::BillingCycle, domain::vat_of, error::AppError};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartLine {
+    pub sku: String,
+    pub name: String,
+    pub billing_cycle: BillingCycle,
+    pub quantity: i32,
+    /// Per licence and billing period, from the catalog as it is now.
+    pub unit_price: Decimal,
+    pub currency: String,
+    /// Set for add-ons: the base product's name.
+    pub base_product: Option<String>,
+}
+
+impl CartLine {
+    pub fn line_total(&self) -> Decimal {
+        line_total(self.unit_price, self.quantity)
+    }
+}
+
+pub fn line_total(unit_price: Decimal, quantity: i32) -> Decimal {
+    unit_price * Decimal::from(quantity)
+}
+
+/// An add-on of a product in the cart, offered at the base line's billing option.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddOnOffer {
+    pub sku: String,
+    pub name: String,
+    pub base_product: String,
+    pub billing_cycle: BillingCycle,
+    pub unit_price: Decimal,
+    pub currency: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cart {
+    pub lines: Vec<CartLine>,
+    pub add_ons: Vec<AddOnOffer>,
+}
+
+impl Cart {
+    pub fn totals(&self) -> Totals {
+        Totals::of(self.lines.iter().map(CartLine::line_total))
+    }
+
+    pub fn currency(&self) -> &str {
+        self.lines.first().map_or("USD", |l| l.currency.as_str())
+    }
+
+    pub fn licence_count(&self) -> i64 {
+        self.lines.iter().map(|l| i64::from(l.quantity)).sum()
+    }
+}
+
+/// Net, KDV and gross for the first billing period of some lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub subtotal: Decimal,
+    pub vat: Decimal,
+    pub total: Decimal,
+}
+
+impl Totals {
+    pub fn of(line_totals: impl IntoIterator<Item = Decimal>) -> Self {
+        let subtotal: Decimal = line_totals.into_iter().sum::<Decimal>().round_dp(2);
+        let vat = vat_of(subtotal);
+        Self { subtotal, vat, total: subtotal + vat }
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn parse_cycle(raw: &str) -> Result<BillingCycle, AppError> {
+    BillingCycle::parse(raw).map_err(|message| AppError::invalid("billing_cycle", message))
+}
+
+#[cfg(feature = "ssr")]
+fn parse_quantity(raw: &str) -> Result<crate::domain::Quantity, AppError> {
+    crate::domain::Quantity::parse(raw).map_err(|message| AppError::invalid("quantity", message))
+}
+
+#[server(prefix = "/api", endpoint = "cart")]
+pub async fn get_cart() -> Result<Cart, AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let state = crate::state::app_state()?;
+        Ok(ssr::cart_of(&state.pool, user.user_id).await?)
+    })
+    .await
+}
+
+/// Adds a product at a billing option; adding it again at the same option adds to its quantity.
+#[server(prefix = "/api", endpoint = "add_to_cart")]
+pub async fn add_to_cart(sku: String, billing_cycle: String, quantity: String) -> Result<(), AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let cycle = parse_cycle(&billing_cycle)?;
+        let quantity = parse_quantity(&quantity)?;
+        let state = crate::state::app_state()?;
+        if ssr::add(&state.pool, user.user_id, sku.trim(), cycle, quantity.get()).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound("That product (at this billing option)".into()))
+        }
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "update_cart_line")]
+pub async fn update_cart_line(sku: String, quantity: String) -> Result<(), AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let quantity = parse_quantity(&quantity)?;
+        let state = crate::state::app_state()?;
+        if ssr::set_quantity(&state.pool, user.user_id, sku.trim(), quantity.get()).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound("That cart line".into()))
+        }
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "remove_cart_line")]
+pub async fn remove_cart_line(sku: String) -> Result<(), AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let state = crate::state::app_state()?;
+        ssr::remove(&state.pool, user.user_id, sku.trim()).await?;
+        Ok(())
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn line(price: Decimal, quantity: i32) -> CartLine {
+        CartLine {
+            sku: "X".into(),
+            name: "X".into(),
+            billing_cycle: BillingCycle::Monthly,
+            quantity,
+            unit_price: price,
+            currency: "USD".into(),
+            base_product: None,
+        }
+    }
+
+    #[test]
+    fn totals_add_twenty_percent_kdv() {
+        let cart = Cart { lines: vec![line(dec!(7.20), 10), line(dec!(2.40), 3)], add_ons: vec![] };
+        let totals = cart.totals();
+        assert_eq!(totals.subtotal, dec!(79.20));
+        assert_eq!(totals.vat, dec!(15.84));
+        assert_eq!(totals.total, dec!(95.04));
+        assert_eq!(cart.licence_count(), 13);
+    }
+
+    #[test]
+    fn an_empty_cart_costs_nothing() {
+        assert_eq!(Cart::default().totals(), Totals::default());
+    }
+}

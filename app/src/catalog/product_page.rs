@@ -1,0 +1,84 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::{
+    BillingCycle, CatalogProduct, ProductDetail,
+    catalog_page::{CartLink, CycleChoice, use_cycle},
+    get_product,
+};
+use crate::{
+    cart::{AddToCart, AddToCartForm, cart_page::action_feedback, get_cart},
+    components::{format_money, loaded},
+    i18n::{Msg, t},
+};
+
+/// One product: its prices per billing option, its add-ons, and adding either to the cart.
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let params = use_params_map();
+    let sku = move || params.read().get("sku").unwrap_or_default();
+    let product = Resource::new(sku, get_product);
+    let add = ServerAction::<AddToCart>::new();
+    let cart = Resource::new(move || add.version().get(), |_| get_cart());
+    let cycle = use_cycle();
+
+    view! {
+        <p class="breadcrumb"><a href="/cp/catalog">{t(Msg::CloudServices)}</a></p>
+        {loaded(product, move |detail: ProductDetail| {
+            let ProductDetail { product, add_ons } = detail;
+            let base_path = format!("/cp/catalog/{}", product.sku);
+            view! {
+                <header class="page-header">
+                    <h1>{product.name.clone()}</h1>
+                    <p class="subtitle">{product.vendor.clone()} " · " {product.product_group.clone()} " · " {product.sku.clone()}</p>
+                </header>
+                <p>{product.description.clone()}</p>
+                <div class="toolbar">
+                    <CycleChoice cycle base_path />
+                    <CartLink cart />
+                </div>
+                {action_feedback(add, Msg::AddedToCart)}
+                <ProductOffer product cycle add />
+                {(!add_ons.is_empty()).then(|| view! {
+                    <section aria-labelledby="addons-heading">
+                        <h2 id="addons-heading">{t(Msg::AddOns)}</h2>
+                        {add_ons.into_iter().map(|a| view! { <ProductOffer product=a cycle add /> }).collect_view()}
+                    </section>
+                })}
+            }
+        })}
+    }
+}
+
+#[component]
+fn ProductOffer(
+    product: CatalogProduct,
+    cycle: Memo<Option<BillingCycle>>,
+    add: ServerAction<AddToCart>,
+) -> impl IntoView {
+    let prices = [BillingCycle::Monthly, BillingCycle::Annual]
+        .into_iter()
+        .filter_map(|c| product.price(c).map(|p| (c, p)))
+        .map(|(c, p)| view! { <div><dt>{t(c.label())}</dt><dd>{format_money(p, &product.currency)}</dd></div> })
+        .collect_view();
+    let (sku, name) = (product.sku.clone(), product.name.clone());
+    let amounts = (product.monthly_price, product.annual_price);
+    let priced = move |c: BillingCycle| match c {
+        BillingCycle::Monthly => amounts.0.is_some(),
+        BillingCycle::Annual => amounts.1.is_some(),
+    };
+    view! {
+        <article class="card product-offer">
+            <h3>{name.clone()}</h3>
+            <dl class="prices">{prices}</dl>
+            {move || match cycle.get() {
+                Some(c) if priced(c) => view! {
+                    <AddToCartForm action=add sku=sku.clone() cycle=c product_name=name.clone() />
+                }
+                .into_any(),
+                Some(_) => ().into_any(),
+                None => view! { <p class="muted">{t(Msg::ChooseBillingFirst)}</p> }.into_any(),
+            }}
+        </article>
+    }
+}

@@ -1,0 +1,403 @@
+use leptos::prelude::*;
+
+use super::{
+    CheckoutState, CustomerChoice, SaveCheckoutCustomer, SaveCheckoutTenant, SubmitOrder, check_tenant_prefix,
+    get_checkout,
+};
+use crate::{
+    cart::cart_page::TotalsBox,
+    components::{Field, FieldMessage, FormMessage, PageHeader, format_money, loaded},
+    customers::RelationshipLinkBox,
+    error::AppError,
+    i18n::{Msg, t},
+};
+
+/// Where the partner is in the wizard; earlier steps stay reachable.
+#[component]
+fn Steps(current: u8) -> impl IntoView {
+    let steps = [
+        (1, Msg::Customer, "/cp/checkout/customer"),
+        (2, Msg::Tenant, "/cp/checkout/tenant"),
+        (3, Msg::Review, "/cp/checkout/review"),
+    ];
+    view! {
+        <ol class="steps" aria-label=t(Msg::CheckoutSteps)>
+            {steps
+                .into_iter()
+                .map(|(n, label, href)| {
+                    let body = view! { <span class="step-no">{n}</span> " " {t(label)} };
+                    view! {
+                        <li class:done=n < current aria-current=(n == current).then_some("step")>
+                            {if n < current { view! { <a href=href>{body}</a> }.into_any() } else { body.into_any() }}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+fn empty_cart() -> impl IntoView {
+    view! {
+        <div class="empty-state" role="status">
+            <p>{t(Msg::CartEmpty)}</p>
+            <a class="button primary" href="/cp/catalog">{t(Msg::CloudServices)}</a>
+        </div>
+    }
+}
+
+fn step_missing(msg: Msg, href: &'static str) -> impl IntoView {
+    view! {
+        <div class="alert alert-info" role="status">
+            <p>{t(msg)}</p>
+            <a class="button" href=href>{t(Msg::GoBack)}</a>
+        </div>
+    }
+}
+
+fn action_error<I>(action: ServerAction<I>) -> Signal<Option<AppError>>
+where
+    I: server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    I::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+const CUSTOMER_FIELDS: &[&str] = &[
+    "customer_mode",
+    "customer_id",
+    "company_name",
+    "tax_number",
+    "address",
+    "phone",
+    "contact_name",
+    "contact_email",
+    "mpn_id",
+];
+
+#[component]
+pub fn CustomerStepPage() -> impl IntoView {
+    let checkout = Resource::new(|| (), |_| get_checkout());
+    let save = ServerAction::<SaveCheckoutCustomer>::new();
+    let error = action_error(save);
+    view! {
+        <PageHeader title=Msg::CheckOut />
+        <Steps current=1 />
+        {loaded(checkout, move |state: CheckoutState| {
+            if state.cart.lines.is_empty() {
+                return empty_cart().into_any();
+            }
+            let (mode, chosen, profile) = match state.customer.as_ref().map(|c| &c.choice) {
+                Some(CustomerChoice::Existing { customer_id }) => ("existing", Some(*customer_id), None),
+                Some(CustomerChoice::New { profile }) => ("new", None, Some(profile.clone())),
+                None => ("", None, None),
+            };
+            let mpn = RwSignal::new(
+                state.customer.as_ref().map(|c| c.mpn_id.clone()).or(state.default_mpn.clone()).unwrap_or_default(),
+            );
+            let options = state.customers.clone();
+            let default_mpn = state.default_mpn.clone().unwrap_or_default();
+            // Picking an existing customer fills in the MPN ID last used for it.
+            let on_pick = move |ev: leptos::ev::Event| {
+                let id = event_target_value(&ev);
+                let picked = options.iter().find(|c| c.customer_id.to_string() == id);
+                mpn.set(picked.and_then(|c| c.mpn_id.clone()).unwrap_or_else(|| default_mpn.clone()));
+            };
+            let value = move |pick: fn(&crate::orders::NewCustomerProfile) -> String| profile.as_ref().map(pick).unwrap_or_default();
+            view! {
+                <ActionForm action=save attr:class="checkout-form" attr:novalidate=true>
+                    <FormMessage error fields=CUSTOMER_FIELDS />
+                    <fieldset class="choice">
+                        <legend>{t(Msg::Customer)}</legend>
+                        <label class="radio">
+                            <input type="radio" name="customer_mode" value="existing" checked=mode == "existing" />
+                            {t(Msg::ExistingCustomer)}
+                        </label>
+                        <label class="radio">
+                            <input type="radio" name="customer_mode" value="new" checked=mode == "new" />
+                            {t(Msg::NewCustomer)}
+                        </label>
+                        <FieldMessage error field="customer_mode" />
+                    </fieldset>
+                    <div class="when-existing">
+                        <div class="field">
+                            <label for="customer_id">{t(Msg::ExistingCustomer)}</label>
+                            <select id="customer_id" name="customer_id" on:change=on_pick aria-describedby="customer_id-error">
+                                <option value="">{t(Msg::ChooseCustomer)}</option>
+                                {state
+                                    .customers
+                                    .iter()
+                                    .map(|c| {
+                                        let label = match &c.tenant_domain {
+                                            Some(d) => format!("{} — {d}", c.name),
+                                            None => c.name.clone(),
+                                        };
+                                        view! {
+                                            <option value=c.customer_id.to_string() selected=chosen == Some(c.customer_id)>
+                                                {label}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                            <FieldMessage error field="customer_id" />
+                        </div>
+                    </div>
+                    <div class="when-new">
+                        <Field name="company_name" label=Msg::CompanyName value=value(|p| p.company_name.clone()) error />
+                        <Field name="tax_number" label=Msg::TaxNumber hint=Msg::TaxNumberHint value=value(|p| p.tax_number.as_ref().to_owned()) error />
+                        <Field name="address" label=Msg::Address value=value(|p| p.address.clone()) error />
+                        <Field name="phone" label=Msg::Phone input_type="tel" value=value(|p| p.phone.as_ref().to_owned()) error />
+                        <Field name="contact_name" label=Msg::ContactName value=value(|p| p.contact_name.clone()) error />
+                        <Field name="contact_email" label=Msg::ContactEmail input_type="email" value=value(|p| p.contact_email.clone()) error />
+                    </div>
+                    <div class="field">
+                        <label for="mpn_id">{t(Msg::MpnId)}</label>
+                        <input
+                            id="mpn_id"
+                            name="mpn_id"
+                            inputmode="numeric"
+                            maxlength="7"
+                            prop:value=move || mpn.get()
+                            on:input=move |ev| mpn.set(event_target_value(&ev))
+                            aria-describedby="mpn_id-hint mpn_id-error"
+                            aria-invalid=move || error.with(|e| e.as_ref().and_then(|e| e.field_message("mpn_id")).is_some()).to_string()
+                        />
+                        <p class="hint" id="mpn_id-hint">{t(Msg::MpnHint)}</p>
+                        <FieldMessage error field="mpn_id" />
+                    </div>
+                    <p class="actions">
+                        <a class="button" href="/cp/cart">{t(Msg::BackToCart)}</a>
+                        <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                            {t(Msg::Continue)}
+                        </button>
+                    </p>
+                </ActionForm>
+            }
+            .into_any()
+        })}
+    }
+}
+
+#[component]
+pub fn TenantStepPage() -> impl IntoView {
+    let checkout = Resource::new(|| (), |_| get_checkout());
+    let save = ServerAction::<SaveCheckoutTenant>::new();
+    let error = action_error(save);
+    view! {
+        <PageHeader title=Msg::CheckOut />
+        <Steps current=2 />
+        {loaded(checkout, move |state: CheckoutState| {
+            if state.cart.lines.is_empty() {
+                return empty_cart().into_any();
+            }
+            let Some(customer_name) = state.customer_name.clone() else {
+                return step_missing(Msg::ChooseCustomerFirst, "/cp/checkout/customer").into_any();
+            };
+            let link = state.relationship_link.clone();
+            let needs_link = move || error.with(|e| e.as_ref().and_then(|e| e.field_message("domain")).is_some_and(|m| m.contains("20002")));
+            let relationship_box = move || needs_link().then(|| view! { <RelationshipLinkBox link=link.clone() /> });
+            let body = match state.fixed_tenant.clone() {
+                Some(prefix) => {
+                    let domain = format!("{prefix}{}", crate::domain::ONMICROSOFT);
+                    view! {
+                        <input type="hidden" name="tenant_mode" value="existing" />
+                        <input type="hidden" name="domain" value=domain.clone() />
+                        <p class="fixed-tenant">
+                            {t(Msg::CustomerTenantIs)} " " <strong>{domain}</strong>
+                        </p>
+                        <FieldMessage error field="domain" />
+                        {relationship_box}
+                    }
+                    .into_any()
+                }
+                None => {
+                    let (mode, domain, prefix) = match &state.tenant {
+                        Some(t) if t.new => ("new", String::new(), t.prefix.clone()),
+                        Some(t) => ("existing", t.domain(), String::new()),
+                        None => ("", String::new(), String::new()),
+                    };
+                    view! {
+                        <fieldset class="choice">
+                            <legend>{t(Msg::Tenant)}</legend>
+                            <label class="radio">
+                                <input type="radio" name="tenant_mode" value="existing" checked=mode == "existing" />
+                                {t(Msg::ExistingTenant)}
+                            </label>
+                            <label class="radio">
+                                <input type="radio" name="tenant_mode" value="new" checked=mode == "new" />
+                                {t(Msg::NewTenant)}
+                            </label>
+                            <FieldMessage error field="tenant_mode" />
+                        </fieldset>
+                        <div class="when-existing">
+                            <Field name="domain" label=Msg::InitialDomain hint=Msg::InitialDomainHint value=domain error />
+                            {relationship_box}
+                            <p class="hint">
+                                {t(Msg::RelationshipNeededHint)} " "
+                                <a href="/cp/customers/relationship">{t(Msg::RelationshipLink)}</a>
+                            </p>
+                        </div>
+                        <div class="when-new">
+                            <PrefixField initial=prefix max=state.prefix_max error />
+                        </div>
+                    }
+                    .into_any()
+                }
+            };
+            view! {
+                <p class="lead">{t(Msg::Customer)} ": " <strong>{customer_name}</strong></p>
+                <ActionForm action=save attr:class="checkout-form" attr:novalidate=true>
+                    <FormMessage error fields=&["tenant_mode", "domain", "prefix"] />
+                    {body}
+                    <p class="actions">
+                        <a class="button" href="/cp/checkout/customer">{t(Msg::GoBack)}</a>
+                        <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                            {t(Msg::Continue)}
+                        </button>
+                    </p>
+                </ActionForm>
+            }
+            .into_any()
+        })}
+    }
+}
+
+/// The new tenant's prefix, with its availability checked as the partner types.
+#[component]
+fn PrefixField(initial: String, max: usize, error: Signal<Option<AppError>>) -> impl IntoView {
+    let prefix = RwSignal::new(initial);
+    let availability = Resource::new(
+        move || prefix.get(),
+        |p| async move { if p.trim().is_empty() { None } else { check_tenant_prefix(p).await.ok() } },
+    );
+    view! {
+        <div class="field">
+            <label for="prefix">{t(Msg::NewTenantPrefix)}</label>
+            <div class="input-suffix">
+                <input
+                    id="prefix"
+                    name="prefix"
+                    autocomplete="off"
+                    spellcheck="false"
+                    maxlength=max.to_string()
+                    prop:value=move || prefix.get()
+                    on:input=move |ev| prefix.set(event_target_value(&ev))
+                    aria-describedby="prefix-hint prefix-status prefix-error"
+                    aria-invalid=move || error.with(|e| e.as_ref().and_then(|e| e.field_message("prefix")).is_some()).to_string()
+                />
+                <span class="suffix">".onmicrosoft.com"</span>
+            </div>
+            <p class="hint" id="prefix-hint">{t(Msg::PrefixHint)} " (" {max} ")"</p>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    availability.await.map(|check| view! {
+                        <p id="prefix-status" role="status" class=if check.available { "availability ok" } else { "availability bad" }>
+                            {check.message}
+                        </p>
+                    })
+                })}
+            </Transition>
+            <FieldMessage error field="prefix" />
+        </div>
+    }
+}
+
+#[component]
+pub fn ReviewStepPage() -> impl IntoView {
+    let checkout = Resource::new(|| (), |_| get_checkout());
+    let submit = ServerAction::<SubmitOrder>::new();
+    let error = action_error(submit);
+    view! {
+        <PageHeader title=Msg::CheckOut />
+        <Steps current=3 />
+        {loaded(checkout, move |state: CheckoutState| {
+            if state.cart.lines.is_empty() {
+                return empty_cart().into_any();
+            }
+            let (Some(customer), Some(customer_name)) = (state.customer.clone(), state.customer_name.clone()) else {
+                return step_missing(Msg::ChooseCustomerFirst, "/cp/checkout/customer").into_any();
+            };
+            let Some(tenant) = state.tenant.clone() else {
+                return step_missing(Msg::TenantFirst, "/cp/checkout/tenant").into_any();
+            };
+            let totals = state.cart.totals();
+            let currency = state.cart.currency().to_owned();
+            let over_credit = totals.subtotal > state.available_credit;
+            view! {
+                <section class="review" aria-labelledby="review-order">
+                    <h2 id="review-order" class="visually-hidden">{t(Msg::Review)}</h2>
+                    <dl class="facts">
+                        <div><dt>{t(Msg::Customer)}</dt><dd>{customer_name.clone()} " " <a href="/cp/checkout/customer">{t(Msg::Change)}</a></dd></div>
+                        <div>
+                            <dt>{t(Msg::Tenant)}</dt>
+                            <dd>
+                                {tenant.domain()} " · "
+                                {if tenant.new { t(Msg::NewTenantShort) } else { t(Msg::ExistingTenantShort) }}
+                                " " <a href="/cp/checkout/tenant">{t(Msg::Change)}</a>
+                            </dd>
+                        </div>
+                        <div><dt>{t(Msg::MpnId)}</dt><dd>{customer.mpn_id.clone()}</dd></div>
+                    </dl>
+                    {(!state.already_live.is_empty()).then(|| view! {
+                        <div class="alert alert-error" role="alert">
+                            {format!(
+                                "{customer_name} already has {} (active or being provisioned). To add licences, use “Manage Subscription” in the customer's portal instead of a new order.",
+                                state.already_live.join(", ")
+                            )}
+                        </div>
+                    })}
+                    {over_credit.then(|| view! {
+                        <div class="alert alert-warning" role="status">
+                            {t(Msg::OverCreditNotice)} " " {format_money(state.available_credit, &currency)}
+                        </div>
+                    })}
+                    <div class="table-wrap">
+                        <table class="data-table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t(Msg::Product)}</th>
+                                    <th scope="col">{t(Msg::BillingOption)}</th>
+                                    <th scope="col" class="num">{t(Msg::Quantity)}</th>
+                                    <th scope="col" class="num">{t(Msg::UnitPrice)}</th>
+                                    <th scope="col" class="num">{t(Msg::LineTotal)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {state.cart.lines.iter().map(|l| view! {
+                                    <tr>
+                                        <th scope="row">{l.name.clone()}</th>
+                                        <td>{t(l.billing_cycle.label())}</td>
+                                        <td class="num">{l.quantity}</td>
+                                        <td class="num">{format_money(l.unit_price, &l.currency)}</td>
+                                        <td class="num">{format_money(l.line_total(), &l.currency)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <TotalsBox totals=totals currency=currency.clone() />
+                    <ActionForm action=submit attr:class="checkout-form">
+                        <input type="hidden" name="idempotency_key" value=state.idempotency_key.to_string() />
+                        <fieldset class="choice">
+                            <legend>{t(Msg::PaymentMethod)}</legend>
+                            <label class="radio">
+                                <input type="radio" name="payment_method" value="wire_transfer" checked=true />
+                                {t(Msg::WireTransfer)}
+                            </label>
+                            <FieldMessage error field="payment_method" />
+                        </fieldset>
+                        <FormMessage error fields=&["payment_method"] />
+                        <p class="actions">
+                            <a class="button" href="/cp/checkout/tenant">{t(Msg::GoBack)}</a>
+                            <button type="submit" class="button primary" disabled=move || submit.pending().get()>
+                                {move || if submit.pending().get() { t(Msg::Submitting)() } else { t(Msg::Submit)() }}
+                            </button>
+                        </p>
+                    </ActionForm>
+                </section>
+            }
+            .into_any()
+        })}
+    }
+}

@@ -1,0 +1,370 @@
+//! "Proceed to Check Out": customer, tenant, review and "Submit". Each step is saved on the
+//! server as it is completed, so reload and back/forward keep the wizard where it was, and every
+//! check that Microsoft would make later is made here first.
+
+// Server functions take one argument per form field: forms post them flat, with or without
+// JavaScript, and the generated browser-side function inherits the count.
+#![allow(clippy::too_many_arguments)]
+
+mod checkout_page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use checkout_page::{CustomerStepPage, ReviewStepPage, TenantStepPage};
+
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+use crate::auth::Role;
+use crate::{
+    auth::EmailAddress,
+    cart::Cart,
+    domain::{MpnId, PhoneNumber, TaxNumber, company_name, required_text},
+    error::{AppError, FieldError},
+    orders::NewCustomerProfile,
+};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum CustomerChoice {
+    Existing { customer_id: Uuid },
+    New { profile: NewCustomerProfile },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerDraft {
+    pub choice: CustomerChoice,
+    pub mpn_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantDraft {
+    pub prefix: String,
+    pub new: bool,
+}
+
+impl TenantDraft {
+    pub fn domain(&self) -> String {
+        format!("{}{}", self.prefix, crate::domain::ONMICROSOFT)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerOption {
+    pub customer_id: Uuid,
+    pub name: String,
+    pub tenant_domain: Option<String>,
+    pub relationship_accepted: bool,
+    pub mpn_id: Option<String>,
+}
+
+/// Everything the three steps show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckoutState {
+    pub idempotency_key: Uuid,
+    pub cart: Cart,
+    pub customers: Vec<CustomerOption>,
+    /// The partner's own MPN ID, offered for new customers.
+    pub default_mpn: Option<String>,
+    pub customer: Option<CustomerDraft>,
+    /// The chosen customer's name, for the later steps.
+    pub customer_name: Option<String>,
+    /// An existing customer's tenant: its orders must use it.
+    pub fixed_tenant: Option<String>,
+    pub tenant: Option<TenantDraft>,
+    pub prefix_max: usize,
+    pub relationship_link: String,
+    pub available_credit: Decimal,
+    /// Cart products the chosen customer already has live (the order would be refused).
+    pub already_live: Vec<String>,
+}
+
+/// The live answer on a new tenant's prefix.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrefixCheck {
+    pub available: bool,
+    pub message: String,
+}
+
+/// The raw customer step, as posted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerForm {
+    pub customer_mode: String,
+    pub customer_id: Option<String>,
+    pub company_name: Option<String>,
+    pub tax_number: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub mpn_id: Option<String>,
+}
+
+/// Checks the customer step's format rules, collecting a message for every field that fails.
+/// Vendor checks (the MPN ID at Partner Center) come after, on the server.
+pub fn parse_customer(form: &CustomerForm) -> Result<(CustomerChoice, MpnId), AppError> {
+    let mut errors = Vec::new();
+    let mut check = |field: &str, result: Result<String, String>| match result {
+        Ok(value) => Some(value),
+        Err(message) => {
+            errors.push(FieldError { field: field.into(), message });
+            None
+        }
+    };
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    let mpn = check("mpn_id", MpnId::parse(&text(&form.mpn_id)).map(|m| m.as_ref().to_owned()));
+    let choice = match form.customer_mode.as_str() {
+        "existing" => {
+            let id = check(
+                "customer_id",
+                text(&form.customer_id)
+                    .trim()
+                    .parse::<Uuid>()
+                    .map(|u| u.to_string())
+                    .map_err(|_| "Choose the customer from the list, or pick “New Customer”.".to_owned()),
+            );
+            id.and_then(|id| id.parse().ok()).map(|customer_id| CustomerChoice::Existing { customer_id })
+        }
+        "new" => {
+            let name = check("company_name", company_name(&text(&form.company_name)));
+            let tax = check("tax_number", TaxNumber::parse(&text(&form.tax_number)).map(|t| t.as_ref().to_owned()));
+            let address = check("address", required_text(&text(&form.address), "address", 300));
+            let phone = check("phone", PhoneNumber::parse(&text(&form.phone)).map(|p| p.as_ref().to_owned()));
+            let contact_name = check("contact_name", required_text(&text(&form.contact_name), "contact name", 100));
+            let contact_email = check(
+                "contact_email",
+                EmailAddress::parse(&text(&form.contact_email)).map(|e| e.as_ref().to_owned()).and_then(|email| {
+                    // Microsoft refuses its own domain for a customer's contact.
+                    if email.ends_with("@microsoft.com") || email.ends_with(".microsoft.com") {
+                        Err("Use the customer's own e-mail address: @microsoft.com addresses are not accepted.".into())
+                    } else {
+                        Ok(email)
+                    }
+                }),
+            );
+            match (name, tax, address, phone, contact_name, contact_email) {
+                (
+                    Some(company_name),
+                    Some(tax),
+                    Some(address),
+                    Some(phone),
+                    Some(contact_name),
+                    Some(contact_email),
+                ) => {
+                    // Both parsed above, so parsing again cannot fail.
+                    let tax_number = TaxNumber::parse(&tax).map_err(|m| AppError::invalid("tax_number", m))?;
+                    let phone = PhoneNumber::parse(&phone).map_err(|m| AppError::invalid("phone", m))?;
+                    Some(CustomerChoice::New {
+                        profile: NewCustomerProfile {
+                            company_name,
+                            tax_number,
+                            address,
+                            phone,
+                            contact_name,
+                            contact_email,
+                        },
+                    })
+                }
+                _ => None,
+            }
+        }
+        _ => {
+            errors.push(FieldError {
+                field: "customer_mode".into(),
+                message: "Choose “Existing Customer” or “New Customer”.".into(),
+            });
+            None
+        }
+    };
+    match (choice, mpn) {
+        (Some(choice), Some(mpn)) if errors.is_empty() => {
+            Ok((choice, MpnId::parse(&mpn).map_err(|m| AppError::invalid("mpn_id", m))?))
+        }
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+/// Partner Center's refusal of an MPN ID, in words, with what to do.
+pub fn mpn_refusal(code: i64) -> String {
+    use crate::partner_center::codes;
+    match code {
+        codes::MPN_NOT_FOUND => "Partner Center does not know this MPN ID (800015). Check the ID in Partner Center → \
+                                 Account settings → Identifiers: use your location's PartnerID."
+            .into(),
+        codes::MPN_NOT_INDIRECT_RESELLER => "This MPN ID is not enrolled as an indirect reseller (800016). Enrol \
+                                             the location as an indirect reseller in Partner Center, or use another ID."
+            .into(),
+        codes::PARTNER_AGREEMENT_NOT_SIGNED => "The Microsoft Partner Agreement is not signed for this MPN ID \
+                                                (900123). Sign it in Partner Center → Legal, then try again."
+            .into(),
+        other => format!("Partner Center refused this MPN ID ({other})."),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "checkout")]
+pub async fn get_checkout() -> Result<CheckoutState, AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let state = crate::state::app_state()?;
+        ssr::checkout_state(&state, &user).await
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "checkout_customer")]
+pub async fn save_checkout_customer(
+    customer_mode: Option<String>,
+    customer_id: Option<String>,
+    company_name: Option<String>,
+    tax_number: Option<String>,
+    address: Option<String>,
+    phone: Option<String>,
+    contact_name: Option<String>,
+    contact_email: Option<String>,
+    mpn_id: Option<String>,
+) -> Result<(), AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let form = CustomerForm {
+            customer_mode: customer_mode.unwrap_or_default(),
+            customer_id,
+            company_name,
+            tax_number,
+            address,
+            phone,
+            contact_name,
+            contact_email,
+            mpn_id,
+        };
+        let state = crate::state::app_state()?;
+        ssr::save_customer(&state, &user, &form).await?;
+        leptos_axum::redirect("/cp/checkout/tenant");
+        Ok(())
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "checkout_tenant")]
+pub async fn save_checkout_tenant(
+    tenant_mode: Option<String>,
+    domain: Option<String>,
+    prefix: Option<String>,
+) -> Result<(), AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let state = crate::state::app_state()?;
+        ssr::save_tenant(
+            &state,
+            &user,
+            tenant_mode.as_deref().unwrap_or_default(),
+            domain.as_deref(),
+            prefix.as_deref(),
+        )
+        .await?;
+        leptos_axum::redirect("/cp/checkout/review");
+        Ok(())
+    })
+    .await
+}
+
+/// Live availability of a new tenant's prefix, as the partner types it.
+#[server(prefix = "/api", endpoint = "check_prefix")]
+pub async fn check_tenant_prefix(prefix: String) -> Result<PrefixCheck, AppError> {
+    crate::error::ssr::respond(async {
+        crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let state = crate::state::app_state()?;
+        ssr::check_prefix(&state, &prefix).await
+    })
+    .await
+}
+
+/// "Submit": places the order once per idempotency key and goes to its page.
+#[server(prefix = "/api", endpoint = "submit_order")]
+pub async fn submit_order(idempotency_key: String, payment_method: Option<String>) -> Result<i64, AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let key: Uuid = idempotency_key
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid("form", "The checkout form is out of date: reload the page."))?;
+        let payment = crate::orders::PaymentMethod::parse(payment_method.as_deref().unwrap_or_default())
+            .map_err(|m| AppError::invalid("payment_method", m))?;
+        let state = crate::state::app_state()?;
+        let number = ssr::submit(&state, &user, key, payment).await?;
+        leptos_axum::redirect(&format!("/cp/orders/{number}"));
+        Ok(number)
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new_customer() -> CustomerForm {
+        CustomerForm {
+            customer_mode: "new".into(),
+            company_name: Some("Acme Bilişim Ltd.".into()),
+            tax_number: Some("1234567890".into()),
+            address: Some("Levent, İstanbul".into()),
+            phone: Some("0212 555 01 02".into()),
+            contact_name: Some("Ayşe Yılmaz".into()),
+            contact_email: Some("Ayse@Acme.example".into()),
+            mpn_id: Some("1234567".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_new_customer_parses() {
+        let (choice, mpn) = parse_customer(&new_customer()).unwrap();
+        assert_eq!(mpn.as_ref(), "1234567");
+        let CustomerChoice::New { profile } = choice else { panic!("expected a new customer") };
+        assert_eq!(profile.contact_email, "ayse@acme.example");
+        assert_eq!(profile.phone.as_ref(), "+902125550102");
+    }
+
+    #[test]
+    fn every_bad_field_gets_its_own_message() {
+        let form = CustomerForm {
+            company_name: Some("<b>".into()),
+            tax_number: Some("12".into()),
+            phone: Some("".into()),
+            contact_email: Some("it@microsoft.com".into()),
+            mpn_id: Some("12345".into()),
+            ..new_customer()
+        };
+        let err = parse_customer(&form).unwrap_err();
+        for field in ["company_name", "tax_number", "phone", "contact_email", "mpn_id"] {
+            assert!(err.field_message(field).is_some(), "{field}");
+        }
+        assert!(err.field_message("contact_email").unwrap().contains("microsoft.com"));
+        assert!(err.field_message("address").is_none());
+    }
+
+    #[test]
+    fn an_existing_customer_needs_a_pick() {
+        let form =
+            CustomerForm { customer_mode: "existing".into(), mpn_id: Some("1234567".into()), ..Default::default() };
+        assert!(parse_customer(&form).unwrap_err().field_message("customer_id").is_some());
+        let id = Uuid::new_v4();
+        let form = CustomerForm { customer_id: Some(id.to_string()), ..form };
+        assert_eq!(parse_customer(&form).unwrap().0, CustomerChoice::Existing { customer_id: id });
+    }
+
+    #[test]
+    fn a_mode_must_be_chosen() {
+        let form = CustomerForm { customer_mode: "".into(), ..new_customer() };
+        assert!(parse_customer(&form).unwrap_err().field_message("customer_mode").is_some());
+    }
+
+    #[test]
+    fn mpn_refusals_are_explained_with_their_code() {
+        assert!(mpn_refusal(800015).contains("800015"));
+        assert!(mpn_refusal(800016).contains("indirect reseller"));
+        assert!(mpn_refusal(900123).contains("Partner Agreement"));
+    }
+}

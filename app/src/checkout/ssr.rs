@@ -1,0 +1,366 @@
+//! The wizard's saved state and the vendor checks each step makes.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use sqlx::{PgExecutor, PgPool};
+use uuid::Uuid;
+
+use super::{
+    CheckoutState, CustomerChoice, CustomerDraft, CustomerForm, CustomerOption, PrefixCheck, TenantDraft, mpn_refusal,
+    parse_customer,
+};
+use crate::{
+    auth::ssr::AuthUser,
+    domain::{DomainPrefix, MpnId, Quantity},
+    error::AppError,
+    orders::{
+        PaymentMethod,
+        ssr::{CustomerRef, LineRequest, OrderRequest, TenantRef, live_products, place_order},
+    },
+    partner_center::{PartnerCenterError, TenantStatus, codes, initial_domain},
+    state::AppState,
+};
+
+struct Draft {
+    idempotency_key: Uuid,
+    customer: Option<CustomerDraft>,
+    tenant: Option<TenantDraft>,
+}
+
+/// A saved step whose shape no longer parses (an older release wrote it) is simply asked again.
+fn step<T: DeserializeOwned>(value: Option<Value>) -> Option<T> {
+    value.and_then(|v| serde_json::from_value(v).ok())
+}
+
+/// The user's draft as it stands, if any.
+async fn find_draft(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Option<Draft>, sqlx::Error> {
+    let row = sqlx::query!("select idempotency_key, customer, tenant from checkout_draft where user_id = $1", user_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| Draft { idempotency_key: r.idempotency_key, customer: step(r.customer), tenant: step(r.tenant) }))
+}
+
+/// The user's draft, started (with a fresh idempotency key) if there is none.
+async fn load_draft(pool: &PgPool, user_id: Uuid) -> Result<Draft, sqlx::Error> {
+    sqlx::query!(
+        "insert into checkout_draft (user_id, idempotency_key) values ($1, gen_random_uuid())
+         on conflict (user_id) do nothing",
+        user_id
+    )
+    .execute(pool)
+    .await?;
+    Ok(find_draft(pool, user_id).await?.unwrap_or(Draft {
+        idempotency_key: Uuid::new_v4(),
+        customer: None,
+        tenant: None,
+    }))
+}
+
+async fn store(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+    customer: &CustomerDraft,
+    tenant: Option<&TenantDraft>,
+) -> Result<(), AppError> {
+    let customer = serde_json::to_value(customer).map_err(|e| crate::error::ssr::internal("saving checkout", e))?;
+    let tenant =
+        tenant.map(serde_json::to_value).transpose().map_err(|e| crate::error::ssr::internal("saving checkout", e))?;
+    sqlx::query!(
+        "update checkout_draft set customer = $2, tenant = $3, updated_at = now() where user_id = $1",
+        user_id,
+        customer,
+        tenant
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+async fn customer_options(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<Vec<CustomerOption>, sqlx::Error> {
+    sqlx::query_as!(
+        CustomerOption,
+        r#"select o.organisation_id as customer_id, o.name, c.tenant_prefix || '.onmicrosoft.com' as tenant_domain,
+                  c.relationship_accepted_at is not null as "relationship_accepted!", c.mpn_id
+           from organisation o join customer c using (organisation_id)
+           where o.parent_id = $1
+           order by o.name"#,
+        partner_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// An existing customer of this partner: its name and tenant prefix, if it has one.
+async fn own_customer(
+    pool: &PgPool,
+    partner_id: Uuid,
+    customer_id: Uuid,
+) -> Result<(String, Option<String>), AppError> {
+    sqlx::query!(
+        "select o.name, c.tenant_prefix from organisation o join customer c using (organisation_id)
+         where o.organisation_id = $1 and o.parent_id = $2",
+        customer_id,
+        partner_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .map(|r| (r.name, r.tenant_prefix))
+    .ok_or_else(|| AppError::invalid("customer_id", "Choose one of your customers from the list."))
+}
+
+fn unreachable(what: &str, err: &str) -> AppError {
+    tracing::warn!(error = %err, "Partner Center unavailable during checkout");
+    AppError::Conflict(format!(
+        "Partner Center could not be reached to check {what}. Nothing was lost: try again in a minute."
+    ))
+}
+
+async fn verify_mpn(state: &AppState, mpn: &MpnId) -> Result<(), AppError> {
+    match state.partner_center.verify_mpn(mpn.as_ref()).await {
+        Ok(_) => Ok(()),
+        Err(PartnerCenterError::Refused { code, .. }) => Err(AppError::invalid("mpn_id", mpn_refusal(code))),
+        Err(PartnerCenterError::Unavailable(err)) => Err(unreachable("the MPN ID", &err)),
+    }
+}
+
+async fn reserved_here(pool: &PgPool, prefix: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!("select exists(select 1 from customer where tenant_prefix = $1) as \"taken!\"", prefix)
+        .fetch_one(pool)
+        .await
+}
+
+/// SPEC C and B: a new tenant's domain must be free; an existing tenant must exist and have
+/// accepted the reseller relationship.
+async fn check_tenant(state: &AppState, prefix: &DomainPrefix, new: bool) -> Result<(), AppError> {
+    let domain = prefix.initial_domain();
+    if new {
+        let taken = reserved_here(&state.pool, prefix.as_ref()).await?
+            || state
+                .partner_center
+                .domain_taken(prefix.as_ref())
+                .await
+                .map_err(|e| unreachable("the domain", &e.to_string()))?;
+        return if taken {
+            Err(AppError::invalid(
+                "prefix",
+                format!(
+                    "{domain} is already taken. Choose another prefix, or, if it is this customer's own tenant, \
+                     pick “Customer has an existing Microsoft Tenant”."
+                ),
+            ))
+        } else {
+            Ok(())
+        };
+    }
+    match state.partner_center.tenant_status(prefix.as_ref()).await {
+        Ok(TenantStatus::Related { .. }) => Ok(()),
+        Ok(TenantStatus::Free) => Err(AppError::invalid(
+            "domain",
+            format!(
+                "Microsoft has no tenant {domain} ({}). Check the spelling with the customer, or choose “My customer \
+                 requires a New Microsoft Customer Tenant”.",
+                codes::TENANT_NOT_FOUND
+            ),
+        )),
+        Ok(TenantStatus::NoRelationship) => Err(AppError::invalid(
+            "domain",
+            format!(
+                "{domain} has not accepted you as its reseller yet ({}). Send the customer's Global admin your \
+                 reseller relationship link; you can submit once they accept.",
+                codes::NO_RELATIONSHIP
+            ),
+        )),
+        Err(e) => Err(unreachable("the tenant", &e.to_string())),
+    }
+}
+
+pub async fn checkout_state(state: &AppState, user: &AuthUser) -> Result<CheckoutState, AppError> {
+    let pool = &state.pool;
+    let partner_id = user.organisation_id;
+    let draft = load_draft(pool, user.user_id).await?;
+    let cart = crate::cart::ssr::cart_of(pool, user.user_id).await?;
+    let customers = customer_options(pool, partner_id).await?;
+    let partner = sqlx::query!(
+        "select mpn_id, credit_limit - partner_credit_used(organisation_id) as \"available!\"
+         from partner where organisation_id = $1",
+        partner_id
+    )
+    .fetch_one(pool)
+    .await?;
+    let chosen = match draft.customer.as_ref().map(|c| &c.choice) {
+        Some(CustomerChoice::Existing { customer_id }) => customers.iter().find(|c| c.customer_id == *customer_id),
+        _ => None,
+    };
+    let customer_name = match draft.customer.as_ref().map(|c| &c.choice) {
+        Some(CustomerChoice::New { profile }) => Some(profile.company_name.clone()),
+        _ => chosen.map(|c| c.name.clone()),
+    };
+    let fixed_tenant = chosen
+        .and_then(|c| c.tenant_domain.as_deref())
+        .and_then(|d| d.strip_suffix(crate::domain::ONMICROSOFT))
+        .map(str::to_owned);
+    let already_live = match chosen {
+        Some(c) => {
+            let live = live_products(pool, c.customer_id).await?;
+            cart.lines.iter().filter(|l| live.contains(&l.sku)).map(|l| l.name.clone()).collect()
+        }
+        None => Vec::new(),
+    };
+    Ok(CheckoutState {
+        idempotency_key: draft.idempotency_key,
+        cart,
+        default_mpn: partner.mpn_id,
+        customer: draft.customer,
+        customer_name,
+        fixed_tenant,
+        tenant: draft.tenant,
+        customers,
+        prefix_max: state.settings.tenant_prefix_max,
+        relationship_link: state.settings.relationship_link(partner_id),
+        available_credit: partner.available,
+        already_live,
+    })
+}
+
+pub async fn save_customer(state: &AppState, user: &AuthUser, form: &CustomerForm) -> Result<(), AppError> {
+    let (choice, mpn) = parse_customer(form)?;
+    let fixed = match &choice {
+        CustomerChoice::Existing { customer_id } => {
+            own_customer(&state.pool, user.organisation_id, *customer_id).await?.1
+        }
+        CustomerChoice::New { .. } => None,
+    };
+    verify_mpn(state, &mpn).await?;
+    let draft = load_draft(&state.pool, user.user_id).await?;
+    // An existing customer's tenant is fixed; a different customer than before starts the
+    // tenant step afresh.
+    let tenant = match fixed {
+        Some(prefix) => Some(TenantDraft { prefix, new: false }),
+        None if draft.customer.as_ref().map(|c| &c.choice) == Some(&choice) => draft.tenant,
+        None => None,
+    };
+    store(&state.pool, user.user_id, &CustomerDraft { choice, mpn_id: mpn.as_ref().to_owned() }, tenant.as_ref()).await
+}
+
+pub async fn save_tenant(
+    state: &AppState,
+    user: &AuthUser,
+    mode: &str,
+    domain: Option<&str>,
+    prefix: Option<&str>,
+) -> Result<(), AppError> {
+    let draft = load_draft(&state.pool, user.user_id).await?;
+    let customer = draft
+        .customer
+        .ok_or_else(|| AppError::invalid("tenant_mode", "Choose the customer first (step 1 of checkout)."))?;
+    let (tenant, new) = match mode {
+        "existing" => (
+            DomainPrefix::parse_initial_domain(domain.unwrap_or_default())
+                .map_err(|m| AppError::invalid("domain", m))?,
+            false,
+        ),
+        "new" => (
+            DomainPrefix::parse(prefix.unwrap_or_default(), state.settings.tenant_prefix_max)
+                .map_err(|m| AppError::invalid("prefix", m))?,
+            true,
+        ),
+        _ => {
+            return Err(AppError::invalid(
+                "tenant_mode",
+                "Choose “Customer has an existing Microsoft Tenant” or “My customer requires a New Microsoft Customer Tenant”.",
+            ));
+        }
+    };
+    if let CustomerChoice::Existing { customer_id } = &customer.choice {
+        let (name, fixed) = own_customer(&state.pool, user.organisation_id, *customer_id).await?;
+        if let Some(fixed) = fixed
+            && (fixed != tenant.as_ref() || new)
+        {
+            return Err(AppError::invalid(
+                if new { "prefix" } else { "domain" },
+                format!("{name} already has the tenant {}; its orders use that tenant.", initial_domain(&fixed)),
+            ));
+        }
+    }
+    check_tenant(state, &tenant, new).await?;
+    let tenant = TenantDraft { prefix: tenant.as_ref().to_owned(), new };
+    store(&state.pool, user.user_id, &customer, Some(&tenant)).await
+}
+
+pub async fn check_prefix(state: &AppState, raw: &str) -> Result<PrefixCheck, AppError> {
+    let prefix = match DomainPrefix::parse(raw, state.settings.tenant_prefix_max) {
+        Ok(prefix) => prefix,
+        Err(message) => return Ok(PrefixCheck { available: false, message }),
+    };
+    let domain = prefix.initial_domain();
+    Ok(match check_tenant(state, &prefix, true).await {
+        Ok(()) => PrefixCheck { available: true, message: format!("{domain} is available.") },
+        Err(AppError::Invalid(_)) => PrefixCheck { available: false, message: format!("{domain} is already taken.") },
+        Err(other) => PrefixCheck { available: false, message: other.to_string() },
+    })
+}
+
+async fn order_by_key(pool: &PgPool, partner_id: Uuid, key: Uuid) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "select order_number from sales_order where partner_id = $1 and idempotency_key = $2",
+        partner_id,
+        key
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn submit(state: &AppState, user: &AuthUser, key: Uuid, payment: PaymentMethod) -> Result<i64, AppError> {
+    let pool = &state.pool;
+    // A double click, a retry or a second tab: the order this key already made is the answer.
+    if let Some(number) = order_by_key(pool, user.organisation_id, key).await? {
+        return Ok(number);
+    }
+    let draft = match find_draft(pool, user.user_id).await? {
+        Some(draft) if draft.idempotency_key == key => draft,
+        _ => {
+            return match order_by_key(pool, user.organisation_id, key).await? {
+                Some(number) => Ok(number),
+                None => Err(AppError::Conflict(
+                    "This checkout was changed or submitted in another tab. Review it again before submitting.".into(),
+                )),
+            };
+        }
+    };
+    let customer = draft
+        .customer
+        .ok_or_else(|| AppError::invalid("customer", "Choose the customer first (step 1 of checkout)."))?;
+    let tenant = draft
+        .tenant
+        .ok_or_else(|| AppError::invalid("tenant", "Give the tenant information first (step 2 of checkout)."))?;
+    let mpn_id = MpnId::parse(&customer.mpn_id).map_err(|m| AppError::invalid("mpn_id", m))?;
+    let prefix = DomainPrefix::parse(&tenant.prefix, 63).map_err(|m| AppError::invalid("tenant", m))?;
+    let lines = crate::cart::ssr::lines(pool, user.user_id)
+        .await?
+        .into_iter()
+        .map(|l| {
+            Ok(LineRequest {
+                sku: l.sku,
+                cycle: l.billing_cycle,
+                quantity: Quantity::new(i64::from(l.quantity)).map_err(|m| AppError::invalid("cart", m))?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    // Checked again right before the order: an MPN ID or a relationship can change meanwhile.
+    verify_mpn(state, &mpn_id).await?;
+    check_tenant(state, &prefix, tenant.new).await?;
+    let request = OrderRequest {
+        partner_id: user.organisation_id,
+        user_id: user.user_id,
+        idempotency_key: key,
+        customer: match customer.choice {
+            CustomerChoice::Existing { customer_id } => CustomerRef::Existing(customer_id),
+            CustomerChoice::New { profile } => CustomerRef::New(profile),
+        },
+        tenant: TenantRef { prefix, new: tenant.new },
+        mpn_id,
+        payment_method: payment,
+        lines,
+    };
+    Ok(place_order(pool, &request).await?.order_number)
+}

@@ -1,0 +1,202 @@
+//! Orders: what checkout creates, the partner's order list and page, and the distributor's view
+//! with credit approval.
+
+mod order_page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use order_page::{BackOfficeOrdersPage, OrderPage, OrdersPage};
+
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+#[cfg(feature = "ssr")]
+use crate::auth::Role;
+use crate::{
+    catalog::BillingCycle,
+    domain::{PhoneNumber, TaxNumber},
+    error::AppError,
+    i18n::Msg,
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "order_status", rename_all = "snake_case"))]
+pub enum OrderStatus {
+    Submitted,
+    AwaitingCreditApproval,
+    Provisioning,
+    Completed,
+    ProvisioningFailed,
+    Rejected,
+    Cancelled,
+}
+
+impl OrderStatus {
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Submitted => Msg::OrderSubmitted,
+            Self::AwaitingCreditApproval => Msg::OrderAwaitingCreditApproval,
+            Self::Provisioning => Msg::OrderProvisioning,
+            Self::Completed => Msg::OrderCompleted,
+            Self::ProvisioningFailed => Msg::OrderProvisioningFailed,
+            Self::Rejected => Msg::OrderRejected,
+            Self::Cancelled => Msg::OrderCancelled,
+        }
+    }
+
+    /// The badge colour class.
+    pub fn tone(self) -> &'static str {
+        match self {
+            Self::Completed => "badge ok",
+            Self::AwaitingCreditApproval | Self::Submitted | Self::Provisioning => "badge warn",
+            Self::ProvisioningFailed | Self::Rejected => "badge bad",
+            Self::Cancelled => "badge",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "order_kind", rename_all = "snake_case"))]
+pub enum OrderKind {
+    Sales,
+    Change,
+    Cancellation,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "payment_method", rename_all = "snake_case"))]
+pub enum PaymentMethod {
+    WireTransfer,
+}
+
+impl PaymentMethod {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim() {
+            "wire_transfer" => Ok(Self::WireTransfer),
+            _ => Err("Choose the payment method “Wire Transfer”.".into()),
+        }
+    }
+}
+
+/// A new customer's profile, already checked field by field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCustomerProfile {
+    pub company_name: String,
+    pub tax_number: TaxNumber,
+    pub address: String,
+    pub phone: PhoneNumber,
+    pub contact_name: String,
+    pub contact_email: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    pub order_number: i64,
+    pub partner_name: String,
+    pub customer_name: String,
+    pub status: OrderStatus,
+    pub total: Decimal,
+    pub term_value: Decimal,
+    pub currency: String,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLineView {
+    pub product_name: String,
+    pub sku: String,
+    pub billing_cycle: BillingCycle,
+    pub quantity: i32,
+    pub unit_price: Decimal,
+    pub line_total: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderDetail {
+    pub summary: OrderSummary,
+    pub kind: OrderKind,
+    pub mpn_id: String,
+    pub tenant_domain: String,
+    pub new_tenant: bool,
+    pub subtotal: Decimal,
+    pub vat: Decimal,
+    pub decision_reason: Option<String>,
+    pub lines: Vec<OrderLineView>,
+    /// The provisioning job's state while it has one ("queued", "running"…).
+    pub job_state: Option<String>,
+}
+
+/// The signed-in partner's orders, newest first.
+#[server(prefix = "/api", endpoint = "my_orders")]
+pub async fn list_my_orders() -> Result<Vec<OrderSummary>, AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let state = crate::state::app_state()?;
+        Ok(ssr::list(&state.pool, Some(user.organisation_id)).await?)
+    })
+    .await
+}
+
+/// One order: the partner sees only its own; the distributor's staff see any.
+#[server(prefix = "/api", endpoint = "order")]
+pub async fn get_order(order_number: i64) -> Result<OrderDetail, AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin, Role::CreditControl, Role::Operations]).await?;
+        let state = crate::state::app_state()?;
+        let partner = (user.role == Role::PartnerAdmin).then_some(user.organisation_id);
+        ssr::detail(&state.pool, order_number, partner).await?.ok_or_else(|| AppError::NotFound("That order".into()))
+    })
+    .await
+}
+
+/// Every partner's orders for the back office, those awaiting credit approval first.
+#[server(prefix = "/api", endpoint = "all_orders")]
+pub async fn list_all_orders() -> Result<Vec<OrderSummary>, AppError> {
+    crate::error::ssr::respond(async {
+        crate::auth::ssr::require_role(&[Role::CreditControl, Role::Operations]).await?;
+        let state = crate::state::app_state()?;
+        Ok(ssr::list(&state.pool, None).await?)
+    })
+    .await
+}
+
+/// Credit control approves an order over the partner's available credit (it goes on to
+/// provisioning) or rejects it with a reason; the partner is e-mailed either way.
+#[server(prefix = "/api", endpoint = "decide_credit")]
+pub async fn decide_credit(order_number: i64, decision: String, reason: Option<String>) -> Result<(), AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
+        let approve = match decision.as_str() {
+            "approve" => true,
+            "reject" => false,
+            _ => return Err(AppError::invalid("decision", "Choose approve or reject.")),
+        };
+        let reason = reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
+        if !approve && reason.is_none() {
+            return Err(AppError::invalid("reason", "Give the partner a reason for the rejection."));
+        }
+        if reason.as_ref().is_some_and(|r| r.chars().count() > 1000) {
+            return Err(AppError::invalid("reason", "The reason can be at most 1000 characters."));
+        }
+        let state = crate::state::app_state()?;
+        ssr::decide_credit(&state.pool, &user, order_number, approve, reason.as_deref()).await
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_wire_transfer_is_accepted() {
+        assert_eq!(PaymentMethod::parse("wire_transfer"), Ok(PaymentMethod::WireTransfer));
+        assert!(PaymentMethod::parse("credit_card").is_err());
+        assert!(PaymentMethod::parse("").is_err());
+    }
+}

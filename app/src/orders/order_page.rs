@@ -1,0 +1,184 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::{DecideCredit, OrderDetail, OrderStatus, OrderSummary, get_order, list_all_orders, list_my_orders};
+use crate::{
+    cart::{Totals, cart_page::TotalsBox},
+    components::{EmptyState, ErrorAlert, PageHeader, format_datetime, format_money, loaded},
+    i18n::{Msg, t},
+};
+
+#[component]
+fn StatusBadge(status: OrderStatus) -> impl IntoView {
+    view! { <span class=status.tone()>{t(status.label())}</span> }
+}
+
+/// The partner's orders.
+#[component]
+pub fn OrdersPage() -> impl IntoView {
+    let orders = Resource::new(|| (), |_| list_my_orders());
+    view! {
+        <PageHeader title=Msg::Orders />
+        {loaded(orders, |orders: Vec<OrderSummary>| {
+            if orders.is_empty() {
+                return view! { <EmptyState msg=Msg::NoOrdersYet /> }.into_any();
+            }
+            view! { <OrderTable orders base="/cp/orders" show_partner=false /> }.into_any()
+        })}
+    }
+}
+
+#[component]
+fn OrderTable(orders: Vec<OrderSummary>, base: &'static str, show_partner: bool) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="data-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{t(Msg::OrderNumber)}</th>
+                        {show_partner.then(|| view! { <th scope="col">{t(Msg::Partners)}</th> })}
+                        <th scope="col">{t(Msg::Customer)}</th>
+                        <th scope="col">{t(Msg::Status)}</th>
+                        <th scope="col" class="num">{t(Msg::Total)}</th>
+                        <th scope="col">{t(Msg::Date)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {orders
+                        .into_iter()
+                        .map(|o| view! {
+                            <tr>
+                                <th scope="row"><a href=format!("{base}/{}", o.order_number)>{o.order_number}</a></th>
+                                {show_partner.then(|| view! { <td>{o.partner_name.clone()}</td> })}
+                                <td>{o.customer_name}</td>
+                                <td><StatusBadge status=o.status /></td>
+                                <td class="num">{format_money(o.total, &o.currency)}</td>
+                                <td>{format_datetime(o.created_at)}</td>
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// One order, with its number, status, lines and tenant (partner and distributor staff).
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let params = use_params_map();
+    let number = move || params.read().get("number").and_then(|n| n.parse::<i64>().ok()).unwrap_or_default();
+    let order = Resource::new(number, get_order);
+    view! {
+        {loaded(order, |order: OrderDetail| {
+            let s = &order.summary;
+            let totals = Totals { subtotal: order.subtotal, vat: order.vat, total: s.total };
+            let waiting = match (s.status, order.job_state.as_deref()) {
+                (OrderStatus::Submitted, Some("queued")) => Some(Msg::ProvisioningQueued),
+                (OrderStatus::AwaitingCreditApproval, _) => Some(Msg::AwaitingCreditExplained),
+                _ => None,
+            };
+            view! {
+                <header class="page-header">
+                    <p class="eyebrow">{t(Msg::OrderNumber)}</p>
+                    <h1 class="order-number">{s.order_number}</h1>
+                    <p class="subtitle">{s.customer_name.clone()} " · " <StatusBadge status=s.status /></p>
+                </header>
+                {waiting.map(|msg| view! { <p class="alert alert-info" role="status">{t(msg)}</p> })}
+                {order.decision_reason.clone().map(|reason| view! {
+                    <p class="alert alert-info">{t(Msg::CreditDecisionNote)} ": " {reason}</p>
+                })}
+                <dl class="facts">
+                    <div><dt>{t(Msg::Tenant)}</dt><dd>{order.tenant_domain.clone()} " · " {if order.new_tenant { t(Msg::NewTenantShort) } else { t(Msg::ExistingTenantShort) }}</dd></div>
+                    <div><dt>{t(Msg::MpnId)}</dt><dd>{order.mpn_id.clone()}</dd></div>
+                    <div><dt>{t(Msg::PaymentMethod)}</dt><dd>{t(Msg::WireTransfer)}</dd></div>
+                    <div><dt>{t(Msg::Date)}</dt><dd>{format_datetime(s.created_at)}</dd></div>
+                </dl>
+                <div class="table-wrap">
+                    <table class="data-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t(Msg::Product)}</th>
+                                <th scope="col">{t(Msg::BillingOption)}</th>
+                                <th scope="col" class="num">{t(Msg::Quantity)}</th>
+                                <th scope="col" class="num">{t(Msg::UnitPrice)}</th>
+                                <th scope="col" class="num">{t(Msg::LineTotal)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {order.lines.iter().map(|l| view! {
+                                <tr>
+                                    <th scope="row">{l.product_name.clone()} <span class="sku">{l.sku.clone()}</span></th>
+                                    <td>{t(l.billing_cycle.label())}</td>
+                                    <td class="num">{l.quantity}</td>
+                                    <td class="num">{format_money(l.unit_price, &s.currency)}</td>
+                                    <td class="num">{format_money(l.line_total, &s.currency)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <TotalsBox totals currency=s.currency.clone() />
+            }
+        })}
+    }
+}
+
+/// Every partner's orders; credit control approves or rejects those over the partner's credit.
+#[component]
+pub fn BackOfficeOrdersPage() -> impl IntoView {
+    let decide = ServerAction::<DecideCredit>::new();
+    let orders = Resource::new(move || decide.version().get(), |_| list_all_orders());
+    let feedback = move || decide.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error /> });
+    view! {
+        <PageHeader title=Msg::Orders />
+        {feedback}
+        {loaded(orders, move |orders: Vec<OrderSummary>| {
+            if orders.is_empty() {
+                return view! { <EmptyState msg=Msg::NoOrders /> }.into_any();
+            }
+            let (waiting, rest): (Vec<_>, Vec<_>) =
+                orders.into_iter().partition(|o| o.status == OrderStatus::AwaitingCreditApproval);
+            view! {
+                {(!waiting.is_empty()).then(|| view! {
+                    <section aria-labelledby="awaiting-credit">
+                        <h2 id="awaiting-credit">{t(Msg::OrderAwaitingCreditApproval)}</h2>
+                        <ul class="decision-list">
+                            {waiting.into_iter().map(|o| view! { <CreditDecision order=o decide /> }).collect_view()}
+                        </ul>
+                    </section>
+                })}
+                {(!rest.is_empty()).then(|| view! { <OrderTable orders=rest base="/backoffice/orders" show_partner=true /> })}
+            }
+            .into_any()
+        })}
+    }
+}
+
+#[component]
+fn CreditDecision(order: OrderSummary, decide: ServerAction<DecideCredit>) -> impl IntoView {
+    let reason_id = format!("reason-{}", order.order_number);
+    view! {
+        <li class="card">
+            <p>
+                <a href=format!("/backoffice/orders/{}", order.order_number)><strong>{order.order_number}</strong></a>
+                " · " {order.partner_name.clone()} " → " {order.customer_name.clone()}
+            </p>
+            <p>{t(Msg::Commits)} " " <strong>{format_money(order.term_value, &order.currency)}</strong></p>
+            <div class="decision-forms">
+                <ActionForm action=decide attr:class="inline-form">
+                    <input type="hidden" name="order_number" value=order.order_number.to_string() />
+                    <input type="hidden" name="decision" value="approve" />
+                    <button type="submit" class="button primary">{t(Msg::ApproveOrder)}</button>
+                </ActionForm>
+                <ActionForm action=decide attr:class="inline-form">
+                    <input type="hidden" name="order_number" value=order.order_number.to_string() />
+                    <input type="hidden" name="decision" value="reject" />
+                    <label for=reason_id.clone()>{t(Msg::DecisionReason)}</label>
+                    <input id=reason_id name="reason" maxlength="1000" />
+                    <button type="submit" class="button danger">{t(Msg::RejectOrder)}</button>
+                </ActionForm>
+            </div>
+        </li>
+    }
+}

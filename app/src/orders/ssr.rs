@@ -1,0 +1,640 @@
+//! Placing orders and deciding on credit, each in one transaction with the jobs and mails it
+//! causes.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::{PgConnection, PgExecutor, PgPool};
+use uuid::Uuid;
+
+use super::{NewCustomerProfile, OrderDetail, OrderKind, OrderLineView, OrderStatus, OrderSummary, PaymentMethod};
+use crate::{
+    audit::{self, AuditEntry},
+    auth::ssr::AuthUser,
+    cart::{Totals, line_total},
+    catalog::BillingCycle,
+    components::format_money,
+    domain::{DomainPrefix, MpnId, Quantity},
+    error::{AppError, ssr::ResultExt},
+    jobs::{self, Job},
+    notifications,
+};
+
+/// Provisions one order at the vendor. `run` counts resubmissions, so a resubmitted order gets
+/// a fresh job while a repeated enqueue of the same run stays one job.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ProvisionOrder {
+    pub order_id: Uuid,
+    pub run: i32,
+}
+
+impl Job for ProvisionOrder {
+    const KIND: &'static str = "provision_order";
+    const MAX_ATTEMPTS: i32 = 12;
+
+    fn dedup_key(&self) -> Option<String> {
+        Some(format!("{}:{}", self.order_id, self.run))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CustomerRef {
+    Existing(Uuid),
+    New(NewCustomerProfile),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TenantRef {
+    pub prefix: DomainPrefix,
+    /// True when provisioning creates the tenant; false for a tenant that exists and has
+    /// accepted the reseller relationship (checked with Partner Center before this is called).
+    pub new: bool,
+}
+
+impl TenantRef {
+    /// The form field a tenant problem is reported at.
+    pub fn field(&self) -> &'static str {
+        if self.new { "prefix" } else { "domain" }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineRequest {
+    pub sku: String,
+    pub cycle: BillingCycle,
+    pub quantity: Quantity,
+}
+
+/// Everything checkout knows once every check has passed.
+#[derive(Clone, Debug)]
+pub struct OrderRequest {
+    pub partner_id: Uuid,
+    pub user_id: Uuid,
+    pub idempotency_key: Uuid,
+    pub customer: CustomerRef,
+    pub tenant: TenantRef,
+    pub mpn_id: MpnId,
+    pub payment_method: PaymentMethod,
+    pub lines: Vec<LineRequest>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Placed {
+    pub order_number: i64,
+    pub status: OrderStatus,
+    /// False when the idempotency key had already made this order.
+    pub created: bool,
+}
+
+struct PricedLine {
+    product_id: Uuid,
+    base_product_id: Option<Uuid>,
+    name: String,
+    cycle: BillingCycle,
+    quantity: i32,
+    unit_price: Decimal,
+}
+
+/// What a line puts on the partner's credit: its whole commitment. Annual prices are per year,
+/// so an annual line counts its 12 months; a monthly line counts the month it commits to.
+fn term_value(cycle: BillingCycle, unit_price: Decimal, quantity: i32) -> Decimal {
+    match cycle {
+        BillingCycle::Annual | BillingCycle::Monthly => line_total(unit_price, quantity),
+    }
+}
+
+/// Places an order: idempotent per (partner, key), serialised per partner so concurrent
+/// checkouts never spend the same credit twice, and written in one transaction with its
+/// subscriptions, provisioning job, mails and audit entry.
+#[tracing::instrument(name = "orders.place", skip(pool, request), fields(partner = %request.partner_id))]
+pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed, AppError> {
+    if request.lines.is_empty() {
+        return Err(AppError::invalid("cart", "Your cart is empty: add products from Cloud Services first."));
+    }
+    let mut tx = pool.begin().await?;
+    let partner = sqlx::query!(
+        "select credit_limit, currency::text as \"currency!\" from partner where organisation_id = $1 for update",
+        request.partner_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::NotFound("Your partner account".into()))?;
+
+    if let Some(existing) = sqlx::query!(
+        r#"select order_number, status as "status: OrderStatus" from sales_order
+           where partner_id = $1 and idempotency_key = $2"#,
+        request.partner_id,
+        request.idempotency_key
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    {
+        return Ok(Placed { order_number: existing.order_number, status: existing.status, created: false });
+    }
+
+    let customer = resolve_customer(&mut tx, request).await?;
+    let lines = price_lines(&mut tx, &request.lines).await?;
+    check_add_ons(&mut tx, customer.id, &lines).await?;
+    check_duplicates(&mut tx, customer.id, &customer.name, &lines).await?;
+
+    let totals = Totals::of(lines.iter().map(|l| line_total(l.unit_price, l.quantity)));
+    let term_value: Decimal = lines.iter().map(|l| term_value(l.cycle, l.unit_price, l.quantity)).sum();
+    let used = sqlx::query_scalar!("select partner_credit_used($1) as \"used!\"", request.partner_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let available = partner.credit_limit - used;
+    let status = if term_value > available { OrderStatus::AwaitingCreditApproval } else { OrderStatus::Submitted };
+
+    let order_id = Uuid::new_v4();
+    let order_number = sqlx::query_scalar!(
+        r#"insert into sales_order (order_id, partner_id, customer_id, kind, status, payment_method,
+                                    idempotency_key, mpn_id, tenant_prefix, new_tenant,
+                                    subtotal, vat, total, term_value, currency, created_by)
+           values ($1, $2, $3, 'sales', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+           returning order_number"#,
+        order_id,
+        request.partner_id,
+        customer.id,
+        status as OrderStatus,
+        request.payment_method as PaymentMethod,
+        request.idempotency_key,
+        request.mpn_id.as_ref(),
+        request.tenant.prefix.as_ref(),
+        request.tenant.new,
+        totals.subtotal,
+        totals.vat,
+        totals.total,
+        term_value,
+        partner.currency,
+        request.user_id,
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .on_constraint("sales_order_idempotency_key", || AppError::Conflict("This order was already submitted.".into()))?;
+
+    let product_ids: Vec<Uuid> = lines.iter().map(|l| l.product_id).collect();
+    let cycles: Vec<BillingCycle> = lines.iter().map(|l| l.cycle).collect();
+    let quantities: Vec<i32> = lines.iter().map(|l| l.quantity).collect();
+    let prices: Vec<Decimal> = lines.iter().map(|l| l.unit_price).collect();
+    sqlx::query!(
+        r#"insert into order_line (order_id, line_no, product_id, billing_cycle, quantity, unit_price, line_total)
+           select $1, n, product_id, cycle, quantity, price, price * quantity
+           from unnest($2::uuid[], $3::billing_cycle[], $4::int[], $5::numeric[])
+                with ordinality as l(product_id, cycle, quantity, price, n)"#,
+        order_id,
+        &product_ids,
+        &cycles as &[BillingCycle],
+        &quantities,
+        &prices,
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"insert into subscription (subscription_id, customer_id, product_id, order_id, billing_cycle, quantity)
+           select gen_random_uuid(), $1, product_id, $2, cycle, quantity
+           from unnest($3::uuid[], $4::billing_cycle[], $5::int[]) as l(product_id, cycle, quantity)"#,
+        customer.id,
+        order_id,
+        &product_ids,
+        &cycles as &[BillingCycle],
+        &quantities,
+    )
+    .execute(&mut *tx)
+    .await
+    .on_constraint("subscription_one_live_per_product", || duplicate_error(&customer.name, "one of these products"))?;
+
+    if status == OrderStatus::Submitted {
+        jobs::enqueue(&mut tx, &ProvisionOrder { order_id, run: 1 }).await?;
+    }
+    let user_email = sqlx::query_scalar!("select email from app_user where user_id = $1", request.user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let amount = format_money(totals.total, &partner.currency);
+    let committed = format_money(term_value, &partner.currency);
+    match status {
+        OrderStatus::AwaitingCreditApproval => {
+            let available_text = format_money(available.max(Decimal::ZERO), &partner.currency);
+            notifications::ssr::enqueue(
+                &mut *tx,
+                &user_email,
+                &format!("Order {order_number} awaits credit approval"),
+                &format!(
+                    "Order {order_number} for {} commits {committed}, more than your available marketplace credit \
+                     ({available_text}). Our credit control team will approve or reject it; you will get an e-mail \
+                     either way. Nothing is provisioned until then.",
+                    customer.name
+                ),
+            )
+            .await?;
+            let staff = sqlx::query_scalar!("select email from app_user where role = 'credit_control' order by email")
+                .fetch_all(&mut *tx)
+                .await?;
+            for to in staff {
+                notifications::ssr::enqueue(
+                    &mut *tx,
+                    &to,
+                    &format!("Credit approval needed: order {order_number}"),
+                    &format!(
+                        "Order {order_number} for {} commits {committed}; the partner has {available_text} available. \
+                         Approve or reject it in the back office under Orders.",
+                        customer.name
+                    ),
+                )
+                .await?;
+            }
+        }
+        _ => {
+            notifications::ssr::enqueue(
+                &mut *tx,
+                &user_email,
+                &format!("Order {order_number} received"),
+                &format!(
+                    "We received order {order_number} for {} ({amount} including KDV, payment by wire transfer). \
+                     Provisioning at Microsoft starts shortly; the order page shows its progress.",
+                    customer.name
+                ),
+            )
+            .await?;
+        }
+    }
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(request.user_id),
+            acting_as: None,
+            action: "order.submitted",
+            target_type: "order",
+            target_id: order_number.to_string(),
+            detail: json!({ "status": status, "term_value": term_value, "customer_id": customer.id }),
+        },
+    )
+    .await?;
+    crate::cart::ssr::clear(&mut *tx, request.user_id).await?;
+    sqlx::query!("delete from checkout_draft where user_id = $1", request.user_id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(Placed { order_number, status, created: true })
+}
+
+struct ResolvedCustomer {
+    id: Uuid,
+    name: String,
+}
+
+async fn resolve_customer(tx: &mut PgConnection, request: &OrderRequest) -> Result<ResolvedCustomer, AppError> {
+    let tenant = &request.tenant;
+    let taken =
+        || AppError::invalid(tenant.field(), "This tenant already belongs to another customer in the marketplace.");
+    let customer = match &request.customer {
+        CustomerRef::Existing(id) => {
+            let row = sqlx::query!(
+                r#"select o.name, c.tenant_prefix from organisation o join customer c using (organisation_id)
+                   where o.organisation_id = $1 and o.parent_id = $2 for update of c"#,
+                id,
+                request.partner_id
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| AppError::NotFound("That customer".into()))?;
+            match row.tenant_prefix {
+                Some(prefix) if prefix != tenant.prefix.as_ref() || tenant.new => {
+                    return Err(AppError::invalid(
+                        tenant.field(),
+                        format!(
+                            "{} already has the tenant {prefix}.onmicrosoft.com; its orders use that tenant.",
+                            row.name
+                        ),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    sqlx::query!(
+                        "update customer set tenant_prefix = $2 where organisation_id = $1",
+                        id,
+                        tenant.prefix.as_ref()
+                    )
+                    .execute(&mut *tx)
+                    .await
+                    .on_constraint("customer_tenant_prefix_key", taken)?;
+                }
+            }
+            ResolvedCustomer { id: *id, name: row.name }
+        }
+        CustomerRef::New(profile) => {
+            let id = Uuid::new_v4();
+            sqlx::query!(
+                "insert into organisation (organisation_id, kind, parent_id, name, tax_number, phone, address)
+                 values ($1, 'customer', $2, $3, $4, $5, $6)",
+                id,
+                request.partner_id,
+                profile.company_name,
+                profile.tax_number.as_ref(),
+                profile.phone.as_ref(),
+                profile.address,
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query!(
+                "insert into customer (organisation_id, tenant_prefix, contact_name, contact_email) values ($1, $2, $3, $4)",
+                id,
+                tenant.prefix.as_ref(),
+                profile.contact_name,
+                profile.contact_email,
+            )
+            .execute(&mut *tx)
+            .await
+            .on_constraint("customer_tenant_prefix_key", taken)?;
+            ResolvedCustomer { id, name: profile.company_name.clone() }
+        }
+    };
+    // An existing tenant was found related at checkout; remember it, and the MPN ID used.
+    sqlx::query!(
+        "update customer set mpn_id = $2,
+                relationship_accepted_at = case when $3 then coalesce(relationship_accepted_at, now())
+                                                else relationship_accepted_at end
+         where organisation_id = $1",
+        customer.id,
+        request.mpn_id.as_ref(),
+        !tenant.new
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(customer)
+}
+
+async fn price_lines(tx: &mut PgConnection, requested: &[LineRequest]) -> Result<Vec<PricedLine>, AppError> {
+    let skus: Vec<String> = requested.iter().map(|l| l.sku.clone()).collect();
+    let rows = sqlx::query!(
+        r#"select p.product_id, p.sku, p.name, p.base_product_id, pp.billing_cycle as "cycle: BillingCycle", pp.unit_price
+           from product p join product_price pp using (product_id)
+           where p.is_active and p.sku = any($1)"#,
+        &skus
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    requested
+        .iter()
+        .map(|line| {
+            rows.iter()
+                .find(|r| r.sku == line.sku && r.cycle == line.cycle)
+                .map(|r| PricedLine {
+                    product_id: r.product_id,
+                    base_product_id: r.base_product_id,
+                    name: r.name.clone(),
+                    cycle: line.cycle,
+                    quantity: line.quantity.get(),
+                    unit_price: r.unit_price,
+                })
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "cart",
+                        format!("{} is no longer sold at this billing option: remove it from the cart.", line.sku),
+                    )
+                })
+        })
+        .collect()
+}
+
+/// SPEC E.3: an add-on needs its base product in the same order or already active.
+async fn check_add_ons(tx: &mut PgConnection, customer_id: Uuid, lines: &[PricedLine]) -> Result<(), AppError> {
+    for line in lines {
+        let Some(base_id) = line.base_product_id else { continue };
+        if lines.iter().any(|l| l.product_id == base_id) {
+            continue;
+        }
+        let base = sqlx::query!(
+            r#"select p.name, exists(select 1 from subscription s
+                                     where s.customer_id = $2 and s.product_id = p.product_id
+                                       and s.status = 'active') as "active!"
+               from product p where p.product_id = $1"#,
+            base_id,
+            customer_id
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if !base.active {
+            return Err(AppError::invalid(
+                "cart",
+                format!(
+                    "“{}” is an add-on of “{}”: add “{}” to this order, or order the add-on once “{}” is active for this customer.",
+                    line.name, base.name, base.name, base.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn duplicate_error(customer: &str, products: &str) -> AppError {
+    AppError::invalid(
+        "cart",
+        format!(
+            "{customer} already has {products} (active or being provisioned). To add licences, use “Manage Subscription” \
+             in the customer's portal instead of a new order."
+        ),
+    )
+}
+
+/// SPEC G case 4: the same product again for the same customer is refused before it reaches
+/// Microsoft.
+async fn check_duplicates(
+    tx: &mut PgConnection,
+    customer_id: Uuid,
+    customer_name: &str,
+    lines: &[PricedLine],
+) -> Result<(), AppError> {
+    let ids: Vec<Uuid> = lines.iter().map(|l| l.product_id).collect();
+    let existing = sqlx::query_scalar!(
+        r#"select p.name from subscription s join product p using (product_id)
+           where s.customer_id = $1 and s.product_id = any($2)
+             and s.status in ('pending', 'active', 'pending_cancellation', 'suspended')
+           order by p.name"#,
+        customer_id,
+        &ids
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    if existing.is_empty() {
+        return Ok(());
+    }
+    let names = existing.iter().map(|n| format!("“{n}”")).collect::<Vec<_>>().join(", ");
+    Err(duplicate_error(customer_name, &names))
+}
+
+/// Products a customer already has live, for the checkout's early warning.
+pub async fn live_products(db: impl PgExecutor<'_>, customer_id: Uuid) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select p.sku from subscription s join product p using (product_id)
+           where s.customer_id = $1 and s.status in ('pending', 'active', 'pending_cancellation', 'suspended')"#,
+        customer_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+#[tracing::instrument(name = "orders.list", skip(db))]
+pub async fn list(db: impl PgExecutor<'_>, partner: Option<Uuid>) -> Result<Vec<OrderSummary>, sqlx::Error> {
+    sqlx::query_as!(
+        OrderSummary,
+        r#"select so.order_number, po.name as partner_name, co.name as customer_name,
+                  so.status as "status: OrderStatus", so.total, so.term_value, so.currency::text as "currency!",
+                  so.created_at
+           from sales_order so
+           join organisation po on po.organisation_id = so.partner_id
+           join organisation co on co.organisation_id = so.customer_id
+           where $1::uuid is null or so.partner_id = $1
+           order by so.status = 'awaiting_credit_approval' desc, so.created_at desc
+           limit 500"#,
+        partner
+    )
+    .fetch_all(db)
+    .await
+}
+
+#[tracing::instrument(name = "orders.detail", skip(pool))]
+pub async fn detail(
+    pool: &PgPool,
+    order_number: i64,
+    partner: Option<Uuid>,
+) -> Result<Option<OrderDetail>, sqlx::Error> {
+    let Some(row) = sqlx::query!(
+        r#"select so.order_id, so.order_number, po.name as partner_name, co.name as customer_name,
+                  so.status as "status: OrderStatus", so.kind as "kind: OrderKind", so.total, so.term_value,
+                  so.currency::text as "currency!", so.created_at, so.mpn_id, so.tenant_prefix, so.new_tenant,
+                  so.subtotal, so.vat, so.decision_reason,
+                  (select j.state::text from job j
+                   where j.kind = 'provision_order' and j.payload->>'order_id' = so.order_id::text
+                   order by j.created_at desc limit 1) as job_state
+           from sales_order so
+           join organisation po on po.organisation_id = so.partner_id
+           join organisation co on co.organisation_id = so.customer_id
+           where so.order_number = $1 and ($2::uuid is null or so.partner_id = $2)"#,
+        order_number,
+        partner
+    )
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let lines = sqlx::query_as!(
+        OrderLineView,
+        r#"select p.name as product_name, p.sku, l.billing_cycle as "billing_cycle: BillingCycle", l.quantity,
+                  l.unit_price, l.line_total
+           from order_line l join product p using (product_id)
+           where l.order_id = $1 order by l.line_no"#,
+        row.order_id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(Some(OrderDetail {
+        summary: OrderSummary {
+            order_number: row.order_number,
+            partner_name: row.partner_name,
+            customer_name: row.customer_name,
+            status: row.status,
+            total: row.total,
+            term_value: row.term_value,
+            currency: row.currency,
+            created_at: row.created_at,
+        },
+        kind: row.kind,
+        mpn_id: row.mpn_id,
+        tenant_domain: format!("{}{}", row.tenant_prefix, crate::domain::ONMICROSOFT),
+        new_tenant: row.new_tenant,
+        subtotal: row.subtotal,
+        vat: row.vat,
+        decision_reason: row.decision_reason,
+        lines,
+        job_state: row.job_state,
+    }))
+}
+
+/// Credit control's decision on an order awaiting credit approval.
+#[tracing::instrument(name = "orders.decide_credit", skip(pool, user, reason))]
+pub async fn decide_credit(
+    pool: &PgPool,
+    user: &AuthUser,
+    order_number: i64,
+    approve: bool,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let order = sqlx::query!(
+        r#"select so.order_id, so.status as "status: OrderStatus", u.email, co.name as customer_name
+           from sales_order so
+           join app_user u on u.user_id = so.created_by
+           join organisation co on co.organisation_id = so.customer_id
+           where so.order_number = $1 for update of so"#,
+        order_number
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::NotFound("That order".into()))?;
+    if order.status != OrderStatus::AwaitingCreditApproval {
+        return Err(AppError::Conflict(format!(
+            "Order {order_number} is no longer awaiting credit approval: someone has already decided on it."
+        )));
+    }
+    let status = if approve { OrderStatus::Submitted } else { OrderStatus::Rejected };
+    sqlx::query!(
+        "update sales_order set status = $2, decided_by = $3, decided_at = now(), decision_reason = $4 where order_id = $1",
+        order.order_id,
+        status as OrderStatus,
+        user.user_id,
+        reason
+    )
+    .execute(&mut *tx)
+    .await?;
+    let (subject, body) = if approve {
+        jobs::enqueue(&mut tx, &ProvisionOrder { order_id: order.order_id, run: 1 }).await?;
+        (
+            format!("Order {order_number} approved by credit control"),
+            format!(
+                "Credit control approved order {order_number} for {}. Provisioning at Microsoft starts shortly.{}",
+                order.customer_name,
+                reason.map(|r| format!("\n\nNote: {r}")).unwrap_or_default()
+            ),
+        )
+    } else {
+        sqlx::query!("update subscription set status = 'cancelled' where order_id = $1", order.order_id)
+            .execute(&mut *tx)
+            .await?;
+        (
+            format!("Order {order_number} rejected by credit control"),
+            format!(
+                "Credit control rejected order {order_number} for {}.\n\nReason: {}\n\nNothing was provisioned or \
+                 charged. Contact credit control to raise your limit, or order a smaller quantity.",
+                order.customer_name,
+                reason.unwrap_or_default()
+            ),
+        )
+    };
+    notifications::ssr::enqueue(&mut *tx, &order.email, &subject, &body).await?;
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(user.user_id),
+            acting_as: None,
+            action: if approve { "order.credit_approved" } else { "order.credit_rejected" },
+            target_type: "order",
+            target_id: order_number.to_string(),
+            detail: json!({ "reason": reason }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn an_annual_line_commits_its_year_and_a_monthly_line_its_month() {
+        // Annual prices are per licence per year: 10 × 72.00 is the 12 months' commitment.
+        assert_eq!(term_value(BillingCycle::Annual, dec!(72.00), 10), dec!(720.00));
+        assert_eq!(term_value(BillingCycle::Monthly, dec!(7.20), 10), dec!(72.00));
+    }
+}

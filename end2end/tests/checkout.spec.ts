@@ -1,0 +1,231 @@
+import { devices, expect, test, type Page } from '@playwright/test';
+import { demoUsers, signInAs, waitForHydration } from './pages/app';
+import { CartPage, CatalogPage, CheckoutPage, type NewCustomer } from './pages/ordering';
+
+// One demo partner, one server-side cart: these tests take turns (the config runs this file in
+// one project only, and its phone test sets a phone viewport itself).
+test.describe.configure({ mode: 'serial', timeout: 90_000 });
+
+function unique(prefix: string) {
+  return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+}
+
+function customer(company: string): NewCustomer {
+  return {
+    company,
+    taxNumber: '1234567890',
+    address: 'Levent, İstanbul',
+    phone: '0212 555 01 02',
+    contactName: 'Ayşe Yılmaz',
+    contactEmail: `it@${company.toLowerCase().replace(/[^a-z0-9]/g, '')}.example`,
+  };
+}
+
+async function freshCart(page: Page) {
+  await signInAs(page, demoUsers.partner);
+  await new CartPage(page).clear();
+}
+
+test('a new customer with a new tenant: catalog, add-on, live totals, refusals, submit', async ({ page }) => {
+  await freshCart(page);
+  const catalog = new CatalogPage(page);
+  await catalog.goto();
+  await expect(page.getByRole('button', { name: /^Add to cart/ })).toHaveCount(0);
+  await catalog.chooseBilling('Monthly');
+  await catalog.add('Microsoft 365 Business Basic', 3);
+  // The base product in the cart offers its add-ons.
+  await expect(catalog.offeredAddOns()).toContainText('Microsoft Defender for Office 365 (Plan 1)');
+  await catalog.offeredAddOns().getByLabel('Quantity · Microsoft Defender for Office 365 (Plan 1)').fill('3');
+  await catalog.offeredAddOns().getByRole('button', { name: 'Add to cart · Microsoft Defender for Office 365 (Plan 1)' }).click();
+  await catalog.continueToCart();
+
+  const cart = new CartPage(page);
+  // 3 × 7.20 + 3 × 2.40 = 28.80; KDV 5.76.
+  await expect(cart.total('subtotal')).toHaveText('28.80 USD');
+  await cart.quantity('Microsoft 365 Business Basic').fill('10');
+  // 10 × 7.20 + 3 × 2.40 = 79.20 while typing, before anything is saved.
+  await expect(cart.total('subtotal')).toHaveText('79.20 USD');
+  await expect(cart.total('vat')).toHaveText('15.84 USD');
+  await expect(cart.total('total')).toHaveText('95.04 USD');
+  await cart.quantity('Microsoft 365 Business Basic').press('Tab');
+  await expect(page.getByText('Cart updated.')).toBeVisible();
+  await page.reload();
+  await expect(cart.quantity('Microsoft 365 Business Basic')).toHaveValue('10');
+  await cart.proceed();
+
+  const checkout = new CheckoutPage(page);
+  const company = unique('Acme ');
+  await checkout.newCustomer({ ...customer(company), contactEmail: 'it@microsoft.com', taxNumber: '12' }, '8000150');
+  await checkout.continue();
+  await expect(checkout.fieldError('contact_email')).toContainText('microsoft.com');
+  await expect(checkout.fieldError('tax_number')).toContainText('10 digits');
+  await page.getByLabel('Contact e-mail').fill(customer(company).contactEmail);
+  await page.getByLabel('Tax number').fill('1234567890');
+  await checkout.continue();
+  await expect(checkout.fieldError('mpn_id')).toContainText('800015');
+  await page.getByLabel('MPN ID').fill('8000160');
+  await checkout.continue();
+  await expect(checkout.fieldError('mpn_id')).toContainText('800016');
+  await page.getByLabel('MPN ID').fill('9001230');
+  await checkout.continue();
+  await expect(checkout.fieldError('mpn_id')).toContainText('900123');
+  await page.getByLabel('MPN ID').fill('1234567');
+  await checkout.continue('tenant');
+
+  await checkout.newTenant('contoso');
+  await expect(checkout.prefixStatus()).toContainText('already taken');
+  await checkout.newTenant('acme-ltd');
+  await expect(checkout.prefixStatus()).toContainText('letters');
+  const prefix = unique('acme');
+  await checkout.newTenant(prefix);
+  await expect(checkout.prefixStatus()).toContainText('is available');
+  await checkout.continue('review');
+
+  await expect(page.getByText(`${prefix}.onmicrosoft.com`)).toBeVisible();
+  await expect(page.getByRole('row', { name: /Microsoft 365 Business Basic/ })).toContainText('10');
+  await expect(page.locator('dd[data-total="total"]')).toHaveText('95.04 USD');
+  // Back and forward keep what was entered.
+  await page.goBack();
+  await expect(page.getByLabel('Domain prefix for the new tenant')).toHaveValue(prefix);
+  await page.goForward();
+  await waitForHydration(page);
+  const number = await checkout.submit();
+  await expect(page.locator('.subtitle')).toContainText(company);
+  await expect(page.locator('.subtitle')).toContainText('Submitted');
+  await expect(page.getByRole('status').filter({ hasText: 'provisioning queue' })).toBeVisible();
+
+  await page.goto('/cp/orders');
+  await expect(page.getByRole('link', { name: number })).toBeVisible();
+});
+
+test('an existing customer with its existing tenant is filled in and ordered', async ({ page }) => {
+  await freshCart(page);
+  const catalog = new CatalogPage(page);
+  await catalog.goto();
+  await catalog.chooseBilling('Annual');
+  await catalog.add('Exchange Online (Plan 1)', 2);
+  await catalog.continueToCart();
+  await new CartPage(page).proceed();
+
+  const checkout = new CheckoutPage(page);
+  await checkout.existingCustomer('Contoso Ltd');
+  await expect(page.getByLabel('MPN ID')).toHaveValue('1234567');
+  await checkout.continue('tenant');
+  await expect(page.getByText('contoso.onmicrosoft.com')).toBeVisible();
+  await checkout.continue('review');
+  await expect(page.getByText('existing tenant')).toBeVisible();
+  await checkout.submit();
+  await expect(page.locator('.subtitle')).toContainText('Contoso Ltd');
+});
+
+test('refusals: a product already ordered, an add-on alone, a tenant without the relationship', async ({ page }) => {
+  await freshCart(page);
+  const catalog = new CatalogPage(page);
+  await catalog.goto();
+  await catalog.chooseBilling('Annual');
+  // Contoso has Exchange Online (Plan 1) from the previous test.
+  await catalog.add('Exchange Online (Plan 1)', 1);
+  await catalog.continueToCart();
+  await new CartPage(page).proceed();
+  const checkout = new CheckoutPage(page);
+  await checkout.existingCustomer('Contoso Ltd');
+  await checkout.continue('tenant');
+  await checkout.continue('review');
+  await expect(page.getByRole('alert')).toContainText('Manage Subscription');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByRole('alert').last()).toContainText('Manage Subscription');
+  await expect(page).toHaveURL(/\/cp\/checkout\/review$/);
+
+  // An add-on without its base product.
+  const cart = new CartPage(page);
+  await cart.clear();
+  await catalog.goto();
+  await catalog.chooseBilling('Monthly');
+  await catalog.add('Microsoft Defender for Office 365 (Plan 1)', 2);
+  await page.goto('/cp/checkout/review');
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByRole('alert')).toContainText('is an add-on of');
+
+  // An existing tenant that has not accepted the reseller relationship.
+  await page.goto('/cp/checkout/customer');
+  await waitForHydration(page);
+  await checkout.newCustomer(customer(unique('Fabrikam ')), '1234567');
+  await checkout.continue('tenant');
+  await checkout.existingTenant('fabrikam.onmicrosoft.com');
+  await checkout.continue();
+  await expect(checkout.fieldError('domain')).toContainText('20002');
+  const link = page.getByLabel('Reseller relationship link', { exact: true });
+  await expect(link).toBeVisible();
+  const url = await link.inputValue();
+  expect(url).toContain('partnerId=');
+  await expect(page).toHaveURL(/\/cp\/checkout\/tenant$/);
+
+  // The customer's Global admin accepts; the same tenant then passes.
+  const admin = await page.context().newPage();
+  await admin.goto(url);
+  await admin.getByLabel("Your organisation's initial domain").fill('fabrikam.onmicrosoft.com');
+  await admin.getByLabel(/I accept/).check();
+  await admin.getByRole('button', { name: 'Accept and authorise' }).click();
+  await expect(admin.getByRole('heading', { name: 'Relationship accepted' })).toBeVisible();
+  await admin.close();
+  await checkout.continue('review');
+});
+
+test('an order over the credit limit waits for credit control, who approves it', async ({ page }) => {
+  await freshCart(page);
+  const catalog = new CatalogPage(page);
+  await catalog.goto();
+  await catalog.chooseBilling('Annual');
+  await catalog.add('Microsoft 365 Business Premium', 20);
+  await catalog.continueToCart();
+  await new CartPage(page).proceed();
+  const checkout = new CheckoutPage(page);
+  await checkout.newCustomer(customer(unique('Bigco ')), '1234567');
+  await checkout.continue('tenant');
+  await checkout.newTenant(unique('bigco'));
+  await expect(checkout.prefixStatus()).toContainText('is available');
+  await checkout.continue('review');
+  await expect(page.getByText('over your available marketplace credit')).toBeVisible();
+  const number = await checkout.submit();
+  await expect(page.locator('.subtitle')).toContainText('Awaiting Credit Approval');
+
+  await page.context().clearCookies();
+  await signInAs(page, demoUsers.creditControl);
+  await page.goto('/backoffice/orders');
+  await waitForHydration(page);
+  const card = page.getByRole('listitem').filter({ hasText: number });
+  await expect(card).toBeVisible();
+  await card.getByRole('button', { name: 'Approve' }).click();
+  await expect(page.getByRole('listitem').filter({ hasText: number })).toHaveCount(0);
+  await expect(page.getByRole('row', { name: new RegExp(number) })).toContainText('Submitted');
+});
+
+test.describe('on a phone', () => {
+  // The phone project skips this file (one cart), so the phone viewport is set here.
+  const { defaultBrowserType: _browser, ...pixel } = devices['Pixel 7'];
+  test.use(pixel);
+
+  test('the cart and checkout are usable', async ({ page }) => {
+    await freshCart(page);
+    const catalog = new CatalogPage(page);
+    await catalog.goto();
+    await catalog.chooseBilling('Monthly');
+    await catalog.add('Microsoft Teams Essentials', 4);
+    await catalog.continueToCart();
+    const cart = new CartPage(page);
+    await expect(cart.total('total')).toHaveText('23.04 USD');
+    await cart.proceed();
+    const checkout = new CheckoutPage(page);
+    await checkout.newCustomer(customer(unique('Phone ')), '1234567');
+    await checkout.continue('tenant');
+    await checkout.newTenant(unique('phone'));
+    await expect(checkout.prefixStatus()).toContainText('is available');
+    await checkout.continue('review');
+    const submit = page.getByRole('button', { name: 'Submit' });
+    const box = await submit.boundingBox();
+    expect(box?.width ?? 0).toBeGreaterThan(0);
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(page.viewportSize()!.width);
+    await checkout.submit();
+  });
+});

@@ -1,0 +1,135 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import { waitForHydration } from './app';
+
+/** "Cloud Services": billing option first, then products into the cart. */
+export class CatalogPage {
+  constructor(private readonly page: Page) {}
+
+  async goto() {
+    await this.page.goto('/cp/catalog');
+    await waitForHydration(this.page);
+  }
+
+  async chooseBilling(option: 'Monthly' | 'Annual') {
+    await this.page.getByRole('navigation', { name: 'Billing option' }).getByRole('link', { name: option }).click();
+    await expect(this.page).toHaveURL(new RegExp(`cycle=${option.toLowerCase()}`));
+  }
+
+  async add(product: string, quantity: number) {
+    await this.page.getByLabel(`Quantity · ${product}`).first().fill(String(quantity));
+    await this.page.getByRole('button', { name: `Add to cart · ${product}` }).first().click();
+    await expect(this.page.getByRole('status').filter({ hasText: 'Added to the cart.' })).toBeVisible();
+  }
+
+  offeredAddOns(): Locator {
+    return this.page.getByRole('region', { name: 'Add-ons for the products in your cart' });
+  }
+
+  async continueToCart() {
+    await this.page.getByRole('link', { name: /^Continue/ }).click();
+    await expect(this.page).toHaveURL(/\/cp\/cart$/);
+    await waitForHydration(this.page);
+  }
+}
+
+export class CartPage {
+  constructor(private readonly page: Page) {}
+
+  async goto() {
+    await this.page.goto('/cp/cart');
+    await waitForHydration(this.page);
+  }
+
+  /** Empties the cart so a test starts from nothing. */
+  async clear() {
+    await this.goto();
+    const remove = this.page.getByRole('button', { name: /^Remove · / });
+    while ((await remove.count()) > 0) {
+      const before = await remove.count();
+      await remove.first().click();
+      await expect(remove).toHaveCount(before - 1);
+    }
+  }
+
+  quantity(product: string): Locator {
+    return this.page.getByLabel(`Quantity · ${product}`);
+  }
+
+  total(which: 'subtotal' | 'vat' | 'total'): Locator {
+    return this.page.locator(`dd[data-total="${which}"]`);
+  }
+
+  async proceed() {
+    await this.page.getByRole('link', { name: 'Proceed to Check Out' }).click();
+    await expect(this.page).toHaveURL(/\/cp\/checkout\/customer$/);
+    await waitForHydration(this.page);
+  }
+}
+
+export type NewCustomer = {
+  company: string;
+  taxNumber: string;
+  address: string;
+  phone: string;
+  contactName: string;
+  contactEmail: string;
+};
+
+/** The three checkout steps. */
+export class CheckoutPage {
+  constructor(private readonly page: Page) {}
+
+  fieldError(field: string): Locator {
+    return this.page.locator(`#${field}-error`);
+  }
+
+  async newCustomer(customer: NewCustomer, mpn: string) {
+    await this.page.getByRole('radio', { name: 'New Customer' }).check();
+    await this.page.getByLabel('Company name').fill(customer.company);
+    await this.page.getByLabel('Tax number').fill(customer.taxNumber);
+    await this.page.getByLabel('Address').fill(customer.address);
+    await this.page.getByLabel('Phone', { exact: true }).fill(customer.phone);
+    await this.page.getByLabel('Contact name').fill(customer.contactName);
+    await this.page.getByLabel('Contact e-mail').fill(customer.contactEmail);
+    await this.page.getByLabel('MPN ID').fill(mpn);
+  }
+
+  async existingCustomer(name: string) {
+    await this.page.getByRole('radio', { name: 'Existing Customer' }).check();
+    const select = this.page.getByRole('combobox', { name: 'Existing Customer' });
+    const value = await select.locator('option', { hasText: name }).getAttribute('value');
+    await select.selectOption(value ?? '');
+  }
+
+  async continue(nextStep?: 'tenant' | 'review') {
+    await this.page.getByRole('button', { name: 'Continue' }).click();
+    if (nextStep) {
+      await expect(this.page).toHaveURL(new RegExp(`/cp/checkout/${nextStep}$`));
+      await waitForHydration(this.page);
+    }
+  }
+
+  async newTenant(prefix: string) {
+    await this.page.getByRole('radio', { name: 'My customer requires a New Microsoft Customer Tenant' }).check();
+    await this.page.getByLabel('Domain prefix for the new tenant').fill(prefix);
+  }
+
+  async existingTenant(domain: string) {
+    await this.page.getByRole('radio', { name: 'Customer has an existing Microsoft Tenant' }).check();
+    await this.page.getByLabel('Initial domain (*.onmicrosoft.com)').fill(domain);
+  }
+
+  prefixStatus(): Locator {
+    return this.page.locator('#prefix-status');
+  }
+
+  /** "Wire Transfer", "Submit", then the order page; returns the order number. */
+  async submit(): Promise<string> {
+    await expect(this.page.getByRole('radio', { name: 'Wire Transfer' })).toBeChecked();
+    await this.page.getByRole('button', { name: 'Submit' }).click();
+    await expect(this.page).toHaveURL(/\/cp\/orders\/\d+$/);
+    const number = (await this.page.locator('h1.order-number').textContent())?.trim() ?? '';
+    expect(number).toMatch(/^\d+$/);
+    return number;
+  }
+}
