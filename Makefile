@@ -2,7 +2,7 @@
 SHELL := bash
 DATA_DIR := data
 
-.PHONY: setup run test build fmt clean-data sqlx-prepare
+.PHONY: setup run test bench build fmt clean-data sqlx-prepare
 
 setup:
 	scripts/setup.sh
@@ -12,6 +12,10 @@ run:
 
 test:
 	scripts/test.sh
+
+# Throughput figures against a private PostgreSQL, with pgbench for scale.
+bench:
+	scripts/bench.sh
 
 build:
 	source scripts/env.sh && SQLX_OFFLINE=true cargo leptos build

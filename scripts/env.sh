@@ -13,3 +13,12 @@ export PATH="$REPO_ROOT/end2end/node_modules/.bin:$TOOLS_DIR/bin:$PATH"
 if ! command -v cargo >/dev/null 2>&1 && [[ -d "$HOME/.cargo/bin" ]]; then
     export PATH="$PATH:$HOME/.cargo/bin"
 fi
+
+# A throwaway PostgreSQL for the calling script (sqlx-prepare, bench): started now, stopped and
+# deleted when the script exits. Sets PG_BASE_URL (…/postgres). Stopping comes before deleting:
+# removing a live data directory leaves an orphan server.
+private_pg() {
+    PG_TMP_DIR="$(mktemp -d "/tmp/cloudmarket-$1-pg.XXXXXX")"
+    trap 'scripts/pg-test-cluster.sh stop "$PG_TMP_DIR" || true; rm -rf "$PG_TMP_DIR"' EXIT
+    PG_BASE_URL="$(scripts/pg-test-cluster.sh start "$PG_TMP_DIR")"
+}

@@ -11,13 +11,8 @@ if ! "$TOOLS_DIR/bin/sqlx" --version 2>/dev/null | grep -q ' 0\.8\.6$'; then
     cargo install sqlx-cli --version =0.8.6 --no-default-features --features postgres,rustls --locked --root "$TOOLS_DIR"
 fi
 
-pg_dir="$(mktemp -d /tmp/cloudmarket-sqlx-pg.XXXXXX)"
-cleanup() {
-    scripts/pg-test-cluster.sh stop "$pg_dir" || true
-    rm -rf "$pg_dir"
-}
-trap cleanup EXIT
-base_url="$(scripts/pg-test-cluster.sh start "$pg_dir")"
+private_pg sqlx
+base_url="$PG_BASE_URL"
 export DATABASE_URL="${base_url%/*}/cloudmarket_prepare"
 
 sqlx database create

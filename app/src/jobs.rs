@@ -56,20 +56,39 @@ impl JobError {
     }
 }
 
+/// A job as its row is written: for callers that enqueue inside a larger statement (with
+/// `on conflict (kind, dedup_key) do nothing`, as [`enqueue`] does).
+pub struct JobRow {
+    pub kind: &'static str,
+    pub payload: Value,
+    pub max_attempts: i32,
+    pub dedup_key: Option<String>,
+}
+
+impl JobRow {
+    pub fn of<J: Job>(job: &J) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            kind: J::KIND,
+            payload: serde_json::to_value(job).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
+            max_attempts: J::MAX_ATTEMPTS,
+            dedup_key: job.dedup_key(),
+        })
+    }
+}
+
 /// Queues `job` on `conn` (pass the business transaction: `&mut *tx`), returning its id, or the
 /// existing job's id when its dedup key was taken.
 #[tracing::instrument(name = "jobs.enqueue", skip(conn, job), fields(kind = J::KIND))]
 pub async fn enqueue<J: Job>(conn: &mut PgConnection, job: &J) -> Result<Uuid, sqlx::Error> {
-    let payload = serde_json::to_value(job).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let dedup_key = job.dedup_key();
+    let JobRow { kind, payload, max_attempts, dedup_key } = JobRow::of(job)?;
     let inserted = sqlx::query_scalar!(
         "insert into job (job_id, kind, payload, max_attempts, dedup_key) values ($1, $2, $3, $4, $5)
          on conflict (kind, dedup_key) do nothing
          returning job_id",
         Uuid::new_v4(),
-        J::KIND,
+        kind,
         payload,
-        J::MAX_ATTEMPTS,
+        max_attempts,
         dedup_key.as_deref(),
     )
     .fetch_optional(&mut *conn)
@@ -77,13 +96,9 @@ pub async fn enqueue<J: Job>(conn: &mut PgConnection, job: &J) -> Result<Uuid, s
     match inserted {
         Some(id) => Ok(id),
         None => {
-            sqlx::query_scalar!(
-                "select job_id from job where kind = $1 and dedup_key = $2",
-                J::KIND,
-                dedup_key.as_deref()
-            )
-            .fetch_one(&mut *conn)
-            .await
+            sqlx::query_scalar!("select job_id from job where kind = $1 and dedup_key = $2", kind, dedup_key.as_deref())
+                .fetch_one(&mut *conn)
+                .await
         }
     }
 }

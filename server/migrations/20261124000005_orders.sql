@@ -120,6 +120,11 @@ create index subscription_order_idx on subscription (order_id);
 create trigger subscription_updated_at before update on subscription
     for each row execute function set_updated_at();
 
+-- Credit in use is summed at every checkout under the partner's lock: this index holds exactly
+-- the orders that count, so the sum never reads the orders awaiting approval or rejected.
+create index sales_order_credit_idx on sales_order (partner_id) include (term_value)
+    where status in ('submitted', 'provisioning', 'completed', 'provisioning_failed');
+
 -- Marketplace credit in use: open orders at term value. Billing adds unpaid statements and
 -- unbilled charges here when statements exist; until a completed order is billed, its term value
 -- is an unbilled charge, so it keeps counting.

@@ -347,8 +347,18 @@ pub async fn submit(state: &AppState, user: &AuthUser, key: Uuid, payment: Payme
         })
         .collect::<Result<Vec<_>, AppError>>()?;
     // Checked again right before the order: an MPN ID or a relationship can change meanwhile.
-    verify_mpn(state, &mpn_id).await?;
-    check_tenant(state, &prefix, tenant.new).await?;
+    let checked = match verify_mpn(state, &mpn_id).await {
+        Ok(()) => check_tenant(state, &prefix, tenant.new).await,
+        Err(err) => Err(err),
+    };
+    if let Err(err) = checked {
+        // A concurrent submission of this checkout may have just committed (its new tenant now
+        // looks taken): its order is the answer, not a refusal.
+        return match order_by_key(pool, user.organisation_id, key).await? {
+            Some(number) => Ok(number),
+            None => Err(err),
+        };
+    }
     let request = OrderRequest {
         partner_id: user.organisation_id,
         user_id: user.user_id,

@@ -16,7 +16,7 @@ use crate::{
     components::format_money,
     domain::{DomainPrefix, MpnId, Quantity},
     error::{AppError, ssr::ResultExt},
-    jobs::{self, Job},
+    jobs::{self, Job, JobRow},
     notifications,
 };
 
@@ -103,56 +103,179 @@ fn term_value(cycle: BillingCycle, unit_price: Decimal, quantity: i32) -> Decima
     }
 }
 
+/// The mails an order causes, written with it.
+struct Mails {
+    recipients: Vec<String>,
+    subjects: Vec<String>,
+    bodies: Vec<String>,
+}
+
+impl Mails {
+    fn new() -> Self {
+        Self { recipients: Vec::new(), subjects: Vec::new(), bodies: Vec::new() }
+    }
+
+    fn push(&mut self, to: &str, subject: String, body: String) {
+        self.recipients.push(to.to_owned());
+        self.subjects.push(subject);
+        self.bodies.push(body);
+    }
+}
+
 /// Places an order: idempotent per (partner, key), serialised per partner so concurrent
 /// checkouts never spend the same credit twice, and written in one transaction with its
-/// subscriptions, provisioning job, mails and audit entry.
+/// subscriptions, provisioning job, mails and audit entry. Checkout's throughput is bounded by
+/// round trips, so the writes go in one statement.
 #[tracing::instrument(name = "orders.place", skip(pool, request), fields(partner = %request.partner_id))]
 pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed, AppError> {
-    if request.lines.is_empty() {
-        return Err(AppError::invalid("cart", "Your cart is empty: add products from Cloud Services first."));
-    }
+    // Prices are read before the partner is locked: nothing below depends on them being current
+    // to the microsecond, and the lock is held for less.
+    let lines = price_lines(pool, &request.lines).await?;
     let mut tx = pool.begin().await?;
+    // Reading the key with the lock saves a round trip; an order committed with this key while
+    // we waited for the lock is caught by the key's unique constraint below instead.
     let partner = sqlx::query!(
-        "select credit_limit, currency::text as \"currency!\" from partner where organisation_id = $1 for update",
-        request.partner_id
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| AppError::NotFound("Your partner account".into()))?;
-
-    if let Some(existing) = sqlx::query!(
-        r#"select order_number, status as "status: OrderStatus" from sales_order
-           where partner_id = $1 and idempotency_key = $2"#,
+        r#"select p.credit_limit, p.currency::text as "currency!", u.email,
+                  so.order_number as "order_number?", so.status as "status?: OrderStatus"
+           from partner p
+           join app_user u on u.organisation_id = p.organisation_id and u.user_id = $2
+           left join sales_order so on so.partner_id = p.organisation_id and so.idempotency_key = $3
+           where p.organisation_id = $1
+           for update of p"#,
         request.partner_id,
+        request.user_id,
         request.idempotency_key
     )
     .fetch_optional(&mut *tx)
     .await?
-    {
-        return Ok(Placed { order_number: existing.order_number, status: existing.status, created: false });
+    .ok_or_else(|| AppError::NotFound("Your partner account".into()))?;
+    if let (Some(order_number), Some(status)) = (partner.order_number, partner.status) {
+        return Ok(Placed { order_number, status, created: false });
+    }
+    // After the key: a retry that read the cart just after the first submission emptied it is
+    // answered with that order above, not told its cart is empty.
+    if lines.is_empty() {
+        return Err(AppError::invalid("cart", "Your cart is empty: add products from Cloud Services first."));
     }
 
     let customer = resolve_customer(&mut tx, request).await?;
-    let lines = price_lines(&mut tx, &request.lines).await?;
     check_add_ons(&mut tx, customer.id, &lines).await?;
-    check_duplicates(&mut tx, customer.id, &customer.name, &lines).await?;
+    if !customer.is_new {
+        check_duplicates(&mut tx, customer.id, &customer.name, &lines).await?;
+    }
 
     let totals = Totals::of(lines.iter().map(|l| line_total(l.unit_price, l.quantity)));
     let term_value: Decimal = lines.iter().map(|l| term_value(l.cycle, l.unit_price, l.quantity)).sum();
-    let used = sqlx::query_scalar!("select partner_credit_used($1) as \"used!\"", request.partner_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let available = partner.credit_limit - used;
+    let next = sqlx::query!(
+        r#"select partner_credit_used($1) as "used!",
+                  nextval(pg_get_serial_sequence('sales_order', 'order_number')) as "order_number!""#,
+        request.partner_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let (order_number, available) = (next.order_number, partner.credit_limit - next.used);
     let status = if term_value > available { OrderStatus::AwaitingCreditApproval } else { OrderStatus::Submitted };
 
+    let mut mails = Mails::new();
+    let committed = format_money(term_value, &partner.currency);
+    let available_text = format_money(available.max(Decimal::ZERO), &partner.currency);
+    let (staff_subject, staff_body) = if status == OrderStatus::AwaitingCreditApproval {
+        mails.push(
+            &partner.email,
+            format!("Order {order_number} awaits credit approval"),
+            format!(
+                "Order {order_number} for {} commits {committed}, more than your available marketplace credit \
+                 ({available_text}). Our credit control team will approve or reject it; you will get an e-mail \
+                 either way. Nothing is provisioned until then.",
+                customer.name
+            ),
+        );
+        (
+            Some(format!("Credit approval needed: order {order_number}")),
+            Some(format!(
+                "Order {order_number} for {} commits {committed}; the partner has {available_text} available. \
+                 Approve or reject it in the back office under Orders.",
+                customer.name
+            )),
+        )
+    } else {
+        mails.push(
+            &partner.email,
+            format!("Order {order_number} received"),
+            format!(
+                "We received order {order_number} for {} ({} including KDV, payment by wire transfer). \
+                 Provisioning at Microsoft starts shortly; the order page shows its progress.",
+                customer.name,
+                format_money(totals.total, &partner.currency)
+            ),
+        );
+        (None, None)
+    };
+
     let order_id = Uuid::new_v4();
-    let order_number = sqlx::query_scalar!(
-        r#"insert into sales_order (order_id, partner_id, customer_id, kind, status, payment_method,
-                                    idempotency_key, mpn_id, tenant_prefix, new_tenant,
-                                    subtotal, vat, total, term_value, currency, created_by)
-           values ($1, $2, $3, 'sales', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-           returning order_number"#,
+    let product_ids: Vec<Uuid> = lines.iter().map(|l| l.product_id).collect();
+    let cycles: Vec<BillingCycle> = lines.iter().map(|l| l.cycle).collect();
+    let quantities: Vec<i32> = lines.iter().map(|l| l.quantity).collect();
+    let prices: Vec<Decimal> = lines.iter().map(|l| l.unit_price).collect();
+    let audit = json!({ "status": status, "term_value": term_value, "customer_id": customer.id });
+    let job =
+        (status == OrderStatus::Submitted).then(|| JobRow::of(&ProvisionOrder { order_id, run: 1 })).transpose()?;
+    let new_customer = match &request.customer {
+        CustomerRef::New(profile) => Some(profile),
+        CustomerRef::Existing(_) => None,
+    };
+    let written = sqlx::query!(
+        r#"with new_organisation as (
+               insert into organisation (organisation_id, kind, parent_id, name, tax_number, phone, address)
+               select $4, 'customer', $3, $27, $28, $29, $30 where $27::text is not null
+           ),
+           new_customer as (
+               -- A new customer found related at checkout has accepted the relationship by now.
+               insert into customer (organisation_id, tenant_prefix, contact_name, contact_email, mpn_id,
+                                     relationship_accepted_at)
+               select $4, $9, $31, $32, $8, case when not $10 then now() end where $27::text is not null
+           ),
+           new_order as (
+               insert into sales_order (order_id, order_number, partner_id, customer_id, kind, status, payment_method,
+                                        idempotency_key, mpn_id, tenant_prefix, new_tenant,
+                                        subtotal, vat, total, term_value, currency, created_by)
+               overriding system value
+               values ($1, $2, $3, $4, 'sales', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+           ),
+           lines as (
+               insert into order_line (order_id, line_no, product_id, billing_cycle, quantity, unit_price, line_total)
+               select $1, n, product_id, cycle, quantity, price, price * quantity
+               from unnest($17::uuid[], $18::billing_cycle[], $19::int[], $20::numeric[])
+                    with ordinality as l(product_id, cycle, quantity, price, n)
+           ),
+           subscriptions as (
+               insert into subscription (subscription_id, customer_id, product_id, order_id, billing_cycle, quantity)
+               select gen_random_uuid(), $4, product_id, $1, cycle, quantity
+               from unnest($17::uuid[], $18::billing_cycle[], $19::int[]) as l(product_id, cycle, quantity)
+           ),
+           provisioning as (
+               insert into job (job_id, kind, payload, max_attempts, dedup_key)
+               select gen_random_uuid(), $33, $34, $35, $36 where $33::text is not null
+               on conflict (kind, dedup_key) do nothing
+           ),
+           mails as (
+               insert into email_outbox (outbox_id, recipient, subject, body_text)
+               select gen_random_uuid(), recipient, subject, body
+               from unnest($21::text[], $22::text[], $23::text[]) as m(recipient, subject, body)
+               union all
+               select gen_random_uuid(), email, $24::text, $25::text
+               from app_user where role = 'credit_control' and $24::text is not null
+           ),
+           audit as (
+               insert into audit_log (actor_user_id, action, target_type, target_id, detail)
+               values ($16, 'order.submitted', 'order', $2::bigint::text, $26)
+           ),
+           cart as (
+               delete from cart_line where user_id = $16
+           )
+           delete from checkout_draft where user_id = $16"#,
         order_id,
+        order_number,
         request.partner_id,
         customer.id,
         status as OrderStatus,
@@ -167,123 +290,73 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
         term_value,
         partner.currency,
         request.user_id,
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .on_constraint("sales_order_idempotency_key", || AppError::Conflict("This order was already submitted.".into()))?;
-
-    let product_ids: Vec<Uuid> = lines.iter().map(|l| l.product_id).collect();
-    let cycles: Vec<BillingCycle> = lines.iter().map(|l| l.cycle).collect();
-    let quantities: Vec<i32> = lines.iter().map(|l| l.quantity).collect();
-    let prices: Vec<Decimal> = lines.iter().map(|l| l.unit_price).collect();
-    sqlx::query!(
-        r#"insert into order_line (order_id, line_no, product_id, billing_cycle, quantity, unit_price, line_total)
-           select $1, n, product_id, cycle, quantity, price, price * quantity
-           from unnest($2::uuid[], $3::billing_cycle[], $4::int[], $5::numeric[])
-                with ordinality as l(product_id, cycle, quantity, price, n)"#,
-        order_id,
         &product_ids,
         &cycles as &[BillingCycle],
         &quantities,
         &prices,
+        &mails.recipients,
+        &mails.subjects,
+        &mails.bodies,
+        staff_subject,
+        staff_body,
+        audit,
+        new_customer.map(|c| c.company_name.as_str()),
+        new_customer.map(|c| c.tax_number.as_ref()),
+        new_customer.map(|c| c.phone.as_ref()),
+        new_customer.map(|c| c.address.as_str()),
+        new_customer.map(|c| c.contact_name.as_str()),
+        new_customer.map(|c| c.contact_email.as_str()),
+        job.as_ref().map(|j| j.kind),
+        job.as_ref().map(|j| j.payload.clone()),
+        job.as_ref().map(|j| j.max_attempts),
+        job.as_ref().and_then(|j| j.dedup_key.clone()),
     )
     .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        r#"insert into subscription (subscription_id, customer_id, product_id, order_id, billing_cycle, quantity)
-           select gen_random_uuid(), $1, product_id, $2, cycle, quantity
-           from unnest($3::uuid[], $4::billing_cycle[], $5::int[]) as l(product_id, cycle, quantity)"#,
-        customer.id,
-        order_id,
-        &product_ids,
-        &cycles as &[BillingCycle],
-        &quantities,
-    )
-    .execute(&mut *tx)
-    .await
-    .on_constraint("subscription_one_live_per_product", || duplicate_error(&customer.name, "one of these products"))?;
-
-    if status == OrderStatus::Submitted {
-        jobs::enqueue(&mut tx, &ProvisionOrder { order_id, run: 1 }).await?;
-    }
-    let user_email = sqlx::query_scalar!("select email from app_user where user_id = $1", request.user_id)
-        .fetch_one(&mut *tx)
+    .await;
+    if let Err(sqlx::Error::Database(db)) = &written
+        && db.constraint() == Some("sales_order_idempotency_key")
+    {
+        // Another submission with this key committed while we waited for the lock: its order
+        // is the answer.
+        tx.rollback().await?;
+        let existing = sqlx::query!(
+            r#"select order_number, status as "status: OrderStatus" from sales_order
+               where partner_id = $1 and idempotency_key = $2"#,
+            request.partner_id,
+            request.idempotency_key
+        )
+        .fetch_one(pool)
         .await?;
-    let amount = format_money(totals.total, &partner.currency);
-    let committed = format_money(term_value, &partner.currency);
-    match status {
-        OrderStatus::AwaitingCreditApproval => {
-            let available_text = format_money(available.max(Decimal::ZERO), &partner.currency);
-            notifications::ssr::enqueue(
-                &mut *tx,
-                &user_email,
-                &format!("Order {order_number} awaits credit approval"),
-                &format!(
-                    "Order {order_number} for {} commits {committed}, more than your available marketplace credit \
-                     ({available_text}). Our credit control team will approve or reject it; you will get an e-mail \
-                     either way. Nothing is provisioned until then.",
-                    customer.name
-                ),
-            )
-            .await?;
-            let staff = sqlx::query_scalar!("select email from app_user where role = 'credit_control' order by email")
-                .fetch_all(&mut *tx)
-                .await?;
-            for to in staff {
-                notifications::ssr::enqueue(
-                    &mut *tx,
-                    &to,
-                    &format!("Credit approval needed: order {order_number}"),
-                    &format!(
-                        "Order {order_number} for {} commits {committed}; the partner has {available_text} available. \
-                         Approve or reject it in the back office under Orders.",
-                        customer.name
-                    ),
-                )
-                .await?;
-            }
+        return Ok(Placed { order_number: existing.order_number, status: existing.status, created: false });
+    }
+    match written {
+        Err(sqlx::Error::Database(db)) if db.constraint() == Some("customer_tenant_prefix_key") => {
+            return Err(tenant_taken(&request.tenant));
         }
-        _ => {
-            notifications::ssr::enqueue(
-                &mut *tx,
-                &user_email,
-                &format!("Order {order_number} received"),
-                &format!(
-                    "We received order {order_number} for {} ({amount} including KDV, payment by wire transfer). \
-                     Provisioning at Microsoft starts shortly; the order page shows its progress.",
-                    customer.name
-                ),
-            )
-            .await?;
+        other => {
+            other.on_constraint("subscription_one_live_per_product", || {
+                duplicate_error(&customer.name, "one of these products")
+            })?;
         }
     }
-    audit::record(
-        &mut *tx,
-        AuditEntry {
-            actor: Some(request.user_id),
-            acting_as: None,
-            action: "order.submitted",
-            target_type: "order",
-            target_id: order_number.to_string(),
-            detail: json!({ "status": status, "term_value": term_value, "customer_id": customer.id }),
-        },
-    )
-    .await?;
-    crate::cart::ssr::clear(&mut *tx, request.user_id).await?;
-    sqlx::query!("delete from checkout_draft where user_id = $1", request.user_id).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(Placed { order_number, status, created: true })
+}
+
+fn tenant_taken(tenant: &TenantRef) -> AppError {
+    AppError::invalid(tenant.field(), "This tenant already belongs to another customer in the marketplace.")
 }
 
 struct ResolvedCustomer {
     id: Uuid,
     name: String,
+    /// Created by this order: it cannot have subscriptions yet.
+    is_new: bool,
 }
 
 async fn resolve_customer(tx: &mut PgConnection, request: &OrderRequest) -> Result<ResolvedCustomer, AppError> {
     let tenant = &request.tenant;
-    let taken =
-        || AppError::invalid(tenant.field(), "This tenant already belongs to another customer in the marketplace.");
+    let taken = || tenant_taken(tenant);
     let customer = match &request.customer {
         CustomerRef::Existing(id) => {
             let row = sqlx::query!(
@@ -317,51 +390,28 @@ async fn resolve_customer(tx: &mut PgConnection, request: &OrderRequest) -> Resu
                     .on_constraint("customer_tenant_prefix_key", taken)?;
                 }
             }
-            ResolvedCustomer { id: *id, name: row.name }
-        }
-        CustomerRef::New(profile) => {
-            let id = Uuid::new_v4();
             sqlx::query!(
-                "insert into organisation (organisation_id, kind, parent_id, name, tax_number, phone, address)
-                 values ($1, 'customer', $2, $3, $4, $5, $6)",
+                "update customer set mpn_id = $2,
+                        relationship_accepted_at = case when $3 then coalesce(relationship_accepted_at, now())
+                                                        else relationship_accepted_at end
+                 where organisation_id = $1",
                 id,
-                request.partner_id,
-                profile.company_name,
-                profile.tax_number.as_ref(),
-                profile.phone.as_ref(),
-                profile.address,
+                request.mpn_id.as_ref(),
+                !tenant.new
             )
             .execute(&mut *tx)
             .await?;
-            sqlx::query!(
-                "insert into customer (organisation_id, tenant_prefix, contact_name, contact_email) values ($1, $2, $3, $4)",
-                id,
-                tenant.prefix.as_ref(),
-                profile.contact_name,
-                profile.contact_email,
-            )
-            .execute(&mut *tx)
-            .await
-            .on_constraint("customer_tenant_prefix_key", taken)?;
-            ResolvedCustomer { id, name: profile.company_name.clone() }
+            ResolvedCustomer { id: *id, name: row.name, is_new: false }
+        }
+        // Written with the order, in the same statement.
+        CustomerRef::New(profile) => {
+            ResolvedCustomer { id: Uuid::new_v4(), name: profile.company_name.clone(), is_new: true }
         }
     };
-    // An existing tenant was found related at checkout; remember it, and the MPN ID used.
-    sqlx::query!(
-        "update customer set mpn_id = $2,
-                relationship_accepted_at = case when $3 then coalesce(relationship_accepted_at, now())
-                                                else relationship_accepted_at end
-         where organisation_id = $1",
-        customer.id,
-        request.mpn_id.as_ref(),
-        !tenant.new
-    )
-    .execute(&mut *tx)
-    .await?;
     Ok(customer)
 }
 
-async fn price_lines(tx: &mut PgConnection, requested: &[LineRequest]) -> Result<Vec<PricedLine>, AppError> {
+async fn price_lines(db: impl PgExecutor<'_>, requested: &[LineRequest]) -> Result<Vec<PricedLine>, AppError> {
     let skus: Vec<String> = requested.iter().map(|l| l.sku.clone()).collect();
     let rows = sqlx::query!(
         r#"select p.product_id, p.sku, p.name, p.base_product_id, pp.billing_cycle as "cycle: BillingCycle", pp.unit_price
@@ -369,7 +419,7 @@ async fn price_lines(tx: &mut PgConnection, requested: &[LineRequest]) -> Result
            where p.is_active and p.sku = any($1)"#,
         &skus
     )
-    .fetch_all(&mut *tx)
+    .fetch_all(db)
     .await?;
     requested
         .iter()

@@ -387,9 +387,8 @@ async fn fifty_concurrent_submissions_with_one_key_make_one_order() {
         let app = app.clone();
         let key = key.clone();
         tokio::spawn(async move {
-            let response = submit(&app, &key).await;
-            assert_eq!(response.status(), StatusCode::OK);
-            response.json::<i64>().await.unwrap()
+            let body = ok(submit(&app, &key).await).await;
+            body.as_i64().unwrap_or_else(|| panic!("an order number, not {body}"))
         })
     });
     let numbers: Vec<i64> = futures::future::join_all(submissions).await.into_iter().map(Result::unwrap).collect();

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `make bench`: benchmarks that print figures (never timed tests), each against a private
+# PostgreSQL started here and stopped afterwards, with pgbench on the same server for scale.
+set -euo pipefail
+# shellcheck source=scripts/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$REPO_ROOT"
+
+private_pg bench
+base_url="$PG_BASE_URL"
+psql "$base_url" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE cloudmarket_bench'
+export DATABASE_URL="${base_url%/*}/cloudmarket_bench"
+
+# Release build (bench profile); the query data in .sqlx/ means no database is needed to compile.
+SQLX_OFFLINE=true LEPTOS_OUTPUT_NAME=cloudmarket CARGO_TARGET_DIR=target/plain \
+    cargo bench -p server --bench checkout

@@ -1,0 +1,227 @@
+//! Checkout throughput against a real PostgreSQL, next to pgbench's tpcb-like figure on the same
+//! server in the same run (`make bench` starts a private cluster and sets DATABASE_URL).
+//!
+//! Each client is a partner placing orders back to back through `place_order`: the transaction
+//! behind "Submit" (partner lock, credit, add-on and duplicate checks, order, lines,
+//! subscriptions, provisioning job, mail, audit, cart). Orders over a partner's credit go to
+//! credit approval; the overdraft count (partners whose committed credit exceeds their limit)
+//! must be 0.
+
+use std::{
+    process::Command,
+    str::FromStr,
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, bail};
+use sqlx::{
+    PgPool,
+    postgres::{PgConnectOptions, PgPoolOptions},
+};
+use uuid::Uuid;
+
+use app::{
+    catalog::BillingCycle,
+    domain::{DomainPrefix, MpnId, PhoneNumber, Quantity, TaxNumber},
+    orders::{
+        NewCustomerProfile, OrderStatus, PaymentMethod,
+        ssr::{CustomerRef, LineRequest, OrderRequest, TenantRef, place_order},
+    },
+};
+
+fn env_or<T: FromStr>(name: &str, default: T) -> T {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+async fn create_partners(pool: &PgPool, count: usize) -> anyhow::Result<Vec<(Uuid, Uuid)>> {
+    let mut partners = Vec::with_capacity(count);
+    for i in 0..count {
+        let (org, user) = (Uuid::new_v4(), Uuid::new_v4());
+        sqlx::query!(
+            "insert into organisation (organisation_id, kind, parent_id, name)
+             values ($1, 'partner', '00000000-0000-4000-8000-000000000001', $2)",
+            org,
+            format!("Bench Reseller {i}")
+        )
+        .execute(pool)
+        .await?;
+        // 50,000.00: about 700 one-licence orders fit, so a run has both outcomes (submitted with
+        // a provisioning job, then awaiting credit approval).
+        sqlx::query!("insert into partner (organisation_id, mpn_id, credit_limit) values ($1, '1234567', 50000)", org)
+            .execute(pool)
+            .await?;
+        // Never signs in: the hash only has to be present.
+        sqlx::query!(
+            "insert into app_user (user_id, organisation_id, email, display_name, role, password_hash)
+             values ($1, $2, $3, 'Bench', 'partner_admin', 'not-a-login')",
+            user,
+            org,
+            format!("bench{i}-{org}@reseller.example")
+        )
+        .execute(pool)
+        .await?;
+        partners.push((org, user));
+    }
+    Ok(partners)
+}
+
+fn order(partner: Uuid, user: Uuid, n: usize) -> anyhow::Result<OrderRequest> {
+    let tag = Uuid::new_v4().simple().to_string();
+    Ok(OrderRequest {
+        partner_id: partner,
+        user_id: user,
+        idempotency_key: Uuid::new_v4(),
+        customer: CustomerRef::New(NewCustomerProfile {
+            company_name: format!("Bench Customer {n}"),
+            tax_number: TaxNumber::parse("1234567890").map_err(anyhow::Error::msg)?,
+            address: "Istanbul".into(),
+            phone: PhoneNumber::parse("02125550102").map_err(anyhow::Error::msg)?,
+            contact_name: "IT".into(),
+            contact_email: format!("it{n}@bench.example"),
+        }),
+        tenant: TenantRef { prefix: DomainPrefix::parse(&tag[..20], 27).map_err(anyhow::Error::msg)?, new: true },
+        mpn_id: MpnId::parse("1234567").map_err(anyhow::Error::msg)?,
+        payment_method: PaymentMethod::WireTransfer,
+        // One annual Business Basic licence: 72.00 of credit.
+        lines: vec![LineRequest {
+            sku: "CFQ7TTC0LH18".into(),
+            cycle: BillingCycle::Annual,
+            quantity: Quantity::new(1).map_err(anyhow::Error::msg)?,
+        }],
+    })
+}
+
+struct CheckoutRun {
+    orders: usize,
+    awaiting: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+async fn run_checkouts(pool: &PgPool, partners: &[(Uuid, Uuid)], duration: Duration) -> anyhow::Result<CheckoutRun> {
+    let start = Instant::now();
+    let deadline = start + duration;
+    let tasks: Vec<_> = partners
+        .iter()
+        .copied()
+        .map(|(partner, user)| {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut awaiting = 0;
+                let mut n = 0;
+                while Instant::now() < deadline {
+                    let request = order(partner, user, n)?;
+                    let began = Instant::now();
+                    let placed = place_order(&pool, &request).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                    latencies.push(began.elapsed());
+                    if placed.status == OrderStatus::AwaitingCreditApproval {
+                        awaiting += 1;
+                    }
+                    n += 1;
+                }
+                anyhow::Ok((latencies, awaiting))
+            })
+        })
+        .collect();
+    let mut run = CheckoutRun { orders: 0, awaiting: 0, elapsed: Duration::ZERO, latencies: Vec::new() };
+    for task in tasks {
+        let (latencies, awaiting) = task.await??;
+        run.orders += latencies.len();
+        run.awaiting += awaiting;
+        run.latencies.extend(latencies);
+    }
+    run.elapsed = start.elapsed();
+    run.latencies.sort();
+    Ok(run)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index]
+}
+
+/// pgbench's tpcb-like run against its own database on the same server.
+fn pgbench(options: &PgConnectOptions, clients: usize, seconds: u64) -> anyhow::Result<f64> {
+    let bin = std::env::var("PGBENCH").unwrap_or_else(|_| {
+        let mut found: Vec<_> = std::fs::read_dir("/usr/lib/postgresql")
+            .map(|dirs| {
+                dirs.filter_map(Result::ok).map(|d| d.path().join("bin/pgbench")).filter(|p| p.exists()).collect()
+            })
+            .unwrap_or_default();
+        found.sort();
+        found.pop().map(|p| p.display().to_string()).unwrap_or_else(|| "pgbench".into())
+    });
+    let connection = |cmd: &mut Command| {
+        cmd.arg("-h")
+            .arg(options.get_host())
+            .arg("-p")
+            .arg(options.get_port().to_string())
+            .arg("-U")
+            .arg(options.get_username())
+            .arg("pgbench_bench");
+    };
+    let mut init = Command::new(&bin);
+    init.args(["-i", "-q", "-s", "10"]);
+    connection(&mut init);
+    let out = init.output().with_context(|| format!("running {bin}"))?;
+    if !out.status.success() {
+        bail!("pgbench -i failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let mut run = Command::new(&bin);
+    run.args(["-n", "-b", "tpcb-like", "-c", &clients.to_string(), "-j", "2", "-T", &seconds.to_string()]);
+    connection(&mut run);
+    let out = run.output().with_context(|| format!("running {bin}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|line| line.strip_prefix("tps = ").and_then(|rest| rest.split_whitespace().next()?.parse().ok()))
+        .with_context(|| format!("no tps in pgbench output: {text}"))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let url =
+        std::env::var("DATABASE_URL").context("DATABASE_URL must name the benchmark database (make bench sets it)")?;
+    let clients: usize = env_or("BENCH_CLIENTS", 8);
+    let seconds: u64 = env_or("BENCH_SECONDS", 10);
+    let options = PgConnectOptions::from_str(&url)?;
+
+    let admin = PgPool::connect_with(options.clone().database("postgres")).await?;
+    sqlx::query("drop database if exists pgbench_bench").execute(&admin).await?;
+    sqlx::query("create database pgbench_bench").execute(&admin).await?;
+
+    let pool = PgPoolOptions::new().max_connections(clients as u32 + 2).connect_with(options.clone()).await?;
+    server::db::MIGRATOR.run(&pool).await?;
+    server::demo::load(&pool).await?;
+    let partners = create_partners(&pool, clients).await?;
+
+    println!("checkout benchmark: {clients} concurrent partners, {seconds} s each phase");
+    // Warm the pool and the plans, then measure.
+    run_checkouts(&pool, &partners, Duration::from_millis(500)).await?;
+    let run = run_checkouts(&pool, &partners, Duration::from_secs(seconds)).await?;
+    let orders_per_sec = run.orders as f64 / run.elapsed.as_secs_f64();
+    let overdrafts = sqlx::query_scalar!(
+        "select count(*) as \"n!\" from partner where partner_credit_used(organisation_id) > credit_limit"
+    )
+    .fetch_one(&pool)
+    .await?;
+
+    let tps = pgbench(&options, clients, seconds)?;
+    println!("  orders placed          {:>10}  ({} awaiting credit approval)", run.orders, run.awaiting);
+    println!("  checkout throughput    {orders_per_sec:>10.1} orders/s");
+    println!(
+        "  checkout latency       {:>10.2} ms p50, {:.2} ms p95",
+        percentile(&run.latencies, 0.50).as_secs_f64() * 1000.0,
+        percentile(&run.latencies, 0.95).as_secs_f64() * 1000.0
+    );
+    println!("  pgbench tpcb-like      {tps:>10.1} tps ({clients} clients, scale 10)");
+    println!("  ratio                  {:>10.2} (target >= 0.40)", orders_per_sec / tps);
+    println!("  credit overdrafts      {overdrafts:>10} (must be 0)");
+    if overdrafts != 0 {
+        bail!("{overdrafts} partners spent more than their credit limit");
+    }
+    Ok(())
+}
