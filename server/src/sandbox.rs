@@ -6,17 +6,19 @@
 //! other prefix is free. Every 7-digit MPN ID verifies except 8000150 (800015 not found),
 //! 8000160 (800016 not an indirect reseller) and 9001230 (900123 agreement not signed).
 
+use axum::http::HeaderMap;
 use axum::{
     Json, Router,
     extract::{Path, Query, State},
     http::StatusCode,
     response::Html,
     response::{IntoResponse, Response},
-    routing::{get, head},
+    routing::{get, head, post},
 };
 use serde::Deserialize;
 use serde_json::json;
 use sqlx::PgPool;
+use uuid::Uuid;
 
 use app::partner_center::{ErrorBody, codes};
 
@@ -24,7 +26,10 @@ pub fn router(pool: PgPool) -> Router {
     Router::new()
         .route("/v1/domains/{domain}", head(domain_exists))
         .route("/v1/profiles/mpn", get(mpn_profile))
-        .route("/v1/customers", get(customers))
+        .route("/v1/customers", get(customers).post(create_customer))
+        .route("/v1/customers/{tenant_id}/agreements", post(accept_agreement))
+        .route("/v1/customers/{tenant_id}/orders", post(create_order))
+        .route("/v1/customers/{tenant_id}/subscriptions", get(subscriptions))
         .route("/relationship", get(relationship_form).post(accept_relationship))
         .with_state(pool)
 }
@@ -149,6 +154,242 @@ async fn customers(State(pool): State<PgPool>, Query(query): Query<CustomerQuery
                 .collect();
             Json(json!({ "totalCount": items.len(), "items": items, "attributes": { "objectType": "Collection" } }))
                 .into_response()
+        }
+        Err(err) => internal(err),
+    }
+}
+
+fn request_id(headers: &HeaderMap) -> Option<Uuid> {
+    headers.get("MS-RequestId").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok())
+}
+
+/// Creates refuse a call without a usable MS-RequestId: it is what makes a retry safe.
+fn missing_request_id() -> Response {
+    error(StatusCode::BAD_REQUEST, 400, "MS-RequestId must be a GUID.")
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewCustomer {
+    company_profile: NewCompanyProfile,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewCompanyProfile {
+    domain: String,
+    company_name: String,
+}
+
+fn customer_json(tenant_id: Uuid, prefix: &str, company: &str) -> serde_json::Value {
+    json!({
+        "id": tenant_id,
+        "companyProfile": { "tenantId": tenant_id, "domain": format!("{prefix}.onmicrosoft.com"), "companyName": company },
+        "relationshipToPartner": "reseller",
+    })
+}
+
+/// `POST /v1/customers`: a new tenant, related to us from the start. The same MS-RequestId
+/// answers with the tenant it created.
+async fn create_customer(State(pool): State<PgPool>, headers: HeaderMap, Json(body): Json<NewCustomer>) -> Response {
+    let Some(request) = request_id(&headers) else { return missing_request_id() };
+    let Some(prefix) = prefix_of(&body.company_profile.domain) else {
+        return error(StatusCode::BAD_REQUEST, 400, "The domain must be <prefix>.onmicrosoft.com.");
+    };
+    let created = sqlx::query_scalar!(
+        r#"insert into sandbox.tenant (domain_prefix, tenant_id, company_name, relationship_accepted_at, created_by_request)
+           values ($1, $2, $3, now(), $4)
+           on conflict do nothing
+           returning tenant_id"#,
+        prefix,
+        Uuid::new_v4(),
+        body.company_profile.company_name,
+        request
+    )
+    .fetch_optional(&pool)
+    .await;
+    match created {
+        Ok(Some(tenant_id)) => {
+            (StatusCode::CREATED, Json(customer_json(tenant_id, &prefix, &body.company_profile.company_name)))
+                .into_response()
+        }
+        Ok(None) => {
+            // Either this request already created it (a retry) or the domain belongs to someone.
+            match sqlx::query!(
+                "select tenant_id, company_name from sandbox.tenant where domain_prefix = $1 and created_by_request = $2",
+                prefix,
+                request
+            )
+            .fetch_optional(&pool)
+            .await
+            {
+                Ok(Some(row)) => {
+                    (StatusCode::CREATED, Json(customer_json(row.tenant_id, &prefix, &row.company_name))).into_response()
+                }
+                Ok(None) => error(StatusCode::CONFLICT, 409, "The domain is already in use by another tenant."),
+                Err(err) => internal(err),
+            }
+        }
+        Err(err) => internal(err),
+    }
+}
+
+/// The refusal when we may not act for a tenant: it must exist (60003) and have accepted us as
+/// its reseller (20002).
+async fn refuse_unrelated(pool: &PgPool, tenant_id: Uuid) -> Option<Response> {
+    match sqlx::query_scalar!(
+        "select relationship_accepted_at is not null as \"related!\" from sandbox.tenant where tenant_id = $1",
+        tenant_id
+    )
+    .fetch_optional(pool)
+    .await
+    {
+        Ok(Some(true)) => None,
+        Ok(Some(false)) => Some(error(
+            StatusCode::FORBIDDEN,
+            codes::NO_RELATIONSHIP,
+            "The customer has no reseller relationship with the partner.",
+        )),
+        Ok(None) => Some(error(StatusCode::NOT_FOUND, codes::TENANT_NOT_FOUND, "The customer tenant was not found.")),
+        Err(err) => Some(internal(err)),
+    }
+}
+
+/// `POST /v1/customers/{id}/agreements`: the customer accepts the Microsoft Customer Agreement.
+async fn accept_agreement(State(pool): State<PgPool>, Path(tenant_id): Path<Uuid>) -> Response {
+    if let Some(refusal) = refuse_unrelated(&pool, tenant_id).await {
+        return refusal;
+    }
+    match sqlx::query!(
+        "update sandbox.tenant set agreement_accepted_at = coalesce(agreement_accepted_at, now()) where tenant_id = $1",
+        tenant_id
+    )
+    .execute(&pool)
+    .await
+    {
+        Ok(_) => (StatusCode::CREATED, Json(json!({ "agreementType": "MicrosoftCustomerAgreement" }))).into_response(),
+        Err(err) => internal(err),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewOrder {
+    line_items: Vec<NewLineItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewLineItem {
+    line_item_number: i32,
+    offer_id: String,
+    quantity: i32,
+}
+
+async fn order_json(pool: &PgPool, order_id: Uuid) -> Result<serde_json::Value, sqlx::Error> {
+    let lines = sqlx::query!(
+        "select subscription_id, line_number, offer_id, quantity from sandbox.subscription
+         where order_id = $1 order by line_number",
+        order_id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(json!({
+        "id": order_id,
+        "lineItems": lines.into_iter().map(|l| json!({
+            "lineItemNumber": l.line_number,
+            "offerId": l.offer_id,
+            "quantity": l.quantity,
+            "subscriptionId": l.subscription_id,
+        })).collect::<Vec<_>>(),
+        "status": "completed",
+    }))
+}
+
+/// `POST /v1/customers/{id}/orders`: one subscription per line item. A repeated MS-RequestId
+/// returns the order it made: a retry never creates a second subscription.
+async fn create_order(
+    State(pool): State<PgPool>,
+    Path(tenant_id): Path<Uuid>,
+    headers: HeaderMap,
+    Json(body): Json<NewOrder>,
+) -> Response {
+    let Some(request) = request_id(&headers) else { return missing_request_id() };
+    if let Some(refusal) = refuse_unrelated(&pool, tenant_id).await {
+        return refusal;
+    }
+    if body.line_items.is_empty() || body.line_items.iter().any(|l| l.quantity < 1) {
+        return error(StatusCode::BAD_REQUEST, 400, "An order needs line items with a quantity of at least 1.");
+    }
+    let result: Result<Response, sqlx::Error> = async {
+        let agreement = sqlx::query_scalar!(
+            "select agreement_accepted_at is not null as \"accepted!\" from sandbox.tenant where tenant_id = $1",
+            tenant_id
+        )
+        .fetch_one(&pool)
+        .await?;
+        if !agreement {
+            return Ok(error(
+                StatusCode::BAD_REQUEST,
+                codes::CUSTOMER_AGREEMENT_NOT_ACCEPTED,
+                "The customer has not accepted the Microsoft Customer Agreement.",
+            ));
+        }
+        let mut tx = pool.begin().await?;
+        let order_id = Uuid::new_v4();
+        let inserted = sqlx::query_scalar!(
+            "insert into sandbox.customer_order (order_id, request_id, tenant_id) values ($1, $2, $3)
+             on conflict (request_id) do nothing returning order_id",
+            order_id,
+            request,
+            tenant_id
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(order_id) = inserted else {
+            tx.rollback().await?;
+            let existing = sqlx::query_scalar!("select order_id from sandbox.customer_order where request_id = $1", request)
+                .fetch_one(&pool)
+                .await?;
+            return Ok((StatusCode::CREATED, Json(order_json(&pool, existing).await?)).into_response());
+        };
+        for line in &body.line_items {
+            sqlx::query!(
+                "insert into sandbox.subscription (subscription_id, order_id, tenant_id, line_number, offer_id, quantity)
+                 values ($1, $2, $3, $4, $5, $6)",
+                Uuid::new_v4(),
+                order_id,
+                tenant_id,
+                line.line_item_number,
+                line.offer_id,
+                line.quantity
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok((StatusCode::CREATED, Json(order_json(&pool, order_id).await?)).into_response())
+    }
+    .await;
+    result.unwrap_or_else(internal)
+}
+
+/// `GET /v1/customers/{id}/subscriptions`
+async fn subscriptions(State(pool): State<PgPool>, Path(tenant_id): Path<Uuid>) -> Response {
+    let rows = sqlx::query!(
+        r#"select subscription_id, offer_id, quantity, status::text as "status!", order_id
+           from sandbox.subscription where tenant_id = $1 order by created_at, line_number"#,
+        tenant_id
+    )
+    .fetch_all(&pool)
+    .await;
+    match rows {
+        Ok(rows) => {
+            let items: Vec<_> = rows
+                .into_iter()
+                .map(|r| json!({ "id": r.subscription_id, "offerId": r.offer_id, "quantity": r.quantity, "status": r.status, "orderId": r.order_id }))
+                .collect();
+            Json(json!({ "totalCount": items.len(), "items": items })).into_response()
         }
         Err(err) => internal(err),
     }

@@ -135,4 +135,98 @@ impl PartnerCenter {
             None => TenantStatus::NoRelationship,
         })
     }
+
+    async fn created<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, PartnerCenterError> {
+        if response.status().is_success() {
+            response.json().await.map_err(|e| PartnerCenterError::Unavailable(e.to_string()))
+        } else {
+            Err(Self::refusal(response).await)
+        }
+    }
+
+    /// `POST /v1/customers`: creates a new tenant with the initial domain `<prefix>.onmicrosoft.com`.
+    /// Pass the same `request_id` on a retry: Partner Center then answers with the tenant it made.
+    pub async fn create_customer(
+        &self,
+        prefix: &str,
+        company_name: &str,
+        request_id: Uuid,
+    ) -> Result<Uuid, PartnerCenterError> {
+        let body = serde_json::json!({
+            "companyProfile": { "domain": initial_domain(prefix), "companyName": company_name },
+        });
+        let request = self.request(reqwest::Method::POST, "/v1/customers", request_id).json(&body);
+        let created: Customer = Self::created(self.send(request).await?).await?;
+        Ok(created.id)
+    }
+
+    /// `POST /v1/customers/{id}/agreements`: the customer's acceptance of the Microsoft Customer Agreement.
+    pub async fn accept_agreement(&self, tenant_id: Uuid, request_id: Uuid) -> Result<(), PartnerCenterError> {
+        let path = format!("/v1/customers/{tenant_id}/agreements");
+        let body = serde_json::json!({ "agreementType": "MicrosoftCustomerAgreement" });
+        let request = self.request(reqwest::Method::POST, &path, request_id).json(&body);
+        let _: serde_json::Value = Self::created(self.send(request).await?).await?;
+        Ok(())
+    }
+
+    /// `POST /v1/customers/{id}/orders`: one subscription per line. A retry with the same
+    /// `request_id` returns the same subscriptions: never a second one.
+    pub async fn create_order(
+        &self,
+        tenant_id: Uuid,
+        lines: &[OrderLine],
+        request_id: Uuid,
+    ) -> Result<Vec<VendorSubscription>, PartnerCenterError> {
+        let path = format!("/v1/customers/{tenant_id}/orders");
+        let body = serde_json::json!({ "lineItems": lines });
+        let request = self.request(reqwest::Method::POST, &path, request_id).json(&body);
+        let order: VendorOrder = Self::created(self.send(request).await?).await?;
+        Ok(order.line_items)
+    }
+
+    /// `GET /v1/customers/{id}/subscriptions`
+    pub async fn subscriptions(&self, tenant_id: Uuid) -> Result<Vec<VendorSubscriptionStatus>, PartnerCenterError> {
+        let path = format!("/v1/customers/{tenant_id}/subscriptions");
+        let request = self.request(reqwest::Method::GET, &path, Uuid::new_v4());
+        let list: SubscriptionList = Self::created(self.send(request).await?).await?;
+        Ok(list.items)
+    }
+}
+
+/// One line of an order sent to Partner Center.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderLine {
+    pub line_item_number: i32,
+    pub offer_id: String,
+    pub quantity: i32,
+}
+
+/// The subscription Partner Center made for one order line.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VendorSubscription {
+    pub line_item_number: i32,
+    pub offer_id: String,
+    pub subscription_id: Uuid,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct VendorOrder {
+    line_items: Vec<VendorSubscription>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VendorSubscriptionStatus {
+    pub id: Uuid,
+    pub offer_id: String,
+    pub quantity: i32,
+    pub status: String,
+}
+
+#[derive(Deserialize)]
+struct SubscriptionList {
+    items: Vec<VendorSubscriptionStatus>,
 }

@@ -11,6 +11,7 @@ pub mod codes {
     pub const PARTNER_AGREEMENT_NOT_SIGNED: i64 = 900123;
     pub const TENANT_NOT_FOUND: i64 = 60003;
     pub const NO_RELATIONSHIP: i64 = 20002;
+    pub const CUSTOMER_AGREEMENT_NOT_ACCEPTED: i64 = 13605;
 }
 
 /// Partner Center's error body.

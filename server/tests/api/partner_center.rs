@@ -1,6 +1,7 @@
 use std::time::Duration;
 
-use app::partner_center::{PartnerCenter, PartnerCenterError, TenantStatus};
+use app::partner_center::{OrderLine, PartnerCenter, PartnerCenterError, TenantStatus};
+use uuid::Uuid;
 
 use crate::helpers::TestApp;
 
@@ -54,4 +55,51 @@ async fn the_sandbox_can_be_turned_off() {
     let response = app.client.head(app.url("/sandbox/v1/domains/contoso.onmicrosoft.com")).send().await.unwrap();
 
     assert_eq!(response.status(), reqwest::StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_retried_create_returns_what_the_first_call_made_never_a_second_one() {
+    let app = TestApp::spawn().await;
+    let pc = connector(&app);
+    let request = Uuid::new_v4();
+
+    let tenant = pc.create_customer("retrytenant", "Retry Ltd", request).await.unwrap();
+    assert_eq!(pc.create_customer("retrytenant", "Retry Ltd", request).await.unwrap(), tenant);
+    assert!(matches!(
+        pc.create_customer("retrytenant", "Someone Else", Uuid::new_v4()).await,
+        Err(PartnerCenterError::Refused { code: 409, .. })
+    ));
+    assert_eq!(pc.tenant_status("retrytenant").await.unwrap(), TenantStatus::Related { tenant_id: tenant });
+
+    let lines = [
+        OrderLine { line_item_number: 1, offer_id: "CFQ7TTC0LH18".into(), quantity: 10 },
+        OrderLine { line_item_number: 2, offer_id: "CFQ7TTC0LHXK".into(), quantity: 10 },
+    ];
+    let order_request = Uuid::new_v4();
+    assert!(matches!(
+        pc.create_order(tenant, &lines, order_request).await,
+        Err(PartnerCenterError::Refused { code: 13605, .. })
+    ));
+    pc.accept_agreement(tenant, Uuid::new_v4()).await.unwrap();
+    let first = pc.create_order(tenant, &lines, order_request).await.unwrap();
+    let retried = pc.create_order(tenant, &lines, order_request).await.unwrap();
+    assert_eq!(first.len(), 2);
+    assert_eq!(first, retried, "the same request id answers with the same subscriptions");
+    assert_eq!(pc.subscriptions(tenant).await.unwrap().len(), 2, "exactly one subscription per line");
+}
+
+#[tokio::test]
+async fn orders_need_a_tenant_that_exists_and_accepted_the_relationship() {
+    let app = TestApp::spawn().await;
+    let pc = connector(&app);
+    let lines = [OrderLine { line_item_number: 1, offer_id: "CFQ7TTC0LH18".into(), quantity: 1 }];
+    let fabrikam: Uuid = "22222222-2222-4222-8222-222222222222".parse().unwrap();
+    assert!(matches!(
+        pc.create_order(fabrikam, &lines, Uuid::new_v4()).await,
+        Err(PartnerCenterError::Refused { code: 20002, .. })
+    ));
+    assert!(matches!(
+        pc.accept_agreement(Uuid::new_v4(), Uuid::new_v4()).await,
+        Err(PartnerCenterError::Refused { code: 60003, .. })
+    ));
 }
