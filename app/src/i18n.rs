@@ -65,6 +65,22 @@ macro_rules! messages {
 }
 
 messages! {
+    // Provisioning.
+    StepValidating => "Validating the order", "Sipariş doğrulanıyor";
+    StepCreatingTenant => "Creating the Microsoft tenant", "Microsoft tenant'ı oluşturuluyor";
+    StepVerifyingRelationship => "Verifying the reseller relationship", "Bayi ilişkisi doğrulanıyor";
+    StepAcceptingAgreement => "Accepting the customer agreement", "Müşteri sözleşmesi kabul ediliyor";
+    StepCreatingSubscriptions => "Creating the subscriptions", "Abonelikler oluşturuluyor";
+    StepAssigningLicences => "Assigning licences", "Lisanslar atanıyor";
+    StepCompleted => "Completed", "Tamamlandı";
+    StepFailed => "Stopped", "Durdu";
+    ProvisioningProgress => "Provisioning progress", "Provizyon ilerlemesi";
+    FailureReason => "What happened", "Ne oldu";
+    FailureFix => "What fixes it", "Nasıl düzelir";
+    VendorCode => "Partner Center code", "Partner Center kodu";
+    ResubmitForProvisioning => "Resubmit for Provisioning", "Resubmit for Provisioning";
+    Resubmitted => "Resubmitted: provisioning starts again.", "Yeniden gönderildi: provizyon yeniden başlıyor.";
+
     // Ordering: catalog, cart, checkout and orders.
     AddOns => "Add-ons", "Ek paketler";
     AddOnsOffered => "Add-ons for the products in your cart", "Sepetinizdeki ürünler için ek paketler";

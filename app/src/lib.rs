@@ -22,6 +22,7 @@ pub mod orders;
 pub mod partner_center;
 pub mod partners;
 pub mod portal;
+pub mod provisioning;
 
 #[cfg(feature = "ssr")]
 pub mod audit;

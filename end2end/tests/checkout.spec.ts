@@ -91,8 +91,11 @@ test('a new customer with a new tenant: catalog, add-on, live totals, refusals, 
   await waitForHydration(page);
   const number = await checkout.submit();
   await expect(page.locator('.subtitle')).toContainText(company);
-  await expect(page.locator('.subtitle')).toContainText('Submitted');
-  await expect(page.getByRole('status').filter({ hasText: 'provisioning queue' })).toBeVisible();
+  // Provisioning runs in the background; the page follows it without a reload.
+  await expect(page.getByRole('region', { name: 'Provisioning progress' })).toBeVisible();
+  await expect(page.locator('.subtitle')).toContainText('Completed', { timeout: 20_000 });
+  await expect(page.getByRole('listitem').filter({ hasText: 'Creating the Microsoft tenant' })).toBeVisible();
+  await expect(page.locator('progress')).toHaveAttribute('value', '100');
 
   await page.goto('/cp/orders');
   await expect(page.getByRole('link', { name: number })).toBeVisible();
@@ -198,7 +201,7 @@ test('an order over the credit limit waits for credit control, who approves it',
   await expect(card).toBeVisible();
   await card.getByRole('button', { name: 'Approve' }).click();
   await expect(page.getByRole('listitem').filter({ hasText: number })).toHaveCount(0);
-  await expect(page.getByRole('row', { name: new RegExp(number) })).toContainText('Submitted');
+  await expect(page.getByRole('row', { name: new RegExp(number) })).toContainText(/Submitted|Provisioning|Completed/);
 });
 
 test.describe('on a phone', () => {

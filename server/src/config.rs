@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, builder::BoolishValueParser};
+use clap::{Parser, Subcommand, builder::BoolishValueParser};
 
 #[derive(Clone, Debug, Parser)]
 #[command(name = "cloudmarket", about = "cloudmarket: the cloud-services marketplace server")]
@@ -57,9 +57,27 @@ pub struct Config {
     #[arg(long, env = "CLOUDMARKET_TENANT_PREFIX_MAX", default_value_t = 27, value_parser = clap::value_parser!(u16).range(1..=63))]
     pub tenant_prefix_max: u16,
 
+    /// Background workers in this process (0: jobs run only in separate `worker` processes).
+    #[arg(long, env = "CLOUDMARKET_WORKERS", default_value_t = 2)]
+    pub workers: usize,
+
+    /// How long each provisioning step takes in the sandbox demo, in milliseconds (Microsoft
+    /// takes about ten minutes in all; 100000 gives a realistic run).
+    #[arg(long, env = "CLOUDMARKET_PROVISIONING_STEP_MS", default_value_t = 3000)]
+    pub provisioning_step_ms: u64,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Log as JSON lines (for log collectors) instead of human-readable text.
     #[arg(long, env = "CLOUDMARKET_LOG_JSON", value_parser = BoolishValueParser::new())]
     pub log_json: bool,
+}
+
+#[derive(Clone, Debug, Subcommand)]
+pub enum Command {
+    /// Run background workers only, no web server; any number of these share one database.
+    Worker,
 }
 
 impl Config {

@@ -46,6 +46,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     embedded: Option<EmbeddedPostgres>,
+    workers: usize,
+    engine: app::provisioning::ssr::Engine,
     pub state: AppState,
 }
 
@@ -74,7 +76,12 @@ impl Application {
         .context("building the Partner Center client")?;
         let state = AppState { leptos_options, pool, settings: Arc::new(config.settings(bound)), partner_center };
         let router = router(state.clone(), config).await?;
-        Ok(Self { listener, router, embedded, state })
+        let engine = app::provisioning::ssr::Engine {
+            pool: state.pool.clone(),
+            partner_center: state.partner_center.clone(),
+            step_pause: std::time::Duration::from_millis(config.provisioning_step_ms),
+        };
+        Ok(Self { listener, router, embedded, workers: config.workers, engine, state })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -84,8 +91,13 @@ impl Application {
     /// Serves until `shutdown` resolves, lets requests in flight finish, then stops the embedded
     /// database if this process started it.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let Self { listener, router, embedded, state } = self;
+        let Self { listener, router, embedded, workers, engine, state } = self;
+        let workers =
+            crate::worker::WorkerPool::start(state.pool.clone(), crate::worker::product_registry(engine), workers);
         let served = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
+        if let Some(workers) = workers {
+            workers.stop().await;
+        }
         state.pool.close().await;
         if let Some(embedded) = embedded {
             embedded.stop().await?;

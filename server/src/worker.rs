@@ -60,6 +60,39 @@ impl Registry {
     }
 }
 
+/// The job kinds the product runs, with their handlers.
+pub fn product_registry(engine: app::provisioning::ssr::Engine) -> Registry {
+    Registry::default().register::<app::orders::ssr::ProvisionOrder, _, _>(move |job, _ctx| {
+        let engine = engine.clone();
+        async move { engine.run(job).await }
+    })
+}
+
+/// Workers started by a process, stopped together.
+pub struct WorkerPool {
+    stop: watch::Sender<bool>,
+    handles: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl WorkerPool {
+    pub fn start(pool: PgPool, registry: Registry, count: usize) -> Option<Self> {
+        if count == 0 {
+            return None;
+        }
+        let (stop, stopped) = watch::channel(false);
+        let handles = spawn_workers(pool, registry, WorkerSettings::default(), count, stopped);
+        Some(Self { stop, handles })
+    }
+
+    /// Lets each worker finish the job in hand.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for handle in self.handles {
+            let _ = handle.await;
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct WorkerSettings {
     /// How long a job stays this worker's without a heartbeat.
@@ -215,4 +248,37 @@ async fn heartbeat(pool: PgPool, job_id: uuid::Uuid, worker: String, lease: Dura
             Err(err) => tracing::warn!(%job_id, error = %err, "heartbeat failed"),
         }
     }
+}
+
+/// `server worker`: workers only, against the configured database and Partner Center (by
+/// default the sandbox of the server at LEPTOS_SITE_ADDR). Stops on Ctrl-C or SIGTERM after the
+/// jobs in hand.
+pub async fn run_standalone(config: &crate::config::Config) -> anyhow::Result<()> {
+    let database =
+        crate::db::connect(config.database_url.as_deref(), &config.data_dir, config.db_max_connections).await?;
+    let site: std::net::SocketAddr = std::env::var("LEPTOS_SITE_ADDR")
+        .ok()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 3000)));
+    let partner_center = app::partner_center::PartnerCenter::new(
+        &config.partner_center_url(site),
+        Duration::from_secs(config.partner_center_timeout_secs),
+    )?;
+    let engine = app::provisioning::ssr::Engine {
+        pool: database.pool.clone(),
+        partner_center,
+        step_pause: Duration::from_millis(config.provisioning_step_ms),
+    };
+    let count = config.workers.max(1);
+    tracing::info!(count, "workers running");
+    let workers = WorkerPool::start(database.pool.clone(), product_registry(engine), count);
+    crate::startup::shutdown_signal().await;
+    if let Some(workers) = workers {
+        workers.stop().await;
+    }
+    database.pool.close().await;
+    if let Some(embedded) = database.embedded {
+        embedded.stop().await?;
+    }
+    Ok(())
 }

@@ -129,6 +129,20 @@ pub struct OrderDetail {
     pub lines: Vec<OrderLineView>,
     /// The provisioning job's state while it has one ("queued", "running"…).
     pub job_state: Option<String>,
+    /// This run's steps so far, oldest first.
+    pub progress: Vec<crate::provisioning::ProgressView>,
+    pub failure: Option<crate::provisioning::Failure>,
+}
+
+impl OrderDetail {
+    /// Still moving: the page keeps itself up to date.
+    pub fn in_flight(&self) -> bool {
+        matches!(self.summary.status, OrderStatus::Submitted | OrderStatus::Provisioning)
+    }
+
+    pub fn percent(&self) -> i32 {
+        self.progress.last().map_or(0, |p| p.percent)
+    }
 }
 
 /// The signed-in partner's orders, newest first.
@@ -185,6 +199,19 @@ pub async fn decide_credit(order_number: i64, decision: String, reason: Option<S
         }
         let state = crate::state::app_state()?;
         ssr::decide_credit(&state.pool, &user, order_number, approve, reason.as_deref()).await
+    })
+    .await
+}
+
+/// "Resubmit for Provisioning": after the partner corrected the MPN ID or the tenant of an order
+/// whose provisioning failed, it runs again (a new run with its own job).
+#[server(prefix = "/api", endpoint = "resubmit_order")]
+pub async fn resubmit_order(order_number: i64, mpn_id: String, tenant: String) -> Result<(), AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let mpn = crate::domain::MpnId::parse(&mpn_id).map_err(|m| AppError::invalid("mpn_id", m))?;
+        let state = crate::state::app_state()?;
+        ssr::resubmit(&state, &user, order_number, &mpn, &tenant).await
     })
     .await
 }

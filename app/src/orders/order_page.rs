@@ -1,11 +1,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::{DecideCredit, OrderDetail, OrderStatus, OrderSummary, get_order, list_all_orders, list_my_orders};
+use super::{
+    DecideCredit, OrderDetail, OrderStatus, OrderSummary, ResubmitOrder, get_order, list_all_orders, list_my_orders,
+};
 use crate::{
     cart::{Totals, cart_page::TotalsBox},
-    components::{EmptyState, ErrorAlert, PageHeader, format_datetime, format_money, loaded},
+    components::{EmptyState, ErrorAlert, Field, FormMessage, PageHeader, format_datetime, format_money, loaded},
     i18n::{Msg, t},
+    provisioning::{Failure, ProgressView},
 };
 
 #[component]
@@ -63,21 +66,38 @@ fn OrderTable(orders: Vec<OrderSummary>, base: &'static str, show_partner: bool)
     }
 }
 
-/// One order, with its number, status, lines and tenant (partner and distributor staff).
+/// One order, with its number, status, lines and tenant (partner and distributor staff). While it
+/// provisions, the page refreshes itself every two seconds.
 #[component]
 pub fn OrderPage() -> impl IntoView {
     let params = use_params_map();
     let number = move || params.read().get("number").and_then(|n| n.parse::<i64>().ok()).unwrap_or_default();
-    let order = Resource::new(number, get_order);
+    let resubmit = ServerAction::<ResubmitOrder>::new();
+    let tick = RwSignal::new(0_u32);
+    let order = Resource::new(move || (number(), resubmit.version().get(), tick.get()), |(n, _, _)| get_order(n));
+    Effect::new(move |_| {
+        let in_flight = move || order.with_untracked(|o| matches!(o, Some(Ok(d)) if d.in_flight()));
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                if in_flight() {
+                    tick.update(|t| *t += 1);
+                }
+            },
+            std::time::Duration::from_secs(2),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
     view! {
-        {loaded(order, |order: OrderDetail| {
+        {loaded(order, move |order: OrderDetail| {
             let s = &order.summary;
             let totals = Totals { subtotal: order.subtotal, vat: order.vat, total: s.total };
             let waiting = match (s.status, order.job_state.as_deref()) {
-                (OrderStatus::Submitted, Some("queued")) => Some(Msg::ProvisioningQueued),
+                (OrderStatus::Submitted, Some("queued")) if order.progress.is_empty() => Some(Msg::ProvisioningQueued),
                 (OrderStatus::AwaitingCreditApproval, _) => Some(Msg::AwaitingCreditExplained),
                 _ => None,
             };
+            let show_progress = !order.progress.is_empty();
             view! {
                 <header class="page-header">
                     <p class="eyebrow">{t(Msg::OrderNumber)}</p>
@@ -85,6 +105,17 @@ pub fn OrderPage() -> impl IntoView {
                     <p class="subtitle">{s.customer_name.clone()} " · " <StatusBadge status=s.status /></p>
                 </header>
                 {waiting.map(|msg| view! { <p class="alert alert-info" role="status">{t(msg)}</p> })}
+                {show_progress.then(|| view! { <Progress percent=order.percent() steps=order.progress.clone() /> })}
+                {order.failure.clone().map(|failure| view! {
+                    <FailurePanel
+                        failure
+                        order_number=s.order_number
+                        mpn_id=order.mpn_id.clone()
+                        tenant=if order.new_tenant { order.tenant_domain.trim_end_matches(crate::domain::ONMICROSOFT).to_owned() } else { order.tenant_domain.clone() }
+                        new_tenant=order.new_tenant
+                        resubmit
+                    />
+                })}
                 {order.decision_reason.clone().map(|reason| view! {
                     <p class="alert alert-info">{t(Msg::CreditDecisionNote)} ": " {reason}</p>
                 })}
@@ -121,6 +152,58 @@ pub fn OrderPage() -> impl IntoView {
                 <TotalsBox totals currency=s.currency.clone() />
             }
         })}
+    }
+}
+
+/// The progress bar with the named steps done so far.
+#[component]
+fn Progress(percent: i32, steps: Vec<ProgressView>) -> impl IntoView {
+    view! {
+        <section class="progress card" aria-labelledby="progress-title">
+            <h2 id="progress-title">{t(Msg::ProvisioningProgress)}</h2>
+            <progress max="100" value=percent.to_string() aria-labelledby="progress-title">{percent} "%"</progress>
+            <ol class="step-list">
+                {steps.into_iter().map(|p| view! {
+                    <li data-step=format!("{:?}", p.step)>
+                        {t(p.step.label())} <span class="muted">" · " {p.percent} "% · " {format_datetime(p.recorded_at)}</span>
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// Why provisioning stopped, the vendor's code, what fixes it, and the corrected resubmission.
+#[component]
+fn FailurePanel(
+    failure: Failure,
+    order_number: i64,
+    mpn_id: String,
+    tenant: String,
+    new_tenant: bool,
+    resubmit: ServerAction<ResubmitOrder>,
+) -> impl IntoView {
+    let error = Signal::derive(move || resubmit.value().get().and_then(Result::err));
+    view! {
+        <section class="alert alert-error failure" role="alert">
+            <p><strong>{t(Msg::FailureReason)} ": "</strong> {failure.reason}</p>
+            {failure.code.map(|code| view! { <p>{t(Msg::VendorCode)} ": " {code}</p> })}
+            <p><strong>{t(Msg::FailureFix)} ": "</strong> {failure.fix}</p>
+        </section>
+        <ActionForm action=resubmit attr:class="checkout-form">
+            <input type="hidden" name="order_number" value=order_number.to_string() />
+            <FormMessage error fields=&["mpn_id", "tenant"] />
+            <Field name="mpn_id" label=Msg::MpnId value=mpn_id error />
+            <Field
+                name="tenant"
+                label=if new_tenant { Msg::NewTenantPrefix } else { Msg::InitialDomain }
+                value=tenant
+                error
+            />
+            <button type="submit" class="button primary" disabled=move || resubmit.pending().get()>
+                {t(Msg::ResubmitForProvisioning)}
+            </button>
+        </ActionForm>
     }
 }
 

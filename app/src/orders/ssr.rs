@@ -7,6 +7,8 @@ use serde_json::json;
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use uuid::Uuid;
 
+use crate::provisioning::{Failure, ProgressView, ProvisioningStep};
+
 use super::{NewCustomerProfile, OrderDetail, OrderKind, OrderLineView, OrderStatus, OrderSummary, PaymentMethod};
 use crate::{
     audit::{self, AuditEntry},
@@ -550,7 +552,8 @@ pub async fn detail(
         r#"select so.order_id, so.order_number, po.name as partner_name, co.name as customer_name,
                   so.status as "status: OrderStatus", so.kind as "kind: OrderKind", so.total, so.term_value,
                   so.currency::text as "currency!", so.created_at, so.mpn_id, so.tenant_prefix, so.new_tenant,
-                  so.subtotal, so.vat, so.decision_reason,
+                  so.subtotal, so.vat, so.decision_reason, so.provisioning_run,
+                  so.failure_code, so.failure_reason, so.failure_fix,
                   (select j.state::text from job j
                    where j.kind = 'provision_order' and j.payload->>'order_id' = so.order_id::text
                    order by j.created_at desc limit 1) as job_state
@@ -576,6 +579,21 @@ pub async fn detail(
     )
     .fetch_all(pool)
     .await?;
+    let progress = sqlx::query_as!(
+        ProgressView,
+        r#"select step as "step: ProvisioningStep", percent, recorded_at from order_progress
+           where order_id = $1 and run = $2 order by recorded_at, progress_id"#,
+        row.order_id,
+        row.provisioning_run
+    )
+    .fetch_all(pool)
+    .await?;
+    let failure = match (row.status, row.failure_reason, row.failure_fix) {
+        (OrderStatus::ProvisioningFailed, Some(reason), Some(fix)) => {
+            Some(Failure { code: row.failure_code, reason, fix })
+        }
+        _ => None,
+    };
     Ok(Some(OrderDetail {
         summary: OrderSummary {
             order_number: row.order_number,
@@ -596,6 +614,8 @@ pub async fn detail(
         decision_reason: row.decision_reason,
         lines,
         job_state: row.job_state,
+        progress,
+        failure,
     }))
 }
 
@@ -669,6 +689,78 @@ pub async fn decide_credit(
             target_type: "order",
             target_id: order_number.to_string(),
             detail: json!({ "reason": reason }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Puts a failed order back on the queue with the partner's corrections, as a new run.
+#[tracing::instrument(name = "orders.resubmit", skip(state, user))]
+pub async fn resubmit(
+    state: &crate::state::AppState,
+    user: &AuthUser,
+    order_number: i64,
+    mpn: &MpnId,
+    tenant: &str,
+) -> Result<(), AppError> {
+    let mut tx = state.pool.begin().await?;
+    let order = sqlx::query!(
+        r#"select order_id, status as "status: OrderStatus", new_tenant, provisioning_run, customer_id, tenant_prefix
+           from sales_order where order_number = $1 and partner_id = $2 for update"#,
+        order_number,
+        user.organisation_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::NotFound("That order".into()))?;
+    if order.status != OrderStatus::ProvisioningFailed {
+        return Err(AppError::Conflict(format!(
+            "Order {order_number} is not waiting for a correction: only a failed order can be resubmitted."
+        )));
+    }
+    let prefix = if order.new_tenant {
+        DomainPrefix::parse(tenant, state.settings.tenant_prefix_max).map_err(|m| AppError::invalid("tenant", m))?
+    } else {
+        DomainPrefix::parse_initial_domain(tenant).map_err(|m| AppError::invalid("tenant", m))?
+    };
+    let run = order.provisioning_run + 1;
+    sqlx::query!(
+        "update sales_order set status = 'submitted', mpn_id = $2, tenant_prefix = $3, provisioning_run = $4,
+                failure_code = null, failure_reason = null, failure_fix = null
+         where order_id = $1",
+        order.order_id,
+        mpn.as_ref(),
+        prefix.as_ref(),
+        run
+    )
+    .execute(&mut *tx)
+    .await?;
+    // The customer's tenant follows the correction while no tenant was made with the old one.
+    if prefix.as_ref() != order.tenant_prefix {
+        sqlx::query!(
+            "update customer set tenant_prefix = $2 where organisation_id = $1 and tenant_prefix = $3",
+            order.customer_id,
+            prefix.as_ref(),
+            order.tenant_prefix
+        )
+        .execute(&mut *tx)
+        .await
+        .on_constraint("customer_tenant_prefix_key", || {
+            AppError::invalid("tenant", "This tenant already belongs to another customer in the marketplace.")
+        })?;
+    }
+    jobs::enqueue(&mut tx, &ProvisionOrder { order_id: order.order_id, run }).await?;
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(user.user_id),
+            acting_as: None,
+            action: "order.resubmitted",
+            target_type: "order",
+            target_id: order_number.to_string(),
+            detail: json!({ "run": run, "mpn_id": mpn.as_ref(), "tenant": prefix.as_ref() }),
         },
     )
     .await?;

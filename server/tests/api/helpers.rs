@@ -49,6 +49,9 @@ pub fn test_config(database_url: String) -> Config {
     config.public_url = None;
     config.db_max_connections = 10;
     config.sandbox = true;
+    // Tests that look at queued jobs need them left alone; provisioning tests turn workers on.
+    config.workers = 0;
+    config.provisioning_step_ms = 0;
     config
 }
 

@@ -8,3 +8,4 @@ mod onboarding;
 mod orders;
 mod pages;
 mod partner_center;
+mod provisioning;

@@ -1,0 +1,231 @@
+//! The provisioning pipeline run by the `provision_order` job: validate → create the tenant or
+//! verify the relationship → accept the customer agreement → create the subscriptions → assign
+//! licences → complete. Every vendor call carries a request id derived from the order, its run
+//! and the step, so a retried job never makes a second tenant or subscription.
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::{ProvisioningStep, explain};
+use crate::{
+    jobs::JobError,
+    notifications,
+    orders::{OrderStatus, ssr::ProvisionOrder},
+    partner_center::{OrderLine, PartnerCenter, PartnerCenterError, TenantStatus},
+};
+
+#[derive(Clone)]
+pub struct Engine {
+    pub pool: PgPool,
+    pub partner_center: PartnerCenter,
+    /// How long each step takes at the vendor in the demo (Microsoft takes minutes in reality).
+    pub step_pause: Duration,
+}
+
+struct Order {
+    order_id: Uuid,
+    order_number: i64,
+    status: OrderStatus,
+    run: i32,
+    mpn_id: String,
+    tenant_prefix: String,
+    new_tenant: bool,
+    customer_name: String,
+    partner_email: String,
+}
+
+/// The outcome of one step: go on, or stop with the vendor's refusal.
+enum Stop {
+    Refused { code: i64, description: String },
+    Retry(JobError),
+}
+
+impl From<PartnerCenterError> for Stop {
+    fn from(err: PartnerCenterError) -> Self {
+        match err {
+            PartnerCenterError::Refused { code, description } => Stop::Refused { code, description },
+            PartnerCenterError::Unavailable(message) => Stop::Retry(JobError::retryable(message)),
+        }
+    }
+}
+
+impl From<sqlx::Error> for Stop {
+    fn from(err: sqlx::Error) -> Self {
+        Stop::Retry(JobError::retryable(format!("database: {err}")))
+    }
+}
+
+/// The same id for the same order, run and step, whichever attempt sends it.
+fn request_id(order: &Order, step: &str) -> Uuid {
+    Uuid::new_v5(&order.order_id, format!("{}:{step}", order.run).as_bytes())
+}
+
+impl Engine {
+    #[tracing::instrument(name = "provisioning.run", skip(self, job), fields(order = %job.order_id, run = job.run))]
+    pub async fn run(&self, job: ProvisionOrder) -> Result<(), JobError> {
+        let Some(order) = self.load(job.order_id).await.map_err(|e| JobError::retryable(e.to_string()))? else {
+            return Err(JobError::Fatal(format!("order {} does not exist", job.order_id)));
+        };
+        // A job from an earlier run (the order was resubmitted since) or for a finished order
+        // has nothing left to do.
+        if order.run != job.run || !matches!(order.status, OrderStatus::Submitted | OrderStatus::Provisioning) {
+            return Ok(());
+        }
+        match self.steps(&order).await {
+            Ok(()) => Ok(()),
+            Err(Stop::Refused { code, description }) => {
+                self.fail(&order, code, &description).await.map_err(|e| JobError::retryable(e.to_string()))
+            }
+            Err(Stop::Retry(err)) => Err(err),
+        }
+    }
+
+    async fn steps(&self, order: &Order) -> Result<(), Stop> {
+        let pc = &self.partner_center;
+        self.step(order, ProvisioningStep::Validating).await?;
+        pc.verify_mpn(&order.mpn_id).await?;
+
+        let tenant_id = if order.new_tenant {
+            self.step(order, ProvisioningStep::CreatingTenant).await?;
+            pc.create_customer(&order.tenant_prefix, &order.customer_name, request_id(order, "tenant")).await?
+        } else {
+            self.step(order, ProvisioningStep::VerifyingRelationship).await?;
+            match pc.tenant_status(&order.tenant_prefix).await? {
+                TenantStatus::Related { tenant_id } => tenant_id,
+                TenantStatus::NoRelationship => {
+                    return Err(Stop::Refused {
+                        code: crate::partner_center::codes::NO_RELATIONSHIP,
+                        description: "no reseller relationship".into(),
+                    });
+                }
+                TenantStatus::Free => {
+                    return Err(Stop::Refused {
+                        code: crate::partner_center::codes::TENANT_NOT_FOUND,
+                        description: "tenant not found".into(),
+                    });
+                }
+            }
+        };
+        sqlx::query!("update sales_order set vendor_tenant_id = $2 where order_id = $1", order.order_id, tenant_id)
+            .execute(&self.pool)
+            .await?;
+
+        self.step(order, ProvisioningStep::AcceptingAgreement).await?;
+        pc.accept_agreement(tenant_id, request_id(order, "agreement")).await?;
+
+        self.step(order, ProvisioningStep::CreatingSubscriptions).await?;
+        let lines = sqlx::query!(
+            "select l.line_no, p.sku, l.quantity from order_line l join product p using (product_id)
+             where l.order_id = $1 order by l.line_no",
+            order.order_id
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let request: Vec<OrderLine> = lines
+            .iter()
+            .map(|l| OrderLine { line_item_number: l.line_no, offer_id: l.sku.clone(), quantity: l.quantity })
+            .collect();
+        let created = pc.create_order(tenant_id, &request, request_id(order, "order")).await?;
+
+        self.step(order, ProvisioningStep::AssigningLicences).await?;
+        let offers: Vec<String> = created.iter().map(|s| s.offer_id.clone()).collect();
+        let vendor_ids: Vec<String> = created.iter().map(|s| s.subscription_id.to_string()).collect();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query!(
+            "update subscription s set status = 'active', vendor_subscription_id = v.vendor_id
+             from unnest($2::text[], $3::text[]) as v(sku, vendor_id), product p
+             where s.order_id = $1 and p.product_id = s.product_id and p.sku = v.sku",
+            order.order_id,
+            &offers,
+            &vendor_ids
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!("update sales_order set status = 'completed' where order_id = $1", order.order_id)
+            .execute(&mut *tx)
+            .await?;
+        record(&mut tx, order, ProvisioningStep::Completed).await?;
+        notifications::ssr::enqueue(
+            &mut *tx,
+            &order.partner_email,
+            &format!("Order {} completed", order.order_number),
+            &format!(
+                "Order {} for {} is provisioned: its licences are active on {}.onmicrosoft.com.",
+                order.order_number, order.customer_name, order.tenant_prefix
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Waits the step's vendor time, then records it (once per run, whatever the attempt).
+    async fn step(&self, order: &Order, step: ProvisioningStep) -> Result<(), Stop> {
+        tokio::time::sleep(self.step_pause).await;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query!(
+            "update sales_order set status = 'provisioning' where order_id = $1 and status = 'submitted'",
+            order.order_id
+        )
+        .execute(&mut *tx)
+        .await?;
+        record(&mut tx, order, step).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn fail(&self, order: &Order, code: i64, description: &str) -> Result<(), sqlx::Error> {
+        let (reason, fix) = explain(code, description);
+        let mut tx = self.pool.begin().await?;
+        sqlx::query!(
+            "update sales_order set status = 'provisioning_failed', failure_code = $2, failure_reason = $3, failure_fix = $4
+             where order_id = $1",
+            order.order_id,
+            code,
+            reason,
+            fix
+        )
+        .execute(&mut *tx)
+        .await?;
+        record(&mut tx, order, ProvisioningStep::Failed).await?;
+        notifications::ssr::enqueue(
+            &mut *tx,
+            &order.partner_email,
+            &format!("Order {} could not be provisioned", order.order_number),
+            &format!("Order {} for {}: {reason}\n\nWhat to do: {fix}", order.order_number, order.customer_name),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    async fn load(&self, order_id: Uuid) -> Result<Option<Order>, sqlx::Error> {
+        sqlx::query_as!(
+            Order,
+            r#"select so.order_id, so.order_number, so.status as "status: OrderStatus", so.provisioning_run as run,
+                      so.mpn_id, so.tenant_prefix, so.new_tenant, co.name as customer_name, u.email as partner_email
+               from sales_order so
+               join organisation co on co.organisation_id = so.customer_id
+               join app_user u on u.user_id = so.created_by
+               where so.order_id = $1"#,
+            order_id
+        )
+        .fetch_optional(&self.pool)
+        .await
+    }
+}
+
+async fn record(tx: &mut sqlx::PgConnection, order: &Order, step: ProvisioningStep) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into order_progress (order_id, run, step, percent) values ($1, $2, $3, $4)
+         on conflict (order_id, run, step) do nothing",
+        order.order_id,
+        order.run,
+        step as ProvisioningStep,
+        step.percent()
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
