@@ -32,6 +32,18 @@ impl CartLine {
     pub fn line_total(&self) -> Decimal {
         line_total(self.unit_price, self.quantity)
     }
+
+    /// The line as an order will carry it, for the review step.
+    pub fn as_order_line(&self) -> crate::orders::OrderLineView {
+        crate::orders::OrderLineView {
+            product_name: self.name.clone(),
+            sku: self.sku.clone(),
+            billing_cycle: self.billing_cycle,
+            quantity: self.quantity,
+            unit_price: self.unit_price,
+            line_total: self.line_total(),
+        }
+    }
 }
 
 pub fn line_total(unit_price: Decimal, quantity: i32) -> Decimal {

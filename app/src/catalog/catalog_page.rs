@@ -141,10 +141,9 @@ fn ProductRow(
     let is_addon = product.base_product.is_some();
     let href = format!("/cp/catalog/{}", product.sku);
     let (sku, name) = (product.sku.clone(), product.name.clone());
-    let prices = (product.monthly_price, product.annual_price);
-    let has_price = move |c: BillingCycle| match c {
-        BillingCycle::Monthly => prices.0.is_some(),
-        BillingCycle::Annual => prices.1.is_some(),
+    let has_price = {
+        let product = product.clone();
+        move |c: BillingCycle| product.price(c).is_some()
     };
     view! {
         <tr class:addon=is_addon>

@@ -62,10 +62,9 @@ fn ProductOffer(
         .map(|(c, p)| view! { <div><dt>{t(c.label())}</dt><dd>{format_money(p, &product.currency)}</dd></div> })
         .collect_view();
     let (sku, name) = (product.sku.clone(), product.name.clone());
-    let amounts = (product.monthly_price, product.annual_price);
-    let priced = move |c: BillingCycle| match c {
-        BillingCycle::Monthly => amounts.0.is_some(),
-        BillingCycle::Annual => amounts.1.is_some(),
+    let priced = {
+        let product = product.clone();
+        move |c: BillingCycle| product.price(c).is_some()
     };
     view! {
         <article class="card product-offer">

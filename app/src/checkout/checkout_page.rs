@@ -10,6 +10,7 @@ use crate::{
     customers::RelationshipLinkBox,
     error::AppError,
     i18n::{Msg, t},
+    orders::LinesTable,
 };
 
 /// Where the partner is in the wizard; earlier steps stay reachable.
@@ -34,6 +35,19 @@ fn Steps(current: u8) -> impl IntoView {
                 })
                 .collect_view()}
         </ol>
+    }
+}
+
+/// Back to the previous step, and "Continue" (disabled while the step is being saved).
+#[component]
+fn StepActions(back: &'static str, back_label: Msg, pending: Memo<bool>) -> impl IntoView {
+    view! {
+        <p class="actions">
+            <a class="button" href=back>{t(back_label)}</a>
+            <button type="submit" class="button primary" disabled=move || pending.get()>
+                {t(Msg::Continue)}
+            </button>
+        </p>
     }
 }
 
@@ -166,12 +180,7 @@ pub fn CustomerStepPage() -> impl IntoView {
                         <p class="hint" id="mpn_id-hint">{t(Msg::MpnHint)}</p>
                         <FieldMessage error field="mpn_id" />
                     </div>
-                    <p class="actions">
-                        <a class="button" href="/cp/cart">{t(Msg::BackToCart)}</a>
-                        <button type="submit" class="button primary" disabled=move || save.pending().get()>
-                            {t(Msg::Continue)}
-                        </button>
-                    </p>
+                    <StepActions back="/cp/cart" back_label=Msg::BackToCart pending=save.pending() />
                 </ActionForm>
             }
             .into_any()
@@ -250,12 +259,7 @@ pub fn TenantStepPage() -> impl IntoView {
                 <ActionForm action=save attr:class="checkout-form" attr:novalidate=true>
                     <FormMessage error fields=&["tenant_mode", "domain", "prefix"] />
                     {body}
-                    <p class="actions">
-                        <a class="button" href="/cp/checkout/customer">{t(Msg::GoBack)}</a>
-                        <button type="submit" class="button primary" disabled=move || save.pending().get()>
-                            {t(Msg::Continue)}
-                        </button>
-                    </p>
+                    <StepActions back="/cp/checkout/customer" back_label=Msg::GoBack pending=save.pending() />
                 </ActionForm>
             }
             .into_any()
@@ -352,30 +356,7 @@ pub fn ReviewStepPage() -> impl IntoView {
                             {t(Msg::OverCreditNotice)} " " {format_money(state.available_credit, &currency)}
                         </div>
                     })}
-                    <div class="table-wrap">
-                        <table class="data-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t(Msg::Product)}</th>
-                                    <th scope="col">{t(Msg::BillingOption)}</th>
-                                    <th scope="col" class="num">{t(Msg::Quantity)}</th>
-                                    <th scope="col" class="num">{t(Msg::UnitPrice)}</th>
-                                    <th scope="col" class="num">{t(Msg::LineTotal)}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {state.cart.lines.iter().map(|l| view! {
-                                    <tr>
-                                        <th scope="row">{l.name.clone()}</th>
-                                        <td>{t(l.billing_cycle.label())}</td>
-                                        <td class="num">{l.quantity}</td>
-                                        <td class="num">{format_money(l.unit_price, &l.currency)}</td>
-                                        <td class="num">{format_money(l.line_total(), &l.currency)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <LinesTable lines=state.cart.lines.iter().map(|l| l.as_order_line()).collect() currency=currency.clone() />
                     <TotalsBox totals=totals currency=currency.clone() />
                     <ActionForm action=submit attr:class="checkout-form">
                         <input type="hidden" name="idempotency_key" value=state.idempotency_key.to_string() />

@@ -301,13 +301,7 @@ pub async fn check_prefix(state: &AppState, raw: &str) -> Result<PrefixCheck, Ap
 }
 
 async fn order_by_key(pool: &PgPool, partner_id: Uuid, key: Uuid) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar!(
-        "select order_number from sales_order where partner_id = $1 and idempotency_key = $2",
-        partner_id,
-        key
-    )
-    .fetch_optional(pool)
-    .await
+    Ok(crate::orders::ssr::order_by_key(pool, partner_id, key).await?.map(|placed| placed.order_number))
 }
 
 pub async fn submit(state: &AppState, user: &AuthUser, key: Uuid, payment: PaymentMethod) -> Result<i64, AppError> {

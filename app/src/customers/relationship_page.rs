@@ -6,20 +6,23 @@ use crate::{
     i18n::{Msg, t},
 };
 
+/// Puts `text` on the clipboard and says so; without the clipboard the text stays selectable.
+fn copy_to_clipboard(text: &str, copied: RwSignal<bool>) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+        copied.set(true);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (text, copied);
+}
+
 /// The link with a copy button (the text stays selectable when the clipboard is not available).
 #[component]
 pub fn RelationshipLinkBox(link: String) -> impl IntoView {
     let copied = RwSignal::new(false);
     let to_copy = link.clone();
-    let copy = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(window) = web_sys::window() {
-            let _ = window.navigator().clipboard().write_text(&to_copy);
-            copied.set(true);
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &to_copy;
-    };
+    let copy = move |_| copy_to_clipboard(&to_copy, copied);
     view! {
         <div class="relationship-link card">
             <p>{t(Msg::RelationshipNeeded)}</p>
@@ -41,15 +44,7 @@ pub fn RelationshipPage() -> impl IntoView {
         {loaded(info, |info: RelationshipInfo| {
             let copied = RwSignal::new(false);
             let message = info.message.clone();
-            let copy = move |_| {
-                #[cfg(feature = "hydrate")]
-                if let Some(window) = web_sys::window() {
-                    let _ = window.navigator().clipboard().write_text(&message);
-                    copied.set(true);
-                }
-                #[cfg(not(feature = "hydrate"))]
-                let _ = &message;
-            };
+            let copy = move |_| copy_to_clipboard(&message, copied);
             let with_tenant: Vec<_> = info.customers.into_iter().filter(|c| c.tenant_domain.is_some()).collect();
             view! {
                 <RelationshipLinkBox link=info.link />

@@ -5,7 +5,7 @@ mod order_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use order_page::{BackOfficeOrdersPage, OrderPage, OrdersPage};
+pub use order_page::{BackOfficeOrdersPage, LinesTable, OrderPage, OrdersPage};
 
 use leptos::prelude::*;
 use rust_decimal::Decimal;

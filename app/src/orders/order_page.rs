@@ -2,7 +2,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::{
-    DecideCredit, OrderDetail, OrderStatus, OrderSummary, ResubmitOrder, get_order, list_all_orders, list_my_orders,
+    DecideCredit, OrderDetail, OrderLineView, OrderStatus, OrderSummary, ResubmitOrder, get_order, list_all_orders,
+    list_my_orders,
 };
 use crate::{
     cart::{Totals, cart_page::TotalsBox},
@@ -125,33 +126,41 @@ pub fn OrderPage() -> impl IntoView {
                     <div><dt>{t(Msg::PaymentMethod)}</dt><dd>{t(Msg::WireTransfer)}</dd></div>
                     <div><dt>{t(Msg::Date)}</dt><dd>{format_datetime(s.created_at)}</dd></div>
                 </dl>
-                <div class="table-wrap">
-                    <table class="data-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">{t(Msg::Product)}</th>
-                                <th scope="col">{t(Msg::BillingOption)}</th>
-                                <th scope="col" class="num">{t(Msg::Quantity)}</th>
-                                <th scope="col" class="num">{t(Msg::UnitPrice)}</th>
-                                <th scope="col" class="num">{t(Msg::LineTotal)}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {order.lines.iter().map(|l| view! {
-                                <tr>
-                                    <th scope="row">{l.product_name.clone()} <span class="sku">{l.sku.clone()}</span></th>
-                                    <td>{t(l.billing_cycle.label())}</td>
-                                    <td class="num">{l.quantity}</td>
-                                    <td class="num">{format_money(l.unit_price, &s.currency)}</td>
-                                    <td class="num">{format_money(l.line_total, &s.currency)}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                <LinesTable lines=order.lines.clone() currency=s.currency.clone() />
                 <TotalsBox totals currency=s.currency.clone() />
             }
         })}
+    }
+}
+
+/// An order's (or a cart's) lines: product, billing option, quantity, unit price, line total.
+#[component]
+pub fn LinesTable(lines: Vec<OrderLineView>, currency: String) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="data-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{t(Msg::Product)}</th>
+                        <th scope="col">{t(Msg::BillingOption)}</th>
+                        <th scope="col" class="num">{t(Msg::Quantity)}</th>
+                        <th scope="col" class="num">{t(Msg::UnitPrice)}</th>
+                        <th scope="col" class="num">{t(Msg::LineTotal)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {lines.into_iter().map(|l| view! {
+                        <tr>
+                            <th scope="row">{l.product_name} <span class="sku">{l.sku}</span></th>
+                            <td>{t(l.billing_cycle.label())}</td>
+                            <td class="num">{l.quantity}</td>
+                            <td class="num">{format_money(l.unit_price, &currency)}</td>
+                            <td class="num">{format_money(l.line_total, &currency)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 

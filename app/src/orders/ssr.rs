@@ -321,15 +321,9 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
         // Another submission with this key committed while we waited for the lock: its order
         // is the answer.
         tx.rollback().await?;
-        let existing = sqlx::query!(
-            r#"select order_number, status as "status: OrderStatus" from sales_order
-               where partner_id = $1 and idempotency_key = $2"#,
-            request.partner_id,
-            request.idempotency_key
-        )
-        .fetch_one(pool)
-        .await?;
-        return Ok(Placed { order_number: existing.order_number, status: existing.status, created: false });
+        return order_by_key(pool, request.partner_id, request.idempotency_key)
+            .await?
+            .ok_or_else(|| crate::error::ssr::internal("idempotent order", "key taken but no order found"));
     }
     match written {
         Err(sqlx::Error::Database(db)) if db.constraint() == Some("customer_tenant_prefix_key") => {
@@ -510,6 +504,19 @@ async fn check_duplicates(
     }
     let names = existing.iter().map(|n| format!("“{n}”")).collect::<Vec<_>>().join(", ");
     Err(duplicate_error(customer_name, &names))
+}
+
+/// The order a checkout's idempotency key made, if any.
+pub async fn order_by_key(db: impl PgExecutor<'_>, partner_id: Uuid, key: Uuid) -> Result<Option<Placed>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"select order_number, status as "status: OrderStatus" from sales_order
+           where partner_id = $1 and idempotency_key = $2"#,
+        partner_id,
+        key
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| Placed { order_number: r.order_number, status: r.status, created: false }))
 }
 
 /// Products a customer already has live, for the checkout's early warning.

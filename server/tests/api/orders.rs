@@ -78,6 +78,17 @@ async fn save_tenant(app: &TestApp, mode: &str, value: &str) -> reqwest::Respons
     app.call("checkout_tenant", &[("tenant_mode", mode), (field, value)]).await
 }
 
+/// Checkout steps 1 and 2 for the demo customer Contoso on its own tenant.
+async fn for_contoso(app: &TestApp) {
+    ok(save_customer(
+        app,
+        &[("customer_mode", "existing".into()), ("customer_id", CONTOSO.into()), ("mpn_id", "1234567".into())],
+    )
+    .await)
+    .await;
+    ok(save_tenant(app, "existing", "contoso.onmicrosoft.com").await).await;
+}
+
 async fn key(app: &TestApp) -> String {
     ok(app.call("checkout", &[]).await).await["idempotency_key"].as_str().expect("a key").to_owned()
 }
@@ -247,13 +258,7 @@ async fn tenants_are_checked_before_submit() {
 async fn an_add_on_needs_its_base_product_and_a_product_is_not_ordered_twice() {
     let app = partner().await;
     add(&app, DEFENDER, "monthly", "5").await;
-    ok(save_customer(
-        &app,
-        &[("customer_mode", "existing".into()), ("customer_id", CONTOSO.into()), ("mpn_id", "1234567".into())],
-    )
-    .await)
-    .await;
-    ok(save_tenant(&app, "existing", "contoso.onmicrosoft.com").await).await;
+    for_contoso(&app).await;
     let message = refusal(submit(&app, &key(&app).await).await, "cart").await;
     assert!(message.contains("add-on"), "{message}");
 
@@ -280,13 +285,7 @@ async fn an_order_over_the_credit_waits_for_credit_control_who_approves_or_rejec
     let app = partner().await;
     // 20 × 264.00 a year = 5,280.00: over the 5,000 limit.
     add(&app, PREMIUM, "annual", "20").await;
-    ok(save_customer(
-        &app,
-        &[("customer_mode", "existing".into()), ("customer_id", CONTOSO.into()), ("mpn_id", "1234567".into())],
-    )
-    .await)
-    .await;
-    ok(save_tenant(&app, "existing", "contoso.onmicrosoft.com").await).await;
+    for_contoso(&app).await;
     let number = ok(submit(&app, &key(&app).await).await).await.as_i64().unwrap();
     let status = |n: i64| {
         let pool = app.pool.clone();
@@ -343,13 +342,7 @@ async fn an_order_over_the_credit_waits_for_credit_control_who_approves_or_rejec
 
     // A second big order is rejected with a reason the partner receives.
     add(&app, "CFQ7TTC0LF8R", "annual", "20").await;
-    ok(save_customer(
-        &app,
-        &[("customer_mode", "existing".into()), ("customer_id", CONTOSO.into()), ("mpn_id", "1234567".into())],
-    )
-    .await)
-    .await;
-    ok(save_tenant(&app, "existing", "contoso.onmicrosoft.com").await).await;
+    for_contoso(&app).await;
     let second = ok(submit(&app, &key(&app).await).await).await.as_i64().unwrap();
     assert_eq!(status(second).await, OrderStatus::AwaitingCreditApproval);
     let s = second.to_string();
@@ -424,13 +417,7 @@ async fn without_javascript_submit_redirects_to_the_order_page() {
 async fn another_partners_customers_and_orders_are_out_of_reach() {
     let app = partner().await;
     add(&app, BASIC, "monthly", "1").await;
-    ok(save_customer(
-        &app,
-        &[("customer_mode", "existing".into()), ("customer_id", CONTOSO.into()), ("mpn_id", "1234567".into())],
-    )
-    .await)
-    .await;
-    ok(save_tenant(&app, "existing", "contoso.onmicrosoft.com").await).await;
+    for_contoso(&app).await;
     let number = ok(submit(&app, &key(&app).await).await).await.as_i64().unwrap().to_string();
 
     // A second partner with its own admin.
