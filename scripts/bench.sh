@@ -13,4 +13,4 @@ export DATABASE_URL="${base_url%/*}/cloudmarket_bench"
 
 # Release build (bench profile); the query data in .sqlx/ means no database is needed to compile.
 SQLX_OFFLINE=true LEPTOS_OUTPUT_NAME=cloudmarket CARGO_TARGET_DIR=target/plain \
-    cargo bench -p server --bench checkout
+    cargo bench -p server --bench checkout --bench provisioning

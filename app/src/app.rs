@@ -146,6 +146,7 @@ fn area_title(area: Area) -> Msg {
 #[component]
 fn Layout() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_me());
+    crate::live::Live::provide();
     let location = use_location();
     let area_class = move || {
         let area = Area::of_path(&location.pathname.get());
@@ -165,7 +166,14 @@ fn Layout() -> impl IntoView {
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         let me = me.await.ok().flatten();
-                        view! { <TopNav me /> }
+                        let live = me
+                            .as_ref()
+                            .filter(|me| !me.must_change_password)
+                            .map(|me| view! { <crate::live::LiveAlerts area=me.role.area() /> });
+                        view! {
+                            <TopNav me />
+                            {live}
+                        }
                     })}
                 </Transition>
                 <LanguageSwitch />

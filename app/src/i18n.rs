@@ -65,6 +65,29 @@ macro_rules! messages {
 }
 
 messages! {
+    // Live progress and what a completed order hands over.
+    LiveOrderCompleted => "provisioned; its licences are active.", "provizyon tamamlandı; lisansları aktif.";
+    LiveOrderFailed => "provisioning failed. Open the order to see why and what fixes it.", "provizyon başarısız. Nedenini ve çözümünü görmek için siparişi açın.";
+    LiveLicencesReady => "your new licences are ready.", "yeni lisanslarınız hazır.";
+    LiveOrderFailedCustomer => "could not be provisioned yet; your partner has been told what to fix.", "henüz provizyon yapılamadı; iş ortağınıza neyin düzeltileceği bildirildi.";
+    ViewOrder => "View order", "Siparişi görüntüle";
+    Dismiss => "Dismiss", "Kapat";
+    LicencesProvisioned => "Licences provisioned", "Lisanslar provizyon edildi";
+    LogIntoO365 => "Log into O365", "Log into O365";
+    ViewPassword => "View Password", "View Password";
+    AdminUserName => "Administrator", "Yönetici";
+    OneTimePassword => "One-time password", "Tek kullanımlık parola";
+    PasswordShownOnce => "Copy it now: it is shown only once and is not kept. The administrator chooses a new one at the first sign-in.", "Şimdi kopyalayın: yalnızca bir kez gösterilir ve saklanmaz. Yönetici ilk girişte yenisini belirler.";
+    PasswordAlreadyViewed => "The one-time password was already viewed and is no longer kept. The customer's contact received it by e-mail.", "Tek kullanımlık parola zaten görüntülendi ve artık saklanmıyor. Müşterinin iletişim kişisine e-postayla gönderildi.";
+    Actions => "Actions", "İşlemler";
+    InProcess => "in process", "işlemde";
+    Licences => "Licences", "Lisanslar";
+    SubscriptionPending => "in process", "işlemde";
+    SubscriptionActive => "Active", "Aktif";
+    SubscriptionPendingCancellation => "Pending cancellation", "İptal bekliyor";
+    SubscriptionCancelled => "Cancelled", "İptal edildi";
+    SubscriptionSuspended => "Suspended", "Askıya alındı";
+    SubscriptionExpired => "Expired", "Süresi doldu";
     // Provisioning.
     StepValidating => "Validating the order", "Sipariş doğrulanıyor";
     StepCreatingTenant => "Creating the Microsoft tenant", "Microsoft tenant'ı oluşturuluyor";

@@ -16,6 +16,7 @@ pub mod customers;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod live;
 pub mod notifications;
 pub mod onboarding;
 pub mod orders;
@@ -23,6 +24,7 @@ pub mod partner_center;
 pub mod partners;
 pub mod portal;
 pub mod provisioning;
+pub mod subscriptions;
 
 #[cfg(feature = "ssr")]
 pub mod audit;

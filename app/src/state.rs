@@ -23,12 +23,20 @@ pub struct Settings {
     /// Where a customer's Global admin accepts the distributor as its CSP reseller; the
     /// partner's id is added to make each partner's link.
     pub relationship_link_base: String,
+    /// Where "Log into O365" leads: the Microsoft 365 admin center, or the sandbox's stand-in.
+    pub o365_portal_base: String,
 }
 
 impl Settings {
     /// The partner's reseller relationship link (SPEC B: partner-specific, not per customer).
     pub fn relationship_link(&self, partner_id: uuid::Uuid) -> String {
         format!("{}?partnerId={partner_id}", self.relationship_link_base)
+    }
+
+    /// "Log into O365" for a tenant.
+    pub fn o365_link(&self, tenant_domain: &str) -> String {
+        let domain: String = form_urlencoded::byte_serialize(tenant_domain.as_bytes()).collect();
+        format!("{}?domain={domain}", self.o365_portal_base)
     }
 }
 
@@ -41,6 +49,7 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:3000".into(),
             tenant_prefix_max: crate::domain::DomainPrefix::DEFAULT_MAX_LEN,
             relationship_link_base: "http://127.0.0.1:3000/sandbox/relationship".into(),
+            o365_portal_base: "http://127.0.0.1:3000/sandbox/portal".into(),
         }
     }
 }
@@ -52,6 +61,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The vendor connector: Partner Center, or the bundled sandbox.
     pub partner_center: crate::partner_center::PartnerCenter,
+    /// This process's relay of live provisioning progress to browsers.
+    pub live: crate::live::ssr::Hub,
 }
 
 /// The state inside a server function or page render.

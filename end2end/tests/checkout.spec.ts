@@ -1,6 +1,6 @@
 import { devices, expect, test, type Page } from '@playwright/test';
 import { demoUsers, signInAs, waitForHydration } from './pages/app';
-import { CartPage, CatalogPage, CheckoutPage, type NewCustomer } from './pages/ordering';
+import { CartPage, CatalogPage, CheckoutPage, OrderPage, type NewCustomer } from './pages/ordering';
 
 // One demo partner, one server-side cart: these tests take turns (the config runs this file in
 // one project only, and its phone test sets a phone viewport itself).
@@ -173,6 +173,111 @@ test('refusals: a product already ordered, an add-on alone, a tenant without the
   await expect(admin.getByRole('heading', { name: 'Relationship accepted' })).toBeVisible();
   await admin.close();
   await checkout.continue('review');
+});
+
+test('provisioning is live: an alert on another page, Log into O365, View Password once', async ({ page }) => {
+  await freshCart(page);
+  const catalog = new CatalogPage(page);
+  await catalog.goto();
+  await catalog.chooseBilling('Monthly');
+  await catalog.add('Microsoft Teams Essentials', 2);
+  await catalog.continueToCart();
+  await new CartPage(page).proceed();
+  const checkout = new CheckoutPage(page);
+  await checkout.newCustomer(customer(unique('Livelyco ')), '1234567');
+  await checkout.continue('tenant');
+  const prefix = unique('lively');
+  await checkout.newTenant(prefix);
+  await expect(checkout.prefixStatus()).toContainText('is available');
+  await checkout.continue('review');
+  await waitForHydration(page);
+  const number = await checkout.submit();
+  const order = new OrderPage(page);
+  await expect(order.progress()).toBeVisible();
+
+  // Away from the order page, the completion is announced where the partner is.
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Customers' }).click();
+  await expect(page).toHaveURL(/\/cp\/customers$/);
+  await expect(order.liveAlert(number)).toContainText('provisioned', { timeout: 20_000 });
+  await order.liveAlert(number).getByRole('link', { name: 'View order' }).click();
+  await expect(page).toHaveURL(new RegExp(`/cp/orders/${number}$`));
+  await expect(order.status()).toContainText('Completed');
+  await expect(page.getByRole('heading', { name: 'Licences provisioned' })).toBeVisible();
+  await expect(order.logIntoO365()).toHaveAttribute('href', new RegExp(`/sandbox/portal\\?domain=${prefix}\\.onmicrosoft\\.com$`));
+
+  await waitForHydration(page);
+  await order.viewPasswordButton().click();
+  await expect(order.password()).toHaveText(/^\S{12,}$/);
+  await expect(page.getByText(`admin@${prefix}.onmicrosoft.com`)).toBeVisible();
+  await page.reload();
+  await expect(order.viewPasswordButton()).toHaveCount(0);
+  await expect(order.password()).toHaveCount(0);
+  await expect(page.getByText('already viewed')).toBeVisible();
+
+  const o365 = await order.logIntoO365().getAttribute('href');
+  await page.goto(o365 ?? '');
+  await expect(page.getByText(`${prefix}.onmicrosoft.com`)).toBeVisible();
+  await expect(page.getByRole('row', { name: /CFQ7TTC0RM8K/ })).toBeVisible();
+});
+
+test('a partner of record Partner Center refuses: reason, correction, resubmission, completed', async ({ page }) => {
+  await freshCart(page);
+  const catalog = new CatalogPage(page);
+  await catalog.goto();
+  await catalog.chooseBilling('Monthly');
+  await catalog.add('Microsoft 365 Business Basic', 1);
+  await catalog.continueToCart();
+  await new CartPage(page).proceed();
+  const checkout = new CheckoutPage(page);
+  // 8000151 passes the MPN check at checkout; Partner Center refuses it when the order is placed.
+  await checkout.newCustomer(customer(unique('Recordco ')), '8000151');
+  await checkout.continue('tenant');
+  const prefix = unique('record');
+  await checkout.newTenant(prefix);
+  await expect(checkout.prefixStatus()).toContainText('is available');
+  await checkout.continue('review');
+  await waitForHydration(page);
+  await checkout.submit();
+  const order = new OrderPage(page);
+  await expect(order.status()).toContainText('Provisioning Failed', { timeout: 20_000 });
+  await expect(page.getByRole('alert').filter({ hasText: 'What happened' })).toContainText('800015');
+  await expect(page.getByText('Correct the MPN ID')).toBeVisible();
+  await waitForHydration(page);
+  await order.resubmit('1234567');
+  await expect(order.status()).toContainText('Completed', { timeout: 20_000 });
+  await expect(order.viewPasswordButton()).toBeVisible();
+});
+
+test('the customer admin watches an order arrive on a phone: in process, then the licences', async ({ page, browser }) => {
+  const { defaultBrowserType: _browser, ...pixel } = devices['Pixel 7'];
+  const phone = await browser.newContext(pixel);
+  const admin = await phone.newPage();
+  await signInAs(admin, demoUsers.customer);
+  await admin.goto('/portal/csp');
+  await waitForHydration(admin);
+  const teams = admin.getByRole('listitem').filter({ hasText: 'Microsoft Teams Essentials' });
+  await expect(teams).toHaveCount(0);
+
+  await freshCart(page);
+  const catalog = new CatalogPage(page);
+  await catalog.goto();
+  await catalog.chooseBilling('Monthly');
+  await catalog.add('Microsoft Teams Essentials', 5);
+  await catalog.continueToCart();
+  await new CartPage(page).proceed();
+  const checkout = new CheckoutPage(page);
+  await checkout.existingCustomer('Contoso Ltd');
+  await checkout.continue('tenant');
+  await checkout.continue('review');
+  await waitForHydration(page);
+  await checkout.submit();
+
+  // Without a reload: the subscription appears in process, then with its licences.
+  await expect(teams.getByText('in process').first()).toBeVisible({ timeout: 20_000 });
+  await expect(teams.getByText('Active')).toBeVisible({ timeout: 20_000 });
+  await expect(teams.locator('.licence-count')).toHaveText('5');
+  await expect(admin.locator('.live-alerts').getByRole('status')).toContainText('licences are ready');
+  await phone.close();
 });
 
 test('an order over the credit limit waits for credit control, who approves it', async ({ page }) => {

@@ -8,7 +8,6 @@
 //! must be 0.
 
 use std::{
-    process::Command,
     str::FromStr,
     time::{Duration, Instant},
 };
@@ -28,6 +27,9 @@ use app::{
         ssr::{CustomerRef, LineRequest, OrderRequest, TenantRef, place_order},
     },
 };
+
+#[path = "common/pgbench.rs"]
+mod pgbench;
 
 fn env_or<T: FromStr>(name: &str, default: T) -> T {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -144,43 +146,6 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[index]
 }
 
-/// pgbench's tpcb-like run against its own database on the same server.
-fn pgbench(options: &PgConnectOptions, clients: usize, seconds: u64) -> anyhow::Result<f64> {
-    let bin = std::env::var("PGBENCH").unwrap_or_else(|_| {
-        let mut found: Vec<_> = std::fs::read_dir("/usr/lib/postgresql")
-            .map(|dirs| {
-                dirs.filter_map(Result::ok).map(|d| d.path().join("bin/pgbench")).filter(|p| p.exists()).collect()
-            })
-            .unwrap_or_default();
-        found.sort();
-        found.pop().map(|p| p.display().to_string()).unwrap_or_else(|| "pgbench".into())
-    });
-    let connection = |cmd: &mut Command| {
-        cmd.arg("-h")
-            .arg(options.get_host())
-            .arg("-p")
-            .arg(options.get_port().to_string())
-            .arg("-U")
-            .arg(options.get_username())
-            .arg("pgbench_bench");
-    };
-    let mut init = Command::new(&bin);
-    init.args(["-i", "-q", "-s", "10"]);
-    connection(&mut init);
-    let out = init.output().with_context(|| format!("running {bin}"))?;
-    if !out.status.success() {
-        bail!("pgbench -i failed: {}", String::from_utf8_lossy(&out.stderr));
-    }
-    let mut run = Command::new(&bin);
-    run.args(["-n", "-b", "tpcb-like", "-c", &clients.to_string(), "-j", "2", "-T", &seconds.to_string()]);
-    connection(&mut run);
-    let out = run.output().with_context(|| format!("running {bin}"))?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.lines()
-        .find_map(|line| line.strip_prefix("tps = ").and_then(|rest| rest.split_whitespace().next()?.parse().ok()))
-        .with_context(|| format!("no tps in pgbench output: {text}"))
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let url =
@@ -188,10 +153,6 @@ async fn main() -> anyhow::Result<()> {
     let clients: usize = env_or("BENCH_CLIENTS", 8);
     let seconds: u64 = env_or("BENCH_SECONDS", 10);
     let options = PgConnectOptions::from_str(&url)?;
-
-    let admin = PgPool::connect_with(options.clone().database("postgres")).await?;
-    sqlx::query("drop database if exists pgbench_bench").execute(&admin).await?;
-    sqlx::query("create database pgbench_bench").execute(&admin).await?;
 
     let pool = PgPoolOptions::new().max_connections(clients as u32 + 2).connect_with(options.clone()).await?;
     server::db::MIGRATOR.run(&pool).await?;
@@ -209,7 +170,7 @@ async fn main() -> anyhow::Result<()> {
     .fetch_one(&pool)
     .await?;
 
-    let tps = pgbench(&options, clients, seconds)?;
+    let tps = pgbench::tpcb_like(&options, clients, seconds)?;
     println!("  orders placed          {:>10}  ({} awaiting credit approval)", run.orders, run.awaiting);
     println!("  checkout throughput    {orders_per_sec:>10.1} orders/s");
     println!(

@@ -53,6 +53,11 @@ pub struct Config {
     #[arg(long, env = "CLOUDMARKET_PARTNER_CENTER_TIMEOUT_SECS", default_value_t = 15)]
     pub partner_center_timeout_secs: u64,
 
+    /// Where "Log into O365" leads (the tenant's domain is added as `?domain=`). Default: the
+    /// sandbox's portal page when the sandbox is on, else the Microsoft 365 admin center.
+    #[arg(long, env = "CLOUDMARKET_O365_PORTAL_URL")]
+    pub o365_portal_url: Option<String>,
+
     /// Longest prefix accepted for a new tenant's <prefix>.onmicrosoft.com (Microsoft: 27).
     #[arg(long, env = "CLOUDMARKET_TENANT_PREFIX_MAX", default_value_t = 27, value_parser = clap::value_parser!(u16).range(1..=63))]
     pub tenant_prefix_max: u16,
@@ -100,8 +105,14 @@ impl Config {
             Some(link) => link.clone(),
             None => format!("{public_url}/sandbox/relationship"),
         };
+        let o365_portal_base = match (&self.o365_portal_url, self.sandbox) {
+            (Some(url), _) => url.clone(),
+            (None, true) => format!("{public_url}/sandbox/portal"),
+            (None, false) => "https://admin.microsoft.com".to_owned(),
+        };
         app::state::Settings {
             relationship_link_base,
+            o365_portal_base,
             tenant_prefix_max: usize::from(self.tenant_prefix_max),
             public_url,
             login_max_failures: self.login_max_failures,

@@ -31,6 +31,7 @@ pub fn router(pool: PgPool) -> Router {
         .route("/v1/customers/{tenant_id}/orders", post(create_order))
         .route("/v1/customers/{tenant_id}/subscriptions", get(subscriptions))
         .route("/relationship", get(relationship_form).post(accept_relationship))
+        .route("/portal", get(portal))
         .with_state(pool)
 }
 
@@ -88,6 +89,28 @@ pub fn mpn_verdict(mpn_id: &str) -> Result<(), (StatusCode, i64, &'static str)> 
         )),
         _ => Ok(()),
     }
+}
+
+/// The verdict on an order line's partner of record. `8000151` passes the profile lookup at
+/// checkout but has since been removed: Partner Center refuses orders that name it, which is how
+/// the demo shows a provisioning failure and its resubmission.
+pub fn partner_of_record_verdict(mpn_id: &str) -> Result<(), (StatusCode, i64, &'static str)> {
+    if mpn_id == REMOVED_MPN {
+        return Err((StatusCode::NOT_FOUND, codes::MPN_NOT_FOUND, "The partner of record's MPN ID was not found."));
+    }
+    mpn_verdict(mpn_id)
+}
+
+pub const REMOVED_MPN: &str = "8000151";
+
+/// A one-time password for a new tenant's admin, as Partner Center hands out.
+fn one_time_password() -> String {
+    use rand::Rng;
+    const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    let mut rng = rand::thread_rng();
+    let body: String = (0..14).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect();
+    // Microsoft's complexity rules want a symbol and a digit too.
+    format!("{body}!{}", rng.gen_range(10..100))
 }
 
 /// `GET /v1/profiles/mpn?mpnId=`
@@ -181,11 +204,12 @@ struct NewCompanyProfile {
     company_name: String,
 }
 
-fn customer_json(tenant_id: Uuid, prefix: &str, company: &str) -> serde_json::Value {
+fn customer_json(tenant_id: Uuid, prefix: &str, company: &str, password: Option<&str>) -> serde_json::Value {
     json!({
         "id": tenant_id,
         "companyProfile": { "tenantId": tenant_id, "domain": format!("{prefix}.onmicrosoft.com"), "companyName": company },
         "relationshipToPartner": "reseller",
+        "userCredentials": password.map(|p| json!({ "userName": "admin", "password": p })),
     })
 }
 
@@ -196,36 +220,43 @@ async fn create_customer(State(pool): State<PgPool>, headers: HeaderMap, Json(bo
     let Some(prefix) = prefix_of(&body.company_profile.domain) else {
         return error(StatusCode::BAD_REQUEST, 400, "The domain must be <prefix>.onmicrosoft.com.");
     };
+    let password = one_time_password();
     let created = sqlx::query_scalar!(
-        r#"insert into sandbox.tenant (domain_prefix, tenant_id, company_name, relationship_accepted_at, created_by_request)
-           values ($1, $2, $3, now(), $4)
+        r#"insert into sandbox.tenant (domain_prefix, tenant_id, company_name, relationship_accepted_at, created_by_request,
+                                       admin_password)
+           values ($1, $2, $3, now(), $4, $5)
            on conflict do nothing
            returning tenant_id"#,
         prefix,
         Uuid::new_v4(),
         body.company_profile.company_name,
-        request
+        request,
+        password
     )
     .fetch_optional(&pool)
     .await;
     match created {
-        Ok(Some(tenant_id)) => {
-            (StatusCode::CREATED, Json(customer_json(tenant_id, &prefix, &body.company_profile.company_name)))
-                .into_response()
-        }
+        Ok(Some(tenant_id)) => (
+            StatusCode::CREATED,
+            Json(customer_json(tenant_id, &prefix, &body.company_profile.company_name, Some(&password))),
+        )
+            .into_response(),
         Ok(None) => {
             // Either this request already created it (a retry) or the domain belongs to someone.
             match sqlx::query!(
-                "select tenant_id, company_name from sandbox.tenant where domain_prefix = $1 and created_by_request = $2",
+                "select tenant_id, company_name, admin_password from sandbox.tenant
+                 where domain_prefix = $1 and created_by_request = $2",
                 prefix,
                 request
             )
             .fetch_optional(&pool)
             .await
             {
-                Ok(Some(row)) => {
-                    (StatusCode::CREATED, Json(customer_json(row.tenant_id, &prefix, &row.company_name))).into_response()
-                }
+                Ok(Some(row)) => (
+                    StatusCode::CREATED,
+                    Json(customer_json(row.tenant_id, &prefix, &row.company_name, row.admin_password.as_deref())),
+                )
+                    .into_response(),
                 Ok(None) => error(StatusCode::CONFLICT, 409, "The domain is already in use by another tenant."),
                 Err(err) => internal(err),
             }
@@ -284,6 +315,7 @@ struct NewLineItem {
     line_item_number: i32,
     offer_id: String,
     quantity: i32,
+    partner_id_on_record: Option<String>,
 }
 
 async fn order_json(pool: &PgPool, order_id: Uuid) -> Result<serde_json::Value, sqlx::Error> {
@@ -320,6 +352,15 @@ async fn create_order(
     }
     if body.line_items.is_empty() || body.line_items.iter().any(|l| l.quantity < 1) {
         return error(StatusCode::BAD_REQUEST, 400, "An order needs line items with a quantity of at least 1.");
+    }
+    if let Some(Err((status, code, description))) = body
+        .line_items
+        .iter()
+        .filter_map(|l| l.partner_id_on_record.as_deref())
+        .map(partner_of_record_verdict)
+        .find(Result::is_err)
+    {
+        return error(status, code, description);
     }
     let result: Result<Response, sqlx::Error> = async {
         let agreement = sqlx::query_scalar!(
@@ -406,14 +447,77 @@ fn escape(text: &str) -> String {
 }
 
 fn page(body: &str) -> Html<String> {
+    titled_page("Accept reseller relationship", body)
+}
+
+fn titled_page(title: &str, body: &str) -> Html<String> {
     Html(format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
-         content=\"width=device-width, initial-scale=1\"><title>Accept reseller relationship · Partner Center \
+         content=\"width=device-width, initial-scale=1\"><title>{title} · Partner Center \
          sandbox</title><style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem}}\
          label{{display:block;margin:.75rem 0 .25rem}}input[type=text]{{width:100%;padding:.5rem;font-size:1rem}}\
          button{{margin-top:1rem;padding:.6rem 1.2rem;font-size:1rem}}.note{{color:#555}}</style></head><body>\
          <p class=\"note\">Microsoft 365 admin center (Partner Center sandbox)</p>{body}</body></html>"
     ))
+}
+
+#[derive(Deserialize)]
+struct PortalQuery {
+    domain: Option<String>,
+}
+
+/// `GET /portal?domain=`: where "Log into O365" leads in the demo, standing in for the Microsoft
+/// 365 admin center: the tenant and the licences Partner Center holds for it.
+async fn portal(State(pool): State<PgPool>, Query(query): Query<PortalQuery>) -> Response {
+    let domain = query.domain.unwrap_or_default();
+    let Some(prefix) = prefix_of(&domain) else {
+        return (
+            StatusCode::NOT_FOUND,
+            titled_page("Sign in", "<h1>Tenant not found</h1><p>Open this page from “Log into O365”.</p>"),
+        )
+            .into_response();
+    };
+    let rows = sqlx::query!(
+        r#"select t.company_name, s.offer_id as "offer_id?", s.quantity as "quantity?", s.status::text as "status?"
+           from sandbox.tenant t left join sandbox.subscription s using (tenant_id)
+           where t.domain_prefix = $1 order by s.created_at"#,
+        prefix
+    )
+    .fetch_all(&pool)
+    .await;
+    let rows = match rows {
+        Ok(rows) if !rows.is_empty() => rows,
+        Ok(_) => {
+            return (
+                StatusCode::NOT_FOUND,
+                titled_page("Sign in", "<h1>Tenant not found</h1><p>No tenant has this domain.</p>"),
+            )
+                .into_response();
+        }
+        Err(err) => return internal(err),
+    };
+    let licences: String = rows
+        .iter()
+        .filter_map(|r| Some((r.offer_id.as_deref()?, r.quantity?, r.status.as_deref()?)))
+        .map(|(offer, quantity, status)| {
+            format!("<tr><td>{}</td><td>{quantity}</td><td>{}</td></tr>", escape(offer), escape(status))
+        })
+        .collect();
+    let licences = if licences.is_empty() {
+        "<p>No licences yet.</p>".to_owned()
+    } else {
+        format!(
+            "<table><thead><tr><th>Product</th><th>Licences</th><th>Status</th></tr></thead><tbody>{licences}</tbody></table>"
+        )
+    };
+    titled_page(
+        "Microsoft 365",
+        &format!(
+            "<h1>{company}</h1><p>Signed in to <strong>{prefix}.onmicrosoft.com</strong></p><h2>Licences</h2>{licences}",
+            company = escape(&rows[0].company_name),
+        ),
+    )
+    .into_response()
 }
 
 /// The page a customer's Global admin opens from the partner's reseller relationship link.

@@ -74,7 +74,13 @@ impl Application {
             std::time::Duration::from_secs(config.partner_center_timeout_secs),
         )
         .context("building the Partner Center client")?;
-        let state = AppState { leptos_options, pool, settings: Arc::new(config.settings(bound)), partner_center };
+        let state = AppState {
+            leptos_options,
+            pool,
+            settings: Arc::new(config.settings(bound)),
+            partner_center,
+            live: app::live::ssr::Hub::default(),
+        };
         let router = router(state.clone(), config).await?;
         let engine = app::provisioning::ssr::Engine {
             pool: state.pool.clone(),
@@ -94,7 +100,16 @@ impl Application {
         let Self { listener, router, embedded, workers, engine, state } = self;
         let workers =
             crate::worker::WorkerPool::start(state.pool.clone(), crate::worker::product_registry(engine), workers);
+        let relay = tokio::spawn(state.live.clone().relay(state.pool.clone()));
+        let live = state.live.clone();
+        // Event streams never end by themselves: close them as shutdown starts, or the graceful
+        // shutdown would wait for every watching browser.
+        let shutdown = async move {
+            shutdown.await;
+            live.close();
+        };
         let served = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
+        let _ = relay.await;
         if let Some(workers) = workers {
             workers.stop().await;
         }
@@ -127,6 +142,7 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
             post(onboarding::ssr::submit_handler).layer(DefaultBodyLimit::max(64 * 1024 * 1024)),
         )
         .route("/backoffice/documents/{document_id}", get(onboarding::ssr::staff_document_handler))
+        .route(app::live::STREAM_PATH, get(app::live::ssr::stream))
         .route("/applications/{token}/documents/{document_id}", get(onboarding::ssr::applicant_document_handler))
         .leptos_routes_with_context(
             &state,

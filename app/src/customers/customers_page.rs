@@ -4,11 +4,16 @@ use super::{CustomerSummary, list_my_customers};
 use crate::{
     components::{EmptyState, PageHeader, loaded},
     i18n::{Msg, t},
+    live::use_live,
+    provisioning::InFlightMeter,
 };
 
+/// The partner's customers, their tenants, and (under Actions) the progress of their orders
+/// still on their way, live.
 #[component]
 pub fn CustomersPage() -> impl IntoView {
-    let customers = Resource::new(|| (), |_| list_my_customers());
+    let changes = use_live().changes(|| None);
+    let customers = Resource::new(move || changes.get(), |_| list_my_customers());
     view! {
         <PageHeader title=Msg::Customers />
         {loaded(customers, |customers: Vec<CustomerSummary>| {
@@ -23,6 +28,7 @@ pub fn CustomersPage() -> impl IntoView {
                                 <th scope="col">{t(Msg::CustomerName)}</th>
                                 <th scope="col">{t(Msg::Tenant)}</th>
                                 <th scope="col">{t(Msg::Relationship)}</th>
+                                <th scope="col">{t(Msg::Actions)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -45,6 +51,15 @@ pub fn CustomersPage() -> impl IntoView {
                                                     (true, true) => view! { <span class="badge ok">{t(Msg::RelationshipAccepted)}</span> }.into_any(),
                                                     (true, false) => view! { <span class="badge warn">{t(Msg::RelationshipPending)}</span> }.into_any(),
                                                 }}
+                                            </td>
+                                            <td class="actions">
+                                                {c.in_flight
+                                                    .into_iter()
+                                                    .map(|o| {
+                                                        let href = format!("/cp/orders/{}", o.order_number);
+                                                        view! { <InFlightMeter in_flight=o href /> }
+                                                    })
+                                                    .collect_view()}
                                             </td>
                                         </tr>
                                     }

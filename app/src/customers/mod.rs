@@ -21,6 +21,8 @@ pub struct CustomerSummary {
     /// `<prefix>.onmicrosoft.com`, when the customer has a tenant.
     pub tenant_domain: Option<String>,
     pub relationship_accepted: bool,
+    /// Orders for this customer still on their way (Customers → Actions shows their progress).
+    pub in_flight: Vec<crate::provisioning::InFlight>,
 }
 
 /// The signed-in partner's own customers; never anyone else's.

@@ -1,16 +1,16 @@
-use sqlx::PgExecutor;
+use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::CustomerSummary;
+use crate::{
+    orders::OrderStatus,
+    provisioning::{InFlight, ProvisioningStep},
+};
 
 #[tracing::instrument(name = "customers.of_partner", skip(db))]
-pub async fn customers_of_partner(
-    db: impl PgExecutor<'_>,
-    partner_id: Uuid,
-) -> Result<Vec<CustomerSummary>, sqlx::Error> {
-    sqlx::query_as!(
-        CustomerSummary,
-        r#"select o.name, c.tenant_prefix || '.onmicrosoft.com' as tenant_domain,
+pub async fn customers_of_partner(db: &PgPool, partner_id: Uuid) -> Result<Vec<CustomerSummary>, sqlx::Error> {
+    let customers = sqlx::query!(
+        r#"select o.organisation_id, o.name, c.tenant_prefix || '.onmicrosoft.com' as tenant_domain,
                   c.relationship_accepted_at is not null as "relationship_accepted!"
            from organisation o join customer c using (organisation_id)
            where o.kind = 'customer' and o.parent_id = $1
@@ -18,7 +18,39 @@ pub async fn customers_of_partner(
         partner_id
     )
     .fetch_all(db)
-    .await
+    .await?;
+    let mut in_flight = sqlx::query!(
+        r#"select so.customer_id, so.order_number, so.status as "status: OrderStatus",
+                  lp.step as "step?: ProvisioningStep", lp.percent as "percent?"
+           from sales_order so
+           left join lateral (
+               select step, percent from order_progress op
+               where op.order_id = so.order_id and op.run = so.provisioning_run
+               order by op.progress_id desc limit 1) lp on true
+           where so.partner_id = $1
+             and so.status in ('submitted', 'awaiting_credit_approval', 'provisioning', 'provisioning_failed')
+           order by so.order_number"#,
+        partner_id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(customers
+        .into_iter()
+        .map(|c| CustomerSummary {
+            in_flight: in_flight
+                .extract_if(.., |o| o.customer_id == c.organisation_id)
+                .map(|o| InFlight {
+                    order_number: o.order_number,
+                    status: o.status,
+                    step: o.step,
+                    percent: o.percent.unwrap_or(0),
+                })
+                .collect(),
+            name: c.name,
+            tenant_domain: c.tenant_domain,
+            relationship_accepted: c.relationship_accepted,
+        })
+        .collect())
 }
 
 /// Asks Partner Center about this partner's tenants that have not accepted the relationship

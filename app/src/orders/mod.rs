@@ -24,6 +24,8 @@ use crate::{
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "order_status", rename_all = "snake_case"))]
+// snake_case like the Postgres enum, so database notifications parse as they are.
+#[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     Submitted,
     AwaitingCreditApproval,
@@ -132,6 +134,12 @@ pub struct OrderDetail {
     /// This run's steps so far, oldest first.
     pub progress: Vec<crate::provisioning::ProgressView>,
     pub failure: Option<crate::provisioning::Failure>,
+    /// A new tenant's one-time admin password is waiting to be viewed (never the password itself).
+    pub password_pending: bool,
+    /// The password was viewed: it is no longer kept.
+    pub password_viewed: bool,
+    /// "Log into O365", once the order is provisioned.
+    pub o365_link: Option<String>,
 }
 
 impl OrderDetail {
@@ -163,7 +171,32 @@ pub async fn get_order(order_number: i64) -> Result<OrderDetail, AppError> {
         let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin, Role::CreditControl, Role::Operations]).await?;
         let state = crate::state::app_state()?;
         let partner = (user.role == Role::PartnerAdmin).then_some(user.organisation_id);
-        ssr::detail(&state.pool, order_number, partner).await?.ok_or_else(|| AppError::NotFound("That order".into()))
+        let mut detail = ssr::detail(&state.pool, order_number, partner)
+            .await?
+            .ok_or_else(|| AppError::NotFound("That order".into()))?;
+        if detail.summary.status == OrderStatus::Completed {
+            detail.o365_link = Some(state.settings.o365_link(&detail.tenant_domain));
+        }
+        Ok(detail)
+    })
+    .await
+}
+
+/// A new tenant's administrator and one-time password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminCredentials {
+    pub user_name: String,
+    pub password: String,
+}
+
+/// "View Password": hands the partner the new tenant's one-time admin password, once. It is
+/// wiped as it is read, so a second look (or anyone after the partner) finds nothing.
+#[server(prefix = "/api", endpoint = "view_admin_password")]
+pub async fn view_admin_password(order_number: i64) -> Result<AdminCredentials, AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let state = crate::state::app_state()?;
+        ssr::take_admin_password(&state.pool, &user, order_number).await
     })
     .await
 }

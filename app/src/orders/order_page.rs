@@ -1,14 +1,15 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_location, use_params_map};
 
 use super::{
-    DecideCredit, OrderDetail, OrderLineView, OrderStatus, OrderSummary, ResubmitOrder, get_order, list_all_orders,
-    list_my_orders,
+    DecideCredit, OrderDetail, OrderLineView, OrderStatus, OrderSummary, ResubmitOrder, ViewAdminPassword, get_order,
+    list_all_orders, list_my_orders,
 };
 use crate::{
     cart::{Totals, cart_page::TotalsBox},
     components::{EmptyState, ErrorAlert, Field, FormMessage, PageHeader, format_datetime, format_money, loaded},
     i18n::{Msg, t},
+    live::use_live,
     provisioning::{Failure, ProgressView},
 };
 
@@ -68,27 +69,18 @@ fn OrderTable(orders: Vec<OrderSummary>, base: &'static str, show_partner: bool)
 }
 
 /// One order, with its number, status, lines and tenant (partner and distributor staff). While it
-/// provisions, the page refreshes itself every two seconds.
+/// provisions, each step arrives live and the page refetches the order.
 #[component]
 pub fn OrderPage() -> impl IntoView {
     let params = use_params_map();
     let number = move || params.read().get("number").and_then(|n| n.parse::<i64>().ok()).unwrap_or_default();
+    // Only the partner who placed the order may view the new tenant's password.
+    let partner_view = use_location().pathname.get_untracked().starts_with("/cp/");
     let resubmit = ServerAction::<ResubmitOrder>::new();
-    let tick = RwSignal::new(0_u32);
-    let order = Resource::new(move || (number(), resubmit.version().get(), tick.get()), |(n, _, _)| get_order(n));
-    Effect::new(move |_| {
-        let in_flight = move || order.with_untracked(|o| matches!(o, Some(Ok(d)) if d.in_flight()));
-        if let Ok(handle) = set_interval_with_handle(
-            move || {
-                if in_flight() {
-                    tick.update(|t| *t += 1);
-                }
-            },
-            std::time::Duration::from_secs(2),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    });
+    // Out here so a refetch of the order does not forget the password just shown.
+    let view_password = ServerAction::<ViewAdminPassword>::new();
+    let changes = use_live().changes(move || Some(number()));
+    let order = Resource::new(move || (number(), resubmit.version().get(), changes.get()), |(n, _, _)| get_order(n));
     view! {
         {loaded(order, move |order: OrderDetail| {
             let s = &order.summary;
@@ -107,6 +99,15 @@ pub fn OrderPage() -> impl IntoView {
                 </header>
                 {waiting.map(|msg| view! { <p class="alert alert-info" role="status">{t(msg)}</p> })}
                 {show_progress.then(|| view! { <Progress percent=order.percent() steps=order.progress.clone() /> })}
+                {order.o365_link.clone().map(|link| view! {
+                    <Handover
+                        order_number=s.order_number
+                        link
+                        password_pending=partner_view && order.password_pending
+                        password_viewed=partner_view && order.password_viewed
+                        view_password
+                    />
+                })}
                 {order.failure.clone().map(|failure| view! {
                     <FailurePanel
                         failure
@@ -178,6 +179,52 @@ fn Progress(percent: i32, steps: Vec<ProgressView>) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ol>
+        </section>
+    }
+}
+
+/// What a completed order hands over: the licences are live, "Log into O365", and for a new
+/// tenant the one-time admin password, shown once.
+#[component]
+fn Handover(
+    order_number: i64,
+    link: String,
+    password_pending: bool,
+    password_viewed: bool,
+    view_password: ServerAction<ViewAdminPassword>,
+) -> impl IntoView {
+    let shown = move || view_password.value().get();
+    view! {
+        <section class="card handover" aria-labelledby="handover-title">
+            <h2 id="handover-title">{t(Msg::LicencesProvisioned)}</h2>
+            <p class="actions">
+                <a class="button" href=link target="_blank" rel="noopener">{t(Msg::LogIntoO365)}</a>
+                {(password_pending || shown().is_some()).then(|| view! {
+                    <button
+                        type="button"
+                        class="button primary"
+                        disabled=move || view_password.pending().get() || shown().is_some()
+                        on:click=move |_| {
+                            view_password.dispatch(ViewAdminPassword { order_number });
+                        }
+                    >
+                        {t(Msg::ViewPassword)}
+                    </button>
+                })}
+            </p>
+            {move || match shown() {
+                Some(Ok(credentials)) => view! {
+                    <dl class="facts credentials">
+                        <div><dt>{t(Msg::AdminUserName)}</dt><dd>{credentials.user_name}</dd></div>
+                        <div><dt>{t(Msg::OneTimePassword)}</dt><dd><code class="password">{credentials.password}</code></dd></div>
+                    </dl>
+                    <p class="alert alert-info">{t(Msg::PasswordShownOnce)}</p>
+                }
+                .into_any(),
+                Some(Err(error)) => view! { <ErrorAlert error /> }.into_any(),
+                None if password_viewed => view! { <p class="muted">{t(Msg::PasswordAlreadyViewed)}</p> }.into_any(),
+                None => ().into_any(),
+            }}
         </section>
     }
 }

@@ -561,6 +561,8 @@ pub async fn detail(
                   so.currency::text as "currency!", so.created_at, so.mpn_id, so.tenant_prefix, so.new_tenant,
                   so.subtotal, so.vat, so.decision_reason, so.provisioning_run,
                   so.failure_code, so.failure_reason, so.failure_fix,
+                  so.admin_password is not null as "password_pending!",
+                  so.admin_password_viewed_at is not null as "password_viewed!",
                   (select j.state::text from job j
                    where j.kind = 'provision_order' and j.payload->>'order_id' = so.order_id::text
                    order by j.created_at desc limit 1) as job_state
@@ -623,7 +625,70 @@ pub async fn detail(
         job_state: row.job_state,
         progress,
         failure,
+        password_pending: row.password_pending,
+        password_viewed: row.password_viewed,
+        o365_link: None,
     }))
+}
+
+/// Reads and wipes a new tenant's one-time admin password in one statement: two tabs pressing
+/// "View Password" together still see it once between them.
+pub async fn take_admin_password(
+    pool: &PgPool,
+    user: &AuthUser,
+    order_number: i64,
+) -> Result<super::AdminCredentials, AppError> {
+    let mut tx = pool.begin().await?;
+    let taken = sqlx::query!(
+        r#"with old as (
+               select order_id, admin_password, tenant_prefix from sales_order
+               where order_number = $1 and partner_id = $2 and admin_password is not null
+               for update)
+           update sales_order so set admin_password = null, admin_password_viewed_at = now()
+           from old where so.order_id = old.order_id
+           returning so.order_id, old.admin_password as "password!", old.tenant_prefix"#,
+        order_number,
+        user.organisation_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(taken) = taken else {
+        let exists = sqlx::query_scalar!(
+            "select new_tenant from sales_order where order_number = $1 and partner_id = $2",
+            order_number,
+            user.organisation_id
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        return Err(match exists {
+            None => AppError::NotFound("That order".into()),
+            Some(false) => AppError::Conflict(
+                "This order used the customer's existing tenant: there is no new password to show.".into(),
+            ),
+            Some(true) => AppError::Conflict(
+                "The one-time password was already shown once and is no longer kept. The customer's contact \
+                 received it by e-mail; if it is lost, reset it in the Microsoft 365 admin center."
+                    .into(),
+            ),
+        });
+    };
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(user.user_id),
+            acting_as: None,
+            action: "order.admin_password_viewed",
+            target_type: "order",
+            target_id: taken.order_id.to_string(),
+            detail: json!({ "order_number": order_number }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(super::AdminCredentials {
+        user_name: format!("admin@{}{}", taken.tenant_prefix, crate::domain::ONMICROSOFT),
+        password: taken.password,
+    })
 }
 
 /// Credit control's decision on an order awaiting credit approval.

@@ -151,13 +151,13 @@ impl PartnerCenter {
         prefix: &str,
         company_name: &str,
         request_id: Uuid,
-    ) -> Result<Uuid, PartnerCenterError> {
+    ) -> Result<NewTenant, PartnerCenterError> {
         let body = serde_json::json!({
             "companyProfile": { "domain": initial_domain(prefix), "companyName": company_name },
         });
         let request = self.request(reqwest::Method::POST, "/v1/customers", request_id).json(&body);
-        let created: Customer = Self::created(self.send(request).await?).await?;
-        Ok(created.id)
+        let created: CreatedCustomer = Self::created(self.send(request).await?).await?;
+        Ok(NewTenant { tenant_id: created.id, admin_password: created.user_credentials.map(|c| c.password) })
     }
 
     /// `POST /v1/customers/{id}/agreements`: the customer's acceptance of the Microsoft Customer Agreement.
@@ -193,6 +193,31 @@ impl PartnerCenter {
     }
 }
 
+/// A tenant Partner Center created, with its admin's one-time password. The password is only
+/// ever passed on to the partner: it is not logged.
+pub struct NewTenant {
+    pub tenant_id: Uuid,
+    pub admin_password: Option<String>,
+}
+
+impl std::fmt::Debug for NewTenant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewTenant").field("tenant_id", &self.tenant_id).finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreatedCustomer {
+    id: Uuid,
+    user_credentials: Option<UserCredentials>,
+}
+
+#[derive(Deserialize)]
+struct UserCredentials {
+    password: String,
+}
+
 /// One line of an order sent to Partner Center.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -200,6 +225,8 @@ pub struct OrderLine {
     pub line_item_number: i32,
     pub offer_id: String,
     pub quantity: i32,
+    /// The reselling partner's MPN ID, credited with the sale.
+    pub partner_id_on_record: String,
 }
 
 /// The subscription Partner Center made for one order line.

@@ -1,8 +1,11 @@
 //! Provisioning: an order's named steps at the vendor, their progress, and the failure with its
 //! reason and fix.
 
+mod progress;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+
+pub use progress::InFlightMeter;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -12,6 +15,8 @@ use crate::i18n::Msg;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "provisioning_step", rename_all = "snake_case"))]
+// snake_case like the Postgres enum, so database notifications parse as they are.
+#[serde(rename_all = "snake_case")]
 pub enum ProvisioningStep {
     Validating,
     CreatingTenant,
@@ -56,6 +61,16 @@ pub struct ProgressView {
     pub step: ProvisioningStep,
     pub percent: i32,
     pub recorded_at: OffsetDateTime,
+}
+
+/// An order still on its way, as lists show it: its number and where provisioning stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InFlight {
+    pub order_number: i64,
+    pub status: crate::orders::OrderStatus,
+    /// The latest step of the current run; none before a worker took the order.
+    pub step: Option<ProvisioningStep>,
+    pub percent: i32,
 }
 
 /// Why provisioning stopped, in words, with Partner Center's code and the one action that fixes it.

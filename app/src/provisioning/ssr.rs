@@ -34,6 +34,8 @@ struct Order {
     new_tenant: bool,
     customer_name: String,
     partner_email: String,
+    /// The new customer's contact, who gets the completion mail (with the password) too.
+    contact_email: Option<String>,
 }
 
 /// The outcome of one step: go on, or stop with the vendor's refusal.
@@ -87,9 +89,15 @@ impl Engine {
         self.step(order, ProvisioningStep::Validating).await?;
         pc.verify_mpn(&order.mpn_id).await?;
 
+        let mut admin_password = None;
         let tenant_id = if order.new_tenant {
             self.step(order, ProvisioningStep::CreatingTenant).await?;
-            pc.create_customer(&order.tenant_prefix, &order.customer_name, request_id(order, "tenant")).await?
+            // Keyed on the prefix, not the run: a resubmission with the same prefix finds the
+            // tenant an earlier run made instead of being told the domain is taken.
+            let request = Uuid::new_v5(&order.order_id, format!("tenant:{}", order.tenant_prefix).as_bytes());
+            let created = pc.create_customer(&order.tenant_prefix, &order.customer_name, request).await?;
+            admin_password = created.admin_password;
+            created.tenant_id
         } else {
             self.step(order, ProvisioningStep::VerifyingRelationship).await?;
             match pc.tenant_status(&order.tenant_prefix).await? {
@@ -108,9 +116,16 @@ impl Engine {
                 }
             }
         };
-        sqlx::query!("update sales_order set vendor_tenant_id = $2 where order_id = $1", order.order_id, tenant_id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query!(
+            "update sales_order set vendor_tenant_id = $2,
+                    admin_password = case when admin_password_viewed_at is null then coalesce($3, admin_password) end
+             where order_id = $1",
+            order.order_id,
+            tenant_id,
+            admin_password.as_deref()
+        )
+        .execute(&self.pool)
+        .await?;
 
         self.step(order, ProvisioningStep::AcceptingAgreement).await?;
         pc.accept_agreement(tenant_id, request_id(order, "agreement")).await?;
@@ -125,7 +140,12 @@ impl Engine {
         .await?;
         let request: Vec<OrderLine> = lines
             .iter()
-            .map(|l| OrderLine { line_item_number: l.line_no, offer_id: l.sku.clone(), quantity: l.quantity })
+            .map(|l| OrderLine {
+                line_item_number: l.line_no,
+                offer_id: l.sku.clone(),
+                quantity: l.quantity,
+                partner_id_on_record: order.mpn_id.clone(),
+            })
             .collect();
         let created = pc.create_order(tenant_id, &request, request_id(order, "order")).await?;
 
@@ -147,16 +167,22 @@ impl Engine {
             .execute(&mut *tx)
             .await?;
         record(&mut tx, order, ProvisioningStep::Completed).await?;
-        notifications::ssr::enqueue(
-            &mut *tx,
-            &order.partner_email,
-            &format!("Order {} completed", order.order_number),
-            &format!(
-                "Order {} for {} is provisioned: its licences are active on {}.onmicrosoft.com.",
-                order.order_number, order.customer_name, order.tenant_prefix
-            ),
-        )
-        .await?;
+        let subject = format!("Order {} completed", order.order_number);
+        let mut body = format!(
+            "Order {} for {} is provisioned: its licences are active on {}.onmicrosoft.com.",
+            order.order_number, order.customer_name, order.tenant_prefix
+        );
+        if let Some(password) = admin_password.as_deref() {
+            body.push_str(&format!(
+                "\n\nThe new tenant's administrator signs in as admin@{}.onmicrosoft.com with the one-time \
+                 password {password} and chooses a new one at the first sign-in.",
+                order.tenant_prefix
+            ));
+        }
+        notifications::ssr::enqueue(&mut *tx, &order.partner_email, &subject, &body).await?;
+        if let Some(contact) = order.contact_email.as_deref().filter(|c| *c != order.partner_email) {
+            notifications::ssr::enqueue(&mut *tx, contact, &subject, &body).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -204,9 +230,11 @@ impl Engine {
         sqlx::query_as!(
             Order,
             r#"select so.order_id, so.order_number, so.status as "status: OrderStatus", so.provisioning_run as run,
-                      so.mpn_id, so.tenant_prefix, so.new_tenant, co.name as customer_name, u.email as partner_email
+                      so.mpn_id, so.tenant_prefix, so.new_tenant, co.name as customer_name, u.email as partner_email,
+                      cu.contact_email
                from sales_order so
                join organisation co on co.organisation_id = so.customer_id
+               join customer cu on cu.organisation_id = so.customer_id
                join app_user u on u.user_id = so.created_by
                where so.order_id = $1"#,
             order_id

@@ -133,3 +133,38 @@ export class CheckoutPage {
     return number;
   }
 }
+
+/** An order's page while it provisions and after. */
+export class OrderPage {
+  constructor(private readonly page: Page) {}
+
+  status(): Locator {
+    return this.page.locator('.subtitle');
+  }
+
+  progress(): Locator {
+    return this.page.getByRole('region', { name: 'Provisioning progress' });
+  }
+
+  /** The announcement of an order completing or failing, shown on whatever page the user is. */
+  liveAlert(number: string): Locator {
+    return this.page.locator('.live-alerts').getByRole('status').filter({ hasText: number });
+  }
+
+  logIntoO365(): Locator {
+    return this.page.getByRole('link', { name: 'Log into O365' });
+  }
+
+  viewPasswordButton(): Locator {
+    return this.page.getByRole('button', { name: 'View Password' });
+  }
+
+  password(): Locator {
+    return this.page.locator('code.password');
+  }
+
+  async resubmit(mpn: string) {
+    await this.page.getByLabel('MPN ID').fill(mpn);
+    await this.page.getByRole('button', { name: 'Resubmit for Provisioning' }).click();
+  }
+}

@@ -4,6 +4,7 @@
 mod auth;
 mod helpers;
 mod jobs;
+mod live;
 mod onboarding;
 mod orders;
 mod pages;

@@ -63,18 +63,20 @@ async fn a_retried_create_returns_what_the_first_call_made_never_a_second_one() 
     let pc = connector(&app);
     let request = Uuid::new_v4();
 
-    let tenant = pc.create_customer("retrytenant", "Retry Ltd", request).await.unwrap();
-    assert_eq!(pc.create_customer("retrytenant", "Retry Ltd", request).await.unwrap(), tenant);
+    let created = pc.create_customer("retrytenant", "Retry Ltd", request).await.unwrap();
+    let again = pc.create_customer("retrytenant", "Retry Ltd", request).await.unwrap();
+    let tenant = created.tenant_id;
+    assert_eq!(again.tenant_id, tenant);
+    let password = created.admin_password.expect("a new tenant comes with its admin's one-time password");
+    assert!(password.len() >= 12);
+    assert_eq!(again.admin_password.as_deref(), Some(password.as_str()), "a retry hands out the same credentials");
     assert!(matches!(
         pc.create_customer("retrytenant", "Someone Else", Uuid::new_v4()).await,
         Err(PartnerCenterError::Refused { code: 409, .. })
     ));
     assert_eq!(pc.tenant_status("retrytenant").await.unwrap(), TenantStatus::Related { tenant_id: tenant });
 
-    let lines = [
-        OrderLine { line_item_number: 1, offer_id: "CFQ7TTC0LH18".into(), quantity: 10 },
-        OrderLine { line_item_number: 2, offer_id: "CFQ7TTC0LHXK".into(), quantity: 10 },
-    ];
+    let lines = [line(1, "CFQ7TTC0LH18", 10, "1234567"), line(2, "CFQ7TTC0LHXK", 10, "1234567")];
     let order_request = Uuid::new_v4();
     assert!(matches!(
         pc.create_order(tenant, &lines, order_request).await,
@@ -86,13 +88,25 @@ async fn a_retried_create_returns_what_the_first_call_made_never_a_second_one() 
     assert_eq!(first.len(), 2);
     assert_eq!(first, retried, "the same request id answers with the same subscriptions");
     assert_eq!(pc.subscriptions(tenant).await.unwrap().len(), 2, "exactly one subscription per line");
+
+    // A partner of record Partner Center no longer knows is refused, and nothing is created.
+    let removed = [line(1, "CFQ7TTC0LH1G", 1, "8000151")];
+    assert!(matches!(
+        pc.create_order(tenant, &removed, Uuid::new_v4()).await,
+        Err(PartnerCenterError::Refused { code: 800015, .. })
+    ));
+    assert_eq!(pc.subscriptions(tenant).await.unwrap().len(), 2);
+}
+
+fn line(number: i32, offer: &str, quantity: i32, mpn: &str) -> OrderLine {
+    OrderLine { line_item_number: number, offer_id: offer.into(), quantity, partner_id_on_record: mpn.into() }
 }
 
 #[tokio::test]
 async fn orders_need_a_tenant_that_exists_and_accepted_the_relationship() {
     let app = TestApp::spawn().await;
     let pc = connector(&app);
-    let lines = [OrderLine { line_item_number: 1, offer_id: "CFQ7TTC0LH18".into(), quantity: 1 }];
+    let lines = [line(1, "CFQ7TTC0LH18", 1, "1234567")];
     let fabrikam: Uuid = "22222222-2222-4222-8222-222222222222".parse().unwrap();
     assert!(matches!(
         pc.create_order(fabrikam, &lines, Uuid::new_v4()).await,

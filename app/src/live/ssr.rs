@@ -1,0 +1,326 @@
+//! The server half of live progress: one LISTEN connection per process feeds a broadcast
+//! channel, and each browser's event stream takes from it the orders its user may see.
+
+use std::{collections::HashSet, convert::Infallible, time::Duration};
+
+use axum::{
+    extract::{Query, State},
+    http::{HeaderMap, StatusCode},
+    response::{
+        IntoResponse, Response,
+        sse::{Event, KeepAlive, Sse},
+    },
+};
+use serde::Deserialize;
+use sqlx::{PgPool, postgres::PgListener};
+use tokio::sync::{broadcast, watch};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::{NOTIFY_CHANNEL, ProgressEvent};
+use crate::{
+    auth::{Role, ssr::AuthUser},
+    orders::OrderStatus,
+    provisioning::ProvisioningStep,
+    state::AppState,
+};
+
+/// What the `order_progress` trigger announces (see the live progress migration).
+#[derive(Clone, Debug, Deserialize)]
+pub struct Notice {
+    pub id: i64,
+    pub order_number: i64,
+    pub partner_id: Uuid,
+    pub customer_id: Uuid,
+    pub status: OrderStatus,
+    pub step: ProvisioningStep,
+    pub percent: i32,
+}
+
+impl Notice {
+    fn event(&self) -> ProgressEvent {
+        ProgressEvent {
+            id: self.id,
+            order_number: self.order_number,
+            status: self.status,
+            step: self.step,
+            percent: self.percent,
+        }
+    }
+}
+
+/// Whose orders a stream carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Everyone,
+    Partner(Uuid),
+    Customer(Uuid),
+}
+
+impl Scope {
+    pub fn of(user: &AuthUser) -> Self {
+        match user.role {
+            Role::CreditControl | Role::Operations => Self::Everyone,
+            Role::PartnerAdmin => Self::Partner(user.organisation_id),
+            Role::CustomerAdmin => Self::Customer(user.organisation_id),
+        }
+    }
+
+    pub fn sees(self, notice: &Notice) -> bool {
+        match self {
+            Self::Everyone => true,
+            Self::Partner(id) => notice.partner_id == id,
+            Self::Customer(id) => notice.customer_id == id,
+        }
+    }
+
+    fn partner(self) -> Option<Uuid> {
+        if let Self::Partner(id) = self { Some(id) } else { None }
+    }
+
+    fn customer(self) -> Option<Uuid> {
+        if let Self::Customer(id) = self { Some(id) } else { None }
+    }
+}
+
+/// This process's fan-out of progress notifications.
+#[derive(Clone)]
+pub struct Hub {
+    sender: broadcast::Sender<Notice>,
+    closed: watch::Sender<bool>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        // A stream that falls this far behind catches up from the table instead.
+        let (sender, _) = broadcast::channel(1024);
+        let (closed, _) = watch::channel(false);
+        Self { sender, closed }
+    }
+}
+
+impl Hub {
+    pub fn subscribe(&self) -> broadcast::Receiver<Notice> {
+        self.sender.subscribe()
+    }
+
+    /// Ends every open stream, so a graceful shutdown is not held up by browsers that would
+    /// otherwise listen forever. They reconnect to another process (or this one, restarted).
+    pub fn close(&self) {
+        self.closed.send_replace(true);
+    }
+
+    /// Hands `notice` to this process's streams.
+    pub fn publish(&self, notice: Notice) {
+        // No receivers is not an error: nobody is watching.
+        let _ = self.sender.send(notice);
+    }
+
+    /// Relays `order_progress` notifications until the hub is closed, reconnecting after a lost
+    /// connection. Streams that missed something meanwhile catch up when their browser reconnects.
+    pub async fn relay(self, pool: PgPool) {
+        let mut closed = self.closed.subscribe();
+        loop {
+            let mut listener = match PgListener::connect_with(&pool).await {
+                Ok(listener) => listener,
+                Err(err) => {
+                    tracing::warn!(error = %err, "live progress cannot connect; retrying");
+                    tokio::select! {
+                        () = tokio::time::sleep(Duration::from_secs(2)) => continue,
+                        _ = closed.changed() => return,
+                    }
+                }
+            };
+            if let Err(err) = listener.listen(NOTIFY_CHANNEL).await {
+                tracing::warn!(error = %err, "cannot LISTEN for order progress");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                continue;
+            }
+            loop {
+                tokio::select! {
+                    notification = listener.recv() => match notification {
+                        Ok(notification) => match serde_json::from_str::<Notice>(notification.payload()) {
+                            Ok(notice) => self.publish(notice),
+                            Err(err) => tracing::warn!(error = %err, "unreadable order progress notification"),
+                        },
+                        Err(err) => {
+                            tracing::warn!(error = %err, "live progress lost its connection; reconnecting");
+                            break;
+                        }
+                    },
+                    _ = closed.changed() => return,
+                }
+            }
+        }
+    }
+}
+
+/// Progress after `after` for the orders `scope` may see, from the last ten minutes: what a
+/// browser missed while it was away.
+pub async fn replay(pool: &PgPool, scope: Scope, after: i64) -> Result<Vec<ProgressEvent>, sqlx::Error> {
+    sqlx::query_as!(
+        ProgressEvent,
+        r#"select p.progress_id as id, so.order_number, so.status as "status: OrderStatus",
+                  p.step as "step: ProvisioningStep", p.percent
+           from order_progress p join sales_order so using (order_id)
+           where p.progress_id > $1 and p.recorded_at > now() - interval '10 minutes'
+             and ($2::uuid is null or so.partner_id = $2)
+             and ($3::uuid is null or so.customer_id = $3)
+           order by p.progress_id
+           limit 200"#,
+        after,
+        scope.partner(),
+        scope.customer(),
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct StreamQuery {
+    after: Option<i64>,
+}
+
+/// `GET /live/progress`: server-sent events, one `progress` event per step of every order the
+/// signed-in user may see. The event id is the step's id: a browser reconnecting by itself
+/// sends it back as `Last-Event-ID`, one opening a new page passes it as `?after=`, and both
+/// get what they missed first.
+pub async fn stream(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Query(query): Query<StreamQuery>,
+) -> Response {
+    let user = match crate::auth::ssr::user_from_session(&state.pool, &session).await {
+        Ok(Some(user)) if !user.must_change_password => user,
+        Ok(_) => return (StatusCode::UNAUTHORIZED, "Sign in to follow provisioning.").into_response(),
+        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response(),
+    };
+    let scope = Scope::of(&user);
+    // Subscribed before reading the backlog, so nothing falls between the two.
+    let receiver = state.live.subscribe();
+    let after = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .or(query.after);
+    let backlog = match after {
+        Some(after) => replay(&state.pool, scope, after).await.unwrap_or_else(|err| {
+            tracing::warn!(error = %err, "cannot replay missed progress");
+            Vec::new()
+        }),
+        None => Vec::new(),
+    };
+    let feed = Feed {
+        scope,
+        pool: state.pool.clone(),
+        replayed: backlog.iter().map(|e| e.id).collect(),
+        last_id: backlog.last().map(|e| e.id).or(after).unwrap_or(0),
+        backlog: backlog.into(),
+        receiver,
+        closed: state.live.closed.subscribe(),
+        greeted: false,
+    };
+    let events = futures::stream::unfold(feed, |mut feed| async move {
+        let event = feed.next().await?;
+        Some((Ok::<_, Infallible>(event), feed))
+    });
+    Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
+}
+
+struct Feed {
+    scope: Scope,
+    pool: PgPool,
+    backlog: std::collections::VecDeque<ProgressEvent>,
+    /// Replayed ids, so the same step arriving live as well is sent once.
+    replayed: HashSet<i64>,
+    last_id: i64,
+    receiver: broadcast::Receiver<Notice>,
+    closed: watch::Receiver<bool>,
+    greeted: bool,
+}
+
+impl Feed {
+    async fn next(&mut self) -> Option<Event> {
+        if !self.greeted {
+            self.greeted = true;
+            // Tells the browser how soon to reconnect by itself after a drop.
+            return Some(Event::default().retry(Duration::from_secs(2)).comment("connected"));
+        }
+        loop {
+            if let Some(event) = self.backlog.pop_front() {
+                return Some(self.send(event));
+            }
+            if *self.closed.borrow() {
+                return None;
+            }
+            tokio::select! {
+                received = self.receiver.recv() => match received {
+                    Ok(notice) => {
+                        if self.scope.sees(&notice) && !self.replayed.remove(&notice.id) {
+                            return Some(self.send(notice.event()));
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        match replay(&self.pool, self.scope, self.last_id).await {
+                            Ok(missed) => {
+                                self.replayed.extend(missed.iter().map(|e| e.id));
+                                self.backlog.extend(missed);
+                            }
+                            Err(err) => tracing::warn!(error = %err, "cannot catch up a lagging stream"),
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+                _ = self.closed.changed() => return None,
+            }
+        }
+    }
+
+    fn send(&mut self, event: ProgressEvent) -> Event {
+        self.last_id = self.last_id.max(event.id);
+        Event::default()
+            .event("progress")
+            .id(event.id.to_string())
+            .json_data(&event)
+            .unwrap_or_else(|_| Event::default().comment("unserialisable event"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notice(partner_id: Uuid, customer_id: Uuid) -> Notice {
+        Notice {
+            id: 1,
+            order_number: 100001,
+            partner_id,
+            customer_id,
+            status: OrderStatus::Provisioning,
+            step: ProvisioningStep::Validating,
+            percent: 10,
+        }
+    }
+
+    #[test]
+    fn each_user_sees_only_their_own_orders() {
+        let (partner, other_partner, customer) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let n = notice(partner, customer);
+        assert!(Scope::Partner(partner).sees(&n));
+        assert!(!Scope::Partner(other_partner).sees(&n));
+        assert!(Scope::Customer(customer).sees(&n));
+        assert!(!Scope::Customer(partner).sees(&n));
+        assert!(Scope::Everyone.sees(&n));
+    }
+
+    #[test]
+    fn the_trigger_payload_parses() {
+        let payload = r#"{"id":7,"order_number":100002,"partner_id":"11111111-1111-4111-8111-111111111111",
+            "customer_id":"22222222-2222-4222-8222-222222222222","status":"provisioning","step":"creating_tenant","percent":30}"#;
+        let notice: Notice = serde_json::from_str(payload).unwrap();
+        assert_eq!(notice.step, ProvisioningStep::CreatingTenant);
+        assert_eq!(notice.status, OrderStatus::Provisioning);
+        assert_eq!(notice.event().percent, 30);
+    }
+}

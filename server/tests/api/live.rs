@@ -1,0 +1,120 @@
+//! Live progress over server-sent events: each step reaches the users who may see the order,
+//! as it commits, and a reconnecting browser gets what it missed.
+
+use std::time::Duration;
+
+use reqwest::{Response, StatusCode};
+use serde_json::Value;
+
+use app::orders::OrderStatus;
+
+use crate::{
+    helpers::TestApp,
+    provisioning::{order_for, wait_for, with_workers},
+};
+
+/// A browser's EventSource, reduced to what the tests read: the `progress` events' data.
+struct EventStream {
+    response: Response,
+    buffer: String,
+}
+
+impl EventStream {
+    async fn open(app: &TestApp, query: &str) -> Self {
+        let response = app.get(&format!("/live/progress{query}")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        Self { response, buffer: String::new() }
+    }
+
+    /// The next progress event, or `None` when none comes within `wait`.
+    async fn next(&mut self, wait: Duration) -> Option<Value> {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                if block.lines().any(|l| l == "event: progress") {
+                    let data: String =
+                        block.lines().filter_map(|l| l.strip_prefix("data: ").or(l.strip_prefix("data:"))).collect();
+                    return Some(serde_json::from_str(&data).expect("event data is JSON"));
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout(wait, self.response.chunk()).await.ok()?.ok()??;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// Progress events until the order's final step.
+    async fn until_final(&mut self, order_number: i64) -> Vec<Value> {
+        let mut seen = Vec::new();
+        while let Some(event) = self.next(Duration::from_secs(20)).await {
+            let done =
+                event["order_number"] == order_number && matches!(event["step"].as_str(), Some("completed" | "failed"));
+            seen.push(event);
+            if done {
+                return seen;
+            }
+        }
+        panic!("the stream ended or stalled before order {order_number} finished: {seen:?}");
+    }
+}
+
+#[tokio::test]
+async fn every_step_streams_to_the_partner_who_ordered_and_to_nobody_else() {
+    let app = with_workers().await;
+    app.login_ok("partner@reseller.example").await;
+    let mut partner = EventStream::open(&app, "").await;
+    let staff = app.another_user();
+    staff.login_ok("ops@distributor.example").await;
+    let mut operations = EventStream::open(&staff, "").await;
+    let other_customer = app.another_user();
+    other_customer.login_ok("admin@contoso.example").await;
+    let mut contoso = EventStream::open(&other_customer, "").await;
+
+    let number = order_for(&app, "livesteps", "1234567").await;
+    let events = partner.until_final(number).await;
+    let steps: Vec<&str> = events.iter().filter_map(|e| e["step"].as_str()).collect();
+    assert_eq!(
+        steps,
+        [
+            "validating",
+            "creating_tenant",
+            "accepting_agreement",
+            "creating_subscriptions",
+            "assigning_licences",
+            "completed"
+        ]
+    );
+    let percents: Vec<i64> = events.iter().filter_map(|e| e["percent"].as_i64()).collect();
+    assert!(percents.windows(2).all(|w| w[0] < w[1]) && percents.last() == Some(&100), "{percents:?}");
+    assert_eq!(events.last().unwrap()["status"], "completed", "the final event carries the order's status");
+    assert_eq!(operations.until_final(number).await.len(), 6, "the back office sees every order");
+    assert!(contoso.next(Duration::from_millis(500)).await.is_none(), "another customer's admin sees nothing of it");
+}
+
+#[tokio::test]
+async fn a_reconnecting_browser_gets_what_it_missed_and_strangers_get_nothing() {
+    let app = with_workers().await;
+    let number = order_for(&app, "livereplay", "1234567").await;
+    wait_for(&app, number, OrderStatus::Completed).await;
+
+    let anonymous = app.get("/live/progress").await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
+    app.login_ok("partner@reseller.example").await;
+    let first = sqlx::query_scalar!(
+        "select min(progress_id) from order_progress p join sales_order o using (order_id) where o.order_number = $1",
+        number
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+    .unwrap();
+    // As a page load passes it, then as the browser's own reconnect does.
+    let mut resumed = EventStream::open(&app, &format!("?after={first}")).await;
+    assert_eq!(resumed.until_final(number).await.len(), 5, "the steps after the last one seen");
+    let response =
+        app.client.get(app.url("/live/progress")).header("Last-Event-ID", first.to_string()).send().await.unwrap();
+    let mut reconnected = EventStream { response, buffer: String::new() };
+    assert_eq!(reconnected.until_final(number).await.len(), 5);
+}
