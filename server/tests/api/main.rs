@@ -6,6 +6,7 @@ mod helpers;
 mod jobs;
 mod onboarding;
 mod orders;
+mod outbox;
 mod pages;
 mod partner_center;
 mod provisioning;
