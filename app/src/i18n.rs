@@ -257,6 +257,8 @@ messages! {
     Subject => "Subject", "Konu";
     Status => "Status", "Durum";
     Created => "Created", "Oluşturulma";
+    Attempts => "Delivery attempts", "Gönderim denemesi";
+    LastError => "Last error", "Son hata";
     Forbidden => "Your account does not have access to this page.", "Hesabınızın bu sayfaya erişimi yok.";
     NotFound => "This page does not exist.", "Bu sayfa mevcut değil.";
     BackHome => "Back to the start page", "Başlangıç sayfasına dön";

@@ -71,6 +71,21 @@ pub struct Config {
     #[arg(long, env = "CLOUDMARKET_PROVISIONING_STEP_MS", default_value_t = 3000)]
     pub provisioning_step_ms: u64,
 
+    /// Mail server the outbox is delivered to, e.g. `smtp://127.0.0.1:2525`,
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtps://user:pass@host:465`.
+    /// Without it mail stays pending and is read in Back office → Outbox.
+    #[arg(long, env = "CLOUDMARKET_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of the product's mail.
+    #[arg(long, env = "CLOUDMARKET_MAIL_FROM", default_value = "cloudmarket <no-reply@cloudmarket.example>")]
+    pub mail_from: String,
+
+    /// Wait before the first retry of a mail the mail server did not take, in milliseconds;
+    /// doubles with each further attempt.
+    #[arg(long, env = "CLOUDMARKET_MAIL_RETRY_BASE_MS", default_value_t = 2000)]
+    pub mail_retry_base_ms: u64,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 

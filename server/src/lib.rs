@@ -7,6 +7,7 @@ pub mod demo;
 pub mod embedded_pg;
 pub mod guard;
 pub mod health;
+pub mod mailer;
 pub mod sandbox;
 pub mod startup;
 pub mod telemetry;

@@ -48,6 +48,7 @@ pub struct Application {
     embedded: Option<EmbeddedPostgres>,
     workers: usize,
     engine: app::provisioning::ssr::Engine,
+    mail: Option<crate::mailer::MailSettings>,
     pub state: AppState,
 }
 
@@ -59,6 +60,8 @@ impl Application {
         if let Some(addr) = site_addr {
             leptos_options.site_addr = addr;
         }
+        // Before connecting: a bad mail setting is a configuration error, found at once.
+        let mail = crate::mailer::MailSettings::from_config(config)?;
         let Database { pool, embedded } =
             db::connect(config.database_url.as_deref(), &config.data_dir, config.db_max_connections).await?;
         if config.demo {
@@ -87,7 +90,7 @@ impl Application {
             partner_center: state.partner_center.clone(),
             step_pause: std::time::Duration::from_millis(config.provisioning_step_ms),
         };
-        Ok(Self { listener, router, embedded, workers: config.workers, engine, state })
+        Ok(Self { listener, router, embedded, workers: config.workers, engine, mail, state })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -97,7 +100,7 @@ impl Application {
     /// Serves until `shutdown` resolves, lets requests in flight finish, then stops the embedded
     /// database if this process started it.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let Self { listener, router, embedded, workers, engine, state } = self;
+        let Self { listener, router, embedded, workers, engine, mail, state } = self;
         let workers =
             crate::worker::WorkerPool::start(state.pool.clone(), crate::worker::product_registry(engine), workers);
         let relay = tokio::spawn(state.live.clone().relay(state.pool.clone()));
@@ -108,10 +111,14 @@ impl Application {
             shutdown.await;
             live.close();
         };
+        let mailer = mail.map(|settings| crate::mailer::Mailer::start(state.pool.clone(), settings));
         let served = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
         let _ = relay.await;
         if let Some(workers) = workers {
             workers.stop().await;
+        }
+        if let Some(mailer) = mailer {
+            mailer.stop().await;
         }
         state.pool.close().await;
         if let Some(embedded) = embedded {

@@ -124,7 +124,7 @@ pub fn spawn_workers(
     shutdown: watch::Receiver<bool>,
 ) -> Vec<tokio::task::JoinHandle<()>> {
     let wake = Arc::new(Notify::new());
-    let mut handles = vec![tokio::spawn(listen(pool.clone(), wake.clone(), shutdown.clone()))];
+    let mut handles = vec![tokio::spawn(listen(pool.clone(), jobs::NOTIFY_CHANNEL, wake.clone(), shutdown.clone()))];
     let process = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
     for n in 0..count {
         let worker = Worker {
@@ -139,28 +139,39 @@ pub fn spawn_workers(
     handles
 }
 
-async fn listen(pool: PgPool, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+/// Wakes everyone waiting on `wake` whenever `channel` is notified, reconnecting as needed; the
+/// waiters poll as well, so a lost connection only slows them down.
+pub(crate) async fn listen(
+    pool: PgPool,
+    channel: &'static str,
+    wake: Arc<Notify>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
         let mut listener = match PgListener::connect_with(&pool).await {
             Ok(listener) => listener,
             Err(err) => {
-                tracing::warn!(error = %err, "job listener cannot connect; workers fall back to polling");
+                tracing::warn!(channel, error = %err, "listener cannot connect; falling back to polling");
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(5)) => continue,
                     _ = shutdown.changed() => return,
                 }
             }
         };
-        if let Err(err) = listener.listen(jobs::NOTIFY_CHANNEL).await {
-            tracing::warn!(error = %err, "cannot LISTEN for jobs");
-            continue;
+        if let Err(err) = listener.listen(channel).await {
+            tracing::warn!(channel, error = %err, "cannot LISTEN");
+            // Not at once: a database refusing LISTEN refuses the next one too.
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(5)) => continue,
+                _ = shutdown.changed() => return,
+            }
         }
         loop {
             tokio::select! {
                 notification = listener.recv() => match notification {
                     Ok(_) => wake.notify_waiters(),
                     Err(err) => {
-                        tracing::warn!(error = %err, "job listener lost its connection; reconnecting");
+                        tracing::warn!(channel, error = %err, "listener lost its connection; reconnecting");
                         break;
                     }
                 },
@@ -250,10 +261,11 @@ async fn heartbeat(pool: PgPool, job_id: uuid::Uuid, worker: String, lease: Dura
     }
 }
 
-/// `server worker`: workers only, against the configured database and Partner Center (by
-/// default the sandbox of the server at LEPTOS_SITE_ADDR). Stops on Ctrl-C or SIGTERM after the
-/// jobs in hand.
+/// `server worker`: workers and the mail sender only, against the configured database and Partner
+/// Center (by default the sandbox of the server at LEPTOS_SITE_ADDR). Stops on Ctrl-C or SIGTERM
+/// after the jobs in hand.
 pub async fn run_standalone(config: &crate::config::Config) -> anyhow::Result<()> {
+    let mail = crate::mailer::MailSettings::from_config(config)?;
     let database =
         crate::db::connect(config.database_url.as_deref(), &config.data_dir, config.db_max_connections).await?;
     let site: std::net::SocketAddr = std::env::var("LEPTOS_SITE_ADDR")
@@ -272,9 +284,14 @@ pub async fn run_standalone(config: &crate::config::Config) -> anyhow::Result<()
     let count = config.workers.max(1);
     tracing::info!(count, "workers running");
     let workers = WorkerPool::start(database.pool.clone(), product_registry(engine), count);
+    // Worker processes deliver mail too, so mail keeps going out with the web servers scaled down.
+    let mailer = mail.map(|settings| crate::mailer::Mailer::start(database.pool.clone(), settings));
     crate::startup::shutdown_signal().await;
     if let Some(workers) = workers {
         workers.stop().await;
+    }
+    if let Some(mailer) = mailer {
+        mailer.stop().await;
     }
     database.pool.close().await;
     if let Some(embedded) = database.embedded {

@@ -1,5 +1,6 @@
 //! E-mail notifications. Mail is written to the outbox in the transaction that causes it; the
-//! back office shows the outbox, which is also how demos and tests read mail without SMTP.
+//! back office shows the outbox, which is also how demos and tests read mail without SMTP. With
+//! SMTP configured, the server's sender delivers it (see `server::mailer`).
 
 mod outbox_page;
 #[cfg(feature = "ssr")]
@@ -30,6 +31,9 @@ pub struct OutboxMail {
     pub subject: String,
     pub body_text: String,
     pub status: OutboxStatus,
+    /// Delivery attempts so far, and why the last one failed (mail is retried, then `Failed`).
+    pub attempts: i32,
+    pub last_error: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }

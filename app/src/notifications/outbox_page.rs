@@ -29,6 +29,25 @@ pub fn OutboxPage() -> impl IntoView {
                                 .created_at
                                 .format(&time::format_description::well_known::Rfc3339)
                                 .unwrap_or_default();
+                            // Sent mail needs no delivery story; unsent mail that was tried
+                            // shows how often and why it has not gone out.
+                            let tried = m.status != OutboxStatus::Sent && m.attempts > 0;
+                            let attempts = tried
+                                .then(|| {
+                                    view! {
+                                        <span class="mail-attempts">
+                                            {t(Msg::Attempts)} ": " {m.attempts}
+                                        </span>
+                                    }
+                                });
+                            let last_error = m
+                                .last_error
+                                .filter(|_| tried)
+                                .map(|error| {
+                                    view! {
+                                        <p class="mail-error">{t(Msg::LastError)} ": " {error}</p>
+                                    }
+                                });
                             view! {
                                 <li class="card mail">
                                     <details>
@@ -37,7 +56,9 @@ pub fn OutboxPage() -> impl IntoView {
                                             <span class="mail-to">{t(Msg::To)} ": " {m.recipient}</span>
                                             <span class=format!("badge {status}")>{status}</span>
                                             <time datetime=created.clone()>{created.clone()}</time>
+                                            {attempts}
                                         </summary>
+                                        {last_error}
                                         <pre class="mail-body">{m.body_text}</pre>
                                     </details>
                                 </li>

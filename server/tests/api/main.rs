@@ -7,6 +7,7 @@ mod jobs;
 mod live;
 mod onboarding;
 mod orders;
+mod outbox;
 mod pages;
 mod partner_center;
 mod provisioning;
