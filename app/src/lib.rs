@@ -18,6 +18,7 @@ pub mod error;
 pub mod i18n;
 pub mod notifications;
 pub mod onboarding;
+pub mod operations;
 pub mod orders;
 pub mod partner_center;
 pub mod partners;

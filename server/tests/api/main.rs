@@ -2,9 +2,11 @@
 //! database on the private test PostgreSQL (`DATABASE_URL`, started by `make test`).
 
 mod auth;
+mod faults;
 mod helpers;
 mod jobs;
 mod onboarding;
+mod operations;
 mod orders;
 mod pages;
 mod partner_center;

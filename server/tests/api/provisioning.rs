@@ -22,7 +22,7 @@ async fn with_workers() -> TestApp {
     TestApp::spawn_with(|c| c.workers = 1).await
 }
 
-async fn order_for(app: &TestApp, prefix: &str, mpn: &str) -> i64 {
+pub(crate) async fn order_for(app: &TestApp, prefix: &str, mpn: &str) -> i64 {
     let user = sqlx::query_scalar!("select user_id from app_user where email = 'partner@reseller.example'")
         .fetch_one(&app.pool)
         .await
