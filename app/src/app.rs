@@ -20,6 +20,7 @@ use crate::{
     i18n::{LanguageSwitch, Msg, provide_i18n, t},
     notifications::OutboxPage,
     onboarding::{ApplicationDetailPage, ApplicationStatusPage, ApplicationsPage, BecomePartnerPage},
+    operations::JobsPage,
     orders::{BackOfficeOrdersPage, OrderPage, OrdersPage},
     partners::{ControlPanelPage, PartnersPage},
     portal::{AccountPage, CspPage, PortalHomePage},
@@ -108,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("backoffice/orders") view=BackOfficeOrdersPage ssr=SsrMode::InOrder />
                     <Route path=path!("backoffice/orders/:number") view=OrderPage ssr=SsrMode::InOrder />
                     <Route path=path!("backoffice/outbox") view=OutboxPage ssr=SsrMode::InOrder />
+                    <Route path=path!("backoffice/jobs") view=JobsPage ssr=SsrMode::InOrder />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -131,6 +133,7 @@ fn nav_for(area: Area) -> Vec<(&'static str, Msg)> {
             ("/backoffice/partners", Msg::Partners),
             ("/backoffice/orders", Msg::Orders),
             ("/backoffice/outbox", Msg::Outbox),
+            ("/backoffice/jobs", Msg::Jobs),
         ],
     }
 }
@@ -203,6 +206,10 @@ fn TopNav(me: Option<Me>) -> impl IntoView {
     // Partner applications are credit control's alone (the server refuses everyone else too).
     if me.role != Role::CreditControl {
         links.retain(|(href, _)| !href.starts_with("/backoffice/applications"));
+    }
+    // The job queue is operations' alone.
+    if me.role != Role::Operations {
+        links.retain(|(href, _)| !href.starts_with("/backoffice/jobs"));
     }
     view! {
         <nav class="main-nav" aria-label=t(Msg::MainNavigation)>

@@ -321,6 +321,21 @@ messages! {
     Decision => "Decision", "Karar";
     NoApplicationsMatch => "No application has this status.", "Bu durumda başvuru yok.";
     Filter => "Filter", "Filtre";
+    // Operations: the job queue.
+    Jobs => "Jobs", "İşler";
+    JobsHelp => "Background work such as provisioning. A dead job has used up its attempts or cannot succeed; once the cause is fixed, Retry gives it a fresh set of attempts.", "Provizyon gibi arka plan işleri. Ölü bir iş denemelerini tüketmiş ya da başarılı olamayacak durumdadır; sebep giderildiğinde Yeniden dene ona yeni bir deneme hakkı verir.";
+    JobQueue => "Job queue", "İş kuyruğu";
+    JobsQueued => "Queued", "Sırada";
+    JobsRunning => "Running", "Çalışıyor";
+    JobsDead => "Dead", "Ölü";
+    DeadJobs => "Dead jobs", "Ölü işler";
+    NoDeadJobs => "No dead jobs: every job has succeeded or is still being tried.", "Ölü iş yok: her iş başarılı oldu ya da hâlâ deneniyor.";
+    JobKind => "Job", "İş";
+    JobReference => "Reference", "Referans";
+    JobAttempts => "Attempts", "Deneme";
+    JobLastError => "Last error", "Son hata";
+    JobFinishedAt => "Given up at", "Bırakıldığı an";
+    RetryJob => "Retry", "Yeniden dene";
 }
 
 /// The current language, shared through context.

@@ -147,6 +147,20 @@ pub async fn claim(
     .await
 }
 
+/// How long until the earliest queued job of `kinds` is due, if any is waiting: an idle worker
+/// sleeps no longer than that, so a short backoff or Retry-After is kept to, not rounded up to
+/// the poll interval (its notification came when it was queued, before it was due).
+pub async fn next_due(db: impl PgExecutor<'_>, kinds: &[String]) -> Result<Option<Duration>, sqlx::Error> {
+    let seconds = sqlx::query_scalar!(
+        r#"select extract(epoch from min(run_at) - now())::float8 as "seconds"
+           from job where state = 'queued' and kind = any($1)"#,
+        kinds
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(seconds.and_then(|s| Duration::try_from_secs_f64(s.max(0.0)).ok()))
+}
+
 /// Extends the lease; false when the job is no longer this worker's (its lease ran out and
 /// another worker took it).
 pub async fn heartbeat(

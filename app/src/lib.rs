@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod live;
 pub mod notifications;
 pub mod onboarding;
+pub mod operations;
 pub mod orders;
 pub mod partner_center;
 pub mod partners;

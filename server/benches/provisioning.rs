@@ -17,6 +17,7 @@ use std::{
 };
 
 use anyhow::{Context, bail};
+use clap::Parser;
 use serde::{Deserialize, Serialize};
 use sqlx::{
     PgPool,
@@ -206,10 +207,10 @@ async fn listen(mut response: reqwest::Response, arrivals: Arc<Mutex<HashMap<i64
         buffer.push_str(&String::from_utf8_lossy(&chunk));
         while let Some(end) = buffer.find("\n\n") {
             let block: String = buffer.drain(..end + 2).collect();
-            if let Some(id) = block.lines().find_map(|l| l.strip_prefix("id: ").or(l.strip_prefix("id:"))) {
-                if let Ok(id) = id.trim().parse::<i64>() {
-                    arrivals.lock().map(|mut a| a.entry(id).or_insert(now)).ok();
-                }
+            if let Some(id) = block.lines().find_map(|l| l.strip_prefix("id: ").or(l.strip_prefix("id:")))
+                && let (Ok(id), Ok(mut arrivals)) = (id.trim().parse::<i64>(), arrivals.lock())
+            {
+                arrivals.entry(id).or_insert(now);
             }
         }
     }

@@ -1,6 +1,6 @@
 //! Configuration from the command line and environment variables (all listed in the README).
 
-use std::path::PathBuf;
+use std::{path::PathBuf, time::Duration};
 
 use clap::{Parser, Subcommand, builder::BoolishValueParser};
 
@@ -58,6 +58,32 @@ pub struct Config {
     #[arg(long, env = "CLOUDMARKET_O365_PORTAL_URL")]
     pub o365_portal_url: Option<String>,
 
+    /// The same in milliseconds, taking precedence (tests and fault demos want less than a second).
+    #[arg(long, env = "CLOUDMARKET_PARTNER_CENTER_TIMEOUT_MS")]
+    pub partner_center_timeout_ms: Option<u64>,
+
+    /// Milliseconds the sandbox adds to every API call.
+    #[arg(long, env = "CLOUDMARKET_SANDBOX_LATENCY_MS", default_value_t = 0)]
+    pub sandbox_latency_ms: u64,
+
+    /// Share of sandbox API calls that fail (0.0 to 1.0), with a fault drawn from the kinds below.
+    #[arg(long, env = "CLOUDMARKET_SANDBOX_FAULT_RATE", default_value_t = 0.0, value_parser = crate::sandbox::faults::parse_rate)]
+    pub sandbox_fault_rate: f64,
+
+    /// The faults to draw from, comma-separated: throttle (429 with Retry-After), error
+    /// (503 before or 500 after the call's work), timeout (answer held past the connector's timeout).
+    #[arg(long, env = "CLOUDMARKET_SANDBOX_FAULTS", value_delimiter = ',', default_value = "throttle,error,timeout")]
+    pub sandbox_faults: Vec<crate::sandbox::faults::FaultKind>,
+
+    /// The first retry delay of a failed background job, in milliseconds; it doubles per
+    /// attempt (with jitter) up to the maximum below.
+    #[arg(long, env = "CLOUDMARKET_JOB_RETRY_BASE_MS", default_value_t = 2000)]
+    pub job_retry_base_ms: u64,
+
+    /// The longest delay between two attempts of a job, in milliseconds.
+    #[arg(long, env = "CLOUDMARKET_JOB_RETRY_MAX_MS", default_value_t = 600_000)]
+    pub job_retry_max_ms: u64,
+
     /// Longest prefix accepted for a new tenant's <prefix>.onmicrosoft.com (Microsoft: 27).
     #[arg(long, env = "CLOUDMARKET_TENANT_PREFIX_MAX", default_value_t = 27, value_parser = clap::value_parser!(u16).range(1..=63))]
     pub tenant_prefix_max: u16,
@@ -104,6 +130,35 @@ impl Config {
     /// The configuration from the process's arguments and environment.
     pub fn from_env() -> Self {
         Self::parse()
+    }
+
+    pub fn partner_center_timeout(&self) -> Duration {
+        match self.partner_center_timeout_ms {
+            Some(ms) => Duration::from_millis(ms),
+            None => Duration::from_secs(self.partner_center_timeout_secs),
+        }
+    }
+
+    /// The sandbox's fault settings at start; a timeout fault holds its answer a second longer
+    /// than this server's connector waits.
+    pub fn sandbox_faults(&self) -> crate::sandbox::faults::Faults {
+        let hold = self.partner_center_timeout() + Duration::from_secs(1);
+        crate::sandbox::faults::Faults {
+            rate: self.sandbox_fault_rate,
+            latency_ms: self.sandbox_latency_ms,
+            kinds: self.sandbox_faults.clone(),
+            retry_after_secs: 1,
+            hold_ms: u64::try_from(hold.as_millis()).unwrap_or(u64::MAX),
+        }
+    }
+
+    /// How the workers of this process retry failed jobs.
+    pub fn worker_settings(&self) -> crate::worker::WorkerSettings {
+        crate::worker::WorkerSettings {
+            backoff_base: Duration::from_millis(self.job_retry_base_ms),
+            backoff_cap: Duration::from_millis(self.job_retry_max_ms.max(self.job_retry_base_ms)),
+            ..crate::worker::WorkerSettings::default()
+        }
     }
 
     pub fn secure_cookies(&self) -> bool {
@@ -172,6 +227,31 @@ mod tests {
         let config =
             Config::try_parse_from(["server", "--partner-center-url", "https://api.partnercenter.example/"]).unwrap();
         assert_eq!(config.partner_center_url("0.0.0.0:3000".parse().unwrap()), "https://api.partnercenter.example");
+    }
+
+    #[test]
+    fn sandbox_faults_are_off_by_default_and_their_rate_is_a_share() {
+        let config = Config::try_parse_from(["server"]).unwrap();
+        let faults = config.sandbox_faults();
+        assert_eq!(faults.rate, 0.0);
+        assert_eq!(faults.latency_ms, 0);
+        assert_eq!(faults.kinds, crate::sandbox::faults::all_kinds());
+        assert_eq!(config.worker_settings().backoff_base, Duration::from_secs(2));
+        let config = Config::try_parse_from([
+            "server",
+            "--sandbox-fault-rate",
+            "0.25",
+            "--sandbox-faults",
+            "throttle,timeout",
+            "--partner-center-timeout-ms",
+            "300",
+        ])
+        .unwrap();
+        assert_eq!(config.sandbox_fault_rate, 0.25);
+        assert_eq!(config.sandbox_faults().kinds.len(), 2);
+        assert_eq!(config.sandbox_faults().hold_ms, 1300);
+        assert!(Config::try_parse_from(["server", "--sandbox-fault-rate", "1.5"]).is_err());
+        assert!(Config::try_parse_from(["server", "--sandbox-faults", "meteor"]).is_err());
     }
 
     #[test]

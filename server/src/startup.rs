@@ -47,6 +47,7 @@ pub struct Application {
     router: Router,
     embedded: Option<EmbeddedPostgres>,
     workers: usize,
+    worker_settings: crate::worker::WorkerSettings,
     engine: app::provisioning::ssr::Engine,
     mail: Option<crate::mailer::MailSettings>,
     pub state: AppState,
@@ -72,11 +73,9 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {}", leptos_options.site_addr))?;
         let bound = listener.local_addr().unwrap_or(leptos_options.site_addr);
-        let partner_center = app::partner_center::PartnerCenter::new(
-            &config.partner_center_url(bound),
-            std::time::Duration::from_secs(config.partner_center_timeout_secs),
-        )
-        .context("building the Partner Center client")?;
+        let partner_center =
+            app::partner_center::PartnerCenter::new(&config.partner_center_url(bound), config.partner_center_timeout())
+                .context("building the Partner Center client")?;
         let state = AppState {
             leptos_options,
             pool,
@@ -90,7 +89,16 @@ impl Application {
             partner_center: state.partner_center.clone(),
             step_pause: std::time::Duration::from_millis(config.provisioning_step_ms),
         };
-        Ok(Self { listener, router, embedded, workers: config.workers, engine, mail, state })
+        Ok(Self {
+            listener,
+            router,
+            embedded,
+            workers: config.workers,
+            worker_settings: config.worker_settings(),
+            engine,
+            mail,
+            state,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -100,9 +108,13 @@ impl Application {
     /// Serves until `shutdown` resolves, lets requests in flight finish, then stops the embedded
     /// database if this process started it.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let Self { listener, router, embedded, workers, engine, mail, state } = self;
-        let workers =
-            crate::worker::WorkerPool::start(state.pool.clone(), crate::worker::product_registry(engine), workers);
+        let Self { listener, router, embedded, workers, worker_settings, engine, mail, state } = self;
+        let workers = crate::worker::WorkerPool::start(
+            state.pool.clone(),
+            crate::worker::product_registry(engine),
+            worker_settings,
+            workers,
+        );
         let relay = tokio::spawn(state.live.clone().relay(state.pool.clone()));
         let live = state.live.clone();
         // Event streams never end by themselves: close them as shutdown starts, or the graceful
@@ -186,8 +198,12 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
         );
     // The sandbox stands in for Microsoft: outside sessions and guards, like the real service.
-    let router =
-        if config.sandbox { router.nest("/sandbox", crate::sandbox::router(state.pool.clone())) } else { router };
+    let router = if config.sandbox {
+        let faults = crate::sandbox::faults::FaultSwitch::new(config.sandbox_faults());
+        router.nest("/sandbox", crate::sandbox::router(state.pool.clone(), faults))
+    } else {
+        router
+    };
     Ok(router)
 }
 

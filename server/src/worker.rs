@@ -75,12 +75,12 @@ pub struct WorkerPool {
 }
 
 impl WorkerPool {
-    pub fn start(pool: PgPool, registry: Registry, count: usize) -> Option<Self> {
+    pub fn start(pool: PgPool, registry: Registry, settings: WorkerSettings, count: usize) -> Option<Self> {
         if count == 0 {
             return None;
         }
         let (stop, stopped) = watch::channel(false);
-        let handles = spawn_workers(pool, registry, WorkerSettings::default(), count, stopped);
+        let handles = spawn_workers(pool, registry, settings, count, stopped);
         Some(Self { stop, handles })
     }
 
@@ -198,9 +198,14 @@ impl Worker {
             match jobs::claim(&self.pool, &self.id, &kinds, self.settings.lease).await {
                 Ok(Some(job)) => self.execute(job).await,
                 Ok(None) => {
+                    let nap = match jobs::next_due(&self.pool, &kinds).await {
+                        // A floor, so a due job another worker is just taking is not polled in a spin.
+                        Ok(Some(due)) => due.max(Duration::from_millis(10)).min(self.settings.poll_interval),
+                        _ => self.settings.poll_interval,
+                    };
                     tokio::select! {
                         () = woken => {},
-                        () = tokio::time::sleep(self.settings.poll_interval) => {},
+                        () = tokio::time::sleep(nap) => {},
                         _ = shutdown.changed() => {},
                     }
                 }
@@ -272,10 +277,8 @@ pub async fn run_standalone(config: &crate::config::Config) -> anyhow::Result<()
         .ok()
         .and_then(|a| a.parse().ok())
         .unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 3000)));
-    let partner_center = app::partner_center::PartnerCenter::new(
-        &config.partner_center_url(site),
-        Duration::from_secs(config.partner_center_timeout_secs),
-    )?;
+    let partner_center =
+        app::partner_center::PartnerCenter::new(&config.partner_center_url(site), config.partner_center_timeout())?;
     let engine = app::provisioning::ssr::Engine {
         pool: database.pool.clone(),
         partner_center,
@@ -283,7 +286,7 @@ pub async fn run_standalone(config: &crate::config::Config) -> anyhow::Result<()
     };
     let count = config.workers.max(1);
     tracing::info!(count, "workers running");
-    let workers = WorkerPool::start(database.pool.clone(), product_registry(engine), count);
+    let workers = WorkerPool::start(database.pool.clone(), product_registry(engine), config.worker_settings(), count);
     // Worker processes deliver mail too, so mail keeps going out with the web servers scaled down.
     let mailer = mail.map(|settings| crate::mailer::Mailer::start(database.pool.clone(), settings));
     crate::startup::shutdown_signal().await;

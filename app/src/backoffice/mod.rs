@@ -29,6 +29,10 @@ pub fn BackOfficePage() -> impl IntoView {
                 <h2>{t(Msg::Outbox)}</h2>
                 <A href="/backoffice/outbox" attr:class="button">{t(Msg::Outbox)}</A>
             </section>
+            <section class="card">
+                <h2>{t(Msg::Jobs)}</h2>
+                <A href="/backoffice/jobs" attr:class="button">{t(Msg::Jobs)}</A>
+            </section>
         </div>
     }
 }

@@ -119,7 +119,7 @@ async fn verify_mpn(state: &AppState, mpn: &MpnId) -> Result<(), AppError> {
     match state.partner_center.verify_mpn(mpn.as_ref()).await {
         Ok(_) => Ok(()),
         Err(PartnerCenterError::Refused { code, .. }) => Err(AppError::invalid("mpn_id", mpn_refusal(code))),
-        Err(PartnerCenterError::Unavailable(err)) => Err(unreachable("the MPN ID", &err)),
+        Err(PartnerCenterError::Unavailable { message, .. }) => Err(unreachable("the MPN ID", &message)),
     }
 }
 

@@ -32,7 +32,10 @@ pub struct ProvisionOrder {
 
 impl Job for ProvisionOrder {
     const KIND: &'static str = "provision_order";
-    const MAX_ATTEMPTS: i32 = 12;
+    /// With the default backoff (2 s doubling to 10 min) this keeps trying for about three and
+    /// a half hours: Partner Center throttling and outages last that long, and a retried run
+    /// resumes where it stopped, so an attempt only needs one step to go through.
+    const MAX_ATTEMPTS: i32 = 30;
 
     fn dedup_key(&self) -> Option<String> {
         Some(format!("{}:{}", self.order_id, self.run))

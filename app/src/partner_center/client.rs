@@ -12,9 +12,22 @@ pub enum PartnerCenterError {
     /// Partner Center answered with a refusal; trying again will not change it.
     #[error("Partner Center refused the request ({code}): {description}")]
     Refused { code: i64, description: String },
-    /// Timeouts, throttling (429) and server errors: worth retrying later.
-    #[error("Partner Center is not available: {0}")]
-    Unavailable(String),
+    /// Timeouts, throttling (429) and server errors: worth retrying later, and no sooner than
+    /// `retry_after` when Partner Center said so.
+    #[error("Partner Center is not available: {message}")]
+    Unavailable { message: String, retry_after: Option<Duration> },
+}
+
+impl PartnerCenterError {
+    fn unavailable(message: impl ToString) -> Self {
+        Self::Unavailable { message: message.to_string(), retry_after: None }
+    }
+}
+
+/// A `Retry-After` in seconds (Partner Center's form); the HTTP-date form is not used by it.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let seconds = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim().parse::<u64>().ok()?;
+    Some(Duration::from_secs(seconds))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,10 +71,7 @@ pub fn initial_domain(prefix: &str) -> String {
 
 impl PartnerCenter {
     pub fn new(base_url: &str, timeout: Duration) -> Result<Self, PartnerCenterError> {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .build()
-            .map_err(|e| PartnerCenterError::Unavailable(e.to_string()))?;
+        let http = reqwest::Client::builder().timeout(timeout).build().map_err(PartnerCenterError::unavailable)?;
         Ok(Self { http, base_url: base_url.trim_end_matches('/').to_owned() })
     }
 
@@ -75,10 +85,19 @@ impl PartnerCenter {
     }
 
     async fn send(&self, request: reqwest::RequestBuilder) -> Result<reqwest::Response, PartnerCenterError> {
-        let response = request.send().await.map_err(|e| PartnerCenterError::Unavailable(e.to_string()))?;
+        let response = request.send().await.map_err(|e| {
+            let message = if e.is_timeout() { format!("no answer in time: {e}") } else { e.to_string() };
+            PartnerCenterError::unavailable(message)
+        })?;
         let status = response.status();
-        if status.as_u16() == 429 || status.is_server_error() {
-            return Err(PartnerCenterError::Unavailable(format!("HTTP {status}")));
+        if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            return Err(PartnerCenterError::Unavailable {
+                message: format!("throttled (HTTP {status})"),
+                retry_after: retry_after(response.headers()),
+            });
+        }
+        if status.is_server_error() {
+            return Err(PartnerCenterError::unavailable(format!("HTTP {status}")));
         }
         Ok(response)
     }
@@ -87,7 +106,7 @@ impl PartnerCenter {
         let status = response.status();
         match response.json::<ErrorBody>().await {
             Ok(body) => PartnerCenterError::Refused { code: body.code, description: body.description },
-            Err(_) => PartnerCenterError::Unavailable(format!("unexpected HTTP {status}")),
+            Err(_) => PartnerCenterError::unavailable(format!("unexpected HTTP {status}")),
         }
     }
 
@@ -98,7 +117,7 @@ impl PartnerCenter {
         match response.status().as_u16() {
             200 => Ok(true),
             404 => Ok(false),
-            other => Err(PartnerCenterError::Unavailable(format!("unexpected HTTP {other}"))),
+            other => Err(PartnerCenterError::unavailable(format!("unexpected HTTP {other}"))),
         }
     }
 
@@ -108,7 +127,7 @@ impl PartnerCenter {
             self.request(reqwest::Method::GET, "/v1/profiles/mpn", Uuid::new_v4()).query(&[("mpnId", mpn_id)]);
         let response = self.send(request).await?;
         if response.status().is_success() {
-            response.json().await.map_err(|e| PartnerCenterError::Unavailable(e.to_string()))
+            response.json().await.map_err(PartnerCenterError::unavailable)
         } else {
             Err(Self::refusal(response).await)
         }
@@ -129,7 +148,7 @@ impl PartnerCenter {
         if !response.status().is_success() {
             return Err(Self::refusal(response).await);
         }
-        let list: CustomerList = response.json().await.map_err(|e| PartnerCenterError::Unavailable(e.to_string()))?;
+        let list: CustomerList = response.json().await.map_err(PartnerCenterError::unavailable)?;
         Ok(match list.items.first() {
             Some(customer) => TenantStatus::Related { tenant_id: customer.id },
             None => TenantStatus::NoRelationship,
@@ -138,7 +157,7 @@ impl PartnerCenter {
 
     async fn created<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, PartnerCenterError> {
         if response.status().is_success() {
-            response.json().await.map_err(|e| PartnerCenterError::Unavailable(e.to_string()))
+            response.json().await.map_err(PartnerCenterError::unavailable)
         } else {
             Err(Self::refusal(response).await)
         }

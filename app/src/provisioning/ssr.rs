@@ -2,6 +2,10 @@
 //! verify the relationship → accept the customer agreement → create the subscriptions → assign
 //! licences → complete. Every vendor call carries a request id derived from the order, its run
 //! and the step, so a retried job never makes a second tenant or subscription.
+//!
+//! A retried job resumes: a step is recorded only after the vendor call before it succeeded, so
+//! the steps recorded for the run tell which calls need not be made again. Against a vendor that
+//! fails a share of calls, each attempt then only has to get one step further, not all the way.
 
 use std::time::Duration;
 
@@ -32,6 +36,7 @@ struct Order {
     mpn_id: String,
     tenant_prefix: String,
     new_tenant: bool,
+    vendor_tenant_id: Option<Uuid>,
     customer_name: String,
     partner_email: String,
     /// The new customer's contact, who gets the completion mail (with the password) too.
@@ -48,7 +53,10 @@ impl From<PartnerCenterError> for Stop {
     fn from(err: PartnerCenterError) -> Self {
         match err {
             PartnerCenterError::Refused { code, description } => Stop::Refused { code, description },
-            PartnerCenterError::Unavailable(message) => Stop::Retry(JobError::retryable(message)),
+            // Partner Center's Retry-After wins over our own backoff.
+            PartnerCenterError::Unavailable { message, retry_after } => {
+                Stop::Retry(JobError::Retryable { message, after: retry_after })
+            }
         }
     }
 }
@@ -86,49 +94,28 @@ impl Engine {
 
     async fn steps(&self, order: &Order) -> Result<(), Stop> {
         let pc = &self.partner_center;
-        self.step(order, ProvisioningStep::Validating).await?;
-        pc.verify_mpn(&order.mpn_id).await?;
-
-        let mut admin_password = None;
-        let tenant_id = if order.new_tenant {
-            self.step(order, ProvisioningStep::CreatingTenant).await?;
-            // Keyed on the prefix, not the run: a resubmission with the same prefix finds the
-            // tenant an earlier run made instead of being told the domain is taken.
-            let request = Uuid::new_v5(&order.order_id, format!("tenant:{}", order.tenant_prefix).as_bytes());
-            let created = pc.create_customer(&order.tenant_prefix, &order.customer_name, request).await?;
-            admin_password = created.admin_password;
-            created.tenant_id
-        } else {
-            self.step(order, ProvisioningStep::VerifyingRelationship).await?;
-            match pc.tenant_status(&order.tenant_prefix).await? {
-                TenantStatus::Related { tenant_id } => tenant_id,
-                TenantStatus::NoRelationship => {
-                    return Err(Stop::Refused {
-                        code: crate::partner_center::codes::NO_RELATIONSHIP,
-                        description: "no reseller relationship".into(),
-                    });
-                }
-                TenantStatus::Free => {
-                    return Err(Stop::Refused {
-                        code: crate::partner_center::codes::TENANT_NOT_FOUND,
-                        description: "tenant not found".into(),
-                    });
-                }
-            }
+        let reached = self.reached(order).await?;
+        // The call a step makes succeeded when a later step was recorded in this run.
+        let done = |step: ProvisioningStep| {
+            reached.iter().any(|r| *r != ProvisioningStep::Failed && r.percent() > step.percent())
         };
-        sqlx::query!(
-            "update sales_order set vendor_tenant_id = $2,
-                    admin_password = case when admin_password_viewed_at is null then coalesce($3, admin_password) end
-             where order_id = $1",
-            order.order_id,
-            tenant_id,
-            admin_password.as_deref()
-        )
-        .execute(&self.pool)
-        .await?;
 
-        self.step(order, ProvisioningStep::AcceptingAgreement).await?;
-        pc.accept_agreement(tenant_id, request_id(order, "agreement")).await?;
+        if !done(ProvisioningStep::Validating) {
+            self.step(order, ProvisioningStep::Validating).await?;
+            pc.verify_mpn(&order.mpn_id).await?;
+        }
+
+        let tenant_step =
+            if order.new_tenant { ProvisioningStep::CreatingTenant } else { ProvisioningStep::VerifyingRelationship };
+        let tenant_id = match order.vendor_tenant_id {
+            Some(tenant_id) if done(tenant_step) => tenant_id,
+            _ => self.tenant(order, tenant_step).await?,
+        };
+
+        if !done(ProvisioningStep::AcceptingAgreement) {
+            self.step(order, ProvisioningStep::AcceptingAgreement).await?;
+            pc.accept_agreement(tenant_id, request_id(order, "agreement")).await?;
+        }
 
         self.step(order, ProvisioningStep::CreatingSubscriptions).await?;
         let lines = sqlx::query!(
@@ -167,6 +154,11 @@ impl Engine {
             .execute(&mut *tx)
             .await?;
         record(&mut tx, order, ProvisioningStep::Completed).await?;
+        // From the order, not this attempt: a resumed run did not create the tenant again.
+        let admin_password =
+            sqlx::query_scalar!("select admin_password from sales_order where order_id = $1", order.order_id)
+                .fetch_one(&mut *tx)
+                .await?;
         let subject = format!("Order {} completed", order.order_number);
         let mut body = format!(
             "Order {} for {} is provisioned: its licences are active on {}.onmicrosoft.com.",
@@ -185,6 +177,60 @@ impl Engine {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Creates the new tenant or checks the existing one's relationship, and remembers its id.
+    async fn tenant(&self, order: &Order, step: ProvisioningStep) -> Result<Uuid, Stop> {
+        let pc = &self.partner_center;
+        self.step(order, step).await?;
+        let mut admin_password = None;
+        let tenant_id = if order.new_tenant {
+            // Keyed on the prefix, not the run: a resubmission with the same prefix finds the
+            // tenant an earlier run made instead of being told the domain is taken.
+            let request = Uuid::new_v5(&order.order_id, format!("tenant:{}", order.tenant_prefix).as_bytes());
+            let created = pc.create_customer(&order.tenant_prefix, &order.customer_name, request).await?;
+            admin_password = created.admin_password;
+            created.tenant_id
+        } else {
+            match pc.tenant_status(&order.tenant_prefix).await? {
+                TenantStatus::Related { tenant_id } => tenant_id,
+                TenantStatus::NoRelationship => {
+                    return Err(Stop::Refused {
+                        code: crate::partner_center::codes::NO_RELATIONSHIP,
+                        description: "no reseller relationship".into(),
+                    });
+                }
+                TenantStatus::Free => {
+                    return Err(Stop::Refused {
+                        code: crate::partner_center::codes::TENANT_NOT_FOUND,
+                        description: "tenant not found".into(),
+                    });
+                }
+            }
+        };
+        // The password stays on the order until the partner views it once.
+        sqlx::query!(
+            "update sales_order set vendor_tenant_id = $2,
+                    admin_password = case when admin_password_viewed_at is null then coalesce($3, admin_password) end
+             where order_id = $1",
+            order.order_id,
+            tenant_id,
+            admin_password.as_deref()
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(tenant_id)
+    }
+
+    /// The steps recorded for this run so far.
+    async fn reached(&self, order: &Order) -> Result<Vec<ProvisioningStep>, sqlx::Error> {
+        sqlx::query_scalar!(
+            r#"select step as "step: ProvisioningStep" from order_progress where order_id = $1 and run = $2"#,
+            order.order_id,
+            order.run
+        )
+        .fetch_all(&self.pool)
+        .await
     }
 
     /// Waits the step's vendor time, then records it (once per run, whatever the attempt).
@@ -230,8 +276,8 @@ impl Engine {
         sqlx::query_as!(
             Order,
             r#"select so.order_id, so.order_number, so.status as "status: OrderStatus", so.provisioning_run as run,
-                      so.mpn_id, so.tenant_prefix, so.new_tenant, co.name as customer_name, u.email as partner_email,
-                      cu.contact_email
+                      so.mpn_id, so.tenant_prefix, so.new_tenant, so.vendor_tenant_id, co.name as customer_name,
+                      u.email as partner_email, cu.contact_email
                from sales_order so
                join organisation co on co.organisation_id = so.customer_id
                join customer cu on cu.organisation_id = so.customer_id

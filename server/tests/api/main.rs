@@ -2,10 +2,12 @@
 //! database on the private test PostgreSQL (`DATABASE_URL`, started by `make test`).
 
 mod auth;
+mod faults;
 mod helpers;
 mod jobs;
 mod live;
 mod onboarding;
+mod operations;
 mod orders;
 mod outbox;
 mod pages;

@@ -45,7 +45,7 @@ async fn an_unreachable_partner_center_is_unavailable_not_a_refusal() {
 
     let result = pc.verify_mpn("1234567").await;
 
-    assert!(matches!(result, Err(PartnerCenterError::Unavailable(_))), "{result:?}");
+    assert!(matches!(result, Err(PartnerCenterError::Unavailable { retry_after: None, .. })), "{result:?}");
 }
 
 #[tokio::test]

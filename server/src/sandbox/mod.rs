@@ -5,12 +5,18 @@
 //! Fixtures: tenants `contoso` (relationship accepted) and `fabrikam` (not accepted yet); any
 //! other prefix is free. Every 7-digit MPN ID verifies except 8000150 (800015 not found),
 //! 8000160 (800016 not an indirect reseller) and 9001230 (900123 agreement not signed).
+//!
+//! The `/v1` API can be made slow and unreliable on purpose (see [`faults`]); the relationship
+//! page, which a person uses, cannot.
+
+pub mod faults;
 
 use axum::http::HeaderMap;
 use axum::{
     Json, Router,
     extract::{Path, Query, State},
     http::StatusCode,
+    middleware,
     response::Html,
     response::{IntoResponse, Response},
     routing::{get, head, post},
@@ -22,17 +28,24 @@ use uuid::Uuid;
 
 use app::partner_center::{ErrorBody, codes};
 
-pub fn router(pool: PgPool) -> Router {
-    Router::new()
+use faults::FaultSwitch;
+
+pub fn router(pool: PgPool, faults: FaultSwitch) -> Router {
+    let api = Router::new()
         .route("/v1/domains/{domain}", head(domain_exists))
         .route("/v1/profiles/mpn", get(mpn_profile))
         .route("/v1/customers", get(customers).post(create_customer))
         .route("/v1/customers/{tenant_id}/agreements", post(accept_agreement))
         .route("/v1/customers/{tenant_id}/orders", post(create_order))
         .route("/v1/customers/{tenant_id}/subscriptions", get(subscriptions))
+        .layer(middleware::from_fn_with_state(faults.clone(), faults::inject))
+        .with_state(pool.clone());
+    let pages = Router::new()
         .route("/relationship", get(relationship_form).post(accept_relationship))
         .route("/portal", get(portal))
-        .with_state(pool)
+        .with_state(pool);
+    let switch = Router::new().route("/faults", get(faults::show).put(faults::change)).with_state(faults);
+    api.merge(pages).merge(switch)
 }
 
 fn error(status: StatusCode, code: i64, description: &str) -> Response {
