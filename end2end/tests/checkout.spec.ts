@@ -26,6 +26,29 @@ async function freshCart(page: Page) {
   await new CartPage(page).clear();
 }
 
+/** Orders one product for a new customer on a new tenant, up to the order page. */
+async function orderForNewCustomer(
+  page: Page,
+  item: { product: string; quantity: number; name: string; mpn?: string },
+): Promise<{ number: string; prefix: string }> {
+  await freshCart(page);
+  const catalog = new CatalogPage(page);
+  await catalog.goto();
+  await catalog.chooseBilling('Monthly');
+  await catalog.add(item.product, item.quantity);
+  await catalog.continueToCart();
+  await new CartPage(page).proceed();
+  const checkout = new CheckoutPage(page);
+  await checkout.newCustomer(customer(unique(`${item.name}co `)), item.mpn ?? '1234567');
+  await checkout.continue('tenant');
+  const prefix = unique(item.name.toLowerCase());
+  await checkout.newTenant(prefix);
+  await expect(checkout.prefixStatus()).toContainText('is available');
+  await checkout.continue('review');
+  await waitForHydration(page);
+  return { number: await checkout.submit(), prefix };
+}
+
 test('a new customer with a new tenant: catalog, add-on, live totals, refusals, submit', async ({ page }) => {
   await freshCart(page);
   const catalog = new CatalogPage(page);
@@ -176,22 +199,11 @@ test('refusals: a product already ordered, an add-on alone, a tenant without the
 });
 
 test('provisioning is live: an alert on another page, Log into O365, View Password once', async ({ page }) => {
-  await freshCart(page);
-  const catalog = new CatalogPage(page);
-  await catalog.goto();
-  await catalog.chooseBilling('Monthly');
-  await catalog.add('Microsoft Teams Essentials', 2);
-  await catalog.continueToCart();
-  await new CartPage(page).proceed();
-  const checkout = new CheckoutPage(page);
-  await checkout.newCustomer(customer(unique('Livelyco ')), '1234567');
-  await checkout.continue('tenant');
-  const prefix = unique('lively');
-  await checkout.newTenant(prefix);
-  await expect(checkout.prefixStatus()).toContainText('is available');
-  await checkout.continue('review');
-  await waitForHydration(page);
-  const number = await checkout.submit();
+  const { number, prefix } = await orderForNewCustomer(page, {
+    product: 'Microsoft Teams Essentials',
+    quantity: 2,
+    name: 'Lively',
+  });
   const order = new OrderPage(page);
   await expect(order.progress()).toBeVisible();
 
@@ -221,23 +233,13 @@ test('provisioning is live: an alert on another page, Log into O365, View Passwo
 });
 
 test('a partner of record Partner Center refuses: reason, correction, resubmission, completed', async ({ page }) => {
-  await freshCart(page);
-  const catalog = new CatalogPage(page);
-  await catalog.goto();
-  await catalog.chooseBilling('Monthly');
-  await catalog.add('Microsoft 365 Business Basic', 1);
-  await catalog.continueToCart();
-  await new CartPage(page).proceed();
-  const checkout = new CheckoutPage(page);
   // 8000151 passes the MPN check at checkout; Partner Center refuses it when the order is placed.
-  await checkout.newCustomer(customer(unique('Recordco ')), '8000151');
-  await checkout.continue('tenant');
-  const prefix = unique('record');
-  await checkout.newTenant(prefix);
-  await expect(checkout.prefixStatus()).toContainText('is available');
-  await checkout.continue('review');
-  await waitForHydration(page);
-  await checkout.submit();
+  await orderForNewCustomer(page, {
+    product: 'Microsoft 365 Business Basic',
+    quantity: 1,
+    name: 'Record',
+    mpn: '8000151',
+  });
   const order = new OrderPage(page);
   await expect(order.status()).toContainText('Provisioning Failed', { timeout: 20_000 });
   await expect(page.getByRole('alert').filter({ hasText: 'What happened' })).toContainText('800015');

@@ -21,13 +21,11 @@ use uuid::Uuid;
 
 use app::{
     catalog::BillingCycle,
-    domain::{DomainPrefix, MpnId, PhoneNumber, Quantity, TaxNumber},
-    orders::{
-        NewCustomerProfile, OrderStatus, PaymentMethod,
-        ssr::{CustomerRef, LineRequest, OrderRequest, TenantRef, place_order},
-    },
+    orders::{OrderStatus, ssr::place_order},
 };
 
+#[path = "common/orders.rs"]
+mod orders;
 #[path = "common/pgbench.rs"]
 mod pgbench;
 
@@ -67,32 +65,6 @@ async fn create_partners(pool: &PgPool, count: usize) -> anyhow::Result<Vec<(Uui
     Ok(partners)
 }
 
-fn order(partner: Uuid, user: Uuid, n: usize) -> anyhow::Result<OrderRequest> {
-    let tag = Uuid::new_v4().simple().to_string();
-    Ok(OrderRequest {
-        partner_id: partner,
-        user_id: user,
-        idempotency_key: Uuid::new_v4(),
-        customer: CustomerRef::New(NewCustomerProfile {
-            company_name: format!("Bench Customer {n}"),
-            tax_number: TaxNumber::parse("1234567890").map_err(anyhow::Error::msg)?,
-            address: "Istanbul".into(),
-            phone: PhoneNumber::parse("02125550102").map_err(anyhow::Error::msg)?,
-            contact_name: "IT".into(),
-            contact_email: format!("it{n}@bench.example"),
-        }),
-        tenant: TenantRef { prefix: DomainPrefix::parse(&tag[..20], 27).map_err(anyhow::Error::msg)?, new: true },
-        mpn_id: MpnId::parse("1234567").map_err(anyhow::Error::msg)?,
-        payment_method: PaymentMethod::WireTransfer,
-        // One annual Business Basic licence: 72.00 of credit.
-        lines: vec![LineRequest {
-            sku: "CFQ7TTC0LH18".into(),
-            cycle: BillingCycle::Annual,
-            quantity: Quantity::new(1).map_err(anyhow::Error::msg)?,
-        }],
-    })
-}
-
 struct CheckoutRun {
     orders: usize,
     awaiting: usize,
@@ -113,7 +85,7 @@ async fn run_checkouts(pool: &PgPool, partners: &[(Uuid, Uuid)], duration: Durat
                 let mut awaiting = 0;
                 let mut n = 0;
                 while Instant::now() < deadline {
-                    let request = order(partner, user, n)?;
+                    let request = orders::new_tenant_order(partner, user, n, BillingCycle::Annual)?;
                     let began = Instant::now();
                     let placed = place_order(&pool, &request).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
                     latencies.push(began.elapsed());

@@ -28,12 +28,8 @@ use uuid::Uuid;
 
 use app::{
     catalog::BillingCycle,
-    domain::{DomainPrefix, MpnId, PhoneNumber, Quantity, TaxNumber},
     jobs::{self, Job, JobError},
-    orders::{
-        NewCustomerProfile, PaymentMethod,
-        ssr::{CustomerRef, LineRequest, OrderRequest, TenantRef, place_order},
-    },
+    orders::ssr::place_order,
 };
 use server::{
     config::Config,
@@ -41,6 +37,8 @@ use server::{
     worker::{Registry, WorkerSettings, spawn_workers},
 };
 
+#[path = "common/orders.rs"]
+mod orders;
 #[path = "common/pgbench.rs"]
 mod pgbench;
 
@@ -131,31 +129,6 @@ async fn demo_partner_user(pool: &PgPool) -> anyhow::Result<(Uuid, Uuid)> {
     Ok((row.organisation_id, row.user_id))
 }
 
-fn new_tenant_order(partner: Uuid, user: Uuid, n: usize) -> anyhow::Result<OrderRequest> {
-    let tag = Uuid::new_v4().simple().to_string();
-    Ok(OrderRequest {
-        partner_id: partner,
-        user_id: user,
-        idempotency_key: Uuid::new_v4(),
-        customer: CustomerRef::New(NewCustomerProfile {
-            company_name: format!("Bench Customer {n}"),
-            tax_number: TaxNumber::parse("1234567890").map_err(anyhow::Error::msg)?,
-            address: "Istanbul".into(),
-            phone: PhoneNumber::parse("02125550102").map_err(anyhow::Error::msg)?,
-            contact_name: "IT".into(),
-            contact_email: format!("it{n}@bench.example"),
-        }),
-        tenant: TenantRef { prefix: DomainPrefix::parse(&tag[..20], 27).map_err(anyhow::Error::msg)?, new: true },
-        mpn_id: MpnId::parse("1234567").map_err(anyhow::Error::msg)?,
-        payment_method: PaymentMethod::WireTransfer,
-        lines: vec![LineRequest {
-            sku: "CFQ7TTC0LH18".into(),
-            cycle: BillingCycle::Monthly,
-            quantity: Quantity::new(1).map_err(anyhow::Error::msg)?,
-        }],
-    })
-}
-
 /// The server as `make run` starts it, on a random port, with `workers` provisioning workers
 /// and no step delay.
 async fn start_server(url: &str, workers: usize) -> anyhow::Result<(String, tokio::sync::oneshot::Sender<()>)> {
@@ -177,7 +150,9 @@ async fn provisioning_throughput(pool: &PgPool, url: &str, orders: usize, worker
     let (partner, user) = demo_partner_user(pool).await?;
     // Queued before the workers start, so the figure is the pipeline's, not checkout's.
     for n in 0..orders {
-        place_order(pool, &new_tenant_order(partner, user, n)?).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        place_order(pool, &orders::new_tenant_order(partner, user, n, BillingCycle::Monthly)?)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     }
     let start = Instant::now();
     let (_address, stop) = start_server(url, workers).await?;
@@ -218,7 +193,9 @@ async fn listen(mut response: reqwest::Response, arrivals: Arc<Mutex<HashMap<i64
 
 async fn progress_latency(pool: &PgPool, url: &str, samples: usize, browsers: usize) -> anyhow::Result<Vec<Duration>> {
     let (partner, user) = demo_partner_user(pool).await?;
-    let placed = place_order(pool, &new_tenant_order(partner, user, 0)?).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let placed = place_order(pool, &orders::new_tenant_order(partner, user, 0, BillingCycle::Monthly)?)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let order_id = sqlx::query_scalar!("select order_id from sales_order where order_number = $1", placed.order_number)
         .fetch_one(pool)
         .await?;

@@ -1,0 +1,37 @@
+//! The order the benchmarks place: one Business Basic licence for a new customer on a new tenant.
+
+use uuid::Uuid;
+
+use app::{
+    catalog::BillingCycle,
+    domain::{DomainPrefix, MpnId, PhoneNumber, Quantity, TaxNumber},
+    orders::{
+        NewCustomerProfile, PaymentMethod,
+        ssr::{CustomerRef, LineRequest, OrderRequest, TenantRef},
+    },
+};
+
+pub fn new_tenant_order(partner: Uuid, user: Uuid, n: usize, cycle: BillingCycle) -> anyhow::Result<OrderRequest> {
+    let tag = Uuid::new_v4().simple().to_string();
+    Ok(OrderRequest {
+        partner_id: partner,
+        user_id: user,
+        idempotency_key: Uuid::new_v4(),
+        customer: CustomerRef::New(NewCustomerProfile {
+            company_name: format!("Bench Customer {n}"),
+            tax_number: TaxNumber::parse("1234567890").map_err(anyhow::Error::msg)?,
+            address: "Istanbul".into(),
+            phone: PhoneNumber::parse("02125550102").map_err(anyhow::Error::msg)?,
+            contact_name: "IT".into(),
+            contact_email: format!("it{n}@bench.example"),
+        }),
+        tenant: TenantRef { prefix: DomainPrefix::parse(&tag[..20], 27).map_err(anyhow::Error::msg)?, new: true },
+        mpn_id: MpnId::parse("1234567").map_err(anyhow::Error::msg)?,
+        payment_method: PaymentMethod::WireTransfer,
+        lines: vec![LineRequest {
+            sku: "CFQ7TTC0LH18".into(),
+            cycle,
+            quantity: Quantity::new(1).map_err(anyhow::Error::msg)?,
+        }],
+    })
+}
