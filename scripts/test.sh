@@ -72,6 +72,14 @@ end
 # Incremental compilation only pays off across edits; here it would just fill the disk.
 plain=(env CARGO_TARGET_DIR=target/plain SQLX_OFFLINE=true CARGO_INCREMENTAL=0)
 
+# Test binaries are large and every build leaves the previous ones behind: on a nearly full disk
+# the link step dies halfway. Below 15 GiB free, start the plain target over instead.
+free_kib="$(df -Pk "$REPO_ROOT" | awk 'NR == 2 { print $4 }')"
+if ((free_kib < 15 * 1024 * 1024)) && [[ -d target/plain ]]; then
+    echo "==> only $((free_kib / 1024 / 1024)) GiB free: removing target/plain before building"
+    rm -rf target/plain
+fi
+
 stage fmt cargo fmt --all --check
 stage clippy-server "${plain[@]}" LEPTOS_OUTPUT_NAME=cloudmarket \
     cargo clippy -p server --all-targets -- -D warnings

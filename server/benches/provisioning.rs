@@ -266,7 +266,6 @@ async fn fresh_database(options: &PgConnectOptions, name: &str) -> anyhow::Resul
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    server::telemetry::init(false);
     let url =
         std::env::var("DATABASE_URL").context("DATABASE_URL must name the benchmark database (make bench sets it)")?;
     let options = PgConnectOptions::from_str(&url)?;
