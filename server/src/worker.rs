@@ -62,9 +62,9 @@ impl Registry {
 
 /// The job kinds the product runs, with their handlers.
 pub fn product_registry(engine: app::provisioning::ssr::Engine) -> Registry {
-    Registry::default().register::<app::orders::ssr::ProvisionOrder, _, _>(move |job, _ctx| {
+    Registry::default().register::<app::orders::ssr::ProvisionOrder, _, _>(move |job, ctx| {
         let engine = engine.clone();
-        async move { engine.run(job).await }
+        async move { engine.run(job, ctx.attempt).await }
     })
 }
 

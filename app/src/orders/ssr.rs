@@ -20,6 +20,7 @@ use crate::{
     error::{AppError, ssr::ResultExt},
     jobs::{self, Job, JobRow},
     notifications,
+    subscriptions::SubscriptionStatus,
 };
 
 /// Provisions one order at the vendor. `run` counts resubmissions, so a resubmitted order gets
@@ -494,11 +495,11 @@ async fn check_duplicates(
     let ids: Vec<Uuid> = lines.iter().map(|l| l.product_id).collect();
     let existing = sqlx::query_scalar!(
         r#"select p.name from subscription s join product p using (product_id)
-           where s.customer_id = $1 and s.product_id = any($2)
-             and s.status in ('pending', 'active', 'pending_cancellation', 'suspended')
+           where s.customer_id = $1 and s.product_id = any($2) and s.status = any($3)
            order by p.name"#,
         customer_id,
-        &ids
+        &ids,
+        &SubscriptionStatus::LIVE as &[SubscriptionStatus]
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -526,8 +527,9 @@ pub async fn order_by_key(db: impl PgExecutor<'_>, partner_id: Uuid, key: Uuid) 
 pub async fn live_products(db: impl PgExecutor<'_>, customer_id: Uuid) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar!(
         r#"select p.sku from subscription s join product p using (product_id)
-           where s.customer_id = $1 and s.status in ('pending', 'active', 'pending_cancellation', 'suspended')"#,
-        customer_id
+           where s.customer_id = $1 and s.status = any($2)"#,
+        customer_id,
+        &SubscriptionStatus::LIVE as &[SubscriptionStatus]
     )
     .fetch_all(db)
     .await

@@ -101,6 +101,10 @@ pub fn explain(code: i64, description: &str) -> (String, String) {
             "The customer has not accepted the Microsoft Customer Agreement (13605).".into(),
             format!("Ask the customer to accept it, {resubmit}"),
         ),
+        codes::UNAVAILABLE => (
+            format!("Partner Center did not answer after many tries over several hours ({description})."),
+            format!("Nothing needs correcting on the order: when Partner Center is back, {resubmit}"),
+        ),
         409 => (
             "The new tenant's domain was taken before it could be created.".into(),
             format!("Choose another domain prefix on this order, {resubmit}"),
@@ -118,7 +122,7 @@ mod tests {
 
     #[test]
     fn every_refusal_says_why_and_what_fixes_it() {
-        for code in [800015, 800016, 900123, 20002, 60003, 13605, 409, 12345] {
+        for code in [800015, 800016, 900123, 20002, 60003, 13605, 503, 409, 12345] {
             let (reason, fix) = explain(code, "described");
             assert!(!reason.is_empty(), "{code}");
             assert!(fix.contains("Resubmit for Provisioning"), "{code}");

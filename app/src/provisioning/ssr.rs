@@ -74,7 +74,10 @@ fn request_id(order: &Order, step: &str) -> Uuid {
 
 impl Engine {
     #[tracing::instrument(name = "provisioning.run", skip(self, job), fields(order = %job.order_id, run = job.run))]
-    pub async fn run(&self, job: ProvisionOrder) -> Result<(), JobError> {
+    /// Runs (or resumes) the order's provisioning. `attempt` is the job's: on its last one a
+    /// vendor that is still unavailable fails the order with the reason, rather than leaving it
+    /// "Provisioning" behind a dead job.
+    pub async fn run(&self, job: ProvisionOrder, attempt: i32) -> Result<(), JobError> {
         let Some(order) = self.load(job.order_id).await.map_err(|e| JobError::retryable(e.to_string()))? else {
             return Err(JobError::Fatal(format!("order {} does not exist", job.order_id)));
         };
@@ -88,6 +91,10 @@ impl Engine {
             Err(Stop::Refused { code, description }) => {
                 self.fail(&order, code, &description).await.map_err(|e| JobError::retryable(e.to_string()))
             }
+            Err(Stop::Retry(err)) if attempt >= <ProvisionOrder as crate::jobs::Job>::MAX_ATTEMPTS => self
+                .fail(&order, crate::partner_center::codes::UNAVAILABLE, &err.to_string())
+                .await
+                .map_err(|e| JobError::retryable(e.to_string())),
             Err(Stop::Retry(err)) => Err(err),
         }
     }

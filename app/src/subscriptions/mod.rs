@@ -1,6 +1,7 @@
 //! A customer's subscriptions: what provisioning creates, and what the customer portal lists
 //! with its licences (or its progress while still "in process").
 
+pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -25,7 +26,9 @@ pub enum SubscriptionStatus {
 }
 
 impl SubscriptionStatus {
-    /// Statuses that hold the product for the customer: a second order of it is refused.
+    /// Statuses that hold the product for the customer: a second order of it is refused. The
+    /// partial unique index `subscription_one_live_per_product` lists the same ones (a test
+    /// compares them).
     pub const LIVE: [Self; 4] = [Self::Pending, Self::Active, Self::PendingCancellation, Self::Suspended];
 
     pub fn label(self) -> Msg {

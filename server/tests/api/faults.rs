@@ -179,3 +179,44 @@ async fn under_faults_every_order_completes_with_exactly_one_subscription_per_li
     .unwrap();
     assert!(attempts > 5, "the faults made some attempts fail ({attempts} attempts for 5 orders)");
 }
+
+#[tokio::test]
+async fn an_order_whose_vendor_never_recovers_fails_on_the_last_attempt_and_can_be_resubmitted() {
+    let app = TestApp::spawn_with(|c| {
+        c.workers = 1;
+        c.job_retry_base_ms = 20;
+        c.job_retry_max_ms = 50;
+    })
+    .await;
+    set_faults(&app, json!({ "rate": 1.0, "kinds": ["error"] })).await;
+    let number = order_for(&app, "neverup", "1234567").await;
+    // Hours of retries compressed: the next attempt is the last one.
+    sqlx::query!("update job set attempts = greatest(attempts, 29) where kind = 'provision_order'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    crate::provisioning::wait_for(&app, number, OrderStatus::ProvisioningFailed).await;
+    let failed = sqlx::query!(
+        "select failure_code, failure_reason, failure_fix from sales_order where order_number = $1",
+        number
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(failed.failure_code, Some(503));
+    assert!(failed.failure_reason.unwrap().contains("did not answer"));
+    assert!(failed.failure_fix.unwrap().contains("Resubmit for Provisioning"));
+    let job = sqlx::query_scalar!("select state::text from job where kind = 'provision_order'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(job.as_deref(), Some("succeeded"), "the order carries the failure, not a dead job");
+
+    set_faults(&app, json!({ "rate": 0.0 })).await;
+    app.login_ok("partner@reseller.example").await;
+    let n = number.to_string();
+    let resubmitted =
+        app.call("resubmit_order", &[("order_number", &n), ("mpn_id", "1234567"), ("tenant", "neverup")]).await;
+    assert_eq!(resubmitted.status(), StatusCode::OK);
+    crate::provisioning::wait_for(&app, number, OrderStatus::Completed).await;
+}

@@ -506,3 +506,21 @@ async fn two_hundred_concurrent_checkouts_never_spend_more_than_the_credit_limit
     let waiting = placed.iter().filter(|p| p.status == OrderStatus::AwaitingCreditApproval).count();
     assert_eq!((submitted, waiting), (69, 131));
 }
+
+#[tokio::test]
+async fn the_one_live_subscription_index_covers_exactly_the_live_statuses() {
+    let app = TestApp::spawn().await;
+    let definition = sqlx::query_scalar!(
+        r#"select pg_get_indexdef(indexrelid) as "definition!" from pg_index
+           where indexrelid = 'subscription_one_live_per_product'::regclass"#
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    for status in ["pending", "active", "pending_cancellation", "suspended", "cancelled", "expired"] {
+        let live = app::subscriptions::SubscriptionStatus::LIVE
+            .iter()
+            .any(|s| serde_json::to_value(s).unwrap() == status);
+        assert_eq!(definition.contains(&format!("'{status}'")), live, "{status} in {definition}");
+    }
+}
