@@ -196,16 +196,10 @@ async fn an_order_whose_vendor_never_recovers_fails_on_the_last_attempt_and_can_
         .await
         .unwrap();
     crate::provisioning::wait_for(&app, number, OrderStatus::ProvisioningFailed).await;
-    let failed = sqlx::query!(
-        "select failure_code, failure_reason, failure_fix from sales_order where order_number = $1",
-        number
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    assert_eq!(failed.failure_code, Some(503));
-    assert!(failed.failure_reason.unwrap().contains("did not answer"));
-    assert!(failed.failure_fix.unwrap().contains("Resubmit for Provisioning"));
+    let failed = crate::provisioning::failure_of(&app, number).await;
+    assert_eq!(failed.code, Some(503));
+    assert!(failed.reason.contains("did not answer"));
+    assert!(failed.fix.contains("Resubmit for Provisioning"));
     let job = sqlx::query_scalar!("select state::text from job where kind = 'provision_order'")
         .fetch_one(&app.pool)
         .await

@@ -518,9 +518,8 @@ async fn the_one_live_subscription_index_covers_exactly_the_live_statuses() {
     .await
     .unwrap();
     for status in ["pending", "active", "pending_cancellation", "suspended", "cancelled", "expired"] {
-        let live = app::subscriptions::SubscriptionStatus::LIVE
-            .iter()
-            .any(|s| serde_json::to_value(s).unwrap() == status);
+        let live =
+            app::subscriptions::SubscriptionStatus::LIVE.iter().any(|s| serde_json::to_value(s).unwrap() == status);
         assert_eq!(definition.contains(&format!("'{status}'")), live, "{status} in {definition}");
     }
 }

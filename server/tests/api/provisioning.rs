@@ -13,7 +13,7 @@ use app::{
         NewCustomerProfile, OrderStatus, PaymentMethod,
         ssr::{CustomerRef, LineRequest, OrderRequest, TenantRef, place_order},
     },
-    provisioning::ProvisioningStep,
+    provisioning::{Failure, ProvisioningStep},
 };
 
 use crate::helpers::{TestApp, json};
@@ -68,6 +68,19 @@ pub async fn order_for(app: &TestApp, prefix: &str, mpn: &str) -> i64 {
         ],
     };
     place_order(&app.pool, &request).await.unwrap().order_number
+}
+
+/// The failure recorded on an order: code, reason and fix.
+pub async fn failure_of(app: &TestApp, number: i64) -> Failure {
+    let row = sqlx::query!(
+        r#"select failure_code, failure_reason as "reason!", failure_fix as "fix!" from sales_order
+           where order_number = $1 and failure_reason is not null"#,
+        number
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    Failure { code: row.failure_code, reason: row.reason, fix: row.fix }
 }
 
 pub async fn wait_for(app: &TestApp, number: i64, wanted: OrderStatus) {
@@ -141,16 +154,10 @@ async fn a_refused_mpn_id_fails_with_its_reason_and_fix_and_a_corrected_resubmis
     // The MPN ID lost its standing between checkout and provisioning.
     let number = order_for(&app, "provfails", "8000150").await;
     wait_for(&app, number, OrderStatus::ProvisioningFailed).await;
-    let failed = sqlx::query!(
-        "select failure_code, failure_reason, failure_fix from sales_order where order_number = $1",
-        number
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    assert_eq!(failed.failure_code, Some(800015));
-    assert!(failed.failure_reason.unwrap().contains("800015"));
-    assert!(failed.failure_fix.unwrap().contains("Resubmit for Provisioning"));
+    let failed = failure_of(&app, number).await;
+    assert_eq!(failed.code, Some(800015));
+    assert!(failed.reason.contains("800015"));
+    assert!(failed.fix.contains("Resubmit for Provisioning"));
 
     app.login_ok("partner@reseller.example").await;
     let page = app.get(&format!("/cp/orders/{number}")).await.text().await.unwrap();
@@ -239,11 +246,7 @@ async fn a_partner_of_record_removed_after_checkout_fails_and_resubmits_onto_the
     let app = with_workers().await;
     let number = order_for(&app, "provrecord", "8000151").await;
     wait_for(&app, number, OrderStatus::ProvisioningFailed).await;
-    let code = sqlx::query_scalar!("select failure_code from sales_order where order_number = $1", number)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    assert_eq!(code, Some(800015));
+    assert_eq!(failure_of(&app, number).await.code, Some(800015));
 
     app.login_ok("partner@reseller.example").await;
     let n = number.to_string();
