@@ -16,7 +16,7 @@ use crate::{
     cart::CartPage,
     catalog::{CatalogPage, ProductPage},
     checkout::{CustomerStepPage, ReviewStepPage, TenantStepPage},
-    customers::{CustomersPage, RelationshipPage},
+    customers::{CustomerPage, CustomersPage, RelationshipPage},
     i18n::{LanguageSwitch, Msg, provide_i18n, t},
     notifications::OutboxPage,
     onboarding::{ApplicationDetailPage, ApplicationStatusPage, ApplicationsPage, BecomePartnerPage},
@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("cp/orders/:number") view=OrderPage ssr=SsrMode::InOrder />
                     <Route path=path!("cp/customers") view=CustomersPage ssr=SsrMode::InOrder />
                     <Route path=path!("cp/customers/relationship") view=RelationshipPage ssr=SsrMode::InOrder />
+                    <Route path=path!("cp/customers/:id") view=CustomerPage ssr=SsrMode::InOrder />
                     <Route path=path!("cp/billing") view=BillingPage ssr=SsrMode::InOrder />
                     <Route path=path!("portal") view=PortalHomePage ssr=SsrMode::InOrder />
                     <Route path=path!("portal/csp") view=CspPage ssr=SsrMode::InOrder />

@@ -77,7 +77,12 @@ impl FromServerFnError for AppError {
         match value {
             // Arguments that do not even parse are the client's fault, not ours.
             E::Args(msg) | E::MissingArg(msg) => Self::invalid("form", format!("The form was incomplete: {msg}")),
-            E::Request(msg) | E::Deserialization(msg) | E::Serialization(msg) => Self::Transport(msg),
+            // On the server, what fails to deserialize is the request: a malformed id, say.
+            #[cfg(feature = "ssr")]
+            E::Deserialization(msg) => Self::invalid("form", format!("The form could not be read: {msg}")),
+            #[cfg(not(feature = "ssr"))]
+            E::Deserialization(msg) => Self::Transport(msg),
+            E::Request(msg) | E::Serialization(msg) => Self::Transport(msg),
             _ => Self::Internal,
         }
     }

@@ -80,6 +80,9 @@ messages! {
     PasswordShownOnce => "Copy it now: it is shown only once and is not kept. The administrator chooses a new one at the first sign-in.", "Şimdi kopyalayın: yalnızca bir kez gösterilir ve saklanmaz. Yönetici ilk girişte yenisini belirler.";
     PasswordAlreadyViewed => "The one-time password was already viewed and is no longer kept. The customer's contact received it by e-mail.", "Tek kullanımlık parola zaten görüntülendi ve artık saklanmıyor. Müşterinin iletişim kişisine e-postayla gönderildi.";
     Actions => "Actions", "İşlemler";
+    SearchCustomers => "Search customers (name or tenant)", "Müşteri ara (ad veya tenant)";
+    NoCustomersMatch => "No customer matches the search.", "Aramayla eşleşen müşteri yok.";
+    Subscriptions => "Subscriptions", "Abonelikler";
     InProcess => "in process", "işlemde";
     Licences => "Licences", "Lisanslar";
     SubscriptionPending => "in process", "işlemde";

@@ -30,7 +30,7 @@ async function freshCart(page: Page) {
 async function orderForNewCustomer(
   page: Page,
   item: { product: string; quantity: number; name: string; mpn?: string },
-): Promise<{ number: string; prefix: string }> {
+): Promise<{ number: string; prefix: string; company: string }> {
   await freshCart(page);
   const catalog = new CatalogPage(page);
   await catalog.goto();
@@ -39,14 +39,15 @@ async function orderForNewCustomer(
   await catalog.continueToCart();
   await new CartPage(page).proceed();
   const checkout = new CheckoutPage(page);
-  await checkout.newCustomer(customer(unique(`${item.name}co `)), item.mpn ?? '1234567');
+  const company = unique(`${item.name}co `);
+  await checkout.newCustomer(customer(company), item.mpn ?? '1234567');
   await checkout.continue('tenant');
   const prefix = unique(item.name.toLowerCase());
   await checkout.newTenant(prefix);
   await expect(checkout.prefixStatus()).toContainText('is available');
   await checkout.continue('review');
   await waitForHydration(page);
-  return { number: await checkout.submit(), prefix };
+  return { number: await checkout.submit(), prefix, company };
 }
 
 test('a new customer with a new tenant: catalog, add-on, live totals, refusals, submit', async ({ page }) => {
@@ -199,7 +200,7 @@ test('refusals: a product already ordered, an add-on alone, a tenant without the
 });
 
 test('provisioning is live: an alert on another page, Log into O365, View Password once', async ({ page }) => {
-  const { number, prefix } = await orderForNewCustomer(page, {
+  const { number, prefix, company } = await orderForNewCustomer(page, {
     product: 'Microsoft Teams Essentials',
     quantity: 2,
     name: 'Lively',
@@ -230,6 +231,15 @@ test('provisioning is live: an alert on another page, Log into O365, View Passwo
   await page.goto(o365 ?? '');
   await expect(page.getByText(`${prefix}.onmicrosoft.com`)).toBeVisible();
   await expect(page.getByRole('row', { name: /CFQ7TTC0RM8K/ })).toBeVisible();
+
+  // The customer is found by its tenant and shows the new subscription.
+  await page.goto(`/cp/customers?q=${prefix}`);
+  await expect(page.locator('tbody tr')).toHaveCount(1);
+  await page.getByRole('link', { name: company }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(company);
+  const teams = page.getByRole('listitem').filter({ hasText: 'Microsoft Teams Essentials' });
+  await expect(teams.locator('.licence-count')).toHaveText('2');
+  await expect(teams).toContainText('Active');
 });
 
 test('a partner of record Partner Center refuses: reason, correction, resubmission, completed', async ({ page }) => {

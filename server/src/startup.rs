@@ -183,6 +183,7 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
             shell,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), guard::require_area))
+        .layer(middleware::from_fn(server_fn_error_status))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(allowed, guard::same_origin))
         .with_state(state.clone())
@@ -209,6 +210,27 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
 
 async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+}
+
+/// Arguments that do not parse fail before a server function runs, and the framework answers
+/// 500 whatever the error says. Here the status follows the error instead: a malformed id is the
+/// client's mistake (422), not ours.
+async fn server_fn_error_status(request: Request<Body>, next: middleware::Next) -> axum::response::Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !api || response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes)
+        && let Ok(status) = axum::http::StatusCode::from_u16(error.status_code())
+    {
+        parts.status = status;
+    }
+    axum::response::Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use super::{CustomerSummary, list_my_customers};
 use crate::{
@@ -8,68 +9,94 @@ use crate::{
     provisioning::InFlightMeter,
 };
 
-/// The partner's customers, their tenants, and (under Actions) the progress of their orders
-/// still on their way, live.
+/// The partner's customers with search, their tenants and subscriptions, and (under Actions)
+/// the progress of their orders still on their way, live.
 #[component]
 pub fn CustomersPage() -> impl IntoView {
     let changes = use_live().changes(|| None);
     let customers = Resource::new(move || changes.get(), |_| list_my_customers());
+    // Starts from `?q=` so the search works as a plain GET form; once hydrated it filters as you type.
+    let search = RwSignal::new(use_query_map().read_untracked().get("q").unwrap_or_default());
     view! {
         <PageHeader title=Msg::Customers />
-        {loaded(customers, |customers: Vec<CustomerSummary>| {
+        <form method="get" class="search" role="search">
+            <label for="customer-search">{t(Msg::SearchCustomers)}</label>
+            <input
+                id="customer-search"
+                name="q"
+                type="search"
+                prop:value=move || search.get()
+                on:input=move |ev| search.set(event_target_value(&ev))
+            />
+        </form>
+        {loaded(customers, move |customers: Vec<CustomerSummary>| {
             if customers.is_empty() {
                 return view! { <EmptyState msg=Msg::NoCustomers /> }.into_any();
             }
+            let shown = Memo::new(move |_| {
+                let q = search.get();
+                customers.iter().filter(|c| c.matches(&q)).cloned().collect::<Vec<_>>()
+            });
             view! {
-                <div class="table-wrap">
-                    <table class="data-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">{t(Msg::CustomerName)}</th>
-                                <th scope="col">{t(Msg::Tenant)}</th>
-                                <th scope="col">{t(Msg::Relationship)}</th>
-                                <th scope="col">{t(Msg::Actions)}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {customers
-                                .into_iter()
-                                .map(|c| {
-                                    let has_tenant = c.tenant_domain.is_some();
-                                    view! {
-                                        <tr>
-                                            <th scope="row">{c.name}</th>
-                                            <td>
-                                                {match c.tenant_domain {
-                                                    Some(domain) => domain.into_any(),
-                                                    None => view! { <span class="muted">{t(Msg::NoTenant)}</span> }.into_any(),
-                                                }}
-                                            </td>
-                                            <td>
-                                                {match (has_tenant, c.relationship_accepted) {
-                                                    (false, _) => "—".into_any(),
-                                                    (true, true) => view! { <span class="badge ok">{t(Msg::RelationshipAccepted)}</span> }.into_any(),
-                                                    (true, false) => view! { <span class="badge warn">{t(Msg::RelationshipPending)}</span> }.into_any(),
-                                                }}
-                                            </td>
-                                            <td class="actions">
-                                                {c.in_flight
-                                                    .into_iter()
-                                                    .map(|o| {
-                                                        let href = format!("/cp/orders/{}", o.order_number);
-                                                        view! { <InFlightMeter in_flight=o href /> }
-                                                    })
-                                                    .collect_view()}
-                                            </td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                <Show
+                    when=move || shown.with(|s| !s.is_empty())
+                    fallback=|| view! { <p class="empty-state">{t(Msg::NoCustomersMatch)}</p> }
+                >
+                    <div class="table-wrap">
+                        <table class="data-table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t(Msg::CustomerName)}</th>
+                                    <th scope="col">{t(Msg::Tenant)}</th>
+                                    <th scope="col">{t(Msg::Relationship)}</th>
+                                    <th scope="col" class="num">{t(Msg::Subscriptions)}</th>
+                                    <th scope="col">{t(Msg::Actions)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                <For each=move || shown.get() key=|c| (c.customer_id, c.in_flight.clone(), c.live_subscriptions) let:c>
+                                    <CustomerRow customer=c />
+                                </For>
+                            </tbody>
+                        </table>
+                    </div>
+                </Show>
             }
             .into_any()
         })}
+    }
+}
+
+#[component]
+fn CustomerRow(customer: CustomerSummary) -> impl IntoView {
+    let c = customer;
+    let has_tenant = c.tenant_domain.is_some();
+    view! {
+        <tr>
+            <th scope="row"><a href=format!("/cp/customers/{}", c.customer_id)>{c.name}</a></th>
+            <td>
+                {match c.tenant_domain {
+                    Some(domain) => domain.into_any(),
+                    None => view! { <span class="muted">{t(Msg::NoTenant)}</span> }.into_any(),
+                }}
+            </td>
+            <td>
+                {match (has_tenant, c.relationship_accepted) {
+                    (false, _) => "—".into_any(),
+                    (true, true) => view! { <span class="badge ok">{t(Msg::RelationshipAccepted)}</span> }.into_any(),
+                    (true, false) => view! { <span class="badge warn">{t(Msg::RelationshipPending)}</span> }.into_any(),
+                }}
+            </td>
+            <td class="num">{c.live_subscriptions}</td>
+            <td class="actions">
+                {c.in_flight
+                    .into_iter()
+                    .map(|o| {
+                        let href = format!("/cp/orders/{}", o.order_number);
+                        view! { <InFlightMeter in_flight=o href /> }
+                    })
+                    .collect_view()}
+            </td>
+        </tr>
     }
 }

@@ -1,21 +1,25 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::CustomerSummary;
+use super::{CustomerDetail, CustomerSummary};
 use crate::{
     orders::OrderStatus,
     provisioning::{InFlight, ProvisioningStep},
+    subscriptions::SubscriptionStatus,
 };
 
 #[tracing::instrument(name = "customers.of_partner", skip(db))]
 pub async fn customers_of_partner(db: &PgPool, partner_id: Uuid) -> Result<Vec<CustomerSummary>, sqlx::Error> {
     let customers = sqlx::query!(
         r#"select o.organisation_id, o.name, c.tenant_prefix || '.onmicrosoft.com' as tenant_domain,
-                  c.relationship_accepted_at is not null as "relationship_accepted!"
+                  c.relationship_accepted_at is not null as "relationship_accepted!",
+                  (select count(*) from subscription s where s.customer_id = o.organisation_id and s.status = any($2))
+                      as "live_subscriptions!"
            from organisation o join customer c using (organisation_id)
            where o.kind = 'customer' and o.parent_id = $1
            order by o.name"#,
-        partner_id
+        partner_id,
+        &SubscriptionStatus::LIVE as &[SubscriptionStatus]
     )
     .fetch_all(db)
     .await?;
@@ -46,11 +50,38 @@ pub async fn customers_of_partner(db: &PgPool, partner_id: Uuid) -> Result<Vec<C
                     percent: o.percent.unwrap_or(0),
                 })
                 .collect(),
+            customer_id: c.organisation_id,
             name: c.name,
             tenant_domain: c.tenant_domain,
             relationship_accepted: c.relationship_accepted,
+            live_subscriptions: c.live_subscriptions,
         })
         .collect())
+}
+
+/// One of `partner_id`'s customers with its profile and subscriptions; `None` for anyone else's.
+pub async fn customer_of_partner(
+    db: &PgPool,
+    partner_id: Uuid,
+    customer_id: Uuid,
+) -> Result<Option<CustomerDetail>, sqlx::Error> {
+    let Some(summary) = customers_of_partner(db, partner_id).await?.into_iter().find(|c| c.customer_id == customer_id)
+    else {
+        return Ok(None);
+    };
+    let profile = sqlx::query!(
+        "select contact_name, contact_email, mpn_id from customer where organisation_id = $1",
+        customer_id
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(Some(CustomerDetail {
+        summary,
+        contact_name: profile.contact_name,
+        contact_email: profile.contact_email,
+        mpn_id: profile.mpn_id,
+        subscriptions: crate::subscriptions::ssr::of_customer(db, customer_id).await?,
+    }))
 }
 
 /// Asks Partner Center about this partner's tenants that have not accepted the relationship

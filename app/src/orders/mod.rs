@@ -21,7 +21,7 @@ use crate::{
     i18n::Msg,
 };
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "order_status", rename_all = "snake_case"))]
 // snake_case like the Postgres enum, so database notifications parse as they are.

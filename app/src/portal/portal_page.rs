@@ -2,11 +2,10 @@ use leptos::prelude::*;
 
 use super::{CompanyInfo, my_company};
 use crate::{
-    components::{EmptyState, PageHeader, loaded},
+    components::{PageHeader, loaded},
     i18n::{Msg, t},
     live::use_live,
-    provisioning::InFlightMeter,
-    subscriptions::{SubscriptionView, my_subscriptions},
+    subscriptions::{SubscriptionCards, SubscriptionView, my_subscriptions},
 };
 
 /// The company's Microsoft CSP subscriptions with their licences; one still provisioning shows
@@ -16,30 +15,7 @@ fn Subscriptions() -> impl IntoView {
     let changes = use_live().changes(|| None);
     let subscriptions = Resource::new(move || changes.get(), |_| my_subscriptions());
     view! {
-        {loaded(subscriptions, |subscriptions: Vec<SubscriptionView>| {
-            if subscriptions.is_empty() {
-                return view! { <EmptyState msg=Msg::NoSubscriptions /> }.into_any();
-            }
-            view! {
-                <ul class="subscription-list">
-                    {subscriptions
-                        .into_iter()
-                        .map(|s| view! {
-                            <li class="card subscription">
-                                <h3>{s.product_name}</h3>
-                                <p class="muted">{t(s.billing_cycle.label())}</p>
-                                <p class="licences">
-                                    <span class="licence-count">{s.quantity}</span> " " {t(Msg::Licences)} " "
-                                    <span class=s.status.tone()>{t(s.status.label())}</span>
-                                </p>
-                                {s.in_flight.map(|in_flight| view! { <InFlightMeter in_flight /> })}
-                            </li>
-                        })
-                        .collect_view()}
-                </ul>
-            }
-            .into_any()
-        })}
+        {loaded(subscriptions, |subscriptions: Vec<SubscriptionView>| view! { <SubscriptionCards subscriptions /> })}
     }
 }
 

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use crate::i18n::Msg;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "provisioning_step", rename_all = "snake_case"))]
 // snake_case like the Postgres enum, so database notifications parse as they are.
@@ -64,7 +64,7 @@ pub struct ProgressView {
 }
 
 /// An order still on its way, as lists show it: its number and where provisioning stands.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
 pub struct InFlight {
     pub order_number: i64,
     pub status: crate::orders::OrderStatus,

@@ -1,9 +1,12 @@
 //! A customer's subscriptions: what provisioning creates, and what the customer portal lists
 //! with its licences (or its progress while still "in process").
 
+mod cards;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+
+pub use cards::SubscriptionCards;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

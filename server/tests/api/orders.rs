@@ -448,6 +448,16 @@ async fn another_partners_customers_and_orders_are_out_of_reach() {
     other.login_ok("other@reseller.example").await;
 
     assert_eq!(other.call("order", &[("order_number", &number)]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(other.call("customer", &[("customer_id", CONTOSO)]).await.status(), StatusCode::NOT_FOUND);
+    assert!(ok(other.call("customers", &[]).await).await.as_array().unwrap().is_empty());
+    let ours = ok(app.call("customer", &[("customer_id", CONTOSO)]).await).await;
+    assert_eq!(ours["summary"]["name"], "Contoso Ltd");
+    assert_eq!(ours["summary"]["live_subscriptions"], 1);
+    assert_eq!(ours["subscriptions"][0]["status"], "pending", "the order's subscription, in process");
+    assert_eq!(ours["subscriptions"][0]["in_flight"]["order_number"].to_string(), number);
+    let malformed = app.call("customer", &[("customer_id", "not-an-id")]).await;
+    let status = malformed.status();
+    assert!(status.is_client_error(), "{status}: {}", malformed.text().await.unwrap());
     assert!(ok(other.call("my_orders", &[]).await).await.as_array().unwrap().is_empty());
     add(&other, BASIC, "monthly", "1").await;
     let refused = save_customer(

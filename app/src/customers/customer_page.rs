@@ -1,0 +1,77 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
+
+use super::{CustomerDetail, get_customer};
+use crate::{
+    components::loaded,
+    error::AppError,
+    i18n::{Msg, t},
+    live::use_live,
+    provisioning::InFlightMeter,
+    subscriptions::SubscriptionCards,
+};
+
+/// One customer: its tenant and contact, the orders still on their way (live) and its
+/// subscriptions with their licences.
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|id| id.parse::<Uuid>().ok());
+    let changes = use_live().changes(|| None);
+    let customer = Resource::new(
+        move || (id(), changes.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_customer(id).await,
+                None => Err(AppError::NotFound("That customer".into())),
+            }
+        },
+    );
+    view! {
+        {loaded(customer, |c: CustomerDetail| {
+            let s = c.summary;
+            view! {
+                <header class="page-header">
+                    <p class="eyebrow"><a href="/cp/customers">{t(Msg::Customers)}</a></p>
+                    <h1>{s.name}</h1>
+                </header>
+                <dl class="facts">
+                    <div>
+                        <dt>{t(Msg::Tenant)}</dt>
+                        <dd>{s.tenant_domain.unwrap_or_else(|| "—".into())}</dd>
+                    </div>
+                    <div>
+                        <dt>{t(Msg::Relationship)}</dt>
+                        <dd>
+                            {if s.relationship_accepted {
+                                view! { <span class="badge ok">{t(Msg::RelationshipAccepted)}</span> }.into_any()
+                            } else {
+                                view! { <span class="badge warn">{t(Msg::RelationshipPending)}</span> }.into_any()
+                            }}
+                        </dd>
+                    </div>
+                    <div><dt>{t(Msg::ContactName)}</dt><dd>{c.contact_name.unwrap_or_else(|| "—".into())}</dd></div>
+                    <div><dt>{t(Msg::ContactEmail)}</dt><dd>{c.contact_email.unwrap_or_else(|| "—".into())}</dd></div>
+                    <div><dt>{t(Msg::MpnId)}</dt><dd>{c.mpn_id.unwrap_or_else(|| "—".into())}</dd></div>
+                </dl>
+                {(!s.in_flight.is_empty()).then(|| view! {
+                    <section aria-labelledby="in-flight-heading">
+                        <h2 id="in-flight-heading">{t(Msg::Actions)}</h2>
+                        {s.in_flight
+                            .into_iter()
+                            .map(|o| {
+                                let href = format!("/cp/orders/{}", o.order_number);
+                                view! { <InFlightMeter in_flight=o href /> }
+                            })
+                            .collect_view()}
+                    </section>
+                })}
+                <section aria-labelledby="subscriptions-heading">
+                    <h2 id="subscriptions-heading">{t(Msg::MicrosoftCsp)}</h2>
+                    <SubscriptionCards subscriptions=c.subscriptions />
+                </section>
+            }
+        })}
+    }
+}
