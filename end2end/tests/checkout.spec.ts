@@ -26,18 +26,23 @@ async function freshCart(page: Page) {
   await new CartPage(page).clear();
 }
 
+/** A fresh cart with one product, then "Proceed to Check Out". */
+async function checkoutWith(page: Page, billing: 'Monthly' | 'Annual', product: string, quantity: number) {
+  await freshCart(page);
+  const catalog = new CatalogPage(page);
+  await catalog.goto();
+  await catalog.chooseBilling(billing);
+  await catalog.add(product, quantity);
+  await catalog.continueToCart();
+  await new CartPage(page).proceed();
+}
+
 /** Orders one product for a new customer on a new tenant, up to the order page. */
 async function orderForNewCustomer(
   page: Page,
   item: { product: string; quantity: number; name: string; mpn?: string },
 ): Promise<{ number: string; prefix: string; company: string }> {
-  await freshCart(page);
-  const catalog = new CatalogPage(page);
-  await catalog.goto();
-  await catalog.chooseBilling('Monthly');
-  await catalog.add(item.product, item.quantity);
-  await catalog.continueToCart();
-  await new CartPage(page).proceed();
+  await checkoutWith(page, 'Monthly', item.product, item.quantity);
   const checkout = new CheckoutPage(page);
   const company = unique(`${item.name}co `);
   await checkout.newCustomer(customer(company), item.mpn ?? '1234567');
@@ -126,13 +131,7 @@ test('a new customer with a new tenant: catalog, add-on, live totals, refusals, 
 });
 
 test('an existing customer with its existing tenant is filled in and ordered', async ({ page }) => {
-  await freshCart(page);
-  const catalog = new CatalogPage(page);
-  await catalog.goto();
-  await catalog.chooseBilling('Annual');
-  await catalog.add('Exchange Online (Plan 1)', 2);
-  await catalog.continueToCart();
-  await new CartPage(page).proceed();
+  await checkoutWith(page, 'Annual', 'Exchange Online (Plan 1)', 2);
 
   const checkout = new CheckoutPage(page);
   await checkout.existingCustomer('Contoso Ltd');
@@ -270,13 +269,7 @@ test('the customer admin watches an order arrive on a phone: in process, then th
   const teams = admin.getByRole('listitem').filter({ hasText: 'Microsoft Teams Essentials' });
   await expect(teams).toHaveCount(0);
 
-  await freshCart(page);
-  const catalog = new CatalogPage(page);
-  await catalog.goto();
-  await catalog.chooseBilling('Monthly');
-  await catalog.add('Microsoft Teams Essentials', 5);
-  await catalog.continueToCart();
-  await new CartPage(page).proceed();
+  await checkoutWith(page, 'Monthly', 'Microsoft Teams Essentials', 5);
   const checkout = new CheckoutPage(page);
   await checkout.existingCustomer('Contoso Ltd');
   await checkout.continue('tenant');
@@ -293,13 +286,7 @@ test('the customer admin watches an order arrive on a phone: in process, then th
 });
 
 test('an order over the credit limit waits for credit control, who approves it', async ({ page }) => {
-  await freshCart(page);
-  const catalog = new CatalogPage(page);
-  await catalog.goto();
-  await catalog.chooseBilling('Annual');
-  await catalog.add('Microsoft 365 Business Premium', 20);
-  await catalog.continueToCart();
-  await new CartPage(page).proceed();
+  await checkoutWith(page, 'Annual', 'Microsoft 365 Business Premium', 20);
   const checkout = new CheckoutPage(page);
   await checkout.newCustomer(customer(unique('Bigco ')), '1234567');
   await checkout.continue('tenant');
