@@ -10,13 +10,13 @@ use leptos_router::{
 };
 
 use crate::{
-    auth::{Area, LoginPage, Logout, Me, PasswordPage, Role, get_me, go_to},
+    auth::{ActingAs, Area, LoginPage, Logout, Me, PasswordPage, Role, get_me, go_to},
     backoffice::BackOfficePage,
-    billing::BillingPage,
+    billing::{BillingOrdersPage, BillingPage},
     cart::CartPage,
     catalog::{CatalogPage, ProductPage},
     checkout::{CustomerStepPage, ReviewStepPage, TenantStepPage},
-    customers::{CustomerPage, CustomersPage, RelationshipPage},
+    customers::{CustomerPage, CustomersPage, LeaveCustomerPortal, RelationshipPage},
     i18n::{LanguageSwitch, Msg, provide_i18n, t},
     notifications::OutboxPage,
     onboarding::{ApplicationDetailPage, ApplicationStatusPage, ApplicationsPage, BecomePartnerPage},
@@ -24,6 +24,7 @@ use crate::{
     orders::{BackOfficeOrdersPage, OrderPage, OrdersPage},
     partners::{ControlPanelPage, PartnersPage},
     portal::{AccountPage, CspPage, PortalHomePage},
+    subscriptions::{ManageSubscriptionPage, SubscriptionPage},
 };
 
 /// The HTML document, rendered on the server only.
@@ -96,9 +97,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("cp/customers/relationship") view=RelationshipPage ssr=SsrMode::InOrder />
                     <Route path=path!("cp/customers/:id") view=CustomerPage ssr=SsrMode::InOrder />
                     <Route path=path!("cp/billing") view=BillingPage ssr=SsrMode::InOrder />
+                    <Route path=path!("cp/billing/orders") view=BillingOrdersPage ssr=SsrMode::InOrder />
                     <Route path=path!("portal") view=PortalHomePage ssr=SsrMode::InOrder />
                     <Route path=path!("portal/csp") view=CspPage ssr=SsrMode::InOrder />
+                    <Route path=path!("portal/csp/:id") view=ManageSubscriptionPage ssr=SsrMode::InOrder />
                     <Route path=path!("portal/account") view=AccountPage ssr=SsrMode::InOrder />
+                    <Route
+                        path=path!("portal/account/subscriptions/:id")
+                        view=SubscriptionPage
+                        ssr=SsrMode::InOrder
+                    />
                     <Route path=path!("backoffice") view=BackOfficePage ssr=SsrMode::InOrder />
                     <Route path=path!("backoffice/applications") view=ApplicationsPage ssr=SsrMode::InOrder />
                     <Route
@@ -173,9 +181,11 @@ fn Layout() -> impl IntoView {
                         let live = me
                             .as_ref()
                             .filter(|me| !me.must_change_password)
-                            .map(|me| view! { <crate::live::LiveAlerts area=me.role.area() /> });
+                            .map(|me| view! { <crate::live::LiveAlerts area=me.area() /> });
+                        let acting = me.as_ref().and_then(|me| me.acting_as.clone());
                         view! {
                             <TopNav me />
+                            {acting.map(|acting| view! { <ActingAsBanner acting /> })}
                             {live}
                         }
                     })}
@@ -202,7 +212,7 @@ fn TopNav(me: Option<Me>) -> impl IntoView {
         }
         .into_any();
     };
-    let area = me.role.area();
+    let area = me.area();
     let mut links = if me.must_change_password { Vec::new() } else { nav_for(area) };
     // Partner applications are credit control's alone (the server refuses everyone else too).
     if me.role != Role::CreditControl {
@@ -225,6 +235,25 @@ fn TopNav(me: Option<Me>) -> impl IntoView {
         <UserMenu me />
     }
     .into_any()
+}
+
+/// Shown on every page while a partner admin acts as a customer in its portal, with the way back.
+#[component]
+fn ActingAsBanner(acting: ActingAs) -> impl IntoView {
+    let leave = ServerAction::<LeaveCustomerPortal>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(destination)) = leave.value().get() {
+            go_to(&destination);
+        }
+    });
+    view! {
+        <div class="acting-as" role="status">
+            <p>{t(Msg::ActingAs)} " " <strong>{acting.customer_name}</strong></p>
+            <ActionForm action=leave attr:class="inline-form">
+                <button type="submit" class="button">{t(Msg::BackToControlPanel)}</button>
+            </ActionForm>
+        </div>
+    }
 }
 
 #[component]
@@ -266,7 +295,7 @@ fn HomePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match me.await.ok().flatten() {
                         Some(me) => {
-                            let home = if me.must_change_password { "/account/password" } else { me.role.area().home() };
+                            let home = if me.must_change_password { "/account/password" } else { me.area().home() };
                             view! { <A href=home attr:class="button primary">{t(Msg::GoToWorkspace)}</A> }.into_any()
                         }
                         None => view! {

@@ -144,6 +144,11 @@ pub fn format_datetime(at: time::OffsetDateTime) -> String {
     at.format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]")).unwrap_or_default()
 }
 
+/// A date as `2026-11-24`.
+pub fn format_date(at: time::OffsetDateTime) -> String {
+    at.format(&time::macros::format_description!("[year]-[month]-[day]")).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

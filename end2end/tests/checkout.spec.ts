@@ -1,5 +1,6 @@
 import { devices, expect, test, type Page } from '@playwright/test';
 import { demoUsers, signInAs, waitForHydration } from './pages/app';
+import { AccountPage, CspPage, clockAhead } from './pages/managing';
 import { CartPage, CatalogPage, CheckoutPage, OrderPage, type NewCustomer } from './pages/ordering';
 
 // One demo partner, one server-side cart: these tests take turns (the config runs this file in
@@ -35,6 +36,17 @@ async function checkoutWith(page: Page, billing: 'Monthly' | 'Annual', product: 
   await catalog.add(product, quantity);
   await catalog.continueToCart();
   await new CartPage(page).proceed();
+}
+
+/** Orders one product, monthly, for Contoso on its existing tenant; returns the order number. */
+async function orderForContoso(page: Page, product: string, quantity: number): Promise<string> {
+  await checkoutWith(page, 'Monthly', product, quantity);
+  const checkout = new CheckoutPage(page);
+  await checkout.existingCustomer('Contoso Ltd');
+  await checkout.continue('tenant');
+  await checkout.continue('review');
+  await waitForHydration(page);
+  return checkout.submit();
 }
 
 /** Orders one product for a new customer on a new tenant, up to the order page. */
@@ -269,20 +281,91 @@ test('the customer admin watches an order arrive on a phone: in process, then th
   const teams = admin.getByRole('listitem').filter({ hasText: 'Microsoft Teams Essentials' });
   await expect(teams).toHaveCount(0);
 
-  await checkoutWith(page, 'Monthly', 'Microsoft Teams Essentials', 5);
-  const checkout = new CheckoutPage(page);
-  await checkout.existingCustomer('Contoso Ltd');
-  await checkout.continue('tenant');
-  await checkout.continue('review');
-  await waitForHydration(page);
-  await checkout.submit();
+  await orderForContoso(page, 'Microsoft Teams Essentials', 5);
 
   // Without a reload: the subscription appears in process, then with its licences.
   await expect(teams.getByText('in process').first()).toBeVisible({ timeout: 20_000 });
   await expect(teams.getByText('Active')).toBeVisible({ timeout: 20_000 });
   await expect(teams.locator('.licence-count')).toHaveText('5');
-  await expect(admin.locator('.live-alerts').getByRole('status')).toContainText('licences are ready');
+  await expect(admin.locator('.live-alerts').getByRole('status')).toContainText('Microsoft CSP shows your licences');
   await phone.close();
+});
+
+test.describe('managing licences after the sale', () => {
+  test('a customer admin on a phone raises licences, reads why a decrease is refused, cancels; the partner approves with “Open Order”', async ({
+    page,
+    browser,
+  }) => {
+    // The partner orders Office 365 E1 for Contoso.
+    await orderForContoso(page, 'Office 365 E1', 5);
+    await expect(new OrderPage(page).status()).toContainText('Completed', { timeout: 20_000 });
+
+    const { defaultBrowserType: _browser, ...pixel } = devices['Pixel 7'];
+    const phone = await browser.newContext(pixel);
+    const admin = await phone.newPage();
+    await signInAs(admin, demoUsers.customer);
+    const csp = new CspPage(admin);
+    await csp.goto();
+    await expect(csp.card('Office 365 E1').getByText('Renews on')).toBeVisible();
+    await csp.manage('Office 365 E1');
+    await expect(csp.licenceCount()).toHaveText('5');
+    await expect(admin.locator('[data-test="removable"]')).toContainText('5 Licences');
+
+    // Raise: a change order of its own, provisioned live.
+    await csp.setLicences(8);
+    await expect(admin.getByRole('status').filter({ hasText: 'being provisioned as order' })).toBeVisible();
+    await expect(csp.licenceCount()).toHaveText('8', { timeout: 20_000 });
+
+    // A week later the seats cannot be removed before the renewal, and the page says why.
+    await clockAhead(page, 169);
+    let number = '';
+    try {
+      await admin.reload();
+      await waitForHydration(admin);
+      await expect(csp.noDecrease()).toContainText('only seats added in the last 7 days (168 hours)');
+      await csp.setLicences(6);
+      await expect(csp.fieldError()).toContainText('Turn auto-renew off, or schedule the lower count for the renewal');
+      await expect(csp.licenceCount()).toHaveText('8');
+      await expect(admin.getByRole('button', { name: 'Turn auto-renew off' })).toBeVisible();
+
+      // Cancel: the confirmation states there is no refund any more, before anything happens.
+      const account = new AccountPage(admin);
+      await account.open('Office 365 E1');
+      const refund = await account.startCancellation();
+      await expect(refund).toContainText('No refund');
+      number = await account.confirmCancellation();
+      await expect(admin.locator('.page-header .subtitle')).toContainText('Pending cancellation');
+    } finally {
+      await clockAhead(page, 0);
+    }
+    await phone.close();
+
+    // The partner finds it under Billing → Orders, opens it, "Open Order".
+    await page.goto('/cp/billing/orders');
+    await waitForHydration(page);
+    await page.getByLabel('Kind').selectOption({ label: 'Cancellation Order' });
+    const row = page.getByRole('row', { name: new RegExp(number) });
+    await expect(row).toContainText('New');
+    await expect(page.getByRole('row').filter({ hasText: 'Sales' })).toHaveCount(0);
+    await row.getByRole('link', { name: number }).click();
+    await waitForHydration(page);
+    await page.getByRole('button', { name: 'Open Order' }).click();
+    await expect(new OrderPage(page).status()).toContainText('Completed', { timeout: 20_000 });
+    await expect(page.locator('[data-test="change-licences"]')).toContainText('8 → Cancelled');
+  });
+
+  test('the partner opens Contoso’s portal as Contoso and comes back', async ({ page }) => {
+    await signInAs(page, demoUsers.partner);
+    await page.goto('/cp/customers/00000000-0000-4000-8000-000000000003');
+    await waitForHydration(page);
+    await page.getByRole('button', { name: 'Open the customer portal' }).click();
+    await expect(page).toHaveURL(/\/portal$/);
+    await expect(page.locator('.acting-as')).toContainText('You are in the customer portal as Contoso Ltd');
+    await waitForHydration(page);
+    await page.getByRole('button', { name: 'Back to Control Panel' }).click();
+    await expect(page).toHaveURL(/\/cp\/customers\/00000000-0000-4000-8000-000000000003$/);
+    await expect(page.locator('.acting-as')).toHaveCount(0);
+  });
 });
 
 test('an order over the credit limit waits for credit control, who approves it', async ({ page }) => {

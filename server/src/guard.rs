@@ -16,7 +16,10 @@ use axum::{
 use tower_sessions::Session;
 
 use app::{
-    auth::{Area, ssr::user_from_session},
+    auth::{
+        Area,
+        ssr::{acting_as, user_from_session},
+    },
     i18n::{Locale, Msg},
     state::AppState,
 };
@@ -44,8 +47,14 @@ pub async fn require_area(State(state): State<AppState>, session: Session, reque
     if user.must_change_password && path != "/account/password" {
         return Redirect::to("/account/password").into_response();
     }
+    // A partner admin who opened a customer's portal may be in that portal too.
+    let acting = match area {
+        Some(Area::CustomerPortal) => acting_as(&state.pool, &session, &user).await.ok().flatten().is_some(),
+        _ => false,
+    };
     if let Some(area) = area
         && user.role.area() != area
+        && !acting
     {
         tracing::warn!(user_id = %user.user_id, role = ?user.role, path, "refused a page outside the user's area");
         return forbidden_page(locale(request.headers()), user.role.area().home());

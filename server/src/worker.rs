@@ -62,10 +62,16 @@ impl Registry {
 
 /// The job kinds the product runs, with their handlers.
 pub fn product_registry(engine: app::provisioning::ssr::Engine) -> Registry {
-    Registry::default().register::<app::orders::ssr::ProvisionOrder, _, _>(move |job, ctx| {
-        let engine = engine.clone();
-        async move { engine.run(job, ctx.attempt).await }
-    })
+    let change_engine = engine.clone();
+    Registry::default()
+        .register::<app::orders::ssr::ProvisionOrder, _, _>(move |job, ctx| {
+            let engine = engine.clone();
+            async move { engine.run(job, ctx.attempt).await }
+        })
+        .register::<app::subscriptions::ssr::ChangeSubscription, _, _>(move |job, ctx| {
+            let engine = change_engine.clone();
+            async move { engine.run_change(job, ctx.attempt).await }
+        })
 }
 
 /// Workers started by a process, stopped together.

@@ -86,6 +86,22 @@ pub struct Me {
     pub role: Role,
     pub organisation_name: String,
     pub must_change_password: bool,
+    /// The customer whose portal a partner admin has opened (impersonation), if any.
+    pub acting_as: Option<ActingAs>,
+}
+
+/// A customer a partner admin is acting as in the customer portal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActingAs {
+    pub customer_id: Uuid,
+    pub customer_name: String,
+}
+
+impl Me {
+    /// The area this user works in now: a partner acting as a customer is in the portal.
+    pub fn area(&self) -> Area {
+        if self.acting_as.is_some() { Area::CustomerPortal } else { self.role.area() }
+    }
 }
 
 /// An e-mail address as typed at sign-in: trimmed and lower-cased so that `Partner@X` and
@@ -179,8 +195,11 @@ pub fn landing_for(role: Role, next: Option<&str>) -> String {
 pub async fn get_me() -> Result<Option<Me>, AppError> {
     crate::error::ssr::respond(async {
         let state = crate::state::app_state()?;
-        let user = ssr::current_user(&state.pool).await?;
-        Ok(user.map(|u| u.to_me()))
+        let session = ssr::session().await?;
+        let Some(user) = ssr::user_from_session(&state.pool, &session).await? else { return Ok(None) };
+        let mut me = user.to_me();
+        me.acting_as = ssr::acting_as(&state.pool, &session, &user).await?;
+        Ok(Some(me))
     })
     .await
 }

@@ -11,7 +11,7 @@ use sqlx::{PgExecutor, PgPool};
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::{EmailAddress, Me, NewPassword, Role, landing_for};
+use super::{ActingAs, EmailAddress, Me, NewPassword, Role, landing_for};
 use crate::{
     audit::{self, AuditEntry},
     error::{
@@ -23,6 +23,8 @@ use crate::{
 
 /// The session key holding the signed-in user's id.
 pub const SESSION_USER_KEY: &str = "user_id";
+/// The session key holding the customer whose portal a partner admin has opened.
+const SESSION_ACTING_AS_KEY: &str = "acting_as";
 
 /// The signed-in user as the server sees it.
 #[derive(Clone, Debug)]
@@ -45,6 +47,7 @@ impl AuthUser {
             role: self.role,
             organisation_name: self.organisation_name.clone(),
             must_change_password: self.must_change_password,
+            acting_as: None,
         }
     }
 }
@@ -167,7 +170,7 @@ async fn audit_own_account(
     audit::record(db, entry).await
 }
 
-async fn session() -> Result<Session, AppError> {
+pub async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(|e| internal("reading the session", e))
 }
 
@@ -196,7 +199,73 @@ pub async fn require_role(roles: &[Role]) -> Result<AuthUser, AppError> {
     Ok(user)
 }
 
-fn redirect_plain_form(path: &str) {
+/// Who acts for a customer in its portal: its own admin, or a partner admin of its partner who
+/// opened the portal from Control Panel → Customers (then audit entries carry `acting_as`).
+#[derive(Clone, Debug)]
+pub struct CustomerActor {
+    pub user: AuthUser,
+    pub customer_id: Uuid,
+    pub impersonating: bool,
+}
+
+impl CustomerActor {
+    /// For [`crate::audit::AuditEntry::acting_as`].
+    pub fn acting_as(&self) -> Option<Uuid> {
+        self.impersonating.then_some(self.customer_id)
+    }
+}
+
+/// The customer a partner admin is acting as. Checked against the partner's customers on every
+/// request, so a customer moved to another partner is out of reach at once.
+pub async fn acting_as(pool: &PgPool, session: &Session, user: &AuthUser) -> Result<Option<ActingAs>, AppError> {
+    if user.role != Role::PartnerAdmin {
+        return Ok(None);
+    }
+    let customer: Option<Uuid> =
+        session.get(SESSION_ACTING_AS_KEY).await.map_err(|e| internal("reading the session", e))?;
+    let Some(customer) = customer else { return Ok(None) };
+    Ok(sqlx::query_as!(
+        ActingAs,
+        "select organisation_id as customer_id, name as customer_name from organisation
+         where organisation_id = $1 and kind = 'customer' and parent_id = $2",
+        customer,
+        user.organisation_id
+    )
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The customer-portal caller: a customer admin for its own company, or a partner admin acting
+/// as one of its customers. Every portal server function starts here; the customer comes from
+/// the session, never from the request.
+pub async fn require_customer() -> Result<CustomerActor, AppError> {
+    let state = app_state()?;
+    let session = session().await?;
+    let user = user_from_session(&state.pool, &session).await?.ok_or(AppError::Unauthenticated)?;
+    if user.must_change_password {
+        return Err(AppError::Forbidden);
+    }
+    match user.role {
+        Role::CustomerAdmin => Ok(CustomerActor { customer_id: user.organisation_id, impersonating: false, user }),
+        Role::PartnerAdmin => {
+            let acting = acting_as(&state.pool, &session, &user).await?.ok_or(AppError::Forbidden)?;
+            Ok(CustomerActor { customer_id: acting.customer_id, impersonating: true, user })
+        }
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Opens a customer's portal for a partner admin (the caller checked the customer is theirs).
+pub async fn start_acting_as(customer_id: Uuid) -> Result<(), AppError> {
+    session().await?.insert(SESSION_ACTING_AS_KEY, customer_id).await.map_err(|e| internal("writing the session", e))
+}
+
+/// Back to the partner's own Control Panel; the customer it was acting as, if any.
+pub async fn stop_acting_as() -> Result<Option<Uuid>, AppError> {
+    session().await?.remove::<Uuid>(SESSION_ACTING_AS_KEY).await.map_err(|e| internal("writing the session", e))
+}
+
+pub fn redirect_plain_form(path: &str) {
     if is_plain_form_post() {
         leptos_axum::redirect(path);
     }

@@ -11,6 +11,7 @@ pub fn BillingPage() -> impl IntoView {
     let credit = Resource::new(|| (), |_| get_credit_summary());
     view! {
         <PageHeader title=Msg::Billing />
+        <p class="subnav"><a href="/cp/billing/orders">{t(Msg::BillingOrders)}</a></p>
         {loaded(credit, |credit: CreditSummary| view! { <CreditCard credit /> })}
         <EmptyState msg=Msg::NoStatements />
     }

@@ -1,10 +1,12 @@
 //! Billing: the partner's marketplace credit and, as they are issued, its statements.
 
 mod billing_page;
+mod orders_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use billing_page::BillingPage;
+pub use orders_page::BillingOrdersPage;
 
 use leptos::prelude::*;
 use rust_decimal::Decimal;

@@ -2,9 +2,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
-use super::{CustomerDetail, get_customer};
+use super::{CustomerDetail, OpenCustomerPortal, get_customer};
 use crate::{
-    components::loaded,
+    auth::go_to,
+    components::{ErrorAlert, loaded},
     error::AppError,
     i18n::{Msg, t},
     live::use_live,
@@ -28,9 +29,17 @@ pub fn CustomerPage() -> impl IntoView {
             }
         },
     );
+    let open_portal = ServerAction::<OpenCustomerPortal>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(destination)) = open_portal.value().get() {
+            go_to(&destination);
+        }
+    });
+    let refused = move || open_portal.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error /> });
     view! {
-        {loaded(customer, |c: CustomerDetail| {
+        {loaded(customer, move |c: CustomerDetail| {
             let s = c.summary;
+            let customer_id = s.customer_id;
             view! {
                 <header class="page-header">
                     <p class="eyebrow"><a href="/cp/customers">{t(Msg::Customers)}</a></p>
@@ -55,9 +64,20 @@ pub fn CustomerPage() -> impl IntoView {
                     <div><dt>{t(Msg::ContactEmail)}</dt><dd>{c.contact_email.unwrap_or_else(|| "—".into())}</dd></div>
                     <div><dt>{t(Msg::MpnId)}</dt><dd>{c.mpn_id.unwrap_or_else(|| "—".into())}</dd></div>
                 </dl>
+                <section aria-labelledby="actions-heading">
+                    <h2 id="actions-heading">{t(Msg::Actions)}</h2>
+                    <ActionForm action=open_portal attr:class="inline-form">
+                        <input type="hidden" name="customer_id" value=customer_id.to_string() />
+                        <button type="submit" class="button primary" disabled=move || open_portal.pending().get()>
+                            {t(Msg::OpenCustomerPortal)}
+                        </button>
+                    </ActionForm>
+                    <p class="hint">{t(Msg::OpenCustomerPortalHelp)}</p>
+                    {refused}
+                </section>
                 {(!s.in_flight.is_empty()).then(|| view! {
                     <section aria-labelledby="in-flight-heading">
-                        <h2 id="in-flight-heading">{t(Msg::Actions)}</h2>
+                        <h2 id="in-flight-heading">{t(Msg::InProcessOrders)}</h2>
                         {s.in_flight
                             .into_iter()
                             .map(|o| {

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::{CustomerSummary, list_my_customers};
+use super::{CustomerStatus, CustomerSummary, list_my_customers};
 use crate::{
     components::{EmptyState, PageHeader, loaded},
     i18n::{Msg, t},
@@ -16,7 +16,9 @@ pub fn CustomersPage() -> impl IntoView {
     let changes = use_live().changes(|| None);
     let customers = Resource::new(move || changes.get(), |_| list_my_customers());
     // Starts from `?q=` so the search works as a plain GET form; once hydrated it filters as you type.
-    let search = RwSignal::new(use_query_map().read_untracked().get("q").unwrap_or_default());
+    let query = use_query_map();
+    let search = RwSignal::new(query.read_untracked().get("q").unwrap_or_default());
+    let status = RwSignal::new(query.read_untracked().get("status").as_deref().and_then(CustomerStatus::parse));
     view! {
         <PageHeader title=Msg::Customers />
         <form method="get" class="search" role="search">
@@ -28,6 +30,21 @@ pub fn CustomersPage() -> impl IntoView {
                 prop:value=move || search.get()
                 on:input=move |ev| search.set(event_target_value(&ev))
             />
+            <label for="customer-status">{t(Msg::Status)}</label>
+            <select
+                id="customer-status"
+                name="status"
+                on:change=move |ev| status.set(CustomerStatus::parse(&event_target_value(&ev)))
+            >
+                <option value="" selected=move || status.get().is_none()>{t(Msg::AllStatuses)}</option>
+                {CustomerStatus::ALL
+                    .into_iter()
+                    .map(|s| view! {
+                        <option value=s.code() selected=move || status.get() == Some(s)>{t(s.label())}</option>
+                    })
+                    .collect_view()}
+            </select>
+            <button type="submit" class="button">{t(Msg::Filter)}</button>
         </form>
         {loaded(customers, move |customers: Vec<CustomerSummary>| {
             if customers.is_empty() {
@@ -35,7 +52,12 @@ pub fn CustomersPage() -> impl IntoView {
             }
             let shown = Memo::new(move |_| {
                 let q = search.get();
-                customers.iter().filter(|c| c.matches(&q)).cloned().collect::<Vec<_>>()
+                let wanted = status.get();
+                customers
+                    .iter()
+                    .filter(|c| c.matches(&q) && wanted.is_none_or(|w| c.status() == w))
+                    .cloned()
+                    .collect::<Vec<_>>()
             });
             view! {
                 <Show
@@ -49,6 +71,7 @@ pub fn CustomersPage() -> impl IntoView {
                                     <th scope="col">{t(Msg::CustomerName)}</th>
                                     <th scope="col">{t(Msg::Tenant)}</th>
                                     <th scope="col">{t(Msg::Relationship)}</th>
+                                    <th scope="col">{t(Msg::Status)}</th>
                                     <th scope="col" class="num">{t(Msg::Subscriptions)}</th>
                                     <th scope="col">{t(Msg::Actions)}</th>
                                 </tr>
@@ -71,6 +94,7 @@ pub fn CustomersPage() -> impl IntoView {
 fn CustomerRow(customer: CustomerSummary) -> impl IntoView {
     let c = customer;
     let has_tenant = c.tenant_domain.is_some();
+    let status = c.status();
     view! {
         <tr>
             <th scope="row"><a href=format!("/cp/customers/{}", c.customer_id)>{c.name}</a></th>
@@ -87,6 +111,7 @@ fn CustomerRow(customer: CustomerSummary) -> impl IntoView {
                     (true, false) => view! { <span class="badge warn">{t(Msg::RelationshipPending)}</span> }.into_any(),
                 }}
             </td>
+            <td>{t(status.label())}</td>
             <td class="num">{c.live_subscriptions}</td>
             <td class="actions">
                 {c.in_flight

@@ -31,7 +31,62 @@ pub struct CustomerSummary {
     pub in_flight: Vec<crate::provisioning::InFlight>,
 }
 
+/// Where a customer stands, for the status filter on the customer list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerStatus {
+    /// An order for it is still on its way.
+    InProcess,
+    /// It holds subscriptions.
+    Active,
+    /// Its tenant has not accepted the partner as reseller yet.
+    RelationshipPending,
+    /// Nothing ordered yet.
+    NoSubscriptions,
+}
+
+impl CustomerStatus {
+    pub const ALL: [Self; 4] = [Self::InProcess, Self::Active, Self::RelationshipPending, Self::NoSubscriptions];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::InProcess => "in_process",
+            Self::Active => "active",
+            Self::RelationshipPending => "relationship_pending",
+            Self::NoSubscriptions => "no_subscriptions",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            Self::InProcess => Msg::SubscriptionPending,
+            Self::Active => Msg::SubscriptionActive,
+            Self::RelationshipPending => Msg::RelationshipPending,
+            Self::NoSubscriptions => Msg::CustomerNoSubscriptions,
+        }
+    }
+}
+
 impl CustomerSummary {
+    /// The first that applies: on its way, holding subscriptions, waiting for the relationship,
+    /// or nothing yet.
+    pub fn status(&self) -> CustomerStatus {
+        if !self.in_flight.is_empty() {
+            CustomerStatus::InProcess
+        } else if self.live_subscriptions > 0 {
+            CustomerStatus::Active
+        } else if self.tenant_domain.is_some() && !self.relationship_accepted {
+            CustomerStatus::RelationshipPending
+        } else {
+            CustomerStatus::NoSubscriptions
+        }
+    }
+
     /// The search on the customer list: name or tenant, ignoring case.
     pub fn matches(&self, query: &str) -> bool {
         let query = query.trim().to_lowercase();
@@ -71,6 +126,66 @@ pub async fn list_my_customers() -> Result<Vec<CustomerSummary>, AppError> {
         let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
         let state = crate::state::app_state()?;
         Ok(ssr::customers_of_partner(&state.pool, user.organisation_id).await?)
+    })
+    .await
+}
+
+/// Control Panel → Customers → Actions: the partner admin opens the customer's portal as that
+/// customer. Audited; every page then shows a banner with the way back. Another partner's
+/// customer is not found. Returns where to go.
+#[server(prefix = "/api", endpoint = "open_customer_portal")]
+pub async fn open_customer_portal(customer_id: Uuid) -> Result<String, AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let state = crate::state::app_state()?;
+        if !ssr::is_customer_of(&state.pool, user.organisation_id, customer_id).await? {
+            return Err(AppError::NotFound("That customer".into()));
+        }
+        crate::auth::ssr::start_acting_as(customer_id).await?;
+        crate::audit::record(
+            &state.pool,
+            crate::audit::AuditEntry {
+                actor: Some(user.user_id),
+                acting_as: Some(customer_id),
+                action: "portal.opened",
+                target_type: "customer",
+                target_id: customer_id.to_string(),
+                detail: serde_json::json!({}),
+            },
+        )
+        .await?;
+        crate::auth::ssr::redirect_plain_form("/portal");
+        Ok("/portal".to_owned())
+    })
+    .await
+}
+
+/// Leaves the customer portal the partner opened, back to that customer's page.
+#[server(prefix = "/api", endpoint = "leave_customer_portal")]
+pub async fn leave_customer_portal() -> Result<String, AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let state = crate::state::app_state()?;
+        let back = match crate::auth::ssr::stop_acting_as().await? {
+            Some(customer_id) => {
+                crate::audit::record(
+                    &state.pool,
+                    crate::audit::AuditEntry {
+                        actor: Some(user.user_id),
+                        acting_as: Some(customer_id),
+                        action: "portal.left",
+                        target_type: "customer",
+                        target_id: customer_id.to_string(),
+                        detail: serde_json::json!({}),
+                    },
+                )
+                .await?;
+                format!("/cp/customers/{customer_id}")
+            }
+            None => "/cp/customers".to_owned(),
+        };
+        crate::auth::ssr::redirect_plain_form(&back);
+        Ok(back)
     })
     .await
 }

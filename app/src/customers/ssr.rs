@@ -1,4 +1,4 @@
-use sqlx::PgPool;
+use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
 use super::{CustomerDetail, CustomerSummary};
@@ -57,6 +57,17 @@ pub async fn customers_of_partner(db: &PgPool, partner_id: Uuid) -> Result<Vec<C
             live_subscriptions: c.live_subscriptions,
         })
         .collect())
+}
+
+/// Whether `customer_id` is one of `partner_id`'s customers.
+pub async fn is_customer_of(db: impl PgExecutor<'_>, partner_id: Uuid, customer_id: Uuid) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select exists(select 1 from organisation where organisation_id = $1 and kind = 'customer' and parent_id = $2) as "mine!""#,
+        customer_id,
+        partner_id
+    )
+    .fetch_one(db)
+    .await
 }
 
 /// One of `partner_id`'s customers with its profile and subscriptions; `None` for anyone else's.

@@ -29,6 +29,26 @@ pub async fn enqueue(
     Ok(id)
 }
 
+/// Queues a mail to every admin of a partner.
+#[tracing::instrument(name = "outbox.enqueue_to_partner", skip(db, body_text))]
+pub async fn enqueue_to_partner(
+    db: impl PgExecutor<'_>,
+    partner_id: Uuid,
+    subject: &str,
+    body_text: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into email_outbox (outbox_id, recipient, subject, body_text)
+         select gen_random_uuid(), email, $2, $3 from app_user where organisation_id = $1 and role = 'partner_admin'",
+        partner_id,
+        subject,
+        body_text
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 #[tracing::instrument(name = "outbox.latest", skip(db))]
 pub async fn latest(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<OutboxMail>, sqlx::Error> {
     sqlx::query_as!(

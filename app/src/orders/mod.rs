@@ -5,7 +5,7 @@ mod order_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use order_page::{BackOfficeOrdersPage, LinesTable, OrderPage, OrdersPage};
+pub use order_page::{BackOfficeOrdersPage, LinesTable, OrderPage, OrderTable, OrdersPage};
 
 use leptos::prelude::*;
 use rust_decimal::Decimal;
@@ -27,6 +27,8 @@ use crate::{
 // snake_case like the Postgres enum, so database notifications parse as they are.
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
+    /// A cancellation order the partner has not opened yet.
+    New,
     Submitted,
     AwaitingCreditApproval,
     Provisioning,
@@ -37,8 +39,38 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
+    pub const ALL: [Self; 8] = [
+        Self::New,
+        Self::Submitted,
+        Self::AwaitingCreditApproval,
+        Self::Provisioning,
+        Self::Completed,
+        Self::ProvisioningFailed,
+        Self::Rejected,
+        Self::Cancelled,
+    ];
+
+    /// As in `?status=` on Billing → Orders (the serde and Postgres name).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Submitted => "submitted",
+            Self::AwaitingCreditApproval => "awaiting_credit_approval",
+            Self::Provisioning => "provisioning",
+            Self::Completed => "completed",
+            Self::ProvisioningFailed => "provisioning_failed",
+            Self::Rejected => "rejected",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
     pub fn label(self) -> Msg {
         match self {
+            Self::New => Msg::OrderNew,
             Self::Submitted => Msg::OrderSubmitted,
             Self::AwaitingCreditApproval => Msg::OrderAwaitingCreditApproval,
             Self::Provisioning => Msg::OrderProvisioning,
@@ -53,7 +85,7 @@ impl OrderStatus {
     pub fn tone(self) -> &'static str {
         match self {
             Self::Completed => "badge ok",
-            Self::AwaitingCreditApproval | Self::Submitted | Self::Provisioning => "badge warn",
+            Self::New | Self::AwaitingCreditApproval | Self::Submitted | Self::Provisioning => "badge warn",
             Self::ProvisioningFailed | Self::Rejected => "badge bad",
             Self::Cancelled => "badge",
         }
@@ -63,10 +95,36 @@ impl OrderStatus {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "order_kind", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
 pub enum OrderKind {
     Sales,
     Change,
     Cancellation,
+}
+
+impl OrderKind {
+    pub const ALL: [Self; 3] = [Self::Sales, Self::Change, Self::Cancellation];
+
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Sales => Msg::KindSales,
+            Self::Change => Msg::KindChange,
+            Self::Cancellation => Msg::CancellationOrder,
+        }
+    }
+
+    /// As in `?kind=` on Billing → Orders.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Sales => "sales",
+            Self::Change => "change",
+            Self::Cancellation => "cancellation",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +157,7 @@ pub struct NewCustomerProfile {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderSummary {
     pub order_number: i64,
+    pub kind: OrderKind,
     pub partner_name: String,
     pub customer_name: String,
     pub status: OrderStatus,
@@ -140,6 +199,17 @@ pub struct OrderDetail {
     pub password_viewed: bool,
     /// "Log into O365", once the order is provisioned.
     pub o365_link: Option<String>,
+    /// What a change or cancellation order does to its subscription.
+    pub change: Option<ChangeView>,
+}
+
+/// A change or cancellation order's effect: licences from and to (0: cancelled), the refund.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeView {
+    pub product_name: String,
+    pub from_quantity: i32,
+    pub to_quantity: i32,
+    pub refund: Decimal,
 }
 
 impl OrderDetail {
@@ -174,7 +244,7 @@ pub async fn get_order(order_number: i64) -> Result<OrderDetail, AppError> {
         let mut detail = ssr::detail(&state.pool, order_number, partner)
             .await?
             .ok_or_else(|| AppError::NotFound("That order".into()))?;
-        if detail.summary.status == OrderStatus::Completed {
+        if detail.summary.status == OrderStatus::Completed && detail.kind == OrderKind::Sales {
             detail.o365_link = Some(state.settings.o365_link(&detail.tenant_domain));
         }
         Ok(detail)
@@ -252,6 +322,19 @@ pub async fn resubmit_order(order_number: i64, mpn_id: String, tenant: String) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_and_kind_codes_round_trip_and_match_serde() {
+        for status in OrderStatus::ALL {
+            assert_eq!(OrderStatus::parse(status.code()), Some(status));
+            assert_eq!(serde_json::to_value(status).unwrap(), status.code());
+        }
+        for kind in OrderKind::ALL {
+            assert_eq!(OrderKind::parse(kind.code()), Some(kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.code());
+        }
+        assert_eq!(OrderStatus::parse("shipped"), None);
+    }
 
     #[test]
     fn only_wire_transfer_is_accepted() {

@@ -2,8 +2,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map};
 
 use super::{
-    DecideCredit, OrderDetail, OrderLineView, OrderStatus, OrderSummary, ResubmitOrder, ViewAdminPassword, get_order,
-    list_all_orders, list_my_orders,
+    ChangeView, DecideCredit, OrderDetail, OrderKind, OrderLineView, OrderStatus, OrderSummary, ResubmitOrder,
+    ViewAdminPassword, get_order, list_all_orders, list_my_orders,
 };
 use crate::{
     cart::{Totals, cart_page::TotalsBox},
@@ -34,13 +34,14 @@ pub fn OrdersPage() -> impl IntoView {
 }
 
 #[component]
-fn OrderTable(orders: Vec<OrderSummary>, base: &'static str, show_partner: bool) -> impl IntoView {
+pub fn OrderTable(orders: Vec<OrderSummary>, base: &'static str, show_partner: bool) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="data-table">
                 <thead>
                     <tr>
                         <th scope="col">{t(Msg::OrderNumber)}</th>
+                        <th scope="col">{t(Msg::OrderKindLabel)}</th>
                         {show_partner.then(|| view! { <th scope="col">{t(Msg::Partners)}</th> })}
                         <th scope="col">{t(Msg::Customer)}</th>
                         <th scope="col">{t(Msg::Status)}</th>
@@ -54,6 +55,7 @@ fn OrderTable(orders: Vec<OrderSummary>, base: &'static str, show_partner: bool)
                         .map(|o| view! {
                             <tr>
                                 <th scope="row"><a href=format!("{base}/{}", o.order_number)>{o.order_number}</a></th>
+                                <td>{t(o.kind.label())}</td>
                                 {show_partner.then(|| view! { <td>{o.partner_name.clone()}</td> })}
                                 <td>{o.customer_name}</td>
                                 <td><StatusBadge status=o.status /></td>
@@ -77,10 +79,14 @@ pub fn OrderPage() -> impl IntoView {
     // Only the partner who placed the order may view the new tenant's password.
     let partner_view = use_location().pathname.get_untracked().starts_with("/cp/");
     let resubmit = ServerAction::<ResubmitOrder>::new();
+    let decide = ServerAction::<crate::subscriptions::DecideCancellation>::new();
     // Out here so a refetch of the order does not forget the password just shown.
     let view_password = ServerAction::<ViewAdminPassword>::new();
     let changes = use_live().changes(move || Some(number()));
-    let order = Resource::new(move || (number(), resubmit.version().get(), changes.get()), |(n, _, _)| get_order(n));
+    let order = Resource::new(
+        move || (number(), resubmit.version().get(), decide.version().get(), changes.get()),
+        |(n, _, _, _)| get_order(n),
+    );
     view! {
         {loaded(order, move |order: OrderDetail| {
             let s = &order.summary;
@@ -108,7 +114,14 @@ pub fn OrderPage() -> impl IntoView {
                         view_password
                     />
                 })}
-                {order.failure.clone().map(|failure| view! {
+                {order.change.clone().map(|change| view! { <ChangeBox change currency=s.currency.clone() /> })}
+                {(partner_view && order.kind == OrderKind::Cancellation && s.status == OrderStatus::New).then(|| view! {
+                    <CancellationDecision order_number=s.order_number decide />
+                })}
+                {order.failure.clone().filter(|_| order.kind != OrderKind::Sales).map(|failure| view! {
+                    <FailureNote failure />
+                })}
+                {order.failure.clone().filter(|_| order.kind == OrderKind::Sales).map(|failure| view! {
                     <FailurePanel
                         failure
                         order_number=s.order_number
@@ -131,6 +144,62 @@ pub fn OrderPage() -> impl IntoView {
                 <TotalsBox totals currency=s.currency.clone() />
             }
         })}
+    }
+}
+
+/// What a change or cancellation order does to its subscription.
+#[component]
+fn ChangeBox(change: ChangeView, currency: String) -> impl IntoView {
+    let to =
+        if change.to_quantity == 0 { t(Msg::SubscriptionCancelled).into_any() } else { change.to_quantity.into_any() };
+    view! {
+        <dl class="facts change-box">
+            <div><dt>{t(Msg::Subscription)}</dt><dd>{change.product_name}</dd></div>
+            <div><dt>{t(Msg::Licences)}</dt><dd data-test="change-licences">{change.from_quantity} " → " {to}</dd></div>
+            <div><dt>{t(Msg::Refund)}</dt><dd>{format_money(change.refund, &currency)}</dd></div>
+        </dl>
+    }
+}
+
+/// A cancellation order in status New: "Open Order" approves it, or the partner rejects it.
+#[component]
+fn CancellationDecision(
+    order_number: i64,
+    decide: ServerAction<crate::subscriptions::DecideCancellation>,
+) -> impl IntoView {
+    let error = move || decide.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error /> });
+    view! {
+        <section class="card decision" aria-labelledby="decision-title">
+            <h2 id="decision-title">{t(Msg::CancellationOrder)}</h2>
+            <p>{t(Msg::CancellationDecisionHelp)}</p>
+            {error}
+            <div class="actions">
+                {[("approve", Msg::OpenOrder, "button primary"), ("reject", Msg::RejectCancellation, "button")]
+                    .into_iter()
+                    .map(|(decision, label, class)| view! {
+                        <ActionForm action=decide attr:class="inline-form">
+                            <input type="hidden" name="order_number" value=order_number.to_string() />
+                            <input type="hidden" name="decision" value=decision />
+                            <button type="submit" class=class disabled=move || decide.pending().get()>
+                                {t(label)}
+                            </button>
+                        </ActionForm>
+                    })
+                    .collect_view()}
+            </div>
+        </section>
+    }
+}
+
+/// Why a change or cancellation order failed; nothing to resubmit: the customer asks again.
+#[component]
+fn FailureNote(failure: Failure) -> impl IntoView {
+    view! {
+        <section class="alert alert-error failure" role="alert">
+            <p><strong>{t(Msg::FailureReason)} ": "</strong> {failure.reason}</p>
+            {failure.code.map(|code| view! { <p>{t(Msg::VendorCode)} ": " {code}</p> })}
+            <p><strong>{t(Msg::FailureFix)} ": "</strong> {failure.fix}</p>
+        </section>
     }
 }
 

@@ -9,7 +9,9 @@ use uuid::Uuid;
 
 use crate::provisioning::{Failure, ProgressView, ProvisioningStep};
 
-use super::{NewCustomerProfile, OrderDetail, OrderKind, OrderLineView, OrderStatus, OrderSummary, PaymentMethod};
+use super::{
+    ChangeView, NewCustomerProfile, OrderDetail, OrderKind, OrderLineView, OrderStatus, OrderSummary, PaymentMethod,
+};
 use crate::{
     audit::{self, AuditEntry},
     auth::ssr::AuthUser,
@@ -539,14 +541,14 @@ pub async fn live_products(db: impl PgExecutor<'_>, customer_id: Uuid) -> Result
 pub async fn list(db: impl PgExecutor<'_>, partner: Option<Uuid>) -> Result<Vec<OrderSummary>, sqlx::Error> {
     sqlx::query_as!(
         OrderSummary,
-        r#"select so.order_number, po.name as partner_name, co.name as customer_name,
+        r#"select so.order_number, so.kind as "kind: OrderKind", po.name as partner_name, co.name as customer_name,
                   so.status as "status: OrderStatus", so.total, so.term_value, so.currency::text as "currency!",
                   so.created_at
            from sales_order so
            join organisation po on po.organisation_id = so.partner_id
            join organisation co on co.organisation_id = so.customer_id
            where $1::uuid is null or so.partner_id = $1
-           order by so.status = 'awaiting_credit_approval' desc, so.created_at desc
+           order by so.status in ('awaiting_credit_approval', 'new') desc, so.created_at desc
            limit 500"#,
         partner
     )
@@ -569,7 +571,8 @@ pub async fn detail(
                   so.admin_password is not null as "password_pending!",
                   so.admin_password_viewed_at is not null as "password_viewed!",
                   (select j.state::text from job j
-                   where j.kind = 'provision_order' and j.payload->>'order_id' = so.order_id::text
+                   where j.kind in ('provision_order', 'change_subscription')
+                     and j.payload->>'order_id' = so.order_id::text
                    order by j.created_at desc limit 1) as job_state
            from sales_order so
            join organisation po on po.organisation_id = so.partner_id
@@ -602,6 +605,15 @@ pub async fn detail(
     )
     .fetch_all(pool)
     .await?;
+    let change = sqlx::query_as!(
+        ChangeView,
+        "select p.name as product_name, c.from_quantity, c.to_quantity, c.refund
+         from subscription_change c join subscription s using (subscription_id) join product p using (product_id)
+         where c.order_id = $1",
+        row.order_id
+    )
+    .fetch_optional(pool)
+    .await?;
     let failure = match (row.status, row.failure_reason, row.failure_fix) {
         (OrderStatus::ProvisioningFailed, Some(reason), Some(fix)) => {
             Some(Failure { code: row.failure_code, reason, fix })
@@ -611,6 +623,7 @@ pub async fn detail(
     Ok(Some(OrderDetail {
         summary: OrderSummary {
             order_number: row.order_number,
+            kind: row.kind,
             partner_name: row.partner_name,
             customer_name: row.customer_name,
             status: row.status,
@@ -633,6 +646,7 @@ pub async fn detail(
         password_pending: row.password_pending,
         password_viewed: row.password_viewed,
         o365_link: None,
+        change,
     }))
 }
 
@@ -784,7 +798,8 @@ pub async fn resubmit(
 ) -> Result<(), AppError> {
     let mut tx = state.pool.begin().await?;
     let order = sqlx::query!(
-        r#"select order_id, status as "status: OrderStatus", new_tenant, provisioning_run, customer_id, tenant_prefix
+        r#"select order_id, status as "status: OrderStatus", kind as "kind: OrderKind", new_tenant, provisioning_run,
+                  customer_id, tenant_prefix
            from sales_order where order_number = $1 and partner_id = $2 for update"#,
         order_number,
         user.organisation_id
@@ -795,6 +810,11 @@ pub async fn resubmit(
     if order.status != OrderStatus::ProvisioningFailed {
         return Err(AppError::Conflict(format!(
             "Order {order_number} is not waiting for a correction: only a failed order can be resubmitted."
+        )));
+    }
+    if order.kind != OrderKind::Sales {
+        return Err(AppError::Conflict(format!(
+            "Order {order_number} changed a subscription: ask for the change again in the customer portal instead."
         )));
     }
     let prefix = if order.new_tenant {

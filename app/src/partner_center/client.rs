@@ -212,6 +212,26 @@ impl PartnerCenter {
     }
 }
 
+impl PartnerCenter {
+    /// `PATCH /v1/customers/{id}/subscriptions/{id}`: sets the licence count, or cancels with
+    /// `quantity: None`. Both set a state rather than add to it, so a retry is harmless.
+    pub async fn update_subscription(
+        &self,
+        tenant_id: Uuid,
+        subscription_id: &str,
+        quantity: Option<i32>,
+        request_id: Uuid,
+    ) -> Result<VendorSubscriptionStatus, PartnerCenterError> {
+        let path = format!("/v1/customers/{tenant_id}/subscriptions/{subscription_id}");
+        let body = match quantity {
+            Some(quantity) => serde_json::json!({ "quantity": quantity }),
+            None => serde_json::json!({ "status": "cancelled" }),
+        };
+        let request = self.request(reqwest::Method::PATCH, &path, request_id).json(&body);
+        Self::created(self.send(request).await?).await
+    }
+}
+
 /// A tenant Partner Center created, with its admin's one-time password. The password is only
 /// ever passed on to the partner: it is not logged.
 pub struct NewTenant {

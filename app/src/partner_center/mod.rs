@@ -12,6 +12,8 @@ pub mod codes {
     pub const TENANT_NOT_FOUND: i64 = 60003;
     pub const NO_RELATIONSHIP: i64 = 20002;
     pub const CUSTOMER_AGREEMENT_NOT_ACCEPTED: i64 = 13605;
+    pub const QUANTITY_DECREASE_WINDOW_PASSED: i64 = 800090;
+    pub const SUBSCRIPTION_NOT_FOUND: i64 = 80004;
     /// Not Partner Center's: ours for "it never answered well enough", after every retry.
     pub const UNAVAILABLE: i64 = 503;
 }

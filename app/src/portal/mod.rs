@@ -9,8 +9,6 @@ pub use portal_page::{AccountPage, CspPage, PortalHomePage};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-#[cfg(feature = "ssr")]
-use crate::auth::Role;
 use crate::error::AppError;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,13 +18,14 @@ pub struct CompanyInfo {
     pub partner_name: String,
 }
 
-/// The signed-in customer admin's own company; the id comes from the session, never the request.
+/// The portal's company (its admin's, or the one a partner acts as); the id comes from the
+/// session, never the request.
 #[server(prefix = "/api", endpoint = "my_company")]
 pub async fn my_company() -> Result<CompanyInfo, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::CustomerAdmin]).await?;
+        let actor = crate::auth::ssr::require_customer().await?;
         let state = crate::state::app_state()?;
-        ssr::company(&state.pool, user.organisation_id).await?.ok_or_else(|| AppError::NotFound("Your company".into()))
+        ssr::company(&state.pool, actor.customer_id).await?.ok_or_else(|| AppError::NotFound("Your company".into()))
     })
     .await
 }

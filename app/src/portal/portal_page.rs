@@ -5,7 +5,7 @@ use crate::{
     components::{PageHeader, loaded},
     i18n::{Msg, t},
     live::use_live,
-    subscriptions::{SubscriptionCards, SubscriptionView, my_subscriptions},
+    subscriptions::{AccountSubscriptions, SubscriptionCards, SubscriptionView, my_subscriptions},
 };
 
 /// The company's Microsoft CSP subscriptions with their licences; one still provisioning shows
@@ -15,7 +15,7 @@ fn Subscriptions() -> impl IntoView {
     let changes = use_live().changes(|| None);
     let subscriptions = Resource::new(move || changes.get(), |_| my_subscriptions());
     view! {
-        {loaded(subscriptions, |subscriptions: Vec<SubscriptionView>| view! { <SubscriptionCards subscriptions /> })}
+        {loaded(subscriptions, |subscriptions: Vec<SubscriptionView>| view! { <SubscriptionCards subscriptions manage=true /> })}
     }
 }
 
@@ -71,5 +71,6 @@ pub fn AccountPage() -> impl IntoView {
                 </section>
             }
         })}
+        <AccountSubscriptions />
     }
 }

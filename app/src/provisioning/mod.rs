@@ -24,6 +24,10 @@ pub enum ProvisioningStep {
     AcceptingAgreement,
     CreatingSubscriptions,
     AssigningLicences,
+    /// A change order: the licence count at the vendor.
+    UpdatingSubscription,
+    /// A cancellation order: the subscription (and its add-ons) at the vendor.
+    CancellingSubscription,
     Completed,
     Failed,
 }
@@ -37,6 +41,8 @@ impl ProvisioningStep {
             Self::AcceptingAgreement => Msg::StepAcceptingAgreement,
             Self::CreatingSubscriptions => Msg::StepCreatingSubscriptions,
             Self::AssigningLicences => Msg::StepAssigningLicences,
+            Self::UpdatingSubscription => Msg::StepUpdatingSubscription,
+            Self::CancellingSubscription => Msg::StepCancellingSubscription,
             Self::Completed => Msg::StepCompleted,
             Self::Failed => Msg::StepFailed,
         }
@@ -50,6 +56,7 @@ impl ProvisioningStep {
             Self::AcceptingAgreement => 50,
             Self::CreatingSubscriptions => 70,
             Self::AssigningLicences => 90,
+            Self::UpdatingSubscription | Self::CancellingSubscription => 60,
             Self::Completed => 100,
             Self::Failed => 100,
         }

@@ -7,6 +7,8 @@
 //! the steps recorded for the run tell which calls need not be made again. Against a vendor that
 //! fails a share of calls, each attempt then only has to get one step further, not all the way.
 
+mod change;
+
 use std::time::Duration;
 
 use sqlx::PgPool;
@@ -43,8 +45,29 @@ struct Order {
     contact_email: Option<String>,
 }
 
+/// What progress records and failure mails need of any order: a sales order or a change.
+pub(super) struct OrderRef<'a> {
+    pub order_id: Uuid,
+    pub order_number: i64,
+    pub run: i32,
+    pub customer_name: &'a str,
+    pub partner_email: &'a str,
+}
+
+impl Order {
+    fn as_ref(&self) -> OrderRef<'_> {
+        OrderRef {
+            order_id: self.order_id,
+            order_number: self.order_number,
+            run: self.run,
+            customer_name: &self.customer_name,
+            partner_email: &self.partner_email,
+        }
+    }
+}
+
 /// The outcome of one step: go on, or stop with the vendor's refusal.
-enum Stop {
+pub(super) enum Stop {
     Refused { code: i64, description: String },
     Retry(JobError),
 }
@@ -101,14 +124,14 @@ impl Engine {
 
     async fn steps(&self, order: &Order) -> Result<(), Stop> {
         let pc = &self.partner_center;
-        let reached = self.reached(order).await?;
+        let reached = self.reached(&order.as_ref()).await?;
         // The call a step makes succeeded when a later step was recorded in this run.
         let done = |step: ProvisioningStep| {
             reached.iter().any(|r| *r != ProvisioningStep::Failed && r.percent() > step.percent())
         };
 
         if !done(ProvisioningStep::Validating) {
-            self.step(order, ProvisioningStep::Validating).await?;
+            self.step(&order.as_ref(), ProvisioningStep::Validating).await?;
             pc.verify_mpn(&order.mpn_id).await?;
         }
 
@@ -120,11 +143,11 @@ impl Engine {
         };
 
         if !done(ProvisioningStep::AcceptingAgreement) {
-            self.step(order, ProvisioningStep::AcceptingAgreement).await?;
+            self.step(&order.as_ref(), ProvisioningStep::AcceptingAgreement).await?;
             pc.accept_agreement(tenant_id, request_id(order, "agreement")).await?;
         }
 
-        self.step(order, ProvisioningStep::CreatingSubscriptions).await?;
+        self.step(&order.as_ref(), ProvisioningStep::CreatingSubscriptions).await?;
         let lines = sqlx::query!(
             "select l.line_no, p.sku, l.quantity from order_line l join product p using (product_id)
              where l.order_id = $1 order by l.line_no",
@@ -143,14 +166,22 @@ impl Engine {
             .collect();
         let created = pc.create_order(tenant_id, &request, request_id(order, "order")).await?;
 
-        self.step(order, ProvisioningStep::AssigningLicences).await?;
+        self.step(&order.as_ref(), ProvisioningStep::AssigningLicences).await?;
         let offers: Vec<String> = created.iter().map(|s| s.offer_id.clone()).collect();
         let vendor_ids: Vec<String> = created.iter().map(|s| s.subscription_id.to_string()).collect();
         let mut tx = self.pool.begin().await?;
+        // Active from now, for a month or a year, with the purchase as its first seat lot.
         sqlx::query!(
-            "update subscription s set status = 'active', vendor_subscription_id = v.vendor_id
-             from unnest($2::text[], $3::text[]) as v(sku, vendor_id), product p
-             where s.order_id = $1 and p.product_id = s.product_id and p.sku = v.sku",
+            "with activated as (
+                 update subscription s set status = 'active', vendor_subscription_id = v.vendor_id,
+                        term_start = market_now(),
+                        term_end = market_now() + case when s.billing_cycle = 'annual' then interval '1 year'
+                                                       else interval '1 month' end
+                 from unnest($2::text[], $3::text[]) as v(sku, vendor_id), product p
+                 where s.order_id = $1 and p.product_id = s.product_id and p.sku = v.sku and s.status = 'pending'
+                 returning s.subscription_id, s.order_id, s.quantity)
+             insert into seat_lot (subscription_id, order_id, quantity, added_at)
+             select subscription_id, order_id, quantity, market_now() from activated",
             order.order_id,
             &offers,
             &vendor_ids
@@ -160,7 +191,7 @@ impl Engine {
         sqlx::query!("update sales_order set status = 'completed' where order_id = $1", order.order_id)
             .execute(&mut *tx)
             .await?;
-        record(&mut tx, order, ProvisioningStep::Completed).await?;
+        record(&mut tx, &order.as_ref(), ProvisioningStep::Completed).await?;
         // From the order, not this attempt: a resumed run did not create the tenant again.
         let admin_password =
             sqlx::query_scalar!("select admin_password from sales_order where order_id = $1", order.order_id)
@@ -189,7 +220,7 @@ impl Engine {
     /// Creates the new tenant or checks the existing one's relationship, and remembers its id.
     async fn tenant(&self, order: &Order, step: ProvisioningStep) -> Result<Uuid, Stop> {
         let pc = &self.partner_center;
-        self.step(order, step).await?;
+        self.step(&order.as_ref(), step).await?;
         let mut admin_password = None;
         let tenant_id = if order.new_tenant {
             // Keyed on the prefix, not the run: a resubmission with the same prefix finds the
@@ -230,7 +261,7 @@ impl Engine {
     }
 
     /// The steps recorded for this run so far.
-    async fn reached(&self, order: &Order) -> Result<Vec<ProvisioningStep>, sqlx::Error> {
+    pub(super) async fn reached(&self, order: &OrderRef<'_>) -> Result<Vec<ProvisioningStep>, sqlx::Error> {
         sqlx::query_scalar!(
             r#"select step as "step: ProvisioningStep" from order_progress where order_id = $1 and run = $2"#,
             order.order_id,
@@ -241,7 +272,7 @@ impl Engine {
     }
 
     /// Waits the step's vendor time, then records it (once per run, whatever the attempt).
-    async fn step(&self, order: &Order, step: ProvisioningStep) -> Result<(), Stop> {
+    pub(super) async fn step(&self, order: &OrderRef<'_>, step: ProvisioningStep) -> Result<(), Stop> {
         tokio::time::sleep(self.step_pause).await;
         let mut tx = self.pool.begin().await?;
         sqlx::query!(
@@ -258,24 +289,7 @@ impl Engine {
     async fn fail(&self, order: &Order, code: i64, description: &str) -> Result<(), sqlx::Error> {
         let (reason, fix) = explain(code, description);
         let mut tx = self.pool.begin().await?;
-        sqlx::query!(
-            "update sales_order set status = 'provisioning_failed', failure_code = $2, failure_reason = $3, failure_fix = $4
-             where order_id = $1",
-            order.order_id,
-            code,
-            reason,
-            fix
-        )
-        .execute(&mut *tx)
-        .await?;
-        record(&mut tx, order, ProvisioningStep::Failed).await?;
-        notifications::ssr::enqueue(
-            &mut *tx,
-            &order.partner_email,
-            &format!("Order {} could not be provisioned", order.order_number),
-            &format!("Order {} for {}: {reason}\n\nWhat to do: {fix}", order.order_number, order.customer_name),
-        )
-        .await?;
+        fail_in(&mut tx, &order.as_ref(), code, &reason, &fix).await?;
         tx.commit().await
     }
 
@@ -297,7 +311,12 @@ impl Engine {
     }
 }
 
-async fn record(tx: &mut sqlx::PgConnection, order: &Order, step: ProvisioningStep) -> Result<(), sqlx::Error> {
+/// Records that `step` of the order's run started (once, whatever the attempt).
+pub(super) async fn record(
+    tx: &mut sqlx::PgConnection,
+    order: &OrderRef<'_>,
+    step: ProvisioningStep,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "insert into order_progress (order_id, run, step, percent) values ($1, $2, $3, $4)
          on conflict (order_id, run, step) do nothing",
@@ -307,6 +326,35 @@ async fn record(tx: &mut sqlx::PgConnection, order: &Order, step: ProvisioningSt
         step.percent()
     )
     .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Marks the order "Provisioning Failed" with the reason and fix, and tells the partner.
+pub(super) async fn fail_in(
+    tx: &mut sqlx::PgConnection,
+    order: &OrderRef<'_>,
+    code: i64,
+    reason: &str,
+    fix: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update sales_order set status = 'provisioning_failed', failure_code = $2, failure_reason = $3, failure_fix = $4
+         where order_id = $1",
+        order.order_id,
+        code,
+        reason,
+        fix
+    )
+    .execute(&mut *tx)
+    .await?;
+    record(&mut *tx, order, ProvisioningStep::Failed).await?;
+    notifications::ssr::enqueue(
+        &mut *tx,
+        order.partner_email,
+        &format!("Order {} could not be provisioned", order.order_number),
+        &format!("Order {} for {}: {reason}\n\nWhat to do: {fix}", order.order_number, order.customer_name),
+    )
     .await?;
     Ok(())
 }

@@ -1,16 +1,17 @@
 use leptos::prelude::*;
 
-use super::SubscriptionView;
+use super::{SubscriptionStatus, SubscriptionView};
 use crate::{
-    components::EmptyState,
+    components::{EmptyState, format_date},
     i18n::{Msg, t},
     provisioning::InFlightMeter,
 };
 
-/// A customer's subscriptions as cards: product, billing option, licences and status; one still
-/// provisioning shows "in process" and its progress.
+/// A customer's subscriptions as cards: product, billing option, licences, status, renewal date
+/// and auto-renew; one still provisioning (or changing) shows its progress. In the customer
+/// portal (`manage`), an active one links to "Manage Subscription".
 #[component]
-pub fn SubscriptionCards(subscriptions: Vec<SubscriptionView>) -> impl IntoView {
+pub fn SubscriptionCards(subscriptions: Vec<SubscriptionView>, #[prop(optional)] manage: bool) -> impl IntoView {
     if subscriptions.is_empty() {
         return view! { <EmptyState msg=Msg::NoSubscriptions /> }.into_any();
     }
@@ -18,19 +19,53 @@ pub fn SubscriptionCards(subscriptions: Vec<SubscriptionView>) -> impl IntoView 
         <ul class="subscription-list">
             {subscriptions
                 .into_iter()
-                .map(|s| view! {
-                    <li class="card subscription">
-                        <h3>{s.product_name}</h3>
-                        <p class="muted">{t(s.billing_cycle.label())}</p>
-                        <p class="licences">
-                            <span class="licence-count">{s.quantity}</span> " " {t(Msg::Licences)} " "
-                            <span class=s.status.tone()>{t(s.status.label())}</span>
-                        </p>
-                        {s.in_flight.map(|in_flight| view! { <InFlightMeter in_flight /> })}
-                    </li>
+                .map(|s| {
+                    let manage_link = (manage && s.status == SubscriptionStatus::Active && s.in_flight.is_none())
+                        .then(|| format!("/portal/csp/{}", s.subscription_id));
+                    view! {
+                        <li class="card subscription">
+                            <h3>{s.product_name}</h3>
+                            <p class="muted">{t(s.billing_cycle.label())}</p>
+                            <p class="licences">
+                                <span class="licence-count">{s.quantity}</span> " " {t(Msg::Licences)} " "
+                                <span class=s.status.tone()>{t(s.status.label())}</span>
+                            </p>
+                            <SubscriptionTerm term_end=s.term_end auto_renew=s.auto_renew renewal_quantity=s.renewal_quantity />
+                            {s.in_flight.map(|in_flight| view! { <InFlightMeter in_flight /> })}
+                            {manage_link.map(|href| view! {
+                                <a class="button" href=href>{t(Msg::ManageSubscription)}</a>
+                            })}
+                        </li>
+                    }
                 })
                 .collect_view()}
         </ul>
     }
     .into_any()
+}
+
+/// Renewal date, auto-renew, and a licence count scheduled for the renewal.
+#[component]
+pub fn SubscriptionTerm(
+    term_end: Option<time::OffsetDateTime>,
+    auto_renew: bool,
+    renewal_quantity: Option<i32>,
+) -> impl IntoView {
+    term_end.map(|end| {
+        view! {
+            <dl class="facts compact">
+                <div>
+                    <dt>{if auto_renew { t(Msg::RenewsOn) } else { t(Msg::EndsOn) }}</dt>
+                    <dd data-test="renewal-date">{format_date(end)}</dd>
+                </div>
+                <div>
+                    <dt>{t(Msg::AutoRenew)}</dt>
+                    <dd data-test="auto-renew">{if auto_renew { t(Msg::On) } else { t(Msg::Off) }}</dd>
+                </div>
+                {renewal_quantity.map(|q| view! {
+                    <div><dt>{t(Msg::AtRenewal)}</dt><dd>{q} " " {t(Msg::Licences)}</dd></div>
+                })}
+            </dl>
+        }
+    })
 }

@@ -1,15 +1,24 @@
-//! A customer's subscriptions: what provisioning creates, and what the customer portal lists
-//! with its licences (or its progress while still "in process").
+//! A customer's subscriptions after the sale (SPEC H and I): what the customer portal lists with
+//! term, renewal date and auto-renew; "Manage Subscription" (licence changes under new-commerce
+//! rules, each an order of its own); "Cancel Subscription" (a cancellation order the partner
+//! opens and approves, or rejects).
 
 mod cards;
+mod manage_page;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+mod subscription_page;
 
 pub use cards::SubscriptionCards;
+pub use manage_page::ManageSubscriptionPage;
+pub use subscription_page::{AccountSubscriptions, SubscriptionPage};
 
 use leptos::prelude::*;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 use crate::auth::Role;
@@ -58,23 +67,183 @@ impl SubscriptionStatus {
 /// One subscription as the customer portal shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubscriptionView {
+    pub subscription_id: Uuid,
     pub product_name: String,
     pub sku: String,
     pub billing_cycle: BillingCycle,
     /// Licences.
     pub quantity: i32,
     pub status: SubscriptionStatus,
-    /// The order still provisioning it, with where it stands.
+    /// The renewal date: the end of the current term (none before it is active).
+    pub term_end: Option<OffsetDateTime>,
+    pub auto_renew: bool,
+    /// A licence count asked for at renewal.
+    pub renewal_quantity: Option<i32>,
+    /// An add-on: it follows its base subscription when that is cancelled.
+    pub is_addon: bool,
+    /// The order still provisioning it, or changing it, with where it stands.
     pub in_flight: Option<InFlight>,
 }
 
-/// The signed-in customer admin's subscriptions; the company comes from the session.
+/// One subscription with what "Manage Subscription" and "Cancel Subscription" need to explain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriptionDetail {
+    pub view: SubscriptionView,
+    pub term_start: Option<OffsetDateTime>,
+    /// Per licence for one term (a month, or a year), as the marketplace bills it.
+    pub unit_price: Decimal,
+    pub currency: String,
+    /// The marketplace's time the rules below were read at.
+    pub now: OffsetDateTime,
+    /// Seats that can still be removed, and until when (soonest first).
+    pub removable: Vec<rules::Removable>,
+    /// What cancelling now would give back; none unless the subscription is active.
+    pub cancellation_refund: Option<rules::Refund>,
+    /// Add-ons that would be cancelled with it.
+    pub addons: Vec<String>,
+    /// A change or cancellation order under way for it.
+    pub open_order: Option<i64>,
+}
+
+impl SubscriptionDetail {
+    pub fn removable_now(&self) -> i32 {
+        self.removable.iter().map(|r| r.quantity).sum()
+    }
+}
+
+/// A licence count typed into "Manage Subscription": a whole number of at least one.
+pub fn parse_licences(raw: &str) -> Result<i32, AppError> {
+    let n: i64 = raw
+        .trim()
+        .parse()
+        .map_err(|_| AppError::invalid("quantity", "Enter the number of licences as a whole number."))?;
+    if n < 1 {
+        return Err(AppError::invalid("quantity", rules::ChangeRefusal::BelowOne.to_string()));
+    }
+    crate::domain::Quantity::new(n).map(|q| q.get()).map_err(|m| AppError::invalid("quantity", m))
+}
+
+/// The portal's subscriptions: the company comes from the session (its admin, or the partner
+/// acting as it).
 #[server(prefix = "/api", endpoint = "my_subscriptions")]
 pub async fn my_subscriptions() -> Result<Vec<SubscriptionView>, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::CustomerAdmin]).await?;
+        let actor = crate::auth::ssr::require_customer().await?;
         let state = crate::state::app_state()?;
-        Ok(ssr::of_customer(&state.pool, user.organisation_id).await?)
+        Ok(ssr::of_customer(&state.pool, actor.customer_id).await?)
     })
     .await
+}
+
+/// One of the portal's subscriptions; another company's is not found.
+#[server(prefix = "/api", endpoint = "subscription")]
+pub async fn get_subscription(subscription_id: Uuid) -> Result<SubscriptionDetail, AppError> {
+    crate::error::ssr::respond(async {
+        let actor = crate::auth::ssr::require_customer().await?;
+        let state = crate::state::app_state()?;
+        ssr::detail(&state.pool, actor.customer_id, subscription_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("That subscription".into()))
+    })
+    .await
+}
+
+/// "Manage Subscription": asks for a new licence count. An increase is always allowed; a
+/// decrease only of seats added in the last 168 hours. The change is an order of its own,
+/// provisioned at the vendor; its number is returned.
+#[server(prefix = "/api", endpoint = "change_licences")]
+pub async fn change_licences(subscription_id: Uuid, quantity: String) -> Result<i64, AppError> {
+    crate::error::ssr::respond(async {
+        let actor = crate::auth::ssr::require_customer().await?;
+        let target = parse_licences(&quantity)?;
+        let state = crate::state::app_state()?;
+        let number = ssr::request_change(&state.pool, &actor, subscription_id, target).await?;
+        crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
+        Ok(number)
+    })
+    .await
+}
+
+/// Turns auto-renew on or off: off, the subscription ends at its renewal date.
+#[server(prefix = "/api", endpoint = "set_auto_renew")]
+pub async fn set_auto_renew(subscription_id: Uuid, auto_renew: String) -> Result<(), AppError> {
+    crate::error::ssr::respond(async {
+        let actor = crate::auth::ssr::require_customer().await?;
+        let on = match auto_renew.as_str() {
+            "on" => true,
+            "off" => false,
+            _ => return Err(AppError::invalid("auto_renew", "Choose on or off.")),
+        };
+        let state = crate::state::app_state()?;
+        ssr::set_renewal(&state.pool, &actor, subscription_id, ssr::RenewalChoice::AutoRenew(on)).await?;
+        crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
+        Ok(())
+    })
+    .await
+}
+
+/// Schedules a licence count for the renewal (an empty count clears it): how to go below the
+/// seats that can no longer be removed.
+#[server(prefix = "/api", endpoint = "schedule_renewal")]
+pub async fn schedule_renewal(subscription_id: Uuid, renewal_quantity: String) -> Result<(), AppError> {
+    crate::error::ssr::respond(async {
+        let actor = crate::auth::ssr::require_customer().await?;
+        let quantity = match renewal_quantity.trim() {
+            "" => None,
+            raw => Some(parse_licences(raw).map_err(|e| AppError::invalid("renewal_quantity", e.to_string()))?),
+        };
+        let state = crate::state::app_state()?;
+        ssr::set_renewal(&state.pool, &actor, subscription_id, ssr::RenewalChoice::Quantity(quantity)).await?;
+        crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
+        Ok(())
+    })
+    .await
+}
+
+/// "Cancel Subscription": the subscription (and its add-ons) becomes pending cancellation and a
+/// Cancellation Order (status New) goes to the partner, who is e-mailed. Returns its number.
+#[server(prefix = "/api", endpoint = "cancel_subscription")]
+pub async fn cancel_subscription(subscription_id: Uuid) -> Result<i64, AppError> {
+    crate::error::ssr::respond(async {
+        let actor = crate::auth::ssr::require_customer().await?;
+        let state = crate::state::app_state()?;
+        let number = ssr::request_cancellation(&state.pool, &actor, subscription_id).await?;
+        crate::auth::ssr::redirect_plain_form(&format!("/portal/account/subscriptions/{subscription_id}"));
+        Ok(number)
+    })
+    .await
+}
+
+/// The partner opens a Cancellation Order: "Open Order" approves it (the vendor cancels), or it
+/// is rejected and the subscription is active again. Another partner's order is not found; a
+/// decided one answers 409.
+#[server(prefix = "/api", endpoint = "decide_cancellation")]
+pub async fn decide_cancellation(order_number: i64, decision: String) -> Result<(), AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let approve = match decision.as_str() {
+            "approve" => true,
+            "reject" => false,
+            _ => return Err(AppError::invalid("decision", "Choose approve or reject.")),
+        };
+        let state = crate::state::app_state()?;
+        ssr::decide_cancellation(&state.pool, &user, order_number, approve).await?;
+        crate::auth::ssr::redirect_plain_form(&format!("/cp/orders/{order_number}"));
+        Ok(())
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn licence_counts_are_whole_numbers_of_at_least_one() {
+        assert_eq!(parse_licences(" 7 "), Ok(7));
+        assert!(parse_licences("0").unwrap_err().to_string().contains("Cancel Subscription"));
+        assert!(parse_licences("-3").is_err());
+        assert!(parse_licences("2.5").unwrap_err().field_message("quantity").is_some());
+        assert!(parse_licences("10001").is_err());
+    }
 }

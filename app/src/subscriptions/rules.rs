@@ -41,7 +41,7 @@ pub fn removable(lots: &[SeatLot], now: OffsetDateTime) -> Vec<Removable> {
 pub enum Change {
     Unchanged,
     Increase(i32),
-    /// Seats to remove, taken from the newest lots first (they stay removable longest otherwise).
+    /// Seats to remove, taken from the newest lots first (they would stay removable longest).
     Decrease(i32),
 }
 
@@ -76,18 +76,17 @@ pub fn check_change(lots: &[SeatLot], current: i32, target: i32, now: OffsetDate
     Ok(Change::Decrease(requested))
 }
 
-/// The lots after removing `count` seats, newest first.
-pub fn remove_newest(lots: &[SeatLot], mut count: i32) -> Vec<SeatLot> {
-    let mut remaining = lots.to_vec();
-    remaining.sort_by_key(|lot| std::cmp::Reverse(lot.added_at));
-    for lot in &mut remaining {
-        let taken = lot.quantity.min(count);
-        lot.quantity -= taken;
-        count -= taken;
+/// The share of `term_price` for the days from `from` (counted) to the term's end, by day: what
+/// seats added on `from` are charged for the rest of the term, and (from the day after) what
+/// seats removed on a day are refunded.
+pub fn prorate(term_price: Decimal, term_start: Date, term_end: Date, from: Date) -> Decimal {
+    let term_days = (term_end - term_start).whole_days();
+    if term_days <= 0 {
+        return Decimal::ZERO;
     }
-    remaining.retain(|lot| lot.quantity > 0);
-    remaining.sort_by_key(|lot| lot.added_at);
-    remaining
+    let days = (term_end - from).whole_days().clamp(0, term_days);
+    (term_price * Decimal::from(days) / Decimal::from(term_days))
+        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// What a cancellation gives back.
@@ -157,10 +156,17 @@ mod tests {
     }
 
     #[test]
-    fn removal_takes_the_newest_seats_first() {
-        let lots = [lot(10, 400, 0), lot(5, 24, 0), lot(2, 1, 0)];
-        assert_eq!(remove_newest(&lots, 4), [lot(10, 400, 0), lot(3, 24, 0)]);
-        assert_eq!(remove_newest(&lots, 0), lots);
+    fn seats_added_mid_term_are_charged_by_the_day_to_its_end() {
+        let start = date!(2026 - 11 - 01);
+        let end = date!(2026 - 12 - 01);
+        // 3 seats at 7.20 a month, added on the 21st: 10 of 30 days, the day itself counted.
+        assert_eq!(prorate(dec!(21.60), start, end, date!(2026 - 11 - 21)), dec!(7.20));
+        assert_eq!(prorate(dec!(21.60), start, end, start), dec!(21.60));
+        assert_eq!(prorate(dec!(21.60), start, end, end), dec!(0));
+        assert_eq!(prorate(dec!(21.60), start, end, date!(2027 - 01 - 01)), dec!(0), "after the term");
+        assert_eq!(prorate(dec!(21.60), start, start, start), dec!(0), "an empty term");
+        // 7.20 × 11 / 30 = 2.64
+        assert_eq!(prorate(dec!(7.20), start, end, date!(2026 - 11 - 20)), dec!(2.64));
     }
 
     #[test]

@@ -1,27 +1,67 @@
-use sqlx::PgExecutor;
+//! Subscriptions in the database: the portal's lists, and the change and cancellation orders
+//! with the job that carries them out at the vendor.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::{PgConnection, PgExecutor, PgPool};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{SubscriptionStatus, SubscriptionView};
+use super::{
+    SubscriptionDetail, SubscriptionStatus, SubscriptionView,
+    rules::{self, Change, Refund, SeatLot},
+};
 use crate::{
+    audit::{self, AuditEntry},
+    auth::ssr::{AuthUser, CustomerActor},
     catalog::BillingCycle,
-    orders::OrderStatus,
+    components::format_money,
+    error::{AppError, ssr::ResultExt},
+    jobs::{self, Job},
+    notifications,
+    orders::{OrderKind, OrderStatus},
     provisioning::{InFlight, ProvisioningStep},
 };
 
+/// Carries out a change or cancellation order at the vendor (see `provisioning::change`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChangeSubscription {
+    pub order_id: Uuid,
+}
+
+impl Job for ChangeSubscription {
+    const KIND: &'static str = "change_subscription";
+    const MAX_ATTEMPTS: i32 = 30;
+
+    fn dedup_key(&self) -> Option<String> {
+        Some(self.order_id.to_string())
+    }
+}
+
 /// A customer's subscriptions that are not cancelled or expired, oldest first, each with the
-/// progress of the order provisioning it while that order is still under way.
+/// progress of the order provisioning or changing it while that order is under way.
 #[tracing::instrument(name = "subscriptions.of_customer", skip(db))]
 pub async fn of_customer(db: impl PgExecutor<'_>, customer_id: Uuid) -> Result<Vec<SubscriptionView>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"select p.name as product_name, p.sku, s.billing_cycle as "billing_cycle: BillingCycle", s.quantity,
-                  s.status as "status: SubscriptionStatus", so.order_number, so.status as "order_status: OrderStatus",
+        r#"select s.subscription_id, p.name as product_name, p.sku, p.base_product_id is not null as "is_addon!",
+                  s.billing_cycle as "billing_cycle: BillingCycle", s.quantity,
+                  s.status as "status: SubscriptionStatus", s.term_end, s.auto_renew, s.renewal_quantity,
+                  w.order_number as "order_number?", w.status as "order_status?: OrderStatus",
                   lp.step as "step?: ProvisioningStep", lp.percent as "percent?"
            from subscription s
            join product p on p.product_id = s.product_id
-           join sales_order so on so.order_id = s.order_id
+           -- The order at work on it: its own while pending, else an open change.
+           left join lateral (
+               select so.order_id, so.order_number, so.status, so.provisioning_run from sales_order so
+               where (s.status = 'pending' and so.order_id = s.order_id)
+                  or (so.order_id in (select c.order_id from subscription_change c
+                                      where c.subscription_id = s.subscription_id and c.settled_at is null)
+                      and so.status in ('submitted', 'provisioning'))
+               limit 1) w on true
            left join lateral (
                select step, percent from order_progress op
-               where op.order_id = so.order_id and op.run = so.provisioning_run
+               where op.order_id = w.order_id and op.run = w.provisioning_run
                order by op.progress_id desc limit 1) lp on true
            where s.customer_id = $1 and s.status = any($2)
            order by s.created_at, p.name"#,
@@ -33,17 +73,555 @@ pub async fn of_customer(db: impl PgExecutor<'_>, customer_id: Uuid) -> Result<V
     Ok(rows
         .into_iter()
         .map(|r| SubscriptionView {
-            in_flight: (r.status == SubscriptionStatus::Pending).then(|| InFlight {
-                order_number: r.order_number,
-                status: r.order_status,
+            in_flight: r.order_number.zip(r.order_status).map(|(order_number, status)| InFlight {
+                order_number,
+                status,
                 step: r.step,
                 percent: r.percent.unwrap_or(0),
             }),
+            subscription_id: r.subscription_id,
             product_name: r.product_name,
             sku: r.sku,
             billing_cycle: r.billing_cycle,
             quantity: r.quantity,
             status: r.status,
+            term_end: r.term_end,
+            auto_renew: r.auto_renew,
+            renewal_quantity: r.renewal_quantity,
+            is_addon: r.is_addon,
         })
         .collect())
+}
+
+/// A subscription of `customer_id` with its price and term, locked when read in a transaction
+/// that asks for it.
+struct Held {
+    subscription_id: Uuid,
+    customer_id: Uuid,
+    customer_name: String,
+    partner_id: Uuid,
+    product_id: Uuid,
+    product_name: String,
+    billing_cycle: BillingCycle,
+    quantity: i32,
+    status: SubscriptionStatus,
+    term_start: Option<OffsetDateTime>,
+    term_end: Option<OffsetDateTime>,
+    unit_price: Decimal,
+    currency: String,
+    mpn_id: String,
+    tenant_prefix: String,
+    vendor_tenant_id: Option<Uuid>,
+    now: OffsetDateTime,
+    open_order: Option<i64>,
+}
+
+impl Held {
+    /// Only an active subscription can be changed or cancelled, and one thing at a time.
+    fn changeable(&self) -> Result<(), AppError> {
+        if let Some(number) = self.open_order {
+            return Err(AppError::Conflict(format!(
+                "Order {number} is still changing this subscription; wait until it is done."
+            )));
+        }
+        match self.status {
+            SubscriptionStatus::Active => Ok(()),
+            SubscriptionStatus::Pending => Err(AppError::Conflict(
+                "This subscription is still being provisioned; try again once it is active.".into(),
+            )),
+            SubscriptionStatus::PendingCancellation => {
+                Err(AppError::Conflict("This subscription is waiting for its cancellation to be approved.".into()))
+            }
+            _ => Err(AppError::Conflict("This subscription is no longer active.".into())),
+        }
+    }
+
+    fn term(&self) -> Result<(time::Date, time::Date), AppError> {
+        match (self.term_start, self.term_end) {
+            (Some(start), Some(end)) => Ok((start.date(), end.date())),
+            _ => Err(AppError::Conflict("This subscription has no term yet; try again once it is active.".into())),
+        }
+    }
+}
+
+async fn held(
+    conn: &mut PgConnection,
+    customer_id: Uuid,
+    subscription_id: Uuid,
+    lock: bool,
+) -> Result<Option<Held>, sqlx::Error> {
+    // Locked first when asked, so the state read below is the one the change builds on; the
+    // portal's reads take no lock and never queue behind a change.
+    if lock {
+        let mine = sqlx::query_scalar!(
+            "select subscription_id from subscription where subscription_id = $1 and customer_id = $2 for update",
+            subscription_id,
+            customer_id
+        )
+        .fetch_optional(&mut *conn)
+        .await?;
+        if mine.is_none() {
+            return Ok(None);
+        }
+    }
+    sqlx::query_as!(
+        Held,
+        r#"select s.subscription_id, s.customer_id, co.name as customer_name, co.parent_id as "partner_id!",
+                  s.product_id, p.name as product_name, s.billing_cycle as "billing_cycle: BillingCycle", s.quantity,
+                  s.status as "status: SubscriptionStatus", s.term_start, s.term_end,
+                  pp.unit_price, pp.currency::text as "currency!", so.mpn_id, so.tenant_prefix, so.vendor_tenant_id,
+                  market_now() as "now!",
+                  (select o.order_number from subscription_change c join sales_order o using (order_id)
+                   where c.subscription_id = s.subscription_id and c.settled_at is null) as open_order
+           from subscription s
+           join organisation co on co.organisation_id = s.customer_id
+           join product p on p.product_id = s.product_id
+           join product_price pp on pp.product_id = s.product_id and pp.billing_cycle = s.billing_cycle
+           join sales_order so on so.order_id = s.order_id
+           where s.subscription_id = $1 and s.customer_id = $2"#,
+        subscription_id,
+        customer_id
+    )
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+async fn lots(db: impl PgExecutor<'_>, subscription_id: Uuid) -> Result<Vec<SeatLot>, sqlx::Error> {
+    sqlx::query_as!(
+        SeatLot,
+        "select quantity, added_at from seat_lot where subscription_id = $1 order by added_at",
+        subscription_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The customer's add-ons of `product_id` in one of `statuses`.
+async fn addons_of(
+    db: impl PgExecutor<'_>,
+    customer_id: Uuid,
+    product_id: Uuid,
+    statuses: &[SubscriptionStatus],
+) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "select a.subscription_id, p.name from subscription a join product p on p.product_id = a.product_id
+         where a.customer_id = $1 and p.base_product_id = $2 and a.status = any($3) order by p.name",
+        customer_id,
+        product_id,
+        statuses as &[SubscriptionStatus]
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.subscription_id, r.name)).collect())
+}
+
+/// What cancelling on `now` gives back for a subscription's current term.
+fn cancellation_refund(held: &Held) -> Result<Refund, AppError> {
+    let (start, end) = held.term()?;
+    Ok(rules::refund(held.unit_price * Decimal::from(held.quantity), start, end, held.now.date()))
+}
+
+#[tracing::instrument(name = "subscriptions.detail", skip(pool))]
+pub async fn detail(
+    pool: &PgPool,
+    customer_id: Uuid,
+    subscription_id: Uuid,
+) -> Result<Option<SubscriptionDetail>, AppError> {
+    let mut conn = pool.acquire().await?;
+    let Some(held) = held(&mut conn, customer_id, subscription_id, false).await? else { return Ok(None) };
+    let lots = lots(&mut *conn, subscription_id).await?;
+    let addons = addons_of(&mut *conn, customer_id, held.product_id, &SubscriptionStatus::LIVE).await?;
+    let view = of_customer(&mut *conn, customer_id)
+        .await?
+        .into_iter()
+        .find(|s| s.subscription_id == subscription_id)
+        .ok_or_else(|| AppError::NotFound("That subscription".into()))?;
+    let cancellation_refund =
+        if held.status == SubscriptionStatus::Active { cancellation_refund(&held).ok() } else { None };
+    Ok(Some(SubscriptionDetail {
+        view,
+        term_start: held.term_start,
+        unit_price: held.unit_price,
+        currency: held.currency.clone(),
+        now: held.now,
+        removable: rules::removable(&lots, held.now),
+        cancellation_refund,
+        addons: addons.into_iter().map(|(_, name)| name).collect(),
+        open_order: held.open_order,
+    }))
+}
+
+/// A change or cancellation order for a held subscription.
+struct NewChangeOrder<'a> {
+    kind: OrderKind,
+    status: OrderStatus,
+    /// Licences the order line names (added, removed, or cancelled).
+    line_quantity: i32,
+    /// What the partner is charged now (net of VAT).
+    charge: Decimal,
+    to_quantity: i32,
+    refund: Decimal,
+    created_by: &'a AuthUser,
+}
+
+/// Writes the order, its line and the change it makes; returns the order's id and number.
+async fn insert_change_order(
+    tx: &mut PgConnection,
+    held: &Held,
+    order: NewChangeOrder<'_>,
+) -> Result<(Uuid, i64), AppError> {
+    let order_id = Uuid::new_v4();
+    let vat = crate::domain::vat_of(order.charge);
+    let number = sqlx::query_scalar!(
+        r#"with new_order as (
+               insert into sales_order (order_id, partner_id, customer_id, kind, status, payment_method, idempotency_key,
+                                        mpn_id, tenant_prefix, new_tenant, vendor_tenant_id,
+                                        subtotal, vat, total, term_value, currency, created_by)
+               values ($1, $2, $3, $4, $5, 'wire_transfer', gen_random_uuid(), $6, $7, false, $8,
+                       $9, $10, $9::numeric + $10::numeric, $9, $11, $12)
+               returning order_number),
+           line as (
+               insert into order_line (order_id, line_no, product_id, billing_cycle, quantity, unit_price, line_total)
+               values ($1, 1, $13, $14, $15, $16, $9)),
+           change as (
+               insert into subscription_change (order_id, subscription_id, from_quantity, to_quantity, refund, requested_at)
+               values ($1, $17, $18, $19, $20, market_now()))
+           select order_number from new_order"#,
+        order_id,
+        held.partner_id,
+        held.customer_id,
+        order.kind as OrderKind,
+        order.status as OrderStatus,
+        held.mpn_id,
+        held.tenant_prefix,
+        held.vendor_tenant_id,
+        order.charge,
+        vat,
+        held.currency,
+        order.created_by.user_id,
+        held.product_id,
+        held.billing_cycle as BillingCycle,
+        order.line_quantity,
+        held.unit_price,
+        held.subscription_id,
+        held.quantity,
+        order.to_quantity,
+        order.refund,
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .on_constraint("subscription_change_one_open", || {
+        AppError::Conflict("Another change of this subscription is under way; wait until it is done.".into())
+    })?;
+    Ok((order_id, number))
+}
+
+/// "Manage Subscription": checks the new count against the seat lots at the marketplace's time
+/// and writes the change order with its job, in one transaction.
+#[tracing::instrument(name = "subscriptions.request_change", skip(pool, actor), fields(customer = %actor.customer_id))]
+pub async fn request_change(
+    pool: &PgPool,
+    actor: &CustomerActor,
+    subscription_id: Uuid,
+    target: i32,
+) -> Result<i64, AppError> {
+    let mut tx = pool.begin().await?;
+    let held = held(&mut tx, actor.customer_id, subscription_id, true)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That subscription".into()))?;
+    held.changeable()?;
+    let (start, end) = held.term()?;
+    let lots = lots(&mut *tx, subscription_id).await?;
+    let change = rules::check_change(&lots, held.quantity, target, held.now)
+        .map_err(|refusal| AppError::invalid("quantity", refusal.to_string()))?;
+    let (line_quantity, charge, refund) = match change {
+        Change::Unchanged => {
+            return Err(AppError::invalid("quantity", format!("The subscription already has {target} licences.")));
+        }
+        Change::Increase(added) => {
+            let charge = rules::prorate(held.unit_price * Decimal::from(added), start, end, held.now.date());
+            (added, charge, Decimal::ZERO)
+        }
+        Change::Decrease(removed) => {
+            // The day of the change counts as used.
+            let refund = rules::prorate(
+                held.unit_price * Decimal::from(removed),
+                start,
+                end,
+                held.now.date().next_day().unwrap_or(end),
+            );
+            (removed, Decimal::ZERO, refund)
+        }
+    };
+    let (order_id, number) = insert_change_order(
+        &mut tx,
+        &held,
+        NewChangeOrder {
+            kind: OrderKind::Change,
+            status: OrderStatus::Submitted,
+            line_quantity,
+            charge,
+            to_quantity: target,
+            refund,
+            created_by: &actor.user,
+        },
+    )
+    .await?;
+    jobs::enqueue(&mut tx, &ChangeSubscription { order_id }).await?;
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(actor.user.user_id),
+            acting_as: actor.acting_as(),
+            action: "subscription.change_requested",
+            target_type: "subscription",
+            target_id: subscription_id.to_string(),
+            detail: json!({ "order_number": number, "from": held.quantity, "to": target, "charge": charge, "refund": refund }),
+        },
+    )
+    .await?;
+    notifications::ssr::enqueue_to_partner(
+        &mut *tx,
+        held.partner_id,
+        &format!("Change order {number}: {} for {}", held.product_name, held.customer_name),
+        &format!(
+            "{} changes {} from {} to {target} licences (order {number}). It is being provisioned now.{}",
+            held.customer_name,
+            held.product_name,
+            held.quantity,
+            if charge > Decimal::ZERO {
+                format!(" Charged for the rest of the term: {}.", format_money(charge, &held.currency))
+            } else if refund > Decimal::ZERO {
+                format!(" Refunded for the rest of the term: {}.", format_money(refund, &held.currency))
+            } else {
+                String::new()
+            }
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(number)
+}
+
+/// What the customer decides for the renewal.
+#[derive(Clone, Copy, Debug)]
+pub enum RenewalChoice {
+    AutoRenew(bool),
+    /// A licence count to take effect at the renewal (none: the current one).
+    Quantity(Option<i32>),
+}
+
+#[tracing::instrument(name = "subscriptions.set_renewal", skip(pool, actor))]
+pub async fn set_renewal(
+    pool: &PgPool,
+    actor: &CustomerActor,
+    subscription_id: Uuid,
+    choice: RenewalChoice,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let held = held(&mut tx, actor.customer_id, subscription_id, true)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That subscription".into()))?;
+    if held.status != SubscriptionStatus::Active {
+        return Err(AppError::Conflict("Only an active subscription renews.".into()));
+    }
+    let (action, detail) = match choice {
+        RenewalChoice::AutoRenew(on) => {
+            sqlx::query!("update subscription set auto_renew = $2 where subscription_id = $1", subscription_id, on)
+                .execute(&mut *tx)
+                .await?;
+            ("subscription.auto_renew", json!({ "auto_renew": on }))
+        }
+        RenewalChoice::Quantity(quantity) => {
+            sqlx::query!(
+                "update subscription set renewal_quantity = $2 where subscription_id = $1",
+                subscription_id,
+                quantity
+            )
+            .execute(&mut *tx)
+            .await?;
+            ("subscription.renewal_scheduled", json!({ "renewal_quantity": quantity }))
+        }
+    };
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(actor.user.user_id),
+            acting_as: actor.acting_as(),
+            action,
+            target_type: "subscription",
+            target_id: subscription_id.to_string(),
+            detail,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// "Cancel Subscription": pending cancellation (with its add-ons) and a Cancellation Order in
+/// status New for the partner, who is e-mailed.
+#[tracing::instrument(name = "subscriptions.request_cancellation", skip(pool, actor), fields(customer = %actor.customer_id))]
+pub async fn request_cancellation(
+    pool: &PgPool,
+    actor: &CustomerActor,
+    subscription_id: Uuid,
+) -> Result<i64, AppError> {
+    let mut tx = pool.begin().await?;
+    let held = held(&mut tx, actor.customer_id, subscription_id, true)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That subscription".into()))?;
+    held.changeable()?;
+    let refund = cancellation_refund(&held)?;
+    let refund_amount = match refund {
+        Refund::Prorated { amount, .. } => amount,
+        Refund::None => Decimal::ZERO,
+    };
+    let (_, number) = insert_change_order(
+        &mut tx,
+        &held,
+        NewChangeOrder {
+            kind: OrderKind::Cancellation,
+            status: OrderStatus::New,
+            line_quantity: held.quantity,
+            charge: Decimal::ZERO,
+            to_quantity: 0,
+            refund: refund_amount,
+            created_by: &actor.user,
+        },
+    )
+    .await?;
+    let addons = addons_of(&mut *tx, held.customer_id, held.product_id, &[SubscriptionStatus::Active]).await?;
+    let mut ids: Vec<Uuid> = addons.iter().map(|(id, _)| *id).collect();
+    ids.push(subscription_id);
+    sqlx::query!("update subscription set status = 'pending_cancellation' where subscription_id = any($1)", &ids)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(actor.user.user_id),
+            acting_as: actor.acting_as(),
+            action: "subscription.cancellation_requested",
+            target_type: "subscription",
+            target_id: subscription_id.to_string(),
+            detail: json!({ "order_number": number, "refund": refund_amount, "addons": ids.len() - 1 }),
+        },
+    )
+    .await?;
+    let refund_text = match refund {
+        Refund::Prorated { amount, unused_days, term_days } => format!(
+            "Within 7 days of purchase or renewal: {} is refunded ({unused_days} unused days of {term_days}).",
+            format_money(amount, &held.currency)
+        ),
+        Refund::None => "More than 7 days after purchase or renewal: no refund, the full term stays billed.".into(),
+    };
+    let addon_text = if addons.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\nIts add-ons are cancelled with it: {}.",
+            addons.iter().map(|(_, name)| name.as_str()).collect::<Vec<_>>().join(", ")
+        )
+    };
+    notifications::ssr::enqueue_to_partner(
+        &mut *tx,
+        held.partner_id,
+        &format!("Cancellation Order {number}: {} for {}", held.product_name, held.customer_name),
+        &format!(
+            "{} asks to cancel {} ({} licences).{addon_text}\n{refund_text}\n\nOpen the order under Billing → Orders \
+             and press “Open Order” to approve it, or reject it.",
+            held.customer_name, held.product_name, held.quantity
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(number)
+}
+
+/// The partner approves ("Open Order": the job cancels at the vendor) or rejects a cancellation
+/// order in status New.
+#[tracing::instrument(name = "subscriptions.decide_cancellation", skip(pool, user))]
+pub async fn decide_cancellation(
+    pool: &PgPool,
+    user: &AuthUser,
+    order_number: i64,
+    approve: bool,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let order = sqlx::query!(
+        r#"select so.order_id, so.status as "status: OrderStatus", so.customer_id, c.subscription_id,
+                  s.product_id, p.name as product_name, cu.contact_email
+           from sales_order so
+           join subscription_change c on c.order_id = so.order_id
+           join subscription s on s.subscription_id = c.subscription_id
+           join product p on p.product_id = s.product_id
+           join customer cu on cu.organisation_id = so.customer_id
+           where so.order_number = $1 and so.partner_id = $2 and so.kind = 'cancellation'
+           for update of so"#,
+        order_number,
+        user.organisation_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::NotFound("That cancellation order".into()))?;
+    if order.status != OrderStatus::New {
+        return Err(AppError::Conflict(format!("Cancellation order {order_number} was already decided.")));
+    }
+    let status = if approve { OrderStatus::Submitted } else { OrderStatus::Rejected };
+    sqlx::query!(
+        "update sales_order set status = $2, decided_by = $3, decided_at = now() where order_id = $1",
+        order.order_id,
+        status as OrderStatus,
+        user.user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    if approve {
+        jobs::enqueue(&mut tx, &ChangeSubscription { order_id: order.order_id }).await?;
+    } else {
+        let mut ids: Vec<Uuid> =
+            addons_of(&mut *tx, order.customer_id, order.product_id, &[SubscriptionStatus::PendingCancellation])
+                .await?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
+        ids.push(order.subscription_id);
+        sqlx::query!(
+            "update subscription set status = 'active' where subscription_id = any($1) and status = 'pending_cancellation'",
+            &ids
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!("update subscription_change set settled_at = market_now() where order_id = $1", order.order_id)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(contact) = order.contact_email.as_deref() {
+            notifications::ssr::enqueue(
+                &mut *tx,
+                contact,
+                &format!("Your cancellation of {} was not approved", order.product_name),
+                &format!(
+                    "Your partner rejected cancellation order {order_number}: {} stays active. Contact your partner \
+                     if you still want to cancel it.",
+                    order.product_name
+                ),
+            )
+            .await?;
+        }
+    }
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(user.user_id),
+            acting_as: None,
+            action: if approve { "cancellation.approved" } else { "cancellation.rejected" },
+            target_type: "order",
+            target_id: order_number.to_string(),
+            detail: json!({ "subscription_id": order.subscription_id }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

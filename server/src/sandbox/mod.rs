@@ -10,6 +10,7 @@
 //! page, which a person uses, cannot.
 
 pub mod faults;
+mod subscriptions;
 
 use axum::http::HeaderMap;
 use axum::{
@@ -38,11 +39,13 @@ pub fn router(pool: PgPool, faults: FaultSwitch) -> Router {
         .route("/v1/customers/{tenant_id}/agreements", post(accept_agreement))
         .route("/v1/customers/{tenant_id}/orders", post(create_order))
         .route("/v1/customers/{tenant_id}/subscriptions", get(subscriptions))
+        .route("/v1/customers/{tenant_id}/subscriptions/{subscription_id}", axum::routing::patch(subscriptions::update))
         .layer(middleware::from_fn_with_state(faults.clone(), faults::inject))
         .with_state(pool.clone());
     let pages = Router::new()
         .route("/relationship", get(relationship_form).post(accept_relationship))
         .route("/portal", get(portal))
+        .route("/clock", get(subscriptions::clock).put(subscriptions::move_clock))
         .with_state(pool);
     let switch = Router::new().route("/faults", get(faults::show).put(faults::change)).with_state(faults);
     api.merge(pages).merge(switch)

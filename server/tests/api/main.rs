@@ -6,6 +6,7 @@ mod faults;
 mod helpers;
 mod jobs;
 mod live;
+mod manage;
 mod onboarding;
 mod operations;
 mod orders;
