@@ -12,7 +12,7 @@ use leptos_router::{
 use crate::{
     auth::{ActingAs, Area, LoginPage, Logout, Me, PasswordPage, Role, get_me, go_to},
     backoffice::BackOfficePage,
-    billing::{BillingOrdersPage, BillingPage},
+    billing::{BillingOrdersPage, BillingPage, PartnerBillingPage, PricesPage, StatementPage, StatementsPage},
     cart::CartPage,
     catalog::{CatalogPage, ProductPage},
     checkout::{CustomerStepPage, ReviewStepPage, TenantStepPage},
@@ -98,6 +98,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("cp/customers/:id") view=CustomerPage ssr=SsrMode::InOrder />
                     <Route path=path!("cp/billing") view=BillingPage ssr=SsrMode::InOrder />
                     <Route path=path!("cp/billing/orders") view=BillingOrdersPage ssr=SsrMode::InOrder />
+                    <Route path=path!("cp/billing/prices") view=PricesPage ssr=SsrMode::InOrder />
+                    <Route path=path!("cp/billing/statements/:number") view=StatementPage ssr=SsrMode::InOrder />
                     <Route path=path!("portal") view=PortalHomePage ssr=SsrMode::InOrder />
                     <Route path=path!("portal/csp") view=CspPage ssr=SsrMode::InOrder />
                     <Route path=path!("portal/csp/:id") view=ManageSubscriptionPage ssr=SsrMode::InOrder />
@@ -118,6 +120,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("backoffice/orders") view=BackOfficeOrdersPage ssr=SsrMode::InOrder />
                     <Route path=path!("backoffice/orders/:number") view=OrderPage ssr=SsrMode::InOrder />
                     <Route path=path!("backoffice/outbox") view=OutboxPage ssr=SsrMode::InOrder />
+                    <Route path=path!("backoffice/statements") view=StatementsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("backoffice/statements/:number") view=StatementPage ssr=SsrMode::InOrder />
+                    <Route path=path!("backoffice/partners/:id") view=PartnerBillingPage ssr=SsrMode::InOrder />
                     <Route path=path!("backoffice/jobs") view=JobsPage ssr=SsrMode::InOrder />
                 </ParentRoute>
             </Routes>
@@ -141,6 +146,7 @@ fn nav_for(area: Area) -> Vec<(&'static str, Msg)> {
             ("/backoffice/applications", Msg::Applications),
             ("/backoffice/partners", Msg::Partners),
             ("/backoffice/orders", Msg::Orders),
+            ("/backoffice/statements", Msg::Statements),
             ("/backoffice/outbox", Msg::Outbox),
             ("/backoffice/jobs", Msg::Jobs),
         ],
@@ -217,6 +223,10 @@ fn TopNav(me: Option<Me>) -> impl IntoView {
     // Partner applications are credit control's alone (the server refuses everyone else too).
     if me.role != Role::CreditControl {
         links.retain(|(href, _)| !href.starts_with("/backoffice/applications"));
+    }
+    // Statements are credit control's alone.
+    if me.role != Role::CreditControl {
+        links.retain(|(href, _)| !href.starts_with("/backoffice/statements"));
     }
     // The job queue is operations' alone.
     if me.role != Role::Operations {

@@ -65,6 +65,35 @@ macro_rules! messages {
 }
 
 messages! {
+    ChargePurchase => "Purchase", "Satın alma";
+    ChargeIncrease => "Licence increase", "Lisans artışı";
+    ChargeRenewal => "Renewal", "Yenileme";
+    Unpaid => "Unpaid", "Ödenmedi";
+    Paid => "Paid", "Ödendi";
+    MonthlySpend => "Monthly spend (last 12 months)", "Aylık harcama (son 12 ay)";
+    Month => "Month", "Ay";
+    Amount => "Amount", "Tutar";
+    RetailPrices => "Retail prices", "Satış fiyatları";
+    RetailPricesHelp => "Set your markup per product. Your customers see these prices in their portal; your statements use the distributor's prices.", "Ürün başına kâr marjınızı belirleyin. Müşterileriniz portalda bu fiyatları görür; ekstreleriniz distribütör fiyatlarıyla düzenlenir.";
+    Statements => "Statements", "Ekstreler";
+    Statement => "Statement", "Ekstre";
+    UnbilledCharges => "Unbilled charges", "Faturalanmamış tutarlar";
+    NoUnbilledCharges => "No charges since the last statement.", "Son ekstreden bu yana tutar yok.";
+    UnpaidStatements => "Unpaid statements", "Ödenmemiş ekstreler";
+    OpenOrdersAtTermValue => "Orders in process (term value)", "İşlemdeki siparişler (dönem değeri)";
+    CreditUsage => "Credit usage", "Kredi kullanımı";
+    ServicePeriod => "Service period", "Hizmet dönemi";
+    Issued => "issued", "düzenlendi";
+    DownloadCsv => "Download CSV", "CSV indir";
+    Print => "Print", "Yazdır";
+    Markup => "Markup", "Kâr marjı";
+    CustomerPriceMonthly => "Customer price (monthly)", "Müşteri fiyatı (aylık)";
+    StatementsIssued => "Statements issued", "Düzenlenen ekstreler";
+    RunBilling => "Run billing", "Faturalamayı çalıştır";
+    RunBillingHint => "The month to bill, as YYYY-MM. Billing runs by itself on the 1st for the month before; running it again issues nothing twice.", "Faturalanacak ay, YYYY-AA biçiminde. Faturalama her ayın 1'inde önceki ay için kendiliğinden çalışır; tekrar çalıştırmak hiçbir şeyi iki kez düzenlemez.";
+    RecordWireTransfer => "Record wire transfer", "Havaleyi kaydet";
+    PaymentReference => "Transfer reference", "Havale referansı";
+    MarkPaid => "Mark paid", "Ödendi olarak işaretle";
     StepUpdatingSubscription => "Updating the licence count", "Lisans sayısı güncelleniyor";
     StepCancellingSubscription => "Cancelling the subscription", "Abonelik iptal ediliyor";
     OrderNew => "New", "Yeni";

@@ -419,3 +419,46 @@ test.describe('on a phone', () => {
     await checkout.submit();
   });
 });
+
+test('credit control bills the month and records the payment; the partner sees the statement and sets its prices', async ({
+  page,
+}) => {
+  const month = new Date().toISOString().slice(0, 7);
+  await signInAs(page, demoUsers.creditControl);
+  await page.goto('/backoffice/statements');
+  await waitForHydration(page);
+  await page.getByLabel('Month').fill(month);
+  await page.getByRole('button', { name: 'Run billing' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Statements issued' })).toBeVisible();
+  const row = page.getByRole('row').filter({ hasText: month }).first();
+  await expect(row.locator('.badge')).toHaveText('Unpaid');
+  const number = (await row.getByRole('link').innerText()).trim();
+
+  await row.getByRole('link').click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(month);
+  await expect(page.getByText('KDV', { exact: false }).first()).toBeVisible();
+  const csv = await page.request.get(`/backoffice/statements/${number}/csv`);
+  expect(csv.ok()).toBeTruthy();
+  expect(await csv.text()).toContain(',total,');
+
+  await page.goto('/backoffice/statements');
+  await waitForHydration(page);
+  const unpaid = page.getByRole('row').filter({ hasText: number });
+  await unpaid.getByLabel('Transfer reference').fill('EFT-1');
+  await unpaid.getByRole('button', { name: 'Mark paid' }).click();
+  await expect(page.getByRole('row').filter({ hasText: number }).locator('.badge')).toHaveText('Paid');
+
+  await page.context().clearCookies();
+  await signInAs(page, demoUsers.partner);
+  await page.goto('/cp/billing');
+  await expect(page.getByRole('heading', { name: 'Credit usage' })).toBeVisible();
+  await expect(page.getByRole('img', { name: /Monthly spend/ })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: number }).locator('.badge')).toHaveText('Paid');
+
+  await page.goto('/cp/billing/prices');
+  await waitForHydration(page);
+  const basic = page.getByRole('row').filter({ hasText: 'CFQ7TTC0LH18' });
+  await basic.getByLabel('Markup Microsoft 365 Business Basic').fill('20');
+  await basic.getByRole('button', { name: 'Save' }).click();
+  await expect(basic.locator('[data-test="retail"]')).toHaveText('8.64 USD');
+});

@@ -162,6 +162,8 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         )
         .route("/backoffice/documents/{document_id}", get(onboarding::ssr::staff_document_handler))
         .route(app::live::STREAM_PATH, get(app::live::ssr::stream))
+        .route("/cp/billing/statements/{number}/csv", get(app::billing::ssr::statement_csv))
+        .route("/backoffice/statements/{number}/csv", get(app::billing::ssr::statement_csv))
         .route("/applications/{token}/documents/{document_id}", get(onboarding::ssr::applicant_document_handler))
         .leptos_routes_with_context(
             &state,

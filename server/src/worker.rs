@@ -62,8 +62,17 @@ impl Registry {
 
 /// The job kinds the product runs, with their handlers.
 pub fn product_registry(engine: app::provisioning::ssr::Engine) -> Registry {
+    use app::billing::ssr::{BillingRun, RenewSubscriptions, bill_period, renew_due};
     let change_engine = engine.clone();
+    let partner_center = engine.partner_center.clone();
     Registry::default()
+        .register::<RenewSubscriptions, _, _>(move |_job, ctx| {
+            let partner_center = partner_center.clone();
+            async move { renew_due(&ctx.pool, &partner_center).await.map(|_| ()) }
+        })
+        .register::<BillingRun, _, _>(|job, ctx| async move {
+            bill_period(&ctx.pool, job.period).await.map(|_| ()).map_err(|e| JobError::retryable(e.to_string()))
+        })
         .register::<app::orders::ssr::ProvisionOrder, _, _>(move |job, ctx| {
             let engine = engine.clone();
             async move { engine.run(job, ctx.attempt).await }
@@ -86,7 +95,11 @@ impl WorkerPool {
             return None;
         }
         let (stop, stopped) = watch::channel(false);
-        let handles = spawn_workers(pool, registry, settings, count, stopped);
+        let scheduled = registry.kinds().iter().any(|kind| kind == <app::billing::ssr::BillingRun as Job>::KIND);
+        let mut handles = spawn_workers(pool.clone(), registry, settings, count, stopped.clone());
+        if scheduled {
+            handles.push(tokio::spawn(schedule(pool, stopped)));
+        }
         Some(Self { stop, handles })
     }
 
@@ -95,6 +108,20 @@ impl WorkerPool {
         let _ = self.stop.send(true);
         for handle in self.handles {
             let _ = handle.await;
+        }
+    }
+}
+
+/// Queues the renewals and billing runs that fall due, every minute (by the marketplace's clock,
+/// so a sandbox clock moved forward is followed within a minute).
+async fn schedule(pool: PgPool, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if let Err(err) = app::billing::ssr::schedule(&pool).await {
+            tracing::warn!(error = %err, "could not queue renewals and billing runs");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = shutdown.changed() => return,
         }
     }
 }

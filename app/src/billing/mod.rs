@@ -1,38 +1,279 @@
-//! Billing: the partner's marketplace credit and, as they are issued, its statements.
+//! Billing (SPEC J): charges from subscription events, monthly statements per partner with KDV,
+//! credit usage, and the partners' retail markups.
 
+mod backoffice_page;
 mod billing_page;
+mod chart;
 mod orders_page;
+mod prices_page;
+pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+mod statement_page;
 
+pub use backoffice_page::{PartnerBillingPage, StatementsPage};
 pub use billing_page::BillingPage;
 pub use orders_page::BillingOrdersPage;
+pub use prices_page::PricesPage;
+pub use statement_page::StatementPage;
 
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 use crate::auth::Role;
-use crate::error::AppError;
+use crate::{error::AppError, i18n::Msg};
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "charge_kind", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum ChargeKind {
+    Purchase,
+    Increase,
+    Renewal,
+    Refund,
+}
+
+impl ChargeKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Purchase => "purchase",
+            Self::Increase => "increase",
+            Self::Renewal => "renewal",
+            Self::Refund => "refund",
+        }
+    }
+
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Purchase => Msg::ChargePurchase,
+            Self::Increase => Msg::ChargeIncrease,
+            Self::Renewal => Msg::ChargeRenewal,
+            Self::Refund => Msg::Refund,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "statement_status", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum StatementStatus {
+    Unpaid,
+    Paid,
+}
+
+impl StatementStatus {
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Unpaid => Msg::Unpaid,
+            Self::Paid => Msg::Paid,
+        }
+    }
+
+    pub fn tone(self) -> &'static str {
+        match self {
+            Self::Unpaid => "badge warn",
+            Self::Paid => "badge ok",
+        }
+    }
+}
+
+/// Where a partner's credit goes (all net of VAT, like the limit).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreditSummary {
+pub struct CreditUsage {
+    pub partner_name: String,
     pub credit_limit: Decimal,
-    /// What is left after unpaid statements, unbilled charges and open orders at term value
-    /// (the `partner_credit_used` SQL function).
+    pub unpaid_statements: Decimal,
+    pub unbilled_charges: Decimal,
+    /// Orders not provisioned yet, at term value.
+    pub open_orders: Decimal,
     pub available: Decimal,
     pub currency: String,
 }
 
-#[server(prefix = "/api", endpoint = "credit")]
-pub async fn get_credit_summary() -> Result<CreditSummary, AppError> {
+/// What a partner was charged in one month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthSpend {
+    pub month: Date,
+    pub amount: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementSummary {
+    pub statement_number: i64,
+    pub partner_name: String,
+    pub period: Date,
+    pub subtotal: Decimal,
+    pub vat: Decimal,
+    pub total: Decimal,
+    pub currency: String,
+    pub status: StatementStatus,
+    pub issued_at: OffsetDateTime,
+    pub paid_at: Option<OffsetDateTime>,
+    pub payment_reference: Option<String>,
+}
+
+/// One charge as statements and the unbilled list show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementLine {
+    pub customer_name: String,
+    pub description: String,
+    pub kind: ChargeKind,
+    pub service_start: Date,
+    pub service_end: Date,
+    pub quantity: i32,
+    pub amount: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementDetail {
+    pub summary: StatementSummary,
+    /// By customer, then subscription.
+    pub lines: Vec<StatementLine>,
+}
+
+/// The partner's billing at a glance (Billing; credit control sees the same per partner).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillingOverview {
+    pub usage: CreditUsage,
+    /// The last twelve months, oldest first, the current one included.
+    pub spend: Vec<MonthSpend>,
+    pub statements: Vec<StatementSummary>,
+    /// Charges not on a statement yet.
+    pub unbilled: Vec<StatementLine>,
+}
+
+/// A product with the distributor's prices and the partner's markup on them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceRow {
+    pub product_id: Uuid,
+    pub sku: String,
+    pub name: String,
+    pub monthly: Decimal,
+    pub annual: Decimal,
+    pub markup_percent: Decimal,
+    pub currency: String,
+}
+
+/// The signed-in partner's billing: credit usage, monthly spend, statements, unbilled charges.
+#[server(prefix = "/api", endpoint = "billing")]
+pub async fn get_billing() -> Result<BillingOverview, AppError> {
     crate::error::ssr::respond(async {
         let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
         let state = crate::state::app_state()?;
-        ssr::credit_summary(&state.pool, user.organisation_id)
+        ssr::overview(&state.pool, user.organisation_id)
             .await?
             .ok_or_else(|| AppError::NotFound("Your partner account".into()))
+    })
+    .await
+}
+
+/// Credit control's view of one partner's billing.
+#[server(prefix = "/api", endpoint = "partner_billing")]
+pub async fn get_partner_billing(partner_id: Uuid) -> Result<BillingOverview, AppError> {
+    crate::error::ssr::respond(async {
+        crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
+        let state = crate::state::app_state()?;
+        ssr::overview(&state.pool, partner_id).await?.ok_or_else(|| AppError::NotFound("That partner".into()))
+    })
+    .await
+}
+
+/// One statement with its lines: a partner sees only its own, credit control any.
+#[server(prefix = "/api", endpoint = "statement")]
+pub async fn get_statement(statement_number: i64) -> Result<StatementDetail, AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin, Role::CreditControl]).await?;
+        let state = crate::state::app_state()?;
+        let partner = (user.role == Role::PartnerAdmin).then_some(user.organisation_id);
+        ssr::statement(&state.pool, statement_number, partner)
+            .await?
+            .ok_or_else(|| AppError::NotFound("That statement".into()))
+    })
+    .await
+}
+
+/// Every partner's statements, unpaid first (credit control).
+#[server(prefix = "/api", endpoint = "statements")]
+pub async fn list_statements() -> Result<Vec<StatementSummary>, AppError> {
+    crate::error::ssr::respond(async {
+        crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
+        let state = crate::state::app_state()?;
+        Ok(ssr::all_statements(&state.pool).await?)
+    })
+    .await
+}
+
+/// Credit control records the wire transfer that paid a statement.
+#[server(prefix = "/api", endpoint = "record_payment")]
+pub async fn record_payment(statement_number: i64, reference: String) -> Result<(), AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
+        let reference = reference.trim();
+        if reference.is_empty() || reference.chars().count() > 100 {
+            return Err(AppError::invalid("reference", "Give the wire transfer's reference (at most 100 characters)."));
+        }
+        let state = crate::state::app_state()?;
+        ssr::record_payment(&state.pool, &user, statement_number, reference).await?;
+        crate::auth::ssr::redirect_plain_form("/backoffice/statements");
+        Ok(())
+    })
+    .await
+}
+
+/// Credit control runs billing for a month now (it also runs by itself on the 1st). Running it
+/// again, or twice at once, issues nothing twice. Returns how many statements were issued.
+#[server(prefix = "/api", endpoint = "run_billing")]
+pub async fn run_billing(period: String) -> Result<usize, AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
+        let period = rules::parse_period(&period).map_err(|m| AppError::invalid("period", m))?;
+        let state = crate::state::app_state()?;
+        let issued = ssr::bill_period(&state.pool, period).await?;
+        crate::audit::record(
+            &state.pool,
+            crate::audit::AuditEntry {
+                actor: Some(user.user_id),
+                acting_as: None,
+                action: "billing.run",
+                target_type: "period",
+                target_id: period.to_string(),
+                detail: serde_json::json!({ "issued": issued }),
+            },
+        )
+        .await?;
+        crate::auth::ssr::redirect_plain_form("/backoffice/statements");
+        Ok(issued)
+    })
+    .await
+}
+
+/// The catalog with the partner's markups.
+#[server(prefix = "/api", endpoint = "my_prices")]
+pub async fn my_prices() -> Result<Vec<PriceRow>, AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let state = crate::state::app_state()?;
+        Ok(ssr::prices(&state.pool, user.organisation_id).await?)
+    })
+    .await
+}
+
+/// Sets the partner's markup on a product: its customers see the marked-up price.
+#[server(prefix = "/api", endpoint = "set_markup")]
+pub async fn set_markup(product_id: Uuid, markup: String) -> Result<(), AppError> {
+    crate::error::ssr::respond(async {
+        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let markup = rules::parse_markup(&markup).map_err(|m| AppError::invalid("markup", m))?;
+        let state = crate::state::app_state()?;
+        ssr::set_markup(&state.pool, &user, product_id, markup).await?;
+        crate::auth::ssr::redirect_plain_form("/cp/billing/prices");
+        Ok(())
     })
     .await
 }

@@ -213,23 +213,34 @@ impl PartnerCenter {
 }
 
 impl PartnerCenter {
-    /// `PATCH /v1/customers/{id}/subscriptions/{id}`: sets the licence count, or cancels with
-    /// `quantity: None`. Both set a state rather than add to it, so a retry is harmless.
+    /// `PATCH /v1/customers/{id}/subscriptions/{id}`: sets the licence count, or cancels. Each
+    /// sets a state rather than adding to it, so a retry is harmless.
     pub async fn update_subscription(
         &self,
         tenant_id: Uuid,
         subscription_id: &str,
-        quantity: Option<i32>,
+        change: VendorChange,
         request_id: Uuid,
     ) -> Result<VendorSubscriptionStatus, PartnerCenterError> {
         let path = format!("/v1/customers/{tenant_id}/subscriptions/{subscription_id}");
-        let body = match quantity {
-            Some(quantity) => serde_json::json!({ "quantity": quantity }),
-            None => serde_json::json!({ "status": "cancelled" }),
+        let body = match change {
+            VendorChange::Quantity(quantity) => serde_json::json!({ "quantity": quantity }),
+            VendorChange::QuantityAtRenewal(quantity) => serde_json::json!({ "quantity": quantity, "renewal": true }),
+            VendorChange::Cancel => serde_json::json!({ "status": "cancelled" }),
         };
         let request = self.request(reqwest::Method::PATCH, &path, request_id).json(&body);
         Self::created(self.send(request).await?).await
     }
+}
+
+/// What [`PartnerCenter::update_subscription`] changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VendorChange {
+    /// Within the term: a decrease only inside the 168-hour window.
+    Quantity(i32),
+    /// The count the new term starts with, which may be lower.
+    QuantityAtRenewal(i32),
+    Cancel,
 }
 
 /// A tenant Partner Center created, with its admin's one-time password. The password is only

@@ -22,6 +22,8 @@ pub struct PartnerSummary {
     pub name: String,
     pub mpn_id: Option<String>,
     pub credit_limit: Decimal,
+    /// The limit less unpaid statements, unbilled charges and open orders.
+    pub available: Decimal,
     pub currency: String,
     pub customers: i64,
 }

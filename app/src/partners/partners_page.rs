@@ -24,6 +24,7 @@ pub fn PartnersPage() -> impl IntoView {
                                 <th scope="col">{t(Msg::MpnId)}</th>
                                 <th scope="col" class="num">{t(Msg::CustomersCount)}</th>
                                 <th scope="col" class="num">{t(Msg::CreditLimit)}</th>
+                                <th scope="col" class="num">{t(Msg::Available)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -33,7 +34,9 @@ pub fn PartnersPage() -> impl IntoView {
                                     let input_id = format!("limit-{}", p.partner_id);
                                     view! {
                                         <tr>
-                                            <th scope="row">{p.name.clone()}</th>
+                                            <th scope="row">
+                                                <a href=format!("/backoffice/partners/{}", p.partner_id)>{p.name.clone()}</a>
+                                            </th>
                                             <td>{p.mpn_id.unwrap_or_else(|| "—".into())}</td>
                                             <td class="num">{p.customers}</td>
                                             <td class="num">
@@ -47,6 +50,7 @@ pub fn PartnersPage() -> impl IntoView {
                                                     <button type="submit" class="button">{t(Msg::Save)}</button>
                                                 </ActionForm>
                                             </td>
+                                            <td class="num" data-test="available">{format_money(p.available, &p.currency)}</td>
                                         </tr>
                                     }
                                 })

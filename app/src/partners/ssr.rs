@@ -16,7 +16,8 @@ use crate::{
 pub async fn list_partners(db: impl PgExecutor<'_>) -> Result<Vec<PartnerSummary>, sqlx::Error> {
     sqlx::query_as!(
         PartnerSummary,
-        r#"select o.organisation_id as partner_id, o.name, p.mpn_id, p.credit_limit, p.currency::text as "currency!",
+        r#"select o.organisation_id as partner_id, o.name, p.mpn_id, p.credit_limit,
+                  p.credit_limit - partner_credit_used(o.organisation_id) as "available!", p.currency::text as "currency!",
                   (select count(*) from organisation c where c.parent_id = o.organisation_id) as "customers!"
            from organisation o join partner p using (organisation_id)
            order by o.name"#

@@ -191,6 +191,8 @@ impl Engine {
         sqlx::query!("update sales_order set status = 'completed' where order_id = $1", order.order_id)
             .execute(&mut *tx)
             .await?;
+        // Billed from the moment the licences are live, in the same transaction.
+        crate::billing::ssr::charge_purchases(&mut tx, order.order_id).await?;
         record(&mut tx, &order.as_ref(), ProvisioningStep::Completed).await?;
         // From the order, not this attempt: a resumed run did not create the tenant again.
         let admin_password =

@@ -90,7 +90,8 @@ pub struct SubscriptionView {
 pub struct SubscriptionDetail {
     pub view: SubscriptionView,
     pub term_start: Option<OffsetDateTime>,
-    /// Per licence for one term (a month, or a year), as the marketplace bills it.
+    /// Per licence for one term (a month, or a year) at the partner's price (its markup on the
+    /// distributor's); the cancellation refund below is at this price too.
     pub unit_price: Decimal,
     pub currency: String,
     /// The marketplace's time the rules below were read at.

@@ -228,7 +228,17 @@ pub async fn detail(
     subscription_id: Uuid,
 ) -> Result<Option<SubscriptionDetail>, AppError> {
     let mut conn = pool.acquire().await?;
-    let Some(held) = held(&mut conn, customer_id, subscription_id, false).await? else { return Ok(None) };
+    let Some(mut held) = held(&mut conn, customer_id, subscription_id, false).await? else { return Ok(None) };
+    // The portal shows the partner's prices: the distributor's with the partner's markup.
+    let markup = sqlx::query_scalar!(
+        "select markup_percent from partner_price where partner_id = $1 and product_id = $2",
+        held.partner_id,
+        held.product_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .unwrap_or_default();
+    held.unit_price = crate::billing::rules::retail_price(held.unit_price, markup);
     let lots = lots(&mut *conn, subscription_id).await?;
     let addons = addons_of(&mut *conn, customer_id, held.product_id, &SubscriptionStatus::LIVE).await?;
     let view = of_customer(&mut *conn, customer_id)

@@ -24,6 +24,9 @@ use super::{error, internal, refuse_unrelated};
 pub(super) struct Patch {
     quantity: Option<i32>,
     status: Option<String>,
+    /// The count a renewing term starts with: the 168-hour rule does not apply.
+    #[serde(default)]
+    renewal: bool,
 }
 
 pub(super) async fn update(
@@ -64,7 +67,7 @@ pub(super) async fn update(
             if current.status == "cancelled" {
                 return Ok(error(StatusCode::BAD_REQUEST, 400, "The subscription is cancelled."));
             }
-            if quantity < current.quantity && !current.recent {
+            if quantity < current.quantity && !current.recent && !patch.renewal {
                 return Ok(error(
                     StatusCode::BAD_REQUEST,
                     codes::QUANTITY_DECREASE_WINDOW_PASSED,
@@ -73,10 +76,11 @@ pub(super) async fn update(
             }
             sqlx::query!(
                 "update sandbox.subscription set quantity = $2,
-                        seats_added_at = case when $2 > quantity then market_now() else seats_added_at end
+                        seats_added_at = case when $2 > quantity or $3 then market_now() else seats_added_at end
                  where subscription_id = $1",
                 subscription_id,
-                quantity
+                quantity,
+                patch.renewal
             )
             .execute(&mut *tx)
             .await?;

@@ -131,6 +131,14 @@ impl TestApp {
     }
 }
 
+/// The JSON body of a response that must be 200 (the body is shown when it is not).
+pub async fn ok(response: Response) -> Value {
+    let status = response.status();
+    let body = json(response).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    body
+}
+
 pub async fn json(response: Response) -> Value {
     response.json().await.expect("a JSON body")
 }

@@ -2,6 +2,7 @@
 //! database on the private test PostgreSQL (`DATABASE_URL`, started by `make test`).
 
 mod auth;
+mod billing;
 mod faults;
 mod helpers;
 mod jobs;

@@ -5,24 +5,16 @@
 use reqwest::StatusCode;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use serde_json::Value;
 use uuid::Uuid;
 
 use app::orders::OrderStatus;
 
 use crate::{
-    helpers::{TestApp, json},
+    helpers::{TestApp, json, ok},
     provisioning::{order_for, wait_for, with_workers},
 };
 
 const CONTOSO: &str = "00000000-0000-4000-8000-000000000003";
-
-async fn ok(response: reqwest::Response) -> Value {
-    let status = response.status();
-    let body = json(response).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body
-}
 
 /// Contoso with 10 Business Basic and 10 Defender (its add-on), provisioned; its admin signed in.
 async fn contoso_with_licences() -> (TestApp, TestApp) {

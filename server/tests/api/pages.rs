@@ -130,10 +130,11 @@ async fn the_partner_credit_limit_is_five_thousand_dollars() {
     let app = TestApp::spawn().await;
     app.login_ok("partner@reseller.example").await;
 
-    let credit = json(app.call("credit", &[]).await).await;
+    let billing = json(app.call("billing", &[]).await).await;
 
-    assert_eq!(credit["credit_limit"], "5000.00");
-    assert_eq!(credit["currency"], "USD");
+    assert_eq!(billing["usage"]["credit_limit"], "5000.00");
+    assert_eq!(billing["usage"]["available"], "5000.00");
+    assert_eq!(billing["usage"]["currency"], "USD");
     let page = app.get("/cp/billing").await.text().await.unwrap();
     assert!(page.contains("5,000.00 USD"), "the billing page renders the limit on the server");
 }

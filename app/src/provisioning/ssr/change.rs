@@ -13,7 +13,7 @@ use crate::{
     jobs::{Job, JobError},
     notifications,
     orders::{OrderKind, OrderStatus},
-    partner_center::codes,
+    partner_center::{VendorChange, codes},
     provisioning::{ProvisioningStep, explain},
     subscriptions::ssr::ChangeSubscription,
 };
@@ -103,10 +103,11 @@ impl Engine {
                 // Add-ons first: Microsoft refuses to leave an add-on without its base.
                 for addon in &addons {
                     if let Some(vendor_addon) = addon.vendor_subscription_id.as_deref() {
-                        pc.update_subscription(tenant_id, vendor_addon, None, request_id(vendor_addon)).await?;
+                        pc.update_subscription(tenant_id, vendor_addon, VendorChange::Cancel, request_id(vendor_addon))
+                            .await?;
                     }
                 }
-                pc.update_subscription(tenant_id, vendor_id, None, request_id("cancel")).await?;
+                pc.update_subscription(tenant_id, vendor_id, VendorChange::Cancel, request_id("cancel")).await?;
                 tx = self.pool.begin().await?;
                 let mut ids: Vec<Uuid> = addons.iter().map(|a| a.subscription_id).collect();
                 ids.push(order.subscription_id);
@@ -120,7 +121,13 @@ impl Engine {
             }
             OrderKind::Change | OrderKind::Sales => {
                 self.step(&order.as_ref(), ProvisioningStep::UpdatingSubscription).await?;
-                pc.update_subscription(tenant_id, vendor_id, Some(order.to_quantity), request_id("quantity")).await?;
+                pc.update_subscription(
+                    tenant_id,
+                    vendor_id,
+                    VendorChange::Quantity(order.to_quantity),
+                    request_id("quantity"),
+                )
+                .await?;
                 tx = self.pool.begin().await?;
                 apply_quantity(&mut tx, order).await?;
             }
@@ -131,6 +138,7 @@ impl Engine {
         sqlx::query!("update sales_order set status = 'completed' where order_id = $1", order.order_id)
             .execute(&mut *tx)
             .await?;
+        crate::billing::ssr::charge_change(&mut tx, order.order_id).await?;
         record(&mut tx, &order.as_ref(), ProvisioningStep::Completed).await?;
         let (subject, body) = match order.kind {
             OrderKind::Cancellation => (
