@@ -126,54 +126,79 @@ struct Due {
 /// Renews (or, with auto-renew off, ends) each active subscription whose term is over, one
 /// transaction each: the new term, the licence count scheduled for it, one seat lot from the
 /// renewal (a new 168-hour window), and the renewal's charge at today's price. A subscription
-/// several terms behind renews once per term.
+/// several terms behind renews once per term. Due subscriptions are listed in batches and each is
+/// then locked by its key (SKIP LOCKED: another worker may have it): taking them one by one from
+/// the index would walk past every row already renewed in this run, over and over.
 pub async fn renew_due(pool: &PgPool, partner_center: &PartnerCenter) -> Result<usize, JobError> {
     let retry = |e: sqlx::Error| JobError::retryable(e.to_string());
     let mut renewed = 0;
     loop {
-        let mut tx = pool.begin().await.map_err(retry)?;
-        let due = sqlx::query_as!(
-            Due,
-            r#"select s.subscription_id, s.customer_id, co.parent_id as "partner_id!", p.name as product_name,
-                      s.quantity, s.renewal_quantity, s.auto_renew, pp.unit_price, pp.currency::text as "currency!",
-                      so.vendor_tenant_id, s.vendor_subscription_id
-               from subscription s
-               join organisation co on co.organisation_id = s.customer_id
-               join product p on p.product_id = s.product_id
-               join product_price pp on pp.product_id = s.product_id and pp.billing_cycle = s.billing_cycle
-               join sales_order so on so.order_id = s.order_id
-               where s.status = 'active' and s.term_end <= market_now()
-               order by s.term_end limit 1
-               for update of s skip locked"#
+        let batch = sqlx::query_scalar!(
+            "select subscription_id from subscription
+             where status = 'active' and term_end <= market_now() order by term_end limit 500"
         )
-        .fetch_optional(&mut *tx)
+        .fetch_all(pool)
         .await
         .map_err(retry)?;
-        let Some(due) = due else { return Ok(renewed) };
-        let quantity = due.renewal_quantity.unwrap_or(due.quantity);
-        // The vendor first: if it fails, nothing here changed and the job tries again.
-        if let (Some(tenant), Some(vendor_id)) = (due.vendor_tenant_id, due.vendor_subscription_id.as_deref()) {
-            let change = if !due.auto_renew {
-                Some(VendorChange::Cancel)
-            } else if quantity != due.quantity {
-                Some(VendorChange::QuantityAtRenewal(quantity))
-            } else {
-                None
-            };
-            if let Some(change) = change {
-                let request = Uuid::new_v5(&due.subscription_id, b"renewal");
-                partner_center.update_subscription(tenant, vendor_id, change, request).await.map_err(|e| match e {
-                    crate::partner_center::PartnerCenterError::Unavailable { message, retry_after } => {
-                        JobError::Retryable { message, after: retry_after }
-                    }
-                    refused => JobError::Fatal(refused.to_string()),
-                })?;
+        let mut progressed = false;
+        for id in batch {
+            if renew_one(pool, partner_center, id).await? {
+                renewed += 1;
+                progressed = true;
             }
         }
-        if due.auto_renew {
-            let amount = due.unit_price * Decimal::from(quantity);
-            sqlx::query!(
-                "with renewed as (
+        // Nothing left, or only what other workers hold right now.
+        if !progressed {
+            return Ok(renewed);
+        }
+    }
+}
+
+async fn renew_one(pool: &PgPool, partner_center: &PartnerCenter, id: Uuid) -> Result<bool, JobError> {
+    let retry = |e: sqlx::Error| JobError::retryable(e.to_string());
+    let mut tx = pool.begin().await.map_err(retry)?;
+    let due = sqlx::query_as!(
+        Due,
+        r#"select s.subscription_id, s.customer_id, co.parent_id as "partner_id!", p.name as product_name,
+                  s.quantity, s.renewal_quantity, s.auto_renew, pp.unit_price, pp.currency::text as "currency!",
+                  so.vendor_tenant_id, s.vendor_subscription_id
+           from subscription s
+           join organisation co on co.organisation_id = s.customer_id
+           join product p on p.product_id = s.product_id
+           join product_price pp on pp.product_id = s.product_id and pp.billing_cycle = s.billing_cycle
+           join sales_order so on so.order_id = s.order_id
+           where s.subscription_id = $1 and s.status = 'active' and s.term_end <= market_now()
+           for update of s skip locked"#,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(retry)?;
+    let Some(due) = due else { return Ok(false) };
+    let quantity = due.renewal_quantity.unwrap_or(due.quantity);
+    // The vendor first: if it fails, nothing here changed and the job tries again.
+    if let (Some(tenant), Some(vendor_id)) = (due.vendor_tenant_id, due.vendor_subscription_id.as_deref()) {
+        let change = if !due.auto_renew {
+            Some(VendorChange::Cancel)
+        } else if quantity != due.quantity {
+            Some(VendorChange::QuantityAtRenewal(quantity))
+        } else {
+            None
+        };
+        if let Some(change) = change {
+            let request = Uuid::new_v5(&due.subscription_id, b"renewal");
+            partner_center.update_subscription(tenant, vendor_id, change, request).await.map_err(|e| match e {
+                crate::partner_center::PartnerCenterError::Unavailable { message, retry_after } => {
+                    JobError::Retryable { message, after: retry_after }
+                }
+                refused => JobError::Fatal(refused.to_string()),
+            })?;
+        }
+    }
+    if due.auto_renew {
+        let amount = due.unit_price * Decimal::from(quantity);
+        sqlx::query!(
+            "with renewed as (
                      update subscription set term_start = term_end,
                             term_end = term_end + case when billing_cycle = 'annual' then interval '1 year'
                                                        else interval '1 month' end,
@@ -191,26 +216,25 @@ pub async fn renew_due(pool: &PgPool, partner_center: &PartnerCenter) -> Result<
                         'renewal:' || subscription_id || ':' || (term_start at time zone 'UTC')::date
                  from renewed
                  on conflict (source_key) do nothing",
-                due.subscription_id,
-                quantity,
-                due.partner_id,
-                due.customer_id,
-                due.product_name,
-                amount,
-                due.currency
-            )
+            due.subscription_id,
+            quantity,
+            due.partner_id,
+            due.customer_id,
+            due.product_name,
+            amount,
+            due.currency
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(retry)?;
+    } else {
+        sqlx::query!("update subscription set status = 'expired' where subscription_id = $1", due.subscription_id)
             .execute(&mut *tx)
             .await
             .map_err(retry)?;
-        } else {
-            sqlx::query!("update subscription set status = 'expired' where subscription_id = $1", due.subscription_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(retry)?;
-        }
-        tx.commit().await.map_err(retry)?;
-        renewed += 1;
     }
+    tx.commit().await.map_err(retry)?;
+    Ok(true)
 }
 
 /// Issues every partner's statement for `period` from its unbilled charges of that month or
