@@ -81,6 +81,8 @@ if ((free_kib < 15 * 1024 * 1024)) && [[ -d target/plain ]]; then
 fi
 
 stage fmt cargo fmt --all --check
+# Fields whose value only the browser sets are blank without JavaScript (see the script).
+stage views python3 scripts/check-views.py app/src
 stage clippy-server "${plain[@]}" LEPTOS_OUTPUT_NAME=cloudmarket \
     cargo clippy -p server --all-targets -- -D warnings
 stage clippy-wasm "${plain[@]}" \

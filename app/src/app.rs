@@ -71,59 +71,62 @@ pub fn App() -> impl IntoView {
         let _ = code;
     });
 
-    // In-order streaming: every page arrives complete, so it reads (and its forms post) without
-    // JavaScript; out-of-order streaming would need a script to put resolved content in place.
+    // Async rendering: every page arrives complete, so it reads (and its forms post) without
+    // JavaScript, and its status is known before it is sent: a page whose data is another
+    // tenant's, or missing, answers 404 (see `components::loaded`). Out-of-order streaming would
+    // need a script to put resolved content in place; in-order streaming sends the status with
+    // the first chunk, before the data is read.
     view! {
         <Stylesheet id="leptos" href="/pkg/cloudmarket.css" />
         <Title text="cloudmarket" />
         <Router>
             <Routes fallback=NotFoundPage>
-                <ParentRoute path=path!("") view=Layout ssr=SsrMode::InOrder>
-                    <Route path=path!("") view=HomePage ssr=SsrMode::InOrder />
-                    <Route path=path!("login") view=LoginPage ssr=SsrMode::InOrder />
-                    <Route path=path!("account/password") view=PasswordPage ssr=SsrMode::InOrder />
-                    <Route path=path!("become-a-partner") view=BecomePartnerPage ssr=SsrMode::InOrder />
-                    <Route path=path!("applications/:token") view=ApplicationStatusPage ssr=SsrMode::InOrder />
-                    <Route path=path!("cp") view=ControlPanelPage ssr=SsrMode::InOrder />
-                    <Route path=path!("cp/catalog") view=CatalogPage ssr=SsrMode::InOrder />
-                    <Route path=path!("cp/catalog/:sku") view=ProductPage ssr=SsrMode::InOrder />
-                    <Route path=path!("cp/cart") view=CartPage ssr=SsrMode::InOrder />
-                    <Route path=path!("cp/checkout/customer") view=CustomerStepPage ssr=SsrMode::InOrder />
-                    <Route path=path!("cp/checkout/tenant") view=TenantStepPage ssr=SsrMode::InOrder />
-                    <Route path=path!("cp/checkout/review") view=ReviewStepPage ssr=SsrMode::InOrder />
-                    <Route path=path!("cp/orders") view=OrdersPage ssr=SsrMode::InOrder />
-                    <Route path=path!("cp/orders/:number") view=OrderPage ssr=SsrMode::InOrder />
-                    <Route path=path!("cp/customers") view=CustomersPage ssr=SsrMode::InOrder />
-                    <Route path=path!("cp/customers/relationship") view=RelationshipPage ssr=SsrMode::InOrder />
-                    <Route path=path!("cp/customers/:id") view=CustomerPage ssr=SsrMode::InOrder />
-                    <Route path=path!("cp/billing") view=BillingPage ssr=SsrMode::InOrder />
-                    <Route path=path!("cp/billing/orders") view=BillingOrdersPage ssr=SsrMode::InOrder />
-                    <Route path=path!("cp/billing/prices") view=PricesPage ssr=SsrMode::InOrder />
-                    <Route path=path!("cp/billing/statements/:number") view=StatementPage ssr=SsrMode::InOrder />
-                    <Route path=path!("portal") view=PortalHomePage ssr=SsrMode::InOrder />
-                    <Route path=path!("portal/csp") view=CspPage ssr=SsrMode::InOrder />
-                    <Route path=path!("portal/csp/:id") view=ManageSubscriptionPage ssr=SsrMode::InOrder />
-                    <Route path=path!("portal/account") view=AccountPage ssr=SsrMode::InOrder />
+                <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("account/password") view=PasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("become-a-partner") view=BecomePartnerPage ssr=SsrMode::Async />
+                    <Route path=path!("applications/:token") view=ApplicationStatusPage ssr=SsrMode::Async />
+                    <Route path=path!("cp") view=ControlPanelPage ssr=SsrMode::Async />
+                    <Route path=path!("cp/catalog") view=CatalogPage ssr=SsrMode::Async />
+                    <Route path=path!("cp/catalog/:sku") view=ProductPage ssr=SsrMode::Async />
+                    <Route path=path!("cp/cart") view=CartPage ssr=SsrMode::Async />
+                    <Route path=path!("cp/checkout/customer") view=CustomerStepPage ssr=SsrMode::Async />
+                    <Route path=path!("cp/checkout/tenant") view=TenantStepPage ssr=SsrMode::Async />
+                    <Route path=path!("cp/checkout/review") view=ReviewStepPage ssr=SsrMode::Async />
+                    <Route path=path!("cp/orders") view=OrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("cp/orders/:number") view=OrderPage ssr=SsrMode::Async />
+                    <Route path=path!("cp/customers") view=CustomersPage ssr=SsrMode::Async />
+                    <Route path=path!("cp/customers/relationship") view=RelationshipPage ssr=SsrMode::Async />
+                    <Route path=path!("cp/customers/:id") view=CustomerPage ssr=SsrMode::Async />
+                    <Route path=path!("cp/billing") view=BillingPage ssr=SsrMode::Async />
+                    <Route path=path!("cp/billing/orders") view=BillingOrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("cp/billing/prices") view=PricesPage ssr=SsrMode::Async />
+                    <Route path=path!("cp/billing/statements/:number") view=StatementPage ssr=SsrMode::Async />
+                    <Route path=path!("portal") view=PortalHomePage ssr=SsrMode::Async />
+                    <Route path=path!("portal/csp") view=CspPage ssr=SsrMode::Async />
+                    <Route path=path!("portal/csp/:id") view=ManageSubscriptionPage ssr=SsrMode::Async />
+                    <Route path=path!("portal/account") view=AccountPage ssr=SsrMode::Async />
                     <Route
                         path=path!("portal/account/subscriptions/:id")
                         view=SubscriptionPage
-                        ssr=SsrMode::InOrder
+                        ssr=SsrMode::Async
                     />
-                    <Route path=path!("backoffice") view=BackOfficePage ssr=SsrMode::InOrder />
-                    <Route path=path!("backoffice/applications") view=ApplicationsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("backoffice") view=BackOfficePage ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/applications") view=ApplicationsPage ssr=SsrMode::Async />
                     <Route
                         path=path!("backoffice/applications/:number")
                         view=ApplicationDetailPage
-                        ssr=SsrMode::InOrder
+                        ssr=SsrMode::Async
                     />
-                    <Route path=path!("backoffice/partners") view=PartnersPage ssr=SsrMode::InOrder />
-                    <Route path=path!("backoffice/orders") view=BackOfficeOrdersPage ssr=SsrMode::InOrder />
-                    <Route path=path!("backoffice/orders/:number") view=OrderPage ssr=SsrMode::InOrder />
-                    <Route path=path!("backoffice/outbox") view=OutboxPage ssr=SsrMode::InOrder />
-                    <Route path=path!("backoffice/statements") view=StatementsPage ssr=SsrMode::InOrder />
-                    <Route path=path!("backoffice/statements/:number") view=StatementPage ssr=SsrMode::InOrder />
-                    <Route path=path!("backoffice/partners/:id") view=PartnerBillingPage ssr=SsrMode::InOrder />
-                    <Route path=path!("backoffice/jobs") view=JobsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("backoffice/partners") view=PartnersPage ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/orders") view=BackOfficeOrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/orders/:number") view=OrderPage ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/outbox") view=OutboxPage ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/statements") view=StatementsPage ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/statements/:number") view=StatementPage ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/partners/:id") view=PartnerBillingPage ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/jobs") view=JobsPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -24,12 +24,29 @@ where
                 Suspend::new(async move {
                     match resource.await {
                         Ok(value) => render(value).into_any(),
-                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                        Err(error) => {
+                            page_status(&error);
+                            view! { <ErrorAlert error /> }.into_any()
+                        }
                     }
                 })
             }}
         </Transition>
     }
+}
+
+/// A page whose data could not be shown answers with the error's status (404 for another
+/// tenant's id, 403, 401), so clients and monitors can tell it from a page that worked. Routes
+/// render in `SsrMode::Async`, so the status is still unsent when the data arrives.
+fn page_status(error: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(error.status_code())
+    {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = error;
 }
 
 #[component]
@@ -82,6 +99,9 @@ pub fn Field(
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let invalid = move || error.with(|e| e.as_ref().and_then(|e| e.field_message(name)).is_some()).to_string();
+    // After a refused plain form post (no JavaScript) the page is rendered anew: what the user
+    // typed comes back from the server rather than being lost.
+    let value = crate::forms::refused_input(name).unwrap_or(value);
     let described_by = match hint {
         Some(_) => format!("{name}-hint {name}-error"),
         None => format!("{name}-error"),
@@ -100,6 +120,17 @@ pub fn Field(
             />
             {hint.map(|hint| view! { <p class="hint" id=format!("{name}-hint")>{t(hint)}</p> })}
             <FieldMessage error field=name />
+        </div>
+    }
+}
+
+/// A table that scrolls sideways on narrow screens. A scroll box must be reachable by keyboard
+/// (WCAG 2.1.1; axe `scrollable-region-focusable`), so it is a focusable region with a name.
+#[component]
+pub fn TableWrap(label: Msg, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label=t(label)>
+            {children()}
         </div>
     }
 }

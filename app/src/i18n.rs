@@ -92,6 +92,7 @@ messages! {
     RunBilling => "Run billing", "Faturalamayı çalıştır";
     RunBillingHint => "The month to bill, as YYYY-MM. Billing runs by itself on the 1st for the month before; running it again issues nothing twice.", "Faturalanacak ay, YYYY-AA biçiminde. Faturalama her ayın 1'inde önceki ay için kendiliğinden çalışır; tekrar çalıştırmak hiçbir şeyi iki kez düzenlemez.";
     RecordWireTransfer => "Record wire transfer", "Havaleyi kaydet";
+    Payment => "Payment", "Ödeme";
     PaymentReference => "Transfer reference", "Havale referansı";
     MarkPaid => "Mark paid", "Ödendi olarak işaretle";
     StepUpdatingSubscription => "Updating the licence count", "Lisans sayısı güncelleniyor";
@@ -167,6 +168,13 @@ messages! {
     Subscriptions => "Subscriptions", "Abonelikler";
     InProcess => "in process", "işlemde";
     Licences => "Licences", "Lisanslar";
+    // After a count: "1 Licence", "5 Licences"; Turkish keeps the noun singular after a number.
+    LicenceCountOne => "Licence", "Lisans";
+    LicenceCountMany => "Licences", "Lisans";
+    OrderLines => "Order lines", "Sipariş satırları";
+    Charges => "Charges", "Tutarlar";
+    Partner => "Partner", "İş Ortağı";
+    NoStatementsIssued => "No statements yet. Each partner's statement for a month is issued on the 1st of the next month, or at once with “Run billing” above.", "Henüz ekstre yok. Her iş ortağının aylık ekstresi sonraki ayın 1'inde ya da yukarıdaki “Faturalamayı çalıştır” ile hemen düzenlenir.";
     SubscriptionPending => "in process", "işlemde";
     SubscriptionActive => "Active", "Aktif";
     SubscriptionPendingCancellation => "Pending cancellation", "İptal bekliyor";
@@ -485,6 +493,11 @@ pub fn use_i18n() -> I18n {
     use_context::<I18n>().unwrap_or_else(provide_i18n)
 }
 
+/// "Licence" or "Licences" after a count of `n`.
+pub fn licences(n: impl Into<i64>) -> Msg {
+    if n.into() == 1 { Msg::LicenceCountOne } else { Msg::LicenceCountMany }
+}
+
 /// A reactive translated string for use in views and attributes.
 pub fn t(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let i18n = use_i18n();
@@ -564,5 +577,13 @@ mod tests {
             assert!(!msg.text(Locale::Tr).is_empty());
         }
         assert_eq!(Msg::CloudServices.text(Locale::Tr), "Bulut Servisleri");
+    }
+
+    #[test]
+    fn a_count_of_one_licence_is_singular() {
+        assert_eq!(licences(1).text(Locale::En), "Licence");
+        assert_eq!(licences(0).text(Locale::En), "Licences");
+        assert_eq!(licences(5).text(Locale::En), "Licences");
+        assert_eq!(licences(5).text(Locale::Tr), "Lisans");
     }
 }

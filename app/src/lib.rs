@@ -15,6 +15,7 @@ pub mod components;
 pub mod customers;
 pub mod domain;
 pub mod error;
+pub mod forms;
 pub mod i18n;
 pub mod live;
 pub mod notifications;

@@ -1,5 +1,6 @@
+import AxeBuilder from '@axe-core/playwright';
 import { devices, expect, test, type Page } from '@playwright/test';
-import { demoUsers, signInAs, waitForHydration } from './pages/app';
+import { demoUsers, LoginPage, signInAs, waitForHydration } from './pages/app';
 import { AccountPage, CspPage, clockAhead } from './pages/managing';
 import { CartPage, CatalogPage, CheckoutPage, OrderPage, type NewCustomer } from './pages/ordering';
 
@@ -315,6 +316,8 @@ test.describe('managing licences after the sale', () => {
     await csp.setLicences(8);
     await expect(admin.getByRole('status').filter({ hasText: 'being provisioned as order' })).toBeVisible();
     await expect(csp.licenceCount()).toHaveText('8', { timeout: 20_000 });
+    // Settled, live: the page no longer says the change is being provisioned.
+    await expect(admin.getByRole('status').filter({ hasText: 'being provisioned as order' })).toHaveCount(0);
 
     // A week later the seats cannot be removed before the renewal, and the page says why.
     await clockAhead(page, 169);
@@ -462,3 +465,144 @@ test('credit control bills the month and records the payment; the partner sees t
   await basic.getByRole('button', { name: 'Save' }).click();
   await expect(basic.locator('[data-test="retail"]')).toHaveText('8.64 USD');
 });
+
+test('the billing option chosen in the catalog follows to a product page and back', async ({ page }) => {
+  await freshCart(page);
+  const catalog = new CatalogPage(page);
+  await catalog.goto();
+  await catalog.chooseBilling('Monthly');
+  await page.getByRole('link', { name: 'Microsoft 365 Business Standard', exact: true }).click();
+  await expect(page).toHaveURL(/\/cp\/catalog\/CFQ7TTC0LDPB\?cycle=monthly$/);
+  await waitForHydration(page);
+  await expect(page.getByText('Choose Monthly or Annual first')).toHaveCount(0);
+  await catalog.add('Microsoft 365 Business Standard', 2);
+  await page.locator('.breadcrumb').getByRole('link', { name: 'Cloud Services' }).click();
+  await expect(page).toHaveURL(/\/cp\/catalog\?cycle=monthly$/);
+  await catalog.continueToCart();
+  const line = page.getByRole('row', { name: /Microsoft 365 Business Standard/ });
+  await expect(line).toContainText('Monthly');
+  await expect(new CartPage(page).quantity('Microsoft 365 Business Standard')).toHaveValue('2');
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the cart shows and updates its quantities, and an “Existing Customer” is ordered with no typing', async ({
+    page,
+  }) => {
+    const login = new LoginPage(page);
+    await login.goto('/cp/cart');
+    await login.signIn(demoUsers.partner.email);
+    await expect(page).toHaveURL(/\/cp\/cart$/);
+    const remove = page.getByRole('button', { name: /^Remove · / });
+    while ((await remove.count()) > 0) {
+      const before = await remove.count();
+      await remove.first().click();
+      await expect(remove).toHaveCount(before - 1);
+    }
+
+    // A product for Contoso that no other test orders for it.
+    await page.goto('/cp/catalog?cycle=monthly');
+    await page.getByRole('button', { name: 'Add to cart · Office 365 E3' }).click();
+    await expect(page).toHaveURL(/\/cp\/catalog\?cycle=monthly/);
+    await page.goto('/cp/cart');
+    const cart = new CartPage(page);
+    await expect(cart.quantity('Office 365 E3')).toHaveValue('1');
+    // "Update" on an untouched line keeps it; a new count is saved.
+    await page.getByRole('row', { name: /Office 365 E3/ }).getByRole('button', { name: 'Update' }).click();
+    await expect(page.locator('.field-error, .alert-error')).toHaveCount(0);
+    await expect(cart.quantity('Office 365 E3')).toHaveValue('1');
+    await cart.quantity('Office 365 E3').fill('3');
+    await page.getByRole('row', { name: /Office 365 E3/ }).getByRole('button', { name: 'Update' }).click();
+    await expect(cart.quantity('Office 365 E3')).toHaveValue('3');
+    await expect(cart.total('subtotal')).toHaveText('82.80 USD');
+
+    await page.getByRole('link', { name: 'Proceed to Check Out' }).click();
+    await expect(page).toHaveURL(/\/cp\/checkout\/customer$/);
+    const checkout = new CheckoutPage(page);
+    // Refused (no customer picked): the page comes back with “Existing Customer” still chosen.
+    await page.getByRole('radio', { name: 'Existing Customer' }).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(checkout.fieldError('customer_id')).toContainText('Choose the customer from the list');
+    await expect(page.getByRole('radio', { name: 'Existing Customer' })).toBeChecked();
+    await expect(page.getByLabel('MPN ID')).toHaveValue('1234567');
+
+    await checkout.existingCustomer('Contoso Ltd');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page).toHaveURL(/\/cp\/checkout\/tenant$/);
+    await expect(page.getByText('contoso.onmicrosoft.com')).toBeVisible();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page).toHaveURL(/\/cp\/checkout\/review$/);
+    await expect(page.getByRole('row', { name: /Office 365 E3/ })).toContainText('3');
+    await checkout.submit();
+    await expect(page.locator('.subtitle')).toContainText('Contoso Ltd');
+  });
+});
+
+/** The page is no wider than the phone: nothing to scroll sideways, nothing zoomed out. */
+async function expectFits(page: Page, width: number) {
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(scrollWidth, `${page.url()} is ${scrollWidth} px wide on a ${width} px phone`).toBeLessThanOrEqual(width);
+}
+
+/** axe finds nothing serious or critical on the page, and the headings go down one level at a time. */
+async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'heading-order')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad, page.url()).toEqual([]);
+}
+
+for (const width of [360, 412]) {
+  test(`on a ${width} px phone the Control Panel's ordering pages and the portal fit and pass axe`, async ({
+    browser,
+  }) => {
+    const { defaultBrowserType: _browser, ...pixel } = devices['Pixel 7'];
+    const phone = await browser.newContext({ ...pixel, viewport: { width, height: 860 } });
+    const page = await phone.newPage();
+    await freshCart(page);
+    const catalog = new CatalogPage(page);
+    await catalog.goto();
+    await catalog.chooseBilling('Monthly');
+    await catalog.add('Microsoft 365 Business Basic', 2);
+    await expectFits(page, width);
+    await expectAccessible(page);
+
+    await catalog.continueToCart();
+    await expectFits(page, width);
+    await expectAccessible(page);
+    const proceed = page.getByRole('link', { name: 'Proceed to Check Out' });
+    const box = await proceed.boundingBox();
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(width);
+
+    await new CartPage(page).proceed();
+    const checkout = new CheckoutPage(page);
+    for (const step of ['customer', 'tenant', 'review'] as const) {
+      await expectFits(page, width);
+      await expectAccessible(page);
+      if (step === 'customer') {
+        await checkout.newCustomer(customer(unique('Narrow ')), '1234567');
+        await checkout.continue('tenant');
+      } else if (step === 'tenant') {
+        await checkout.newTenant(unique('narrow'));
+        await expect(checkout.prefixStatus()).toContainText('is available');
+        await checkout.continue('review');
+      }
+    }
+    await checkout.submit();
+    await waitForHydration(page);
+    await expectFits(page, width);
+    await expectAccessible(page);
+    await phone.close();
+
+    const portal = await browser.newContext({ ...pixel, viewport: { width, height: 860 } });
+    const admin = await portal.newPage();
+    await signInAs(admin, demoUsers.customer);
+    const csp = new CspPage(admin);
+    await csp.goto();
+    await expectFits(admin, width);
+    await expectAccessible(admin);
+    await portal.close();
+  });
+}

@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod embedded_pg;
+pub mod form_echo;
 pub mod guard;
 pub mod health;
 pub mod mailer;

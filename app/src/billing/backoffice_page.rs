@@ -7,7 +7,7 @@ use super::{
     get_partner_billing, list_statements,
 };
 use crate::{
-    components::{EmptyState, ErrorAlert, Field, PageHeader, format_money, loaded},
+    components::{EmptyState, ErrorAlert, Field, PageHeader, TableWrap, format_money, loaded},
     error::AppError,
     i18n::{Msg, t},
 };
@@ -39,26 +39,25 @@ pub fn StatementsPage() -> impl IntoView {
         {pay_error}
         {loaded(statements, move |statements: Vec<StatementSummary>| {
             if statements.is_empty() {
-                return view! { <EmptyState msg=Msg::NoStatements /> }.into_any();
+                return view! { <EmptyState msg=Msg::NoStatementsIssued /> }.into_any();
             }
             view! {
-                <div class="table-wrap">
+                <TableWrap label=Msg::Statements>
                     <table class="data-table">
                         <thead>
                             <tr>
                                 <th scope="col">{t(Msg::Statement)}</th>
-                                <th scope="col">{t(Msg::Partners)}</th>
+                                <th scope="col">{t(Msg::Partner)}</th>
                                 <th scope="col">{t(Msg::Month)}</th>
                                 <th scope="col" class="num">{t(Msg::Total)}</th>
                                 <th scope="col">{t(Msg::Status)}</th>
-                                <th scope="col">{t(Msg::RecordWireTransfer)}</th>
+                                <th scope="col">{t(Msg::Payment)}</th>
                             </tr>
                         </thead>
                         <tbody>
                             {statements
                                 .into_iter()
                                 .map(|s| {
-                                    let field = format!("reference-{}", s.statement_number);
                                     view! {
                                         <tr>
                                             <th scope="row">
@@ -70,15 +69,7 @@ pub fn StatementsPage() -> impl IntoView {
                                             <td><span class=s.status.tone()>{t(s.status.label())}</span></td>
                                             <td>
                                                 {if s.status == StatementStatus::Unpaid {
-                                                    view! {
-                                                        <ActionForm action=pay attr:class="inline-form">
-                                                            <input type="hidden" name="statement_number" value=s.statement_number.to_string() />
-                                                            <label class="visually-hidden" for=field.clone()>{t(Msg::PaymentReference)}</label>
-                                                            <input id=field name="reference" placeholder=t(Msg::PaymentReference) size="14" />
-                                                            <button type="submit" class="button" disabled=move || pay.pending().get()>{t(Msg::MarkPaid)}</button>
-                                                        </ActionForm>
-                                                    }
-                                                    .into_any()
+                                                    view! { <PaymentForm pay statement_number=s.statement_number /> }.into_any()
                                                 } else {
                                                     s.payment_reference.clone().unwrap_or_default().into_any()
                                                 }}
@@ -89,10 +80,24 @@ pub fn StatementsPage() -> impl IntoView {
                                 .collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableWrap>
             }
             .into_any()
         })}
+    }
+}
+
+/// "Mark paid" with the wire transfer's reference, for one unpaid statement.
+#[component]
+pub fn PaymentForm(pay: ServerAction<RecordPayment>, statement_number: i64) -> impl IntoView {
+    let field = format!("reference-{statement_number}");
+    view! {
+        <ActionForm action=pay attr:class="inline-form payment-form">
+            <input type="hidden" name="statement_number" value=statement_number.to_string() />
+            <label class="visually-hidden" for=field.clone()>{t(Msg::PaymentReference)}</label>
+            <input id=field name="reference" placeholder=t(Msg::PaymentReference) size="14" />
+            <button type="submit" class="button" disabled=move || pay.pending().get()>{t(Msg::MarkPaid)}</button>
+        </ActionForm>
     }
 }
 

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::{BillingOverview, CreditUsage, StatementLine, StatementSummary, chart::SpendChart, get_billing};
 use crate::{
-    components::{EmptyState, PageHeader, format_money, loaded},
+    components::{EmptyState, PageHeader, TableWrap, format_money, loaded},
     i18n::{Msg, t},
 };
 
@@ -78,7 +78,7 @@ pub fn StatementTable(statements: Vec<StatementSummary>, base: &'static str) -> 
         return view! { <EmptyState msg=Msg::NoStatements /> }.into_any();
     }
     view! {
-        <div class="table-wrap">
+        <TableWrap label=Msg::Statements>
             <table class="data-table">
                 <thead>
                     <tr>
@@ -106,7 +106,7 @@ pub fn StatementTable(statements: Vec<StatementSummary>, base: &'static str) -> 
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableWrap>
     }
     .into_any()
 }
@@ -115,7 +115,7 @@ pub fn StatementTable(statements: Vec<StatementSummary>, base: &'static str) -> 
 #[component]
 pub fn ChargeTable(lines: Vec<StatementLine>, currency: String) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <TableWrap label=Msg::Charges>
             <table class="data-table">
                 <thead>
                     <tr>
@@ -143,6 +143,6 @@ pub fn ChargeTable(lines: Vec<StatementLine>, currency: String) -> impl IntoView
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableWrap>
     }
 }

@@ -220,7 +220,8 @@ pub async fn record_payment(statement_number: i64, reference: String) -> Result<
         }
         let state = crate::state::app_state()?;
         ssr::record_payment(&state.pool, &user, statement_number, reference).await?;
-        crate::auth::ssr::redirect_plain_form("/backoffice/statements");
+        // Without JavaScript the framework answers with a redirect back to the page that posted:
+        // the statements list or the statement itself.
         Ok(())
     })
     .await

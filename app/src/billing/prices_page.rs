@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::{PriceRow, SetMarkup, my_prices, rules::retail_price};
 use crate::{
-    components::{ErrorAlert, PageHeader, format_money, loaded},
+    components::{ErrorAlert, PageHeader, TableWrap, format_money, loaded},
     i18n::{Msg, t},
 };
 
@@ -18,7 +18,7 @@ pub fn PricesPage() -> impl IntoView {
         <p class="subnav"><a href="/cp/billing">{t(Msg::Billing)}</a></p>
         {refused}
         {loaded(prices, move |rows: Vec<PriceRow>| view! {
-            <div class="table-wrap">
+            <TableWrap label=Msg::RetailPrices>
                 <table class="data-table">
                     <thead>
                         <tr>
@@ -55,7 +55,7 @@ pub fn PricesPage() -> impl IntoView {
                             .collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </TableWrap>
         })}
     }
 }

@@ -1,26 +1,42 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map};
 
-use super::{StatementDetail, billing_page::ChargeTable, get_statement};
+use super::{
+    RecordPayment, StatementDetail, StatementStatus, backoffice_page::PaymentForm, billing_page::ChargeTable,
+    get_statement,
+};
 use crate::{
     cart::{Totals, cart_page::TotalsBox},
-    components::{format_date, loaded},
+    components::{ErrorAlert, format_date, loaded},
     i18n::{Msg, t},
 };
 
 /// A monthly statement: its charges by customer and subscription, subtotal, KDV 20 % and total,
-/// whether it is paid; printable (print CSS) and as CSV.
+/// whether it is paid; printable (print CSS) and as CSV. In the back office an unpaid one can be
+/// marked paid here too, as in the list.
 #[component]
 pub fn StatementPage() -> impl IntoView {
     let params = use_params_map();
     let number = move || params.read().get("number").and_then(|n| n.parse::<i64>().ok()).unwrap_or_default();
     let base = use_location().pathname.get_untracked();
-    let statement = Resource::new(number, get_statement);
+    let back_office = base.starts_with("/backoffice/");
+    let pay = ServerAction::<RecordPayment>::new();
+    let statement = Resource::new(move || (number(), pay.version().get()), |(number, _)| get_statement(number));
+    let pay_error = move || pay.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error /> });
     view! {
+        {pay_error}
         {loaded(statement, move |s: StatementDetail| {
             let summary = s.summary;
             let totals = Totals { subtotal: summary.subtotal, vat: summary.vat, total: summary.total };
             let csv = format!("{}/csv", base.trim_end_matches('/'));
+            let payable = (back_office && summary.status == StatementStatus::Unpaid).then(|| {
+                view! {
+                    <section class="card no-print" aria-labelledby="payment-heading">
+                        <h2 id="payment-heading">{t(Msg::RecordWireTransfer)}</h2>
+                        <PaymentForm pay statement_number=summary.statement_number />
+                    </section>
+                }
+            });
             view! {
                 <header class="page-header">
                     <p class="eyebrow">{t(Msg::Statement)} " " {summary.statement_number}</p>
@@ -36,6 +52,7 @@ pub fn StatementPage() -> impl IntoView {
                     <a class="button" href=csv download="">{t(Msg::DownloadCsv)}</a>
                     <button type="button" class="button" onclick="window.print()">{t(Msg::Print)}</button>
                 </p>
+                {payable}
                 <ChargeTable lines=s.lines currency=summary.currency.clone() />
                 <TotalsBox totals currency=summary.currency />
             }

@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 use super::{AddOnOffer, AddToCart, Cart, CartLine, RemoveCartLine, Totals, UpdateCartLine, get_cart, line_total};
 use crate::{
     catalog::BillingCycle,
-    components::{ErrorAlert, PageHeader, format_money, loaded},
+    components::{ErrorAlert, PageHeader, TableWrap, format_money, loaded},
     domain::Quantity,
     i18n::{Msg, t},
 };
@@ -78,7 +78,7 @@ pub fn CartPage() -> impl IntoView {
                 }))
             });
             view! {
-                <div class="table-wrap">
+                <TableWrap label=Msg::Cart>
                     <table class="data-table cart">
                         <thead>
                             <tr>
@@ -97,7 +97,7 @@ pub fn CartPage() -> impl IntoView {
                                 .collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableWrap>
                 <TotalsBox totals=Signal::derive(move || totals.get()) currency=currency.clone() />
                 <AddOnOffers offers=cart.add_ons add />
                 <p class="actions">
@@ -155,6 +155,7 @@ fn CartRow(
                         max="10000"
                         inputmode="numeric"
                         class="qty"
+                        value=qty.get_untracked()
                         prop:value=move || qty.get()
                         aria-invalid=move || parsed().is_err().to_string()
                         aria-describedby=error_id.clone()

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 use super::{BillingCycle, CatalogProduct, list_catalog};
 use crate::{
     cart::{AddToCart, AddToCartForm, Cart, cart_page::AddOnOffers, cart_page::action_feedback, get_cart},
-    components::{PageHeader, format_money, loaded},
+    components::{PageHeader, TableWrap, format_money, loaded},
     i18n::{Msg, t},
 };
 
@@ -12,6 +12,14 @@ use crate::{
 pub fn use_cycle() -> Memo<Option<BillingCycle>> {
     let query = use_query_map();
     Memo::new(move |_| query.read().get("cycle").and_then(|c| BillingCycle::parse(&c).ok()))
+}
+
+/// `path` with the chosen billing option, so the choice follows the partner from page to page.
+pub fn with_cycle(path: String, cycle: Memo<Option<BillingCycle>>) -> impl Fn() -> String + Send + Sync + 'static {
+    move || match cycle.get() {
+        Some(c) => format!("{path}?cycle={}", c.code()),
+        None => path.clone(),
+    }
 }
 
 #[component]
@@ -85,6 +93,7 @@ pub fn CatalogPage() -> impl IntoView {
                 name="q"
                 type="search"
                 placeholder=t(Msg::SearchPlaceholder)
+                value=search.get_untracked()
                 prop:value=move || search.get()
                 on:input=move |ev| search.set(event_target_value(&ev))
             />
@@ -102,7 +111,7 @@ pub fn CatalogPage() -> impl IntoView {
                     when=move || shown.with(|s| !s.is_empty())
                     fallback=|| view! { <p class="empty-state">{t(Msg::NoProductsMatch)}</p> }
                 >
-                    <div class="table-wrap">
+                    <TableWrap label=Msg::CloudServices>
                         <table class="data-table">
                             <thead>
                                 <tr>
@@ -120,7 +129,7 @@ pub fn CatalogPage() -> impl IntoView {
                                 </For>
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                 </Show>
             }
         })}
@@ -139,7 +148,7 @@ fn ProductRow(
     let monthly = price(product.monthly_price, &product.currency);
     let annual = price(product.annual_price, &product.currency);
     let is_addon = product.base_product.is_some();
-    let href = format!("/cp/catalog/{}", product.sku);
+    let href = with_cycle(format!("/cp/catalog/{}", product.sku), cycle);
     let (sku, name) = (product.sku.clone(), product.name.clone());
     let has_price = {
         let product = product.clone();

@@ -3,7 +3,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{
     BillingCycle, CatalogProduct, ProductDetail,
-    catalog_page::{CartLink, CycleChoice, use_cycle},
+    catalog_page::{CartLink, CycleChoice, use_cycle, with_cycle},
     get_product,
 };
 use crate::{
@@ -23,7 +23,7 @@ pub fn ProductPage() -> impl IntoView {
     let cycle = use_cycle();
 
     view! {
-        <p class="breadcrumb"><a href="/cp/catalog">{t(Msg::CloudServices)}</a></p>
+        <p class="breadcrumb"><a href=with_cycle("/cp/catalog".into(), cycle)>{t(Msg::CloudServices)}</a></p>
         {loaded(product, move |detail: ProductDetail| {
             let ProductDetail { product, add_ons } = detail;
             let base_path = format!("/cp/catalog/{}", product.sku);
@@ -38,11 +38,11 @@ pub fn ProductPage() -> impl IntoView {
                     <CartLink cart />
                 </div>
                 {action_feedback(add, Msg::AddedToCart)}
-                <ProductOffer product cycle add />
+                <ProductOffer product cycle add add_on=false />
                 {(!add_ons.is_empty()).then(|| view! {
                     <section aria-labelledby="addons-heading">
                         <h2 id="addons-heading">{t(Msg::AddOns)}</h2>
-                        {add_ons.into_iter().map(|a| view! { <ProductOffer product=a cycle add /> }).collect_view()}
+                        {add_ons.into_iter().map(|a| view! { <ProductOffer product=a cycle add add_on=true /> }).collect_view()}
                     </section>
                 })}
             }
@@ -55,7 +55,14 @@ fn ProductOffer(
     product: CatalogProduct,
     cycle: Memo<Option<BillingCycle>>,
     add: ServerAction<AddToCart>,
+    /// Add-ons sit under their own heading, so their names are one level lower.
+    add_on: bool,
 ) -> impl IntoView {
+    let heading = if add_on {
+        view! { <h3>{product.name.clone()}</h3> }.into_any()
+    } else {
+        view! { <h2>{product.name.clone()}</h2> }.into_any()
+    };
     let prices = [BillingCycle::Monthly, BillingCycle::Annual]
         .into_iter()
         .filter_map(|c| product.price(c).map(|p| (c, p)))
@@ -68,7 +75,7 @@ fn ProductOffer(
     };
     view! {
         <article class="card product-offer">
-            <h3>{name.clone()}</h3>
+            {heading}
             <dl class="prices">{prices}</dl>
             {move || match cycle.get() {
                 Some(c) if priced(c) => view! {

@@ -9,6 +9,7 @@ use crate::{
     components::{Field, FieldMessage, FormMessage, PageHeader, format_money, loaded},
     customers::RelationshipLinkBox,
     error::AppError,
+    forms::refused_input,
     i18n::{Msg, t},
     orders::LinesTable,
 };
@@ -101,14 +102,21 @@ pub fn CustomerStepPage() -> impl IntoView {
             if state.cart.lines.is_empty() {
                 return empty_cart().into_any();
             }
-            let (mode, chosen, profile) = match state.customer.as_ref().map(|c| &c.choice) {
-                Some(CustomerChoice::Existing { customer_id }) => ("existing", Some(*customer_id), None),
-                Some(CustomerChoice::New { profile }) => ("new", None, Some(profile.clone())),
-                None => ("", None, None),
+            let (mut mode, mut chosen, profile) = match state.customer.as_ref().map(|c| &c.choice) {
+                Some(CustomerChoice::Existing { customer_id }) => ("existing".to_owned(), Some(*customer_id), None),
+                Some(CustomerChoice::New { profile }) => ("new".to_owned(), None, Some(profile.clone())),
+                None => (String::new(), None, None),
             };
-            let mpn = RwSignal::new(
-                state.customer.as_ref().map(|c| c.mpn_id.clone()).or(state.default_mpn.clone()).unwrap_or_default(),
-            );
+            // A refused post without JavaScript shows the choices just made, not the saved ones.
+            if let Some(refused) = refused_input("customer_mode") {
+                mode = refused;
+                chosen = refused_input("customer_id").and_then(|id| id.parse().ok());
+            }
+            let (existing_checked, new_checked) = (mode == "existing", mode == "new");
+            let initial_mpn = refused_input("mpn_id").unwrap_or_else(|| {
+                state.customer.as_ref().map(|c| c.mpn_id.clone()).or(state.default_mpn.clone()).unwrap_or_default()
+            });
+            let mpn = RwSignal::new(initial_mpn.clone());
             let options = state.customers.clone();
             let default_mpn = state.default_mpn.clone().unwrap_or_default();
             // Picking an existing customer fills in the MPN ID last used for it.
@@ -124,11 +132,11 @@ pub fn CustomerStepPage() -> impl IntoView {
                     <fieldset class="choice">
                         <legend>{t(Msg::Customer)}</legend>
                         <label class="radio">
-                            <input type="radio" name="customer_mode" value="existing" checked=mode == "existing" />
+                            <input type="radio" name="customer_mode" value="existing" checked=existing_checked />
                             {t(Msg::ExistingCustomer)}
                         </label>
                         <label class="radio">
-                            <input type="radio" name="customer_mode" value="new" checked=mode == "new" />
+                            <input type="radio" name="customer_mode" value="new" checked=new_checked />
                             {t(Msg::NewCustomer)}
                         </label>
                         <FieldMessage error field="customer_mode" />
@@ -172,6 +180,7 @@ pub fn CustomerStepPage() -> impl IntoView {
                             name="mpn_id"
                             inputmode="numeric"
                             maxlength="7"
+                            value=initial_mpn
                             prop:value=move || mpn.get()
                             on:input=move |ev| mpn.set(event_target_value(&ev))
                             aria-describedby="mpn_id-hint mpn_id-error"
@@ -221,20 +230,22 @@ pub fn TenantStepPage() -> impl IntoView {
                     .into_any()
                 }
                 None => {
-                    let (mode, domain, prefix) = match &state.tenant {
+                    let (saved_mode, domain, prefix) = match &state.tenant {
                         Some(t) if t.new => ("new", String::new(), t.prefix.clone()),
                         Some(t) => ("existing", t.domain(), String::new()),
                         None => ("", String::new(), String::new()),
                     };
+                    let mode = refused_input("tenant_mode").unwrap_or_else(|| saved_mode.to_owned());
+                    let (existing_checked, new_checked) = (mode == "existing", mode == "new");
                     view! {
                         <fieldset class="choice">
                             <legend>{t(Msg::Tenant)}</legend>
                             <label class="radio">
-                                <input type="radio" name="tenant_mode" value="existing" checked=mode == "existing" />
+                                <input type="radio" name="tenant_mode" value="existing" checked=existing_checked />
                                 {t(Msg::ExistingTenant)}
                             </label>
                             <label class="radio">
-                                <input type="radio" name="tenant_mode" value="new" checked=mode == "new" />
+                                <input type="radio" name="tenant_mode" value="new" checked=new_checked />
                                 {t(Msg::NewTenant)}
                             </label>
                             <FieldMessage error field="tenant_mode" />
@@ -270,7 +281,8 @@ pub fn TenantStepPage() -> impl IntoView {
 /// The new tenant's prefix, with its availability checked as the partner types.
 #[component]
 fn PrefixField(initial: String, max: usize, error: Signal<Option<AppError>>) -> impl IntoView {
-    let prefix = RwSignal::new(initial);
+    let initial = refused_input("prefix").unwrap_or(initial);
+    let prefix = RwSignal::new(initial.clone());
     let availability = Resource::new(
         move || prefix.get(),
         |p| async move { if p.trim().is_empty() { None } else { check_tenant_prefix(p).await.ok() } },
@@ -285,6 +297,7 @@ fn PrefixField(initial: String, max: usize, error: Signal<Option<AppError>>) -> 
                     autocomplete="off"
                     spellcheck="false"
                     maxlength=max.to_string()
+                    value=initial
                     prop:value=move || prefix.get()
                     on:input=move |ev| prefix.set(event_target_value(&ev))
                     aria-describedby="prefix-hint prefix-status prefix-error"

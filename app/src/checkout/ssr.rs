@@ -222,8 +222,36 @@ pub async fn checkout_state(state: &AppState, user: &AuthUser) -> Result<Checkou
     })
 }
 
+/// The MPN ID an existing customer's orders use when none is typed: the one last used for it,
+/// else the partner's own.
+async fn known_mpn(
+    db: impl PgExecutor<'_>,
+    partner_id: Uuid,
+    customer_id: Uuid,
+) -> Result<Option<String>, sqlx::Error> {
+    let mpn = sqlx::query_scalar!(
+        "select coalesce(c.mpn_id, p.mpn_id)
+         from customer c join organisation o using (organisation_id) join partner p on p.organisation_id = o.parent_id
+         where c.organisation_id = $1 and o.parent_id = $2",
+        customer_id,
+        partner_id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(mpn.flatten())
+}
+
 pub async fn save_customer(state: &AppState, user: &AuthUser, form: &CustomerForm) -> Result<(), AppError> {
-    let (choice, mpn) = parse_customer(form)?;
+    // SPEC E.5: an existing customer's MPN ID is filled in automatically. The browser does it as
+    // the customer is picked; a form posted without JavaScript cannot, so the server does.
+    let mut form = form.clone();
+    if form.customer_mode == "existing"
+        && form.mpn_id.as_deref().is_none_or(|m| m.trim().is_empty())
+        && let Some(customer_id) = form.customer_id.as_deref().and_then(|id| id.trim().parse::<Uuid>().ok())
+    {
+        form.mpn_id = known_mpn(&state.pool, user.organisation_id, customer_id).await?;
+    }
+    let (choice, mpn) = parse_customer(&form)?;
     let fixed = match &choice {
         CustomerChoice::Existing { customer_id } => {
             own_customer(&state.pool, user.organisation_id, *customer_id).await?.1

@@ -3,7 +3,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{CustomerStatus, CustomerSummary, list_my_customers};
 use crate::{
-    components::{EmptyState, PageHeader, loaded},
+    components::{EmptyState, PageHeader, TableWrap, loaded},
     i18n::{Msg, t},
     live::use_live,
     provisioning::InFlightMeter,
@@ -27,6 +27,7 @@ pub fn CustomersPage() -> impl IntoView {
                 id="customer-search"
                 name="q"
                 type="search"
+                value=search.get_untracked()
                 prop:value=move || search.get()
                 on:input=move |ev| search.set(event_target_value(&ev))
             />
@@ -64,7 +65,7 @@ pub fn CustomersPage() -> impl IntoView {
                     when=move || shown.with(|s| !s.is_empty())
                     fallback=|| view! { <p class="empty-state">{t(Msg::NoCustomersMatch)}</p> }
                 >
-                    <div class="table-wrap">
+                    <TableWrap label=Msg::Customers>
                         <table class="data-table">
                             <thead>
                                 <tr>
@@ -82,7 +83,7 @@ pub fn CustomersPage() -> impl IntoView {
                                 </For>
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                 </Show>
             }
             .into_any()

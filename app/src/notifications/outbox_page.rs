@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::{OutboxMail, OutboxStatus, list_outbox};
 use crate::{
-    components::{EmptyState, PageHeader, loaded},
+    components::{EmptyState, PageHeader, format_datetime, loaded},
     i18n::{Msg, t},
 };
 
@@ -55,7 +55,7 @@ pub fn OutboxPage() -> impl IntoView {
                                             <span class="mail-subject">{m.subject}</span>
                                             <span class="mail-to">{t(Msg::To)} ": " {m.recipient}</span>
                                             <span class=format!("badge {status}")>{status}</span>
-                                            <time datetime=created.clone()>{created.clone()}</time>
+                                            <time datetime=created>{format_datetime(m.created_at)} " UTC"</time>
                                             {attempts}
                                         </summary>
                                         {last_error}

@@ -9,7 +9,7 @@ use super::{
     DEFAULT_CREDIT_LIMIT, DocumentInfo, RejectApplication, application_number, get_application, list_applications,
 };
 use crate::{
-    components::{EmptyState, ErrorAlert, FieldMessage, PageHeader, format_datetime, loaded},
+    components::{EmptyState, ErrorAlert, FieldMessage, PageHeader, TableWrap, format_datetime, loaded},
     i18n::{Msg, t},
 };
 
@@ -60,7 +60,7 @@ pub fn ApplicationsPage() -> impl IntoView {
                 return view! { <EmptyState msg=Msg::NoApplicationsMatch /> }.into_any();
             }
             view! {
-                <div class="table-wrap">
+                <TableWrap label=Msg::Applications>
                     <table class="data-table">
                         <thead>
                             <tr>
@@ -95,7 +95,7 @@ pub fn ApplicationsPage() -> impl IntoView {
                                 .collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableWrap>
             }
             .into_any()
         })}

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::{DeadJob, JobsOverview, RetryJob, get_jobs_overview};
 use crate::{
-    components::{EmptyState, ErrorAlert, PageHeader, format_datetime, loaded},
+    components::{EmptyState, ErrorAlert, PageHeader, TableWrap, format_datetime, loaded},
     i18n::{Msg, t},
 };
 
@@ -51,7 +51,7 @@ pub fn JobsPage() -> impl IntoView {
 #[component]
 fn DeadJobsTable(jobs: Vec<DeadJob>, retry: ServerAction<RetryJob>) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <TableWrap label=Msg::Jobs>
             <table class="data-table">
                 <thead>
                     <tr>
@@ -96,6 +96,6 @@ fn DeadJobsTable(jobs: Vec<DeadJob>, retry: ServerAction<RetryJob>) -> impl Into
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableWrap>
     }
 }

@@ -7,7 +7,9 @@ use super::{
 };
 use crate::{
     cart::{Totals, cart_page::TotalsBox},
-    components::{EmptyState, ErrorAlert, Field, FormMessage, PageHeader, format_datetime, format_money, loaded},
+    components::{
+        EmptyState, ErrorAlert, Field, FormMessage, PageHeader, TableWrap, format_datetime, format_money, loaded,
+    },
     i18n::{Msg, t},
     live::use_live,
     provisioning::{Failure, ProgressView},
@@ -36,7 +38,7 @@ pub fn OrdersPage() -> impl IntoView {
 #[component]
 pub fn OrderTable(orders: Vec<OrderSummary>, base: &'static str, show_partner: bool) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <TableWrap label=Msg::Orders>
             <table class="data-table">
                 <thead>
                     <tr>
@@ -66,7 +68,7 @@ pub fn OrderTable(orders: Vec<OrderSummary>, base: &'static str, show_partner: b
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableWrap>
     }
 }
 
@@ -207,7 +209,7 @@ fn FailureNote(failure: Failure) -> impl IntoView {
 #[component]
 pub fn LinesTable(lines: Vec<OrderLineView>, currency: String) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <TableWrap label=Msg::OrderLines>
             <table class="data-table">
                 <thead>
                     <tr>
@@ -230,7 +232,7 @@ pub fn LinesTable(lines: Vec<OrderLineView>, currency: String) -> impl IntoView 
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableWrap>
     }
 }
 

@@ -238,10 +238,12 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
                select $4, 'customer', $3, $27, $28, $29, $30 where $27::text is not null
            ),
            new_customer as (
-               -- A new customer found related at checkout has accepted the relationship by now.
+               -- A new customer is related from the start: an existing tenant was found related at
+               -- checkout, and a tenant the marketplace creates is created under this reseller
+               -- (SPEC B: a new tenant needs no relationship link).
                insert into customer (organisation_id, tenant_prefix, contact_name, contact_email, mpn_id,
                                      relationship_accepted_at)
-               select $4, $9, $31, $32, $8, case when not $10 then now() end where $27::text is not null
+               select $4, $9, $31, $32, $8, now() where $27::text is not null
            ),
            new_order as (
                insert into sales_order (order_id, order_number, partner_id, customer_id, kind, status, payment_method,
@@ -392,14 +394,12 @@ async fn resolve_customer(tx: &mut PgConnection, request: &OrderRequest) -> Resu
                     .on_constraint("customer_tenant_prefix_key", taken)?;
                 }
             }
+            // Checked related at checkout, or getting a tenant the marketplace creates: related.
             sqlx::query!(
-                "update customer set mpn_id = $2,
-                        relationship_accepted_at = case when $3 then coalesce(relationship_accepted_at, now())
-                                                        else relationship_accepted_at end
+                "update customer set mpn_id = $2, relationship_accepted_at = coalesce(relationship_accepted_at, now())
                  where organisation_id = $1",
                 id,
-                request.mpn_id.as_ref(),
-                !tenant.new
+                request.mpn_id.as_ref()
             )
             .execute(&mut *tx)
             .await?;

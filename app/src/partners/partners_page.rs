@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::{PartnerSummary, SetCreditLimit, list_partners};
 use crate::{
-    components::{ErrorAlert, PageHeader, format_money, loaded},
+    components::{ErrorAlert, PageHeader, TableWrap, format_money, loaded},
     i18n::{Msg, t},
 };
 
@@ -16,7 +16,7 @@ pub fn PartnersPage() -> impl IntoView {
         {error}
         {loaded(partners, move |partners: Vec<PartnerSummary>| {
             view! {
-                <div class="table-wrap">
+                <TableWrap label=Msg::Partners>
                     <table class="data-table">
                         <thead>
                             <tr>
@@ -57,7 +57,7 @@ pub fn PartnersPage() -> impl IntoView {
                                 .collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableWrap>
             }
         })}
     }

@@ -42,7 +42,11 @@ pub fn PortalHomePage() -> impl IntoView {
 pub fn CspPage() -> impl IntoView {
     view! {
         <PageHeader title=Msg::MicrosoftCsp />
-        <Subscriptions />
+        // The cards are titled one level below a section heading, as on the portal's home.
+        <section aria-labelledby="csp-subscriptions">
+            <h2 id="csp-subscriptions" class="visually-hidden">{t(Msg::Subscriptions)}</h2>
+            <Subscriptions />
+        </section>
     }
 }
 

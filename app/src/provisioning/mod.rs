@@ -48,7 +48,8 @@ impl ProvisioningStep {
         }
     }
 
-    /// Where the progress bar stands once this step has started.
+    /// Where the progress bar stands once this step has started. A failed run is recorded at the
+    /// percent it had reached instead (`Failed` is only the upper bound).
     pub fn percent(self) -> i32 {
         match self {
             Self::Validating => 10,

@@ -313,14 +313,20 @@ impl Engine {
     }
 }
 
-/// Records that `step` of the order's run started (once, whatever the attempt).
+/// Records that `step` of the order's run started (once, whatever the attempt). A run that
+/// stops stays where it had got to: "Stopped · 30 %", not a full bar.
 pub(super) async fn record(
     tx: &mut sqlx::PgConnection,
     order: &OrderRef<'_>,
     step: ProvisioningStep,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "insert into order_progress (order_id, run, step, percent) values ($1, $2, $3, $4)
+        "insert into order_progress (order_id, run, step, percent)
+         select $1, $2, $3,
+                case when $3 = 'failed'::provisioning_step
+                     then coalesce((select max(percent) from order_progress
+                                    where order_id = $1 and run = $2 and step <> 'failed'), 0)
+                     else $4 end
          on conflict (order_id, run, step) do nothing",
         order.order_id,
         order.run,

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::{SubscriptionStatus, SubscriptionView};
 use crate::{
     components::{EmptyState, format_date},
-    i18n::{Msg, t},
+    i18n::{Msg, licences, t},
     provisioning::InFlightMeter,
 };
 
@@ -27,7 +27,7 @@ pub fn SubscriptionCards(subscriptions: Vec<SubscriptionView>, #[prop(optional)]
                             <h3>{s.product_name}</h3>
                             <p class="muted">{t(s.billing_cycle.label())}</p>
                             <p class="licences">
-                                <span class="licence-count">{s.quantity}</span> " " {t(Msg::Licences)} " "
+                                <span class="licence-count">{s.quantity}</span> " " {t(licences(s.quantity))} " "
                                 <span class=s.status.tone()>{t(s.status.label())}</span>
                             </p>
                             <SubscriptionTerm term_end=s.term_end auto_renew=s.auto_renew renewal_quantity=s.renewal_quantity />
@@ -63,7 +63,7 @@ pub fn SubscriptionTerm(
                     <dd data-test="auto-renew">{if auto_renew { t(Msg::On) } else { t(Msg::Off) }}</dd>
                 </div>
                 {renewal_quantity.map(|q| view! {
-                    <div><dt>{t(Msg::AtRenewal)}</dt><dd>{q} " " {t(Msg::Licences)}</dd></div>
+                    <div><dt>{t(Msg::AtRenewal)}</dt><dd>{q} " " {t(licences(q))}</dd></div>
                 })}
             </dl>
         }

@@ -9,7 +9,7 @@ use super::{
 use crate::{
     components::{Field, FormMessage, format_datetime, format_money, loaded},
     error::AppError,
-    i18n::{Msg, t},
+    i18n::{Msg, licences, t},
     live::use_live,
     provisioning::InFlightMeter,
 };
@@ -46,8 +46,13 @@ pub fn ManageSubscriptionPage() -> impl IntoView {
     let renewal_error = Signal::derive(move || {
         renewal.value().get().and_then(Result::err).or_else(|| auto_renew.value().get().and_then(Result::err))
     });
+    // "Being provisioned as order N" only while the subscription still shows that order open:
+    // once the live update shows it settled, the count above says how it ended and the live
+    // alert has announced it, so the message goes without a reload.
     let placed = move || {
-        change.value().get().and_then(Result::ok).map(|number| {
+        let number = change.value().get().and_then(Result::ok)?;
+        let settled = subscription.get().and_then(Result::ok).is_some_and(|d| d.open_order != Some(number));
+        (!settled).then(|| {
             view! { <p class="alert alert-info" role="status">{t(Msg::ChangeOrderPlaced)} " " <strong>{number}</strong></p> }
         })
     };
@@ -65,7 +70,7 @@ pub fn ManageSubscriptionPage() -> impl IntoView {
                 <section class="card" aria-labelledby="subscription-name">
                     <h2 id="subscription-name">{d.view.product_name.clone()}</h2>
                     <p class="licences">
-                        <span class="licence-count" data-test="licence-count">{d.view.quantity}</span> " " {t(Msg::Licences)} " "
+                        <span class="licence-count" data-test="licence-count">{d.view.quantity}</span> " " {t(licences(d.view.quantity))} " "
                         <span class=d.view.status.tone()>{t(d.view.status.label())}</span>
                     </p>
                     <p class="muted">
@@ -138,7 +143,7 @@ fn Removable(detail: SubscriptionDetail, removable_now: i32) -> impl IntoView {
                     .into_iter()
                     .map(|r| view! {
                         <li>
-                            <strong>{r.quantity}</strong> " " {t(Msg::Licences)} " · " {t(Msg::RemovableUntil)} " "
+                            <strong>{r.quantity}</strong> " " {t(licences(r.quantity))} " · " {t(Msg::RemovableUntil)} " "
                             {format_datetime(r.until)} " UTC"
                         </li>
                     })

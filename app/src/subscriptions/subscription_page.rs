@@ -6,7 +6,7 @@ use super::{
 };
 use crate::{
     components::{EmptyState, ErrorAlert, format_date, format_money, loaded},
-    i18n::{Msg, t},
+    i18n::{Msg, licences, t},
 };
 
 /// Account → Subscriptions: each subscription, to open it.
@@ -27,7 +27,7 @@ pub fn AccountSubscriptions() -> impl IntoView {
                             .map(|s| view! {
                                 <li>
                                     <a href=format!("/portal/account/subscriptions/{}", s.subscription_id)>{s.product_name}</a>
-                                    " · " {s.quantity} " " {t(Msg::Licences)} " "
+                                    " · " {s.quantity} " " {t(licences(s.quantity))} " "
                                     <span class=s.status.tone()>{t(s.status.label())}</span>
                                 </li>
                             })
@@ -64,7 +64,7 @@ pub fn SubscriptionPage() -> impl IntoView {
                     <p class="eyebrow"><a href="/portal/account">{t(Msg::Account)}</a></p>
                     <h1>{d.view.product_name.clone()}</h1>
                     <p class="subtitle">
-                        <span class="licence-count">{d.view.quantity}</span> " " {t(Msg::Licences)} " "
+                        <span class="licence-count">{d.view.quantity}</span> " " {t(licences(d.view.quantity))} " "
                         <span class=d.view.status.tone()>{t(d.view.status.label())}</span>
                     </p>
                 </header>

@@ -4,6 +4,7 @@
 mod auth;
 mod billing;
 mod faults;
+mod first_day;
 mod helpers;
 mod jobs;
 mod live;
