@@ -159,3 +159,69 @@ async fn a_page_for_another_customers_subscription_answers_404() {
     assert_eq!(app.get("/cp/orders/999999").await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get(&format!("/cp/orders/{contoso}")).await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_back_office_speaks_to_credit_control_and_a_statement_is_paid_on_its_own_page() {
+    let app = with_workers().await;
+    let credit = app.another_user();
+    credit.login_ok("credit@distributor.example").await;
+    let empty = credit.get("/backoffice/statements").await.text().await.unwrap();
+    assert!(empty.contains("No statements yet. Each partner"), "the empty state speaks to credit control");
+    assert!(!empty.contains("Your first monthly statement"));
+
+    let number = order_for(&app, "contoso", "1234567").await;
+    wait_for(&app, number, OrderStatus::Completed).await;
+    let month: String =
+        sqlx::query_scalar("select to_char(market_now(), 'YYYY-MM')").fetch_one(&app.pool).await.unwrap();
+    ok(credit.call("run_billing", &[("period", &month)]).await).await;
+    let statements = ok(credit.call("statements", &[]).await).await;
+    let statement = statements[0]["statement_number"].to_string();
+
+    let list = credit.get("/backoffice/statements").await.text().await.unwrap();
+    assert!(list.contains(r#"<th scope="col">Partner</th>"#), "one partner per row");
+    assert!(list.contains(r#"<th scope="col">Payment</th>"#), "the column says what it holds");
+    let page = credit.get(&format!("/backoffice/statements/{statement}")).await.text().await.unwrap();
+    assert!(
+        page.contains("Record wire transfer") && page.contains("Mark paid"),
+        "the statement page takes the payment"
+    );
+
+    // Paid from its own page without JavaScript: back to that page, now paid.
+    let from = format!("/backoffice/statements/{statement}");
+    let paid =
+        plain_post(&credit, "record_payment", &from, &[("statement_number", &statement), ("reference", "EFT-9")]).await;
+    assert_eq!(location(&paid).trim_end_matches('?'), app.url(&from));
+    let page = credit.get(&from).await.text().await.unwrap();
+    assert!(page.contains("EFT-9") && !page.contains("Mark paid"));
+
+    // The outbox shows times as people read them, not RFC 3339.
+    let ops = app.another_user();
+    ops.login_ok("ops@distributor.example").await;
+    let outbox = ops.get("/backoffice/outbox").await.text().await.unwrap();
+    let times: Vec<&str> = outbox
+        .split("<time")
+        .skip(1)
+        .filter_map(|t| t.split_once('>').and_then(|(_, rest)| rest.split_once("</time>")).map(|(text, _)| text))
+        .collect();
+    assert!(!times.is_empty(), "the outbox lists the mail of the order");
+    for time in times {
+        assert!(time.ends_with(" UTC") && !time.contains('Z'), "{time} is not as people read it");
+    }
+}
+
+#[tokio::test]
+async fn one_licence_is_singular() {
+    let app = TestApp::spawn().await;
+    let number = order_for(&app, "contoso", "1234567").await;
+    sqlx::query("update subscription s set quantity = 1 from sales_order o where o.order_id = s.order_id and o.order_number = $1")
+        .bind(number)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let admin = app.another_user();
+    admin.login_ok("admin@contoso.example").await;
+    let page = admin.get("/portal/account").await.text().await.unwrap();
+    // Text as the browser shows it: without the markers between text nodes.
+    let page = page.replace("<!>", "").replace("<!-- -->", "");
+    assert!(page.contains("1 Licence") && !page.contains("1 Licences"), "{page}");
+}
