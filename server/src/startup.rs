@@ -13,12 +13,14 @@ use axum::{
     middleware,
     response::IntoResponse,
     routing::{get, post},
+    serve::ListenerExt,
 };
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
+    compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
@@ -124,6 +126,13 @@ impl Application {
             live.close();
         };
         let mailer = mail.map(|settings| crate::mailer::Mailer::start(state.pool.clone(), settings));
+        // Without TCP_NODELAY a response written in more than one piece waits for the client's
+        // delayed ACK (about 40 ms on Linux) before its last piece leaves: every page paid it.
+        let listener = listener.tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %err, "could not set TCP_NODELAY on a connection");
+            }
+        });
         let served = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
         let _ = relay.await;
         if let Some(workers) = workers {
@@ -200,7 +209,10 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
                     let request_id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
                     tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
                 }))
-                .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                // Pages, server-function answers and the bundle go out compressed (brotli or
+                // gzip, as the browser accepts); event streams and images are left alone.
+                .layer(CompressionLayer::new()),
         );
     // The sandbox stands in for Microsoft: outside sessions and guards, like the real service.
     let router = if config.sandbox {

@@ -16,3 +16,4 @@ mod outbox;
 mod pages;
 mod partner_center;
 mod provisioning;
+mod transport;
