@@ -20,7 +20,10 @@ use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_cont
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
-    compression::CompressionLayer,
+    compression::{
+        CompressionLayer,
+        predicate::{DefaultPredicate, NotForContentType, Predicate},
+    },
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
@@ -210,9 +213,15 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
                     tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
                 }))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-                // Pages, server-function answers and the bundle go out compressed (brotli or
-                // gzip, as the browser accepts); event streams and images are left alone.
-                .layer(CompressionLayer::new()),
+                // Pages, server-function answers, scripts and styles go out compressed (brotli
+                // or gzip, as the browser accepts); event streams and images are left alone, and
+                // so is the wasm bundle: compressing megabytes on every request costs seconds of
+                // CPU, so it is served precompressed (`.br`/`.gz` beside it) when the build made
+                // them, as is.
+                .layer(
+                    CompressionLayer::new()
+                        .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("application/wasm"))),
+                ),
         );
     // The sandbox stands in for Microsoft: outside sessions and guards, like the real service.
     let router = if config.sandbox {
