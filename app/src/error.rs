@@ -138,10 +138,15 @@ pub mod ssr {
     /// True when the browser posted a form itself (JavaScript off or not loaded yet): it expects
     /// HTML back, so the answer must be a redirect rather than data.
     pub fn is_plain_form_post() -> bool {
-        leptos::prelude::use_context::<http::request::Parts>()
-            .and_then(|parts| parts.headers.get(http::header::ACCEPT).cloned())
-            .and_then(|accept| accept.to_str().ok().map(|a| a.contains("text/html")))
-            .unwrap_or(false)
+        leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| accepts_html(&parts.headers))
+    }
+
+    /// The request asks for HTML back, as a browser posting a form by itself does.
+    pub fn accepts_html(headers: &http::HeaderMap) -> bool {
+        headers
+            .get(http::header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
     }
 
     /// Runs a server function body and gives its error the right HTTP status.

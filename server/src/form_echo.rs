@@ -21,11 +21,11 @@ use app::forms::{RefusedForm, SESSION_KEY};
 const MAX_REMEMBERED_BODY: usize = 256 * 1024;
 
 fn is_plain_form_post(request: &Request) -> bool {
-    let header = |name| request.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     request.method() == Method::POST
         && request.uri().path().starts_with("/api/")
-        && header(header::ACCEPT).contains("text/html")
-        && header(header::CONTENT_TYPE).starts_with("application/x-www-form-urlencoded")
+        && app::error::ssr::accepts_html(request.headers())
+        && content_type.starts_with("application/x-www-form-urlencoded")
 }
 
 fn declared_length(request: &Request) -> Option<usize> {
