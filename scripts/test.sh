@@ -83,6 +83,7 @@ fi
 stage fmt cargo fmt --all --check
 # Fields whose value only the browser sets are blank without JavaScript (see the script).
 stage views python3 scripts/check-views.py app/src
+stage layers python3 scripts/check-layers.py
 stage clippy-server "${plain[@]}" LEPTOS_OUTPUT_NAME=cloudmarket \
     cargo clippy -p server --all-targets -- -D warnings
 stage clippy-wasm "${plain[@]}" \

@@ -12,7 +12,7 @@ use leptos_router::{
 use crate::{
     auth::{ActingAs, Area, LoginPage, Logout, Me, PasswordPage, Role, get_me, go_to},
     backoffice::BackOfficePage,
-    billing::{BillingOrdersPage, BillingPage, PartnerBillingPage, PricesPage, StatementPage, StatementsPage},
+    billing::{BillingPage, PartnerBillingPage, PricesPage, StatementPage, StatementsPage},
     cart::CartPage,
     catalog::{CatalogPage, ProductPage},
     checkout::{CustomerStepPage, ReviewStepPage, TenantStepPage},
@@ -21,7 +21,7 @@ use crate::{
     notifications::OutboxPage,
     onboarding::{ApplicationDetailPage, ApplicationStatusPage, ApplicationsPage, BecomePartnerPage},
     operations::JobsPage,
-    orders::{BackOfficeOrdersPage, OrderPage, OrdersPage},
+    orders::{BackOfficeOrdersPage, BillingOrdersPage, OrderPage, OrdersPage},
     partners::{ControlPanelPage, PartnersPage},
     portal::{AccountPage, CspPage, PortalHomePage},
     subscriptions::{ManageSubscriptionPage, SubscriptionPage},
@@ -190,7 +190,7 @@ fn Layout() -> impl IntoView {
                         let live = me
                             .as_ref()
                             .filter(|me| !me.must_change_password)
-                            .map(|me| view! { <crate::live::LiveAlerts area=me.area() /> });
+                            .map(|me| view! { <crate::provisioning::LiveAlerts area=me.area() /> });
                         let acting = me.as_ref().and_then(|me| me.acting_as.clone());
                         view! {
                             <TopNav me />

@@ -195,3 +195,19 @@ mod tests {
         assert_eq!(format_money(dec!(999.999), "USD"), "1,000.00 USD");
     }
 }
+
+/// Subtotal, KDV and total, as the cart, checkout, orders and statements show them.
+#[component]
+pub fn TotalsBox(#[prop(into)] totals: Signal<crate::domain::Totals>, currency: String) -> impl IntoView {
+    let money = move |pick: fn(&crate::domain::Totals) -> rust_decimal::Decimal| {
+        let currency = currency.clone();
+        move || format_money(pick(&totals.get()), &currency)
+    };
+    view! {
+        <dl class="totals" aria-live="polite">
+            <div><dt>{t(Msg::Subtotal)}</dt><dd data-total="subtotal">{money(|t| t.subtotal)}</dd></div>
+            <div><dt>{t(Msg::Vat)}</dt><dd data-total="vat">{money(|t| t.vat)}</dd></div>
+            <div class="grand"><dt>{t(Msg::Total)}</dt><dd data-total="total">{money(|t| t.total)}</dd></div>
+        </dl>
+    }
+}

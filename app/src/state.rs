@@ -62,7 +62,7 @@ pub struct AppState {
     /// The vendor connector: Partner Center, or the bundled sandbox.
     pub partner_center: crate::partner_center::PartnerCenter,
     /// This process's relay of live provisioning progress to browsers.
-    pub live: crate::live::ssr::Hub,
+    pub live: crate::live::hub::Hub,
 }
 
 /// The state inside a server function or page render.

@@ -4,7 +4,6 @@
 mod backoffice_page;
 mod billing_page;
 mod chart;
-mod orders_page;
 mod prices_page;
 pub mod rules;
 #[cfg(feature = "ssr")]
@@ -13,7 +12,6 @@ mod statement_page;
 
 pub use backoffice_page::{PartnerBillingPage, StatementsPage};
 pub use billing_page::BillingPage;
-pub use orders_page::BillingOrdersPage;
 pub use prices_page::PricesPage;
 pub use statement_page::StatementPage;
 

@@ -6,8 +6,9 @@ use super::{
     get_statement,
 };
 use crate::{
-    cart::{Totals, cart_page::TotalsBox},
+    components::TotalsBox,
     components::{ErrorAlert, format_date, loaded},
+    domain::Totals,
     i18n::{Msg, t},
 };
 

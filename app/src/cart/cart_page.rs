@@ -3,8 +3,8 @@ use rust_decimal::Decimal;
 
 use super::{AddOnOffer, AddToCart, Cart, CartLine, RemoveCartLine, Totals, UpdateCartLine, get_cart, line_total};
 use crate::{
-    catalog::BillingCycle,
-    components::{ErrorAlert, PageHeader, TableWrap, format_money, loaded},
+    components::{ErrorAlert, PageHeader, TableWrap, TotalsBox, format_money, loaded},
+    domain::BillingCycle,
     domain::Quantity,
     i18n::{Msg, t},
 };
@@ -180,21 +180,6 @@ fn CartRow(
                 </ActionForm>
             </td>
         </tr>
-    }
-}
-
-#[component]
-pub fn TotalsBox(#[prop(into)] totals: Signal<Totals>, currency: String) -> impl IntoView {
-    let money = move |pick: fn(&Totals) -> Decimal| {
-        let currency = currency.clone();
-        move || format_money(pick(&totals.get()), &currency)
-    };
-    view! {
-        <dl class="totals" aria-live="polite">
-            <div><dt>{t(Msg::Subtotal)}</dt><dd data-total="subtotal">{money(|t| t.subtotal)}</dd></div>
-            <div><dt>{t(Msg::Vat)}</dt><dd data-total="vat">{money(|t| t.vat)}</dd></div>
-            <div class="grand"><dt>{t(Msg::Total)}</dt><dd data-total="total">{money(|t| t.total)}</dd></div>
-        </dl>
     }
 }
 

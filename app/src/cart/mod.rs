@@ -7,13 +7,14 @@ pub mod ssr;
 
 pub use cart_page::{AddToCartForm, CartPage};
 
+pub use crate::domain::{Totals, line_total};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::auth::Role;
-use crate::{catalog::BillingCycle, domain::vat_of, error::AppError};
+use crate::{domain::BillingCycle, error::AppError};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartLine {
@@ -46,10 +47,6 @@ impl CartLine {
     }
 }
 
-pub fn line_total(unit_price: Decimal, quantity: i32) -> Decimal {
-    unit_price * Decimal::from(quantity)
-}
-
 /// An add-on of a product in the cart, offered at the base line's billing option.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AddOnOffer {
@@ -78,22 +75,6 @@ impl Cart {
 
     pub fn licence_count(&self) -> i64 {
         self.lines.iter().map(|l| i64::from(l.quantity)).sum()
-    }
-}
-
-/// Net, KDV and gross for the first billing period of some lines.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Totals {
-    pub subtotal: Decimal,
-    pub vat: Decimal,
-    pub total: Decimal,
-}
-
-impl Totals {
-    pub fn of(line_totals: impl IntoIterator<Item = Decimal>) -> Self {
-        let subtotal: Decimal = line_totals.into_iter().sum::<Decimal>().round_dp(2);
-        let vat = vat_of(subtotal);
-        Self { subtotal, vat, total: subtotal + vat }
     }
 }
 

@@ -2,7 +2,7 @@ use sqlx::PgExecutor;
 use uuid::Uuid;
 
 use super::{AddOnOffer, Cart, CartLine};
-use crate::catalog::BillingCycle;
+use crate::domain::BillingCycle;
 
 #[tracing::instrument(name = "cart.lines", skip(db))]
 pub async fn lines(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Vec<CartLine>, sqlx::Error> {

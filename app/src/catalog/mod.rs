@@ -8,6 +8,7 @@ pub mod ssr;
 pub use catalog_page::CatalogPage;
 pub use product_page::ProductPage;
 
+pub use crate::domain::BillingCycle;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -15,41 +16,6 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use crate::auth::Role;
 use crate::error::AppError;
-
-/// How a subscription is paid: "Monthly" or "Annual".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(type_name = "billing_cycle", rename_all = "snake_case"))]
-pub enum BillingCycle {
-    Monthly,
-    Annual,
-}
-
-impl BillingCycle {
-    /// The form and URL value.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Monthly => "monthly",
-            Self::Annual => "annual",
-        }
-    }
-
-    /// Reads a form or URL value; anything unknown is refused with the message to show.
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        match raw.trim() {
-            "monthly" => Ok(Self::Monthly),
-            "annual" => Ok(Self::Annual),
-            _ => Err("Choose “Monthly” or “Annual” first.".into()),
-        }
-    }
-
-    pub fn label(self) -> crate::i18n::Msg {
-        match self {
-            Self::Monthly => crate::i18n::Msg::Monthly,
-            Self::Annual => crate::i18n::Msg::Annual,
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CatalogProduct {

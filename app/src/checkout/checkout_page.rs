@@ -5,7 +5,7 @@ use super::{
     get_checkout,
 };
 use crate::{
-    cart::cart_page::TotalsBox,
+    components::TotalsBox,
     components::{Field, FieldMessage, FormMessage, PageHeader, format_money, loaded},
     customers::RelationshipLinkBox,
     error::AppError,

@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 use crate::auth::Role;
+pub use crate::partner_center::mpn_refusal;
 use crate::{
     auth::EmailAddress,
     cart::Cart,
@@ -187,23 +188,6 @@ pub fn parse_customer(form: &CustomerForm) -> Result<(CustomerChoice, MpnId), Ap
     }
 }
 
-/// Partner Center's refusal of an MPN ID, in words, with what to do.
-pub fn mpn_refusal(code: i64) -> String {
-    use crate::partner_center::codes;
-    match code {
-        codes::MPN_NOT_FOUND => "Partner Center does not know this MPN ID (800015). Check the ID in Partner Center → \
-                                 Account settings → Identifiers: use your location's PartnerID."
-            .into(),
-        codes::MPN_NOT_INDIRECT_RESELLER => "This MPN ID is not enrolled as an indirect reseller (800016). Enrol \
-                                             the location as an indirect reseller in Partner Center, or use another ID."
-            .into(),
-        codes::PARTNER_AGREEMENT_NOT_SIGNED => "The Microsoft Partner Agreement is not signed for this MPN ID \
-                                                (900123). Sign it in Partner Center → Legal, then try again."
-            .into(),
-        other => format!("Partner Center refused this MPN ID ({other})."),
-    }
-}
-
 #[server(prefix = "/api", endpoint = "checkout")]
 pub async fn get_checkout() -> Result<CheckoutState, AppError> {
     crate::error::ssr::respond(async {
@@ -290,7 +274,7 @@ pub async fn submit_order(idempotency_key: String, payment_method: Option<String
             .trim()
             .parse()
             .map_err(|_| AppError::invalid("form", "The checkout form is out of date: reload the page."))?;
-        let payment = crate::orders::PaymentMethod::parse(payment_method.as_deref().unwrap_or_default())
+        let payment = crate::domain::PaymentMethod::parse(payment_method.as_deref().unwrap_or_default())
             .map_err(|m| AppError::invalid("payment_method", m))?;
         let state = crate::state::app_state()?;
         let number = ssr::submit(&state, &user, key, payment).await?;

@@ -2,11 +2,7 @@ use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
 use super::{CustomerDetail, CustomerSummary};
-use crate::{
-    orders::OrderStatus,
-    provisioning::{InFlight, ProvisioningStep},
-    subscriptions::SubscriptionStatus,
-};
+use crate::{domain::OrderStatus, domain::ProvisioningStep, domain::SubscriptionStatus, provisioning::InFlight};
 
 #[tracing::instrument(name = "customers.of_partner", skip(db))]
 pub async fn customers_of_partner(db: &PgPool, partner_id: Uuid) -> Result<Vec<CustomerSummary>, sqlx::Error> {

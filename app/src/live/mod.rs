@@ -1,22 +1,19 @@
 //! Live provisioning progress (SPEC F). Every server process relays the `order_progress`
 //! notifications of Postgres to the browsers it serves as server-sent events. In the browser a
 //! [`Live`] context turns them into signals: pages showing provisioning refetch when an event
-//! for their order arrives, or every two seconds while the stream is down, and [`LiveAlerts`]
+//! for their order arrives, or every two seconds while the stream is down, and `provisioning::LiveAlerts`
 //! announces completions and failures on whatever page the user is.
 //!
 //! Without JavaScript none of this runs: pages render from the tables and a reload shows the
 //! current state.
 
-mod alerts;
 #[cfg(feature = "ssr")]
-pub mod ssr;
-
-pub use alerts::LiveAlerts;
+pub mod hub;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::{orders::OrderStatus, provisioning::ProvisioningStep};
+use crate::{domain::OrderStatus, domain::ProvisioningStep};
 
 /// Where browsers open the event stream.
 pub const STREAM_PATH: &str = "/live/progress";

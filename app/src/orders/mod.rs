@@ -1,12 +1,15 @@
 //! Orders: what checkout creates, the partner's order list and page, and the distributor's view
 //! with credit approval.
 
+mod billing_orders_page;
 mod order_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+pub use billing_orders_page::BillingOrdersPage;
 pub use order_page::{BackOfficeOrdersPage, LinesTable, OrderPage, OrderTable, OrdersPage};
 
+pub use crate::domain::{OrderKind, OrderStatus, PaymentMethod};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -15,133 +18,10 @@ use time::OffsetDateTime;
 #[cfg(feature = "ssr")]
 use crate::auth::Role;
 use crate::{
-    catalog::BillingCycle,
+    domain::BillingCycle,
     domain::{PhoneNumber, TaxNumber},
     error::AppError,
-    i18n::Msg,
 };
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(type_name = "order_status", rename_all = "snake_case"))]
-// snake_case like the Postgres enum, so database notifications parse as they are.
-#[serde(rename_all = "snake_case")]
-pub enum OrderStatus {
-    /// A cancellation order the partner has not opened yet.
-    New,
-    Submitted,
-    AwaitingCreditApproval,
-    Provisioning,
-    Completed,
-    ProvisioningFailed,
-    Rejected,
-    Cancelled,
-}
-
-impl OrderStatus {
-    pub const ALL: [Self; 8] = [
-        Self::New,
-        Self::Submitted,
-        Self::AwaitingCreditApproval,
-        Self::Provisioning,
-        Self::Completed,
-        Self::ProvisioningFailed,
-        Self::Rejected,
-        Self::Cancelled,
-    ];
-
-    /// As in `?status=` on Billing → Orders (the serde and Postgres name).
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::New => "new",
-            Self::Submitted => "submitted",
-            Self::AwaitingCreditApproval => "awaiting_credit_approval",
-            Self::Provisioning => "provisioning",
-            Self::Completed => "completed",
-            Self::ProvisioningFailed => "provisioning_failed",
-            Self::Rejected => "rejected",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    pub fn label(self) -> Msg {
-        match self {
-            Self::New => Msg::OrderNew,
-            Self::Submitted => Msg::OrderSubmitted,
-            Self::AwaitingCreditApproval => Msg::OrderAwaitingCreditApproval,
-            Self::Provisioning => Msg::OrderProvisioning,
-            Self::Completed => Msg::OrderCompleted,
-            Self::ProvisioningFailed => Msg::OrderProvisioningFailed,
-            Self::Rejected => Msg::OrderRejected,
-            Self::Cancelled => Msg::OrderCancelled,
-        }
-    }
-
-    /// The badge colour class.
-    pub fn tone(self) -> &'static str {
-        match self {
-            Self::Completed => "badge ok",
-            Self::New | Self::AwaitingCreditApproval | Self::Submitted | Self::Provisioning => "badge warn",
-            Self::ProvisioningFailed | Self::Rejected => "badge bad",
-            Self::Cancelled => "badge",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(type_name = "order_kind", rename_all = "snake_case"))]
-#[serde(rename_all = "snake_case")]
-pub enum OrderKind {
-    Sales,
-    Change,
-    Cancellation,
-}
-
-impl OrderKind {
-    pub const ALL: [Self; 3] = [Self::Sales, Self::Change, Self::Cancellation];
-
-    pub fn label(self) -> Msg {
-        match self {
-            Self::Sales => Msg::KindSales,
-            Self::Change => Msg::KindChange,
-            Self::Cancellation => Msg::CancellationOrder,
-        }
-    }
-
-    /// As in `?kind=` on Billing → Orders.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Sales => "sales",
-            Self::Change => "change",
-            Self::Cancellation => "cancellation",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == code)
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(type_name = "payment_method", rename_all = "snake_case"))]
-pub enum PaymentMethod {
-    WireTransfer,
-}
-
-impl PaymentMethod {
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        match raw.trim() {
-            "wire_transfer" => Ok(Self::WireTransfer),
-            _ => Err("Choose the payment method “Wire Transfer”.".into()),
-        }
-    }
-}
 
 /// A new customer's profile, already checked field by field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

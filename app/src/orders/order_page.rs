@@ -6,10 +6,11 @@ use super::{
     ViewAdminPassword, get_order, list_all_orders, list_my_orders,
 };
 use crate::{
-    cart::{Totals, cart_page::TotalsBox},
+    components::TotalsBox,
     components::{
         EmptyState, ErrorAlert, Field, FormMessage, PageHeader, TableWrap, format_datetime, format_money, loaded,
     },
+    domain::Totals,
     i18n::{Msg, t},
     live::use_live,
     provisioning::{Failure, ProgressView},

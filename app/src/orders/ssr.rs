@@ -2,12 +2,14 @@
 //! causes.
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use uuid::Uuid;
 
-use crate::provisioning::{Failure, ProgressView, ProvisioningStep};
+use crate::{
+    domain::ProvisioningStep,
+    provisioning::{Failure, ProgressView},
+};
 
 use super::{
     ChangeView, NewCustomerProfile, OrderDetail, OrderKind, OrderLineView, OrderStatus, OrderSummary, PaymentMethod,
@@ -15,35 +17,17 @@ use super::{
 use crate::{
     audit::{self, AuditEntry},
     auth::ssr::AuthUser,
-    cart::{Totals, line_total},
-    catalog::BillingCycle,
     components::format_money,
+    domain::BillingCycle,
+    domain::SubscriptionStatus,
     domain::{DomainPrefix, MpnId, Quantity},
+    domain::{Totals, line_total},
     error::{AppError, ssr::ResultExt},
-    jobs::{self, Job, JobRow},
+    jobs::{self, JobRow},
     notifications,
-    subscriptions::SubscriptionStatus,
 };
 
-/// Provisions one order at the vendor. `run` counts resubmissions, so a resubmitted order gets
-/// a fresh job while a repeated enqueue of the same run stays one job.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ProvisionOrder {
-    pub order_id: Uuid,
-    pub run: i32,
-}
-
-impl Job for ProvisionOrder {
-    const KIND: &'static str = "provision_order";
-    /// With the default backoff (2 s doubling to 10 min) this keeps trying for about three and
-    /// a half hours: Partner Center throttling and outages last that long, and a retried run
-    /// resumes where it stopped, so an attempt only needs one step to go through.
-    const MAX_ATTEMPTS: i32 = 30;
-
-    fn dedup_key(&self) -> Option<String> {
-        Some(format!("{}:{}", self.order_id, self.run))
-    }
-}
+pub use crate::provisioning::ssr::ProvisionOrder;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CustomerRef {

@@ -25,6 +25,9 @@ pub struct ErrorBody {
     pub description: String,
 }
 
+mod refusals;
+pub use refusals::{explain, mpn_refusal};
+
 #[cfg(feature = "ssr")]
 mod client;
 #[cfg(feature = "ssr")]

@@ -2,8 +2,8 @@ use leptos::prelude::*;
 
 use super::InFlight;
 use crate::{
+    domain::OrderStatus,
     i18n::{Msg, t},
-    orders::OrderStatus,
 };
 
 /// A compact progress bar for lists: "in process", the step under way and the percent.

@@ -11,16 +11,40 @@ mod change;
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{ProvisioningStep, explain};
 use crate::{
+    domain::OrderStatus,
+    jobs::Job,
     jobs::JobError,
     notifications,
-    orders::{OrderStatus, ssr::ProvisionOrder},
     partner_center::{OrderLine, PartnerCenter, PartnerCenterError, TenantStatus},
 };
+use crate::{domain::ProvisioningStep, partner_center::explain};
+
+pub use change::ChangeSubscription;
+
+/// Provisions one order at the vendor. `run` counts resubmissions, so a resubmitted order gets
+/// a fresh job while a repeated enqueue of the same run stays one job.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ProvisionOrder {
+    pub order_id: Uuid,
+    pub run: i32,
+}
+
+impl Job for ProvisionOrder {
+    const KIND: &'static str = "provision_order";
+    /// With the default backoff (2 s doubling to 10 min) this keeps trying for about three and
+    /// a half hours: Partner Center throttling and outages last that long, and a retried run
+    /// resumes where it stopped, so an attempt only needs one step to go through.
+    const MAX_ATTEMPTS: i32 = 30;
+
+    fn dedup_key(&self) -> Option<String> {
+        Some(format!("{}:{}", self.order_id, self.run))
+    }
+}
 
 #[derive(Clone)]
 pub struct Engine {

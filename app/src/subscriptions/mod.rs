@@ -14,6 +14,7 @@ pub use cards::SubscriptionCards;
 pub use manage_page::ManageSubscriptionPage;
 pub use subscription_page::{AccountSubscriptions, SubscriptionPage};
 
+pub use crate::domain::SubscriptionStatus;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -22,47 +23,7 @@ use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 use crate::auth::Role;
-use crate::{catalog::BillingCycle, error::AppError, i18n::Msg, provisioning::InFlight};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(type_name = "subscription_status", rename_all = "snake_case"))]
-#[serde(rename_all = "snake_case")]
-pub enum SubscriptionStatus {
-    Pending,
-    Active,
-    PendingCancellation,
-    Cancelled,
-    Suspended,
-    Expired,
-}
-
-impl SubscriptionStatus {
-    /// Statuses that hold the product for the customer: a second order of it is refused. The
-    /// partial unique index `subscription_one_live_per_product` lists the same ones (a test
-    /// compares them).
-    pub const LIVE: [Self; 4] = [Self::Pending, Self::Active, Self::PendingCancellation, Self::Suspended];
-
-    pub fn label(self) -> Msg {
-        match self {
-            Self::Pending => Msg::SubscriptionPending,
-            Self::Active => Msg::SubscriptionActive,
-            Self::PendingCancellation => Msg::SubscriptionPendingCancellation,
-            Self::Cancelled => Msg::SubscriptionCancelled,
-            Self::Suspended => Msg::SubscriptionSuspended,
-            Self::Expired => Msg::SubscriptionExpired,
-        }
-    }
-
-    pub fn tone(self) -> &'static str {
-        match self {
-            Self::Active => "badge ok",
-            Self::Pending | Self::PendingCancellation => "badge warn",
-            Self::Suspended => "badge bad",
-            Self::Cancelled | Self::Expired => "badge",
-        }
-    }
-}
+use crate::{domain::BillingCycle, error::AppError, provisioning::InFlight};
 
 /// One subscription as the customer portal shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,6 @@
 //! with the job that carries them out at the vendor.
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use time::OffsetDateTime;
@@ -15,29 +14,16 @@ use super::{
 use crate::{
     audit::{self, AuditEntry},
     auth::ssr::{AuthUser, CustomerActor},
-    catalog::BillingCycle,
     components::format_money,
+    domain::BillingCycle,
+    domain::ProvisioningStep,
+    domain::{OrderKind, OrderStatus},
     error::{AppError, ssr::ResultExt},
-    jobs::{self, Job},
-    notifications,
-    orders::{OrderKind, OrderStatus},
-    provisioning::{InFlight, ProvisioningStep},
+    jobs, notifications,
+    provisioning::InFlight,
 };
 
-/// Carries out a change or cancellation order at the vendor (see `provisioning::change`).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ChangeSubscription {
-    pub order_id: Uuid,
-}
-
-impl Job for ChangeSubscription {
-    const KIND: &'static str = "change_subscription";
-    const MAX_ATTEMPTS: i32 = 30;
-
-    fn dedup_key(&self) -> Option<String> {
-        Some(self.order_id.to_string())
-    }
-}
+pub use crate::provisioning::ssr::ChangeSubscription;
 
 /// A customer's subscriptions that are not cancelled or expired, oldest first, each with the
 /// progress of the order provisioning or changing it while that order is under way.

@@ -5,18 +5,34 @@
 //! The vendor calls set a state ("10 licences", "cancelled") rather than add to it, so a retried
 //! attempt repeats them harmlessly; the steps recorded for the run show how far it got.
 
+use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{Engine, OrderRef, Stop, fail_in, record};
 use crate::{
+    domain::ProvisioningStep,
+    domain::{OrderKind, OrderStatus},
     jobs::{Job, JobError},
     notifications,
-    orders::{OrderKind, OrderStatus},
+    partner_center::explain,
     partner_center::{VendorChange, codes},
-    provisioning::{ProvisioningStep, explain},
-    subscriptions::ssr::ChangeSubscription,
 };
+
+/// Carries out a change or cancellation order at the vendor (see `provisioning::change`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChangeSubscription {
+    pub order_id: Uuid,
+}
+
+impl Job for ChangeSubscription {
+    const KIND: &'static str = "change_subscription";
+    const MAX_ATTEMPTS: i32 = 30;
+
+    fn dedup_key(&self) -> Option<String> {
+        Some(self.order_id.to_string())
+    }
+}
 
 struct ChangeOrder {
     order_id: Uuid,

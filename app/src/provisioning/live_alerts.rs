@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
-use super::{ProgressEvent, start_stream, use_live};
 use crate::{
     auth::Area,
+    domain::ProvisioningStep,
     i18n::{Msg, t},
-    provisioning::ProvisioningStep,
+    live::{ProgressEvent, start_stream, use_live},
 };
 
 /// Opens the live stream for the signed-in user and announces each order that completes or

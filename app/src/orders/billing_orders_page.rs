@@ -3,9 +3,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     components::{EmptyState, PageHeader, loaded},
+    domain::{OrderKind, OrderStatus},
     i18n::{Msg, t},
     live::use_live,
-    orders::{OrderKind, OrderStatus, OrderSummary, OrderTable, list_my_orders},
+    orders::{OrderSummary, OrderTable, list_my_orders},
 };
 
 /// Billing → Orders: the partner's orders of every kind (sales, change, cancellation) with their

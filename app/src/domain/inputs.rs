@@ -194,16 +194,6 @@ pub fn company_name(raw: &str) -> Result<String, String> {
     Ok(name)
 }
 
-/// KDV, the Turkish VAT, on marketplace invoices.
-pub fn vat_rate() -> Decimal {
-    Decimal::new(20, 2)
-}
-
-/// VAT on a net amount, rounded half away from zero to cents.
-pub fn vat_of(net: Decimal) -> Decimal {
-    (net * vat_rate()).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-}
-
 macro_rules! as_ref_str {
     ($($t:ty),*) => {$(
         impl AsRef<str> for $t {
@@ -302,13 +292,5 @@ mod tests {
         for bad in ["", "A", "1234", "Acme <script>", "Acme; drop", &"x".repeat(101)] {
             assert!(company_name(bad).is_err(), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn vat_is_twenty_percent_rounded_to_cents() {
-        assert_eq!(vat_of(dec!(100)), dec!(20.00));
-        assert_eq!(vat_of(dec!(7.20)), dec!(1.44));
-        assert_eq!(vat_of(dec!(0.24)), dec!(0.05));
-        assert_eq!(vat_of(dec!(0.025)), dec!(0.01));
     }
 }

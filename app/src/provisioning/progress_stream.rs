@@ -1,5 +1,6 @@
-//! The server half of live progress: one LISTEN connection per process feeds a broadcast
-//! channel, and each browser's event stream takes from it the orders its user may see.
+//! `GET /live/progress`: each browser's event stream of provisioning progress, carrying the
+//! orders its signed-in user may see, with what it missed while away replayed first. The hub
+//! (`crate::live::hub`) relays what Postgres announces; this decides who sees what.
 
 use std::{collections::HashSet, convert::Infallible, time::Duration};
 
@@ -12,42 +13,17 @@ use axum::{
     },
 };
 use serde::Deserialize;
-use sqlx::{PgPool, postgres::PgListener};
+use sqlx::PgPool;
 use tokio::sync::{broadcast, watch};
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::{NOTIFY_CHANNEL, ProgressEvent};
 use crate::{
     auth::{Role, ssr::AuthUser},
-    orders::OrderStatus,
-    provisioning::ProvisioningStep,
+    domain::{OrderStatus, ProvisioningStep},
+    live::{ProgressEvent, hub::Notice},
     state::AppState,
 };
-
-/// What the `order_progress` trigger announces (see the live progress migration).
-#[derive(Clone, Debug, Deserialize)]
-pub struct Notice {
-    pub id: i64,
-    pub order_number: i64,
-    pub partner_id: Uuid,
-    pub customer_id: Uuid,
-    pub status: OrderStatus,
-    pub step: ProvisioningStep,
-    pub percent: i32,
-}
-
-impl Notice {
-    fn event(&self) -> ProgressEvent {
-        ProgressEvent {
-            id: self.id,
-            order_number: self.order_number,
-            status: self.status,
-            step: self.step,
-            percent: self.percent,
-        }
-    }
-}
 
 /// Whose orders a stream carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,78 +56,6 @@ impl Scope {
 
     fn customer(self) -> Option<Uuid> {
         if let Self::Customer(id) = self { Some(id) } else { None }
-    }
-}
-
-/// This process's fan-out of progress notifications.
-#[derive(Clone)]
-pub struct Hub {
-    sender: broadcast::Sender<Notice>,
-    closed: watch::Sender<bool>,
-}
-
-impl Default for Hub {
-    fn default() -> Self {
-        // A stream that falls this far behind catches up from the table instead.
-        let (sender, _) = broadcast::channel(1024);
-        let (closed, _) = watch::channel(false);
-        Self { sender, closed }
-    }
-}
-
-impl Hub {
-    pub fn subscribe(&self) -> broadcast::Receiver<Notice> {
-        self.sender.subscribe()
-    }
-
-    /// Ends every open stream, so a graceful shutdown is not held up by browsers that would
-    /// otherwise listen forever. They reconnect to another process (or this one, restarted).
-    pub fn close(&self) {
-        self.closed.send_replace(true);
-    }
-
-    /// Hands `notice` to this process's streams.
-    pub fn publish(&self, notice: Notice) {
-        // No receivers is not an error: nobody is watching.
-        let _ = self.sender.send(notice);
-    }
-
-    /// Relays `order_progress` notifications until the hub is closed, reconnecting after a lost
-    /// connection. Streams that missed something meanwhile catch up when their browser reconnects.
-    pub async fn relay(self, pool: PgPool) {
-        let mut closed = self.closed.subscribe();
-        loop {
-            let mut listener = match PgListener::connect_with(&pool).await {
-                Ok(listener) => listener,
-                Err(err) => {
-                    tracing::warn!(error = %err, "live progress cannot connect; retrying");
-                    tokio::select! {
-                        () = tokio::time::sleep(Duration::from_secs(2)) => continue,
-                        _ = closed.changed() => return,
-                    }
-                }
-            };
-            if let Err(err) = listener.listen(NOTIFY_CHANNEL).await {
-                tracing::warn!(error = %err, "cannot LISTEN for order progress");
-                tokio::time::sleep(Duration::from_secs(2)).await;
-                continue;
-            }
-            loop {
-                tokio::select! {
-                    notification = listener.recv() => match notification {
-                        Ok(notification) => match serde_json::from_str::<Notice>(notification.payload()) {
-                            Ok(notice) => self.publish(notice),
-                            Err(err) => tracing::warn!(error = %err, "unreadable order progress notification"),
-                        },
-                        Err(err) => {
-                            tracing::warn!(error = %err, "live progress lost its connection; reconnecting");
-                            break;
-                        }
-                    },
-                    _ = closed.changed() => return,
-                }
-            }
-        }
     }
 }
 
@@ -218,7 +122,7 @@ pub async fn stream(
         last_id: backlog.last().map(|e| e.id).or(after).unwrap_or(0),
         backlog: backlog.into(),
         receiver,
-        closed: state.live.closed.subscribe(),
+        closed: state.live.closed(),
         greeted: false,
     };
     let events = futures::stream::unfold(feed, |mut feed| async move {
@@ -312,15 +216,5 @@ mod tests {
         assert!(Scope::Customer(customer).sees(&n));
         assert!(!Scope::Customer(partner).sees(&n));
         assert!(Scope::Everyone.sees(&n));
-    }
-
-    #[test]
-    fn the_trigger_payload_parses() {
-        let payload = r#"{"id":7,"order_number":100002,"partner_id":"11111111-1111-4111-8111-111111111111",
-            "customer_id":"22222222-2222-4222-8222-222222222222","status":"provisioning","step":"creating_tenant","percent":30}"#;
-        let notice: Notice = serde_json::from_str(payload).unwrap();
-        assert_eq!(notice.step, ProvisioningStep::CreatingTenant);
-        assert_eq!(notice.status, OrderStatus::Provisioning);
-        assert_eq!(notice.event().percent, 30);
     }
 }

@@ -1,0 +1,11 @@
+//! The vocabulary every layer shares, below all of them: input parsed at the boundary into types
+//! that cannot hold bad values, every stored status, and the money arithmetic (KDV, totals).
+//! Nothing here imports a feature, the state or the database.
+
+mod inputs;
+mod status;
+mod totals;
+
+pub use inputs::*;
+pub use status::*;
+pub use totals::*;

@@ -1,0 +1,256 @@
+//! Every status and kind the product stores, as Rust enums mapped to the Postgres enums of the
+//! same name (snake_case on the wire too, so database notifications parse as they are). They
+//! live here, below every feature, so naming a status never means importing another feature.
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Msg;
+
+/// How a subscription is paid: "Monthly" or "Annual".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "billing_cycle", rename_all = "snake_case"))]
+pub enum BillingCycle {
+    Monthly,
+    Annual,
+}
+
+impl BillingCycle {
+    /// The form and URL value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Monthly => "monthly",
+            Self::Annual => "annual",
+        }
+    }
+
+    /// Reads a form or URL value; anything unknown is refused with the message to show.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim() {
+            "monthly" => Ok(Self::Monthly),
+            "annual" => Ok(Self::Annual),
+            _ => Err("Choose “Monthly” or “Annual” first.".into()),
+        }
+    }
+
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Monthly => Msg::Monthly,
+            Self::Annual => Msg::Annual,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "order_status", rename_all = "snake_case"))]
+// snake_case like the Postgres enum, so database notifications parse as they are.
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// A cancellation order the partner has not opened yet.
+    New,
+    Submitted,
+    AwaitingCreditApproval,
+    Provisioning,
+    Completed,
+    ProvisioningFailed,
+    Rejected,
+    Cancelled,
+}
+
+impl OrderStatus {
+    pub const ALL: [Self; 8] = [
+        Self::New,
+        Self::Submitted,
+        Self::AwaitingCreditApproval,
+        Self::Provisioning,
+        Self::Completed,
+        Self::ProvisioningFailed,
+        Self::Rejected,
+        Self::Cancelled,
+    ];
+
+    /// As in `?status=` on Billing → Orders (the serde and Postgres name).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Submitted => "submitted",
+            Self::AwaitingCreditApproval => "awaiting_credit_approval",
+            Self::Provisioning => "provisioning",
+            Self::Completed => "completed",
+            Self::ProvisioningFailed => "provisioning_failed",
+            Self::Rejected => "rejected",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> Msg {
+        match self {
+            Self::New => Msg::OrderNew,
+            Self::Submitted => Msg::OrderSubmitted,
+            Self::AwaitingCreditApproval => Msg::OrderAwaitingCreditApproval,
+            Self::Provisioning => Msg::OrderProvisioning,
+            Self::Completed => Msg::OrderCompleted,
+            Self::ProvisioningFailed => Msg::OrderProvisioningFailed,
+            Self::Rejected => Msg::OrderRejected,
+            Self::Cancelled => Msg::OrderCancelled,
+        }
+    }
+
+    /// The badge colour class.
+    pub fn tone(self) -> &'static str {
+        match self {
+            Self::Completed => "badge ok",
+            Self::New | Self::AwaitingCreditApproval | Self::Submitted | Self::Provisioning => "badge warn",
+            Self::ProvisioningFailed | Self::Rejected => "badge bad",
+            Self::Cancelled => "badge",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "order_kind", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum OrderKind {
+    Sales,
+    Change,
+    Cancellation,
+}
+
+impl OrderKind {
+    pub const ALL: [Self; 3] = [Self::Sales, Self::Change, Self::Cancellation];
+
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Sales => Msg::KindSales,
+            Self::Change => Msg::KindChange,
+            Self::Cancellation => Msg::CancellationOrder,
+        }
+    }
+
+    /// As in `?kind=` on Billing → Orders.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Sales => "sales",
+            Self::Change => "change",
+            Self::Cancellation => "cancellation",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "payment_method", rename_all = "snake_case"))]
+pub enum PaymentMethod {
+    WireTransfer,
+}
+
+impl PaymentMethod {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim() {
+            "wire_transfer" => Ok(Self::WireTransfer),
+            _ => Err("Choose the payment method “Wire Transfer”.".into()),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "subscription_status", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum SubscriptionStatus {
+    Pending,
+    Active,
+    PendingCancellation,
+    Cancelled,
+    Suspended,
+    Expired,
+}
+
+impl SubscriptionStatus {
+    /// Statuses that hold the product for the customer: a second order of it is refused. The
+    /// partial unique index `subscription_one_live_per_product` lists the same ones (a test
+    /// compares them).
+    pub const LIVE: [Self; 4] = [Self::Pending, Self::Active, Self::PendingCancellation, Self::Suspended];
+
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Pending => Msg::SubscriptionPending,
+            Self::Active => Msg::SubscriptionActive,
+            Self::PendingCancellation => Msg::SubscriptionPendingCancellation,
+            Self::Cancelled => Msg::SubscriptionCancelled,
+            Self::Suspended => Msg::SubscriptionSuspended,
+            Self::Expired => Msg::SubscriptionExpired,
+        }
+    }
+
+    pub fn tone(self) -> &'static str {
+        match self {
+            Self::Active => "badge ok",
+            Self::Pending | Self::PendingCancellation => "badge warn",
+            Self::Suspended => "badge bad",
+            Self::Cancelled | Self::Expired => "badge",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "provisioning_step", rename_all = "snake_case"))]
+// snake_case like the Postgres enum, so database notifications parse as they are.
+#[serde(rename_all = "snake_case")]
+pub enum ProvisioningStep {
+    Validating,
+    CreatingTenant,
+    VerifyingRelationship,
+    AcceptingAgreement,
+    CreatingSubscriptions,
+    AssigningLicences,
+    /// A change order: the licence count at the vendor.
+    UpdatingSubscription,
+    /// A cancellation order: the subscription (and its add-ons) at the vendor.
+    CancellingSubscription,
+    Completed,
+    Failed,
+}
+
+impl ProvisioningStep {
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Validating => Msg::StepValidating,
+            Self::CreatingTenant => Msg::StepCreatingTenant,
+            Self::VerifyingRelationship => Msg::StepVerifyingRelationship,
+            Self::AcceptingAgreement => Msg::StepAcceptingAgreement,
+            Self::CreatingSubscriptions => Msg::StepCreatingSubscriptions,
+            Self::AssigningLicences => Msg::StepAssigningLicences,
+            Self::UpdatingSubscription => Msg::StepUpdatingSubscription,
+            Self::CancellingSubscription => Msg::StepCancellingSubscription,
+            Self::Completed => Msg::StepCompleted,
+            Self::Failed => Msg::StepFailed,
+        }
+    }
+
+    /// Where the progress bar stands once this step has started. A failed run is recorded at the
+    /// percent it had reached instead (`Failed` is only the upper bound).
+    pub fn percent(self) -> i32 {
+        match self {
+            Self::Validating => 10,
+            Self::CreatingTenant | Self::VerifyingRelationship => 30,
+            Self::AcceptingAgreement => 50,
+            Self::CreatingSubscriptions => 70,
+            Self::AssigningLicences => 90,
+            Self::UpdatingSubscription | Self::CancellingSubscription => 60,
+            Self::Completed => 100,
+            Self::Failed => 100,
+        }
+    }
+}
