@@ -10,7 +10,7 @@ use leptos_router::{
 };
 
 use crate::{
-    auth::{ActingAs, Area, LoginPage, Logout, Me, PasswordPage, Role, get_me, go_to},
+    auth::{ActingAs, Area, LoginPage, Logout, Me, NavItem, PasswordPage, get_me, go_to, nav},
     backoffice::BackOfficePage,
     billing::{BillingPage, PartnerBillingPage, PricesPage, StatementPage, StatementsPage},
     cart::CartPage,
@@ -133,29 +133,6 @@ pub fn App() -> impl IntoView {
     }
 }
 
-fn nav_for(area: Area) -> Vec<(&'static str, Msg)> {
-    match area {
-        Area::ControlPanel => {
-            vec![
-                ("/cp/catalog", Msg::CloudServices),
-                ("/cp/cart", Msg::Cart),
-                ("/cp/orders", Msg::Orders),
-                ("/cp/customers", Msg::Customers),
-                ("/cp/billing", Msg::Billing),
-            ]
-        }
-        Area::CustomerPortal => vec![("/portal/csp", Msg::MicrosoftCsp), ("/portal/account", Msg::Account)],
-        Area::BackOffice => vec![
-            ("/backoffice/applications", Msg::Applications),
-            ("/backoffice/partners", Msg::Partners),
-            ("/backoffice/orders", Msg::Orders),
-            ("/backoffice/statements", Msg::Statements),
-            ("/backoffice/outbox", Msg::Outbox),
-            ("/backoffice/jobs", Msg::Jobs),
-        ],
-    }
-}
-
 fn area_title(area: Area) -> Msg {
     match area {
         Area::ControlPanel => Msg::ControlPanel,
@@ -222,26 +199,15 @@ fn TopNav(me: Option<Me>) -> impl IntoView {
         .into_any();
     };
     let area = me.area();
-    let mut links = if me.must_change_password { Vec::new() } else { nav_for(area) };
-    // Partner applications are credit control's alone (the server refuses everyone else too).
-    if me.role != Role::CreditControl {
-        links.retain(|(href, _)| !href.starts_with("/backoffice/applications"));
-    }
-    // Statements are credit control's alone.
-    if me.role != Role::CreditControl {
-        links.retain(|(href, _)| !href.starts_with("/backoffice/statements"));
-    }
-    // The job queue is operations' alone.
-    if me.role != Role::Operations {
-        links.retain(|(href, _)| !href.starts_with("/backoffice/jobs"));
-    }
+    // The policy table decides; a temporary password leads nowhere but to choosing a new one.
+    let links: Vec<&NavItem> = if me.must_change_password { Vec::new() } else { nav(area, me.role).collect() };
     view! {
         <nav class="main-nav" aria-label=t(Msg::MainNavigation)>
             <A href=area.home() exact=true attr:class="area-title">{t(area_title(area))}</A>
             <ul>
                 {links
                     .into_iter()
-                    .map(|(href, msg)| view! { <li><A href=href>{t(msg)}</A></li> })
+                    .map(|item| view! { <li><A href=item.href>{t(item.label)}</A></li> })
                     .collect_view()}
             </ul>
         </nav>

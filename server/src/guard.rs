@@ -53,8 +53,7 @@ pub async fn require_area(State(state): State<AppState>, session: Session, reque
         _ => false,
     };
     if let Some(area) = area
-        && user.role.area() != area
-        && !acting
+        && !area.admits(user.role, acting)
     {
         tracing::warn!(user_id = %user.user_id, role = ?user.role, path, "refused a page outside the user's area");
         return forbidden_page(locale(request.headers()), user.role.area().home());

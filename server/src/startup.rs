@@ -86,7 +86,7 @@ impl Application {
             pool,
             settings: Arc::new(config.settings(bound)),
             partner_center,
-            live: app::live::ssr::Hub::default(),
+            live: app::live::hub::Hub::default(),
         };
         let router = router(state.clone(), config).await?;
         let engine = app::provisioning::ssr::Engine {
@@ -173,7 +173,7 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
             post(onboarding::ssr::submit_handler).layer(DefaultBodyLimit::max(64 * 1024 * 1024)),
         )
         .route("/backoffice/documents/{document_id}", get(onboarding::ssr::staff_document_handler))
-        .route(app::live::STREAM_PATH, get(app::live::ssr::stream))
+        .route(app::live::STREAM_PATH, get(app::provisioning::progress_stream::stream))
         .route("/cp/billing/statements/{number}/csv", get(app::billing::ssr::statement_csv))
         .route("/backoffice/statements/{number}/csv", get(app::billing::ssr::statement_csv))
         .route("/applications/{token}/documents/{document_id}", get(onboarding::ssr::applicant_document_handler))

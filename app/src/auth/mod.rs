@@ -2,11 +2,13 @@
 
 mod login_page;
 mod password_page;
+mod policy;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use login_page::LoginPage;
 pub use password_page::PasswordPage;
+pub use policy::{NAV, NavItem, Permission, nav};
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -11,14 +11,14 @@ use sqlx::{PgExecutor, PgPool};
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::{ActingAs, EmailAddress, Me, NewPassword, Role, landing_for};
+use super::{ActingAs, EmailAddress, Me, NewPassword, Permission, Role, landing_for};
 use crate::{
     audit::{self, AuditEntry},
     error::{
         AppError,
         ssr::{internal, is_plain_form_post},
     },
-    state::app_state,
+    state::{AppState, app_state},
 };
 
 /// The session key holding the signed-in user's id.
@@ -187,16 +187,70 @@ pub async fn user_from_session(pool: &PgPool, session: &Session) -> Result<Optio
     }
 }
 
-/// The signed-in user if it holds one of `roles`. Every server function that reads or changes
-/// data starts here: hiding a link is not a permission check.
-pub async fn require_role(roles: &[Role]) -> Result<AuthUser, AppError> {
+/// Why an axum handler got no [`SignedIn`] user.
+#[derive(Debug)]
+pub enum SignInRejection {
+    /// No session, or a temporary password not yet replaced (it opens nothing but that form).
+    SignedOut,
+    /// Already logged with its context.
+    Failed,
+}
+
+impl axum::response::IntoResponse for SignInRejection {
+    fn into_response(self) -> axum::response::Response {
+        use axum::http::StatusCode;
+        match self {
+            Self::SignedOut => (StatusCode::UNAUTHORIZED, "Sign in first.").into_response(),
+            Self::Failed => (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response(),
+        }
+    }
+}
+
+/// The caller of an axum handler (downloads, the event stream): the signed-in user from the
+/// session, the same way server functions get theirs from [`caller`]. Handlers that must answer
+/// a signed-out visitor differently take `Result<SignedIn, SignInRejection>`.
+#[derive(Clone, Debug)]
+pub struct SignedIn(pub AuthUser);
+
+impl SignedIn {
+    /// The user, if it holds `permission` (see `auth::policy`).
+    pub fn holding(self, permission: Permission) -> Option<AuthUser> {
+        permission.allows(self.0.role).then_some(self.0)
+    }
+}
+
+impl<S> axum::extract::FromRequestParts<S> for SignedIn
+where
+    AppState: axum::extract::FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = SignInRejection;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = <AppState as axum::extract::FromRef<S>>::from_ref(state);
+        let session = Session::from_request_parts(parts, &state).await.map_err(|(_, message)| {
+            tracing::error!(message, "no session layer in front of a handler that needs one");
+            SignInRejection::Failed
+        })?;
+        match user_from_session(&state.pool, &session).await {
+            Ok(Some(user)) if !user.must_change_password => Ok(Self(user)),
+            Ok(_) => Err(SignInRejection::SignedOut),
+            Err(_) => Err(SignInRejection::Failed),
+        }
+    }
+}
+
+/// The caller of a server function, if it holds `permission`, with the state: every server
+/// function that reads or changes data starts here (hiding a link is not a permission check).
+/// The roles come from the policy table (`auth::policy`).
+pub async fn caller(permission: Permission) -> Result<(AuthUser, AppState), AppError> {
     let state = app_state()?;
     let user = current_user(&state.pool).await?.ok_or(AppError::Unauthenticated)?;
     // A temporary password may be used for nothing but choosing a new one.
-    if user.must_change_password || !roles.contains(&user.role) {
+    if user.must_change_password || !permission.allows(user.role) {
         return Err(AppError::Forbidden);
     }
-    Ok(user)
+    Ok((user, state))
 }
 
 /// Who acts for a customer in its portal: its own admin, or a partner admin of its partner who
@@ -238,18 +292,23 @@ pub async fn acting_as(pool: &PgPool, session: &Session, user: &AuthUser) -> Res
 /// The customer-portal caller: a customer admin for its own company, or a partner admin acting
 /// as one of its customers. Every portal server function starts here; the customer comes from
 /// the session, never from the request.
-pub async fn require_customer() -> Result<CustomerActor, AppError> {
+pub async fn customer_caller() -> Result<(CustomerActor, AppState), AppError> {
     let state = app_state()?;
     let session = session().await?;
     let user = user_from_session(&state.pool, &session).await?.ok_or(AppError::Unauthenticated)?;
     if user.must_change_password {
         return Err(AppError::Forbidden);
     }
+    if !Permission::ActForCustomer.allows(user.role) {
+        return Err(AppError::Forbidden);
+    }
     match user.role {
-        Role::CustomerAdmin => Ok(CustomerActor { customer_id: user.organisation_id, impersonating: false, user }),
+        Role::CustomerAdmin => {
+            Ok((CustomerActor { customer_id: user.organisation_id, impersonating: false, user }, state))
+        }
         Role::PartnerAdmin => {
             let acting = acting_as(&state.pool, &session, &user).await?.ok_or(AppError::Forbidden)?;
-            Ok(CustomerActor { customer_id: acting.customer_id, impersonating: true, user })
+            Ok((CustomerActor { customer_id: acting.customer_id, impersonating: true, user }, state))
         }
         _ => Err(AppError::Forbidden),
     }

@@ -162,8 +162,7 @@ pub struct PriceRow {
 #[server(prefix = "/api", endpoint = "billing")]
 pub async fn get_billing() -> Result<BillingOverview, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
         ssr::overview(&state.pool, user.organisation_id)
             .await?
             .ok_or_else(|| AppError::NotFound("Your partner account".into()))
@@ -175,8 +174,7 @@ pub async fn get_billing() -> Result<BillingOverview, AppError> {
 #[server(prefix = "/api", endpoint = "partner_billing")]
 pub async fn get_partner_billing(partner_id: Uuid) -> Result<BillingOverview, AppError> {
     crate::error::ssr::respond(async {
-        crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
-        let state = crate::state::app_state()?;
+        let (_, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
         ssr::overview(&state.pool, partner_id).await?.ok_or_else(|| AppError::NotFound("That partner".into()))
     })
     .await
@@ -186,8 +184,7 @@ pub async fn get_partner_billing(partner_id: Uuid) -> Result<BillingOverview, Ap
 #[server(prefix = "/api", endpoint = "statement")]
 pub async fn get_statement(statement_number: i64) -> Result<StatementDetail, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin, Role::CreditControl]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ViewStatement).await?;
         let partner = (user.role == Role::PartnerAdmin).then_some(user.organisation_id);
         ssr::statement(&state.pool, statement_number, partner)
             .await?
@@ -200,8 +197,7 @@ pub async fn get_statement(statement_number: i64) -> Result<StatementDetail, App
 #[server(prefix = "/api", endpoint = "statements")]
 pub async fn list_statements() -> Result<Vec<StatementSummary>, AppError> {
     crate::error::ssr::respond(async {
-        crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
-        let state = crate::state::app_state()?;
+        let (_, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
         Ok(ssr::all_statements(&state.pool).await?)
     })
     .await
@@ -211,12 +207,11 @@ pub async fn list_statements() -> Result<Vec<StatementSummary>, AppError> {
 #[server(prefix = "/api", endpoint = "record_payment")]
 pub async fn record_payment(statement_number: i64, reference: String) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
+        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
         let reference = reference.trim();
         if reference.is_empty() || reference.chars().count() > 100 {
             return Err(AppError::invalid("reference", "Give the wire transfer's reference (at most 100 characters)."));
         }
-        let state = crate::state::app_state()?;
         ssr::record_payment(&state.pool, &user, statement_number, reference).await?;
         // Without JavaScript the framework answers with a redirect back to the page that posted:
         // the statements list or the statement itself.
@@ -230,9 +225,8 @@ pub async fn record_payment(statement_number: i64, reference: String) -> Result<
 #[server(prefix = "/api", endpoint = "run_billing")]
 pub async fn run_billing(period: String) -> Result<usize, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
+        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
         let period = rules::parse_period(&period).map_err(|m| AppError::invalid("period", m))?;
-        let state = crate::state::app_state()?;
         let issued = ssr::bill_period(&state.pool, period).await?;
         crate::audit::record(
             &state.pool,
@@ -256,8 +250,7 @@ pub async fn run_billing(period: String) -> Result<usize, AppError> {
 #[server(prefix = "/api", endpoint = "my_prices")]
 pub async fn my_prices() -> Result<Vec<PriceRow>, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
         Ok(ssr::prices(&state.pool, user.organisation_id).await?)
     })
     .await
@@ -267,9 +260,8 @@ pub async fn my_prices() -> Result<Vec<PriceRow>, AppError> {
 #[server(prefix = "/api", endpoint = "set_markup")]
 pub async fn set_markup(product_id: Uuid, markup: String) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
         let markup = rules::parse_markup(&markup).map_err(|m| AppError::invalid("markup", m))?;
-        let state = crate::state::app_state()?;
         ssr::set_markup(&state.pool, &user, product_id, markup).await?;
         crate::auth::ssr::redirect_plain_form("/cp/billing/prices");
         Ok(())

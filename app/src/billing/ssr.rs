@@ -494,21 +494,16 @@ pub async fn set_markup(pool: &PgPool, user: &AuthUser, product_id: Uuid, markup
 /// control (the same rule as the statement page).
 pub async fn statement_csv(
     axum::extract::State(state): axum::extract::State<crate::state::AppState>,
-    session: tower_sessions::Session,
+    signed_in: crate::auth::ssr::SignedIn,
     axum::extract::Path(number): axum::extract::Path<i64>,
 ) -> axum::response::Response {
-    use crate::auth::Role;
+    use crate::auth::{Permission, Role};
     use axum::{http::StatusCode, http::header, response::IntoResponse};
-    let user = match crate::auth::ssr::user_from_session(&state.pool, &session).await {
-        Ok(Some(user)) if !user.must_change_password => user,
-        Ok(_) => return StatusCode::UNAUTHORIZED.into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let Some(user) = signed_in.holding(Permission::ViewStatement) else {
+        return StatusCode::FORBIDDEN.into_response();
     };
-    let partner = match user.role {
-        Role::PartnerAdmin => Some(user.organisation_id),
-        Role::CreditControl => None,
-        _ => return StatusCode::FORBIDDEN.into_response(),
-    };
+    // A partner sees only its own statements.
+    let partner = (user.role == Role::PartnerAdmin).then_some(user.organisation_id);
     match statement(&state.pool, number, partner).await {
         Ok(Some(detail)) => (
             [

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::auth::Role;
+use crate::auth::Permission;
 use crate::{domain::BillingCycle, error::AppError};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,8 +91,7 @@ fn parse_quantity(raw: &str) -> Result<crate::domain::Quantity, AppError> {
 #[server(prefix = "/api", endpoint = "cart")]
 pub async fn get_cart() -> Result<Cart, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         Ok(ssr::cart_of(&state.pool, user.user_id).await?)
     })
     .await
@@ -102,10 +101,9 @@ pub async fn get_cart() -> Result<Cart, AppError> {
 #[server(prefix = "/api", endpoint = "add_to_cart")]
 pub async fn add_to_cart(sku: String, billing_cycle: String, quantity: String) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         let cycle = parse_cycle(&billing_cycle)?;
         let quantity = parse_quantity(&quantity)?;
-        let state = crate::state::app_state()?;
         if ssr::add(&state.pool, user.user_id, sku.trim(), cycle, quantity.get()).await? {
             Ok(())
         } else {
@@ -118,9 +116,8 @@ pub async fn add_to_cart(sku: String, billing_cycle: String, quantity: String) -
 #[server(prefix = "/api", endpoint = "update_cart_line")]
 pub async fn update_cart_line(sku: String, quantity: String) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         let quantity = parse_quantity(&quantity)?;
-        let state = crate::state::app_state()?;
         if ssr::set_quantity(&state.pool, user.user_id, sku.trim(), quantity.get()).await? {
             Ok(())
         } else {
@@ -133,8 +130,7 @@ pub async fn update_cart_line(sku: String, quantity: String) -> Result<(), AppEr
 #[server(prefix = "/api", endpoint = "remove_cart_line")]
 pub async fn remove_cart_line(sku: String) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         ssr::remove(&state.pool, user.user_id, sku.trim()).await?;
         Ok(())
     })

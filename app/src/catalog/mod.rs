@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::auth::Role;
+use crate::auth::Permission;
 use crate::error::AppError;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -43,8 +43,7 @@ impl CatalogProduct {
 #[server(prefix = "/api", endpoint = "catalog")]
 pub async fn list_catalog() -> Result<Vec<CatalogProduct>, AppError> {
     crate::error::ssr::respond(async {
-        crate::auth::ssr::require_role(&[Role::PartnerAdmin, Role::CreditControl, Role::Operations]).await?;
-        let state = crate::state::app_state()?;
+        let (_, state) = crate::auth::ssr::caller(Permission::BrowseCatalog).await?;
         Ok(ssr::list_products(&state.pool).await?)
     })
     .await
@@ -69,8 +68,7 @@ pub struct ProductDetail {
 #[server(prefix = "/api", endpoint = "product")]
 pub async fn get_product(sku: String) -> Result<ProductDetail, AppError> {
     crate::error::ssr::respond(async {
-        crate::auth::ssr::require_role(&[Role::PartnerAdmin, Role::CreditControl, Role::Operations]).await?;
-        let state = crate::state::app_state()?;
+        let (_, state) = crate::auth::ssr::caller(Permission::BrowseCatalog).await?;
         let all = ssr::list_products(&state.pool).await?;
         let product = all
             .iter()

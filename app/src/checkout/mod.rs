@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
-use crate::auth::Role;
+use crate::auth::Permission;
 pub use crate::partner_center::mpn_refusal;
 use crate::{
     auth::EmailAddress,
@@ -191,8 +191,7 @@ pub fn parse_customer(form: &CustomerForm) -> Result<(CustomerChoice, MpnId), Ap
 #[server(prefix = "/api", endpoint = "checkout")]
 pub async fn get_checkout() -> Result<CheckoutState, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         ssr::checkout_state(&state, &user).await
     })
     .await
@@ -211,7 +210,7 @@ pub async fn save_checkout_customer(
     mpn_id: Option<String>,
 ) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         let form = CustomerForm {
             customer_mode: customer_mode.unwrap_or_default(),
             customer_id,
@@ -223,7 +222,6 @@ pub async fn save_checkout_customer(
             contact_email,
             mpn_id,
         };
-        let state = crate::state::app_state()?;
         ssr::save_customer(&state, &user, &form).await?;
         leptos_axum::redirect("/cp/checkout/tenant");
         Ok(())
@@ -238,8 +236,7 @@ pub async fn save_checkout_tenant(
     prefix: Option<String>,
 ) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         ssr::save_tenant(
             &state,
             &user,
@@ -258,8 +255,7 @@ pub async fn save_checkout_tenant(
 #[server(prefix = "/api", endpoint = "check_prefix")]
 pub async fn check_tenant_prefix(prefix: String) -> Result<PrefixCheck, AppError> {
     crate::error::ssr::respond(async {
-        crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
-        let state = crate::state::app_state()?;
+        let (_, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         ssr::check_prefix(&state, &prefix).await
     })
     .await
@@ -269,14 +265,13 @@ pub async fn check_tenant_prefix(prefix: String) -> Result<PrefixCheck, AppError
 #[server(prefix = "/api", endpoint = "submit_order")]
 pub async fn submit_order(idempotency_key: String, payment_method: Option<String>) -> Result<i64, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         let key: Uuid = idempotency_key
             .trim()
             .parse()
             .map_err(|_| AppError::invalid("form", "The checkout form is out of date: reload the page."))?;
         let payment = crate::domain::PaymentMethod::parse(payment_method.as_deref().unwrap_or_default())
             .map_err(|m| AppError::invalid("payment_method", m))?;
-        let state = crate::state::app_state()?;
         let number = ssr::submit(&state, &user, key, payment).await?;
         leptos_axum::redirect(&format!("/cp/orders/{number}"));
         Ok(number)

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
-use crate::auth::Role;
+use crate::auth::Permission;
 use crate::error::AppError;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,8 +110,7 @@ pub struct CustomerDetail {
 #[server(prefix = "/api", endpoint = "customer")]
 pub async fn get_customer(customer_id: Uuid) -> Result<CustomerDetail, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         ssr::customer_of_partner(&state.pool, user.organisation_id, customer_id)
             .await?
             .ok_or_else(|| AppError::NotFound("That customer".into()))
@@ -123,8 +122,7 @@ pub async fn get_customer(customer_id: Uuid) -> Result<CustomerDetail, AppError>
 #[server(prefix = "/api", endpoint = "customers")]
 pub async fn list_my_customers() -> Result<Vec<CustomerSummary>, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         Ok(ssr::customers_of_partner(&state.pool, user.organisation_id).await?)
     })
     .await
@@ -136,8 +134,7 @@ pub async fn list_my_customers() -> Result<Vec<CustomerSummary>, AppError> {
 #[server(prefix = "/api", endpoint = "open_customer_portal")]
 pub async fn open_customer_portal(customer_id: Uuid) -> Result<String, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         if !ssr::is_customer_of(&state.pool, user.organisation_id, customer_id).await? {
             return Err(AppError::NotFound("That customer".into()));
         }
@@ -164,8 +161,7 @@ pub async fn open_customer_portal(customer_id: Uuid) -> Result<String, AppError>
 #[server(prefix = "/api", endpoint = "leave_customer_portal")]
 pub async fn leave_customer_portal() -> Result<String, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         let back = match crate::auth::ssr::stop_acting_as().await? {
             Some(customer_id) => {
                 crate::audit::record(
@@ -214,8 +210,7 @@ pub fn relationship_message(partner_name: &str, link: &str) -> String {
 #[server(prefix = "/api", endpoint = "relationship")]
 pub async fn get_relationship() -> Result<RelationshipInfo, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         ssr::refresh_relationships(&state, user.organisation_id).await?;
         let link = state.settings.relationship_link(user.organisation_id);
         Ok(RelationshipInfo {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 #[cfg(feature = "ssr")]
-use crate::auth::Role;
+use crate::auth::Permission;
 use crate::error::AppError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,8 +41,7 @@ pub struct OutboxMail {
 #[server(prefix = "/api", endpoint = "outbox")]
 pub async fn list_outbox() -> Result<Vec<OutboxMail>, AppError> {
     crate::error::ssr::respond(async {
-        crate::auth::ssr::require_role(&[Role::CreditControl, Role::Operations]).await?;
-        let state = crate::state::app_state()?;
+        let (_, state) = crate::auth::ssr::caller(Permission::Oversee).await?;
         Ok(ssr::latest(&state.pool, 200).await?)
     })
     .await

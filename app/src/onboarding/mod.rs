@@ -24,7 +24,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
-use crate::auth::Role;
+use crate::auth::Permission;
 use crate::{error::AppError, i18n::Msg};
 
 /// Where the form posts; outside `/api` because it is multipart, not a server function.
@@ -172,8 +172,7 @@ pub fn application_number(number: i64) -> String {
 #[server(prefix = "/api", endpoint = "applications")]
 pub async fn list_applications(status: Option<String>) -> Result<Vec<ApplicationSummary>, AppError> {
     crate::error::ssr::respond(async {
-        crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
-        let state = crate::state::app_state()?;
+        let (_, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
         let status = status.as_deref().and_then(ApplicationStatus::from_filter);
         Ok(ssr::list(&state.pool, status).await?)
     })
@@ -183,8 +182,7 @@ pub async fn list_applications(status: Option<String>) -> Result<Vec<Application
 #[server(prefix = "/api", endpoint = "application")]
 pub async fn get_application(number: i64) -> Result<ApplicationDetail, AppError> {
     crate::error::ssr::respond(async {
-        crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
-        let state = crate::state::app_state()?;
+        let (_, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
         ssr::detail_by_number(&state.pool, number).await?.ok_or_else(|| AppError::NotFound("The application".into()))
     })
     .await
@@ -203,8 +201,7 @@ pub async fn get_application_status(token: String) -> Result<ApplicationDetail, 
 #[server(prefix = "/api", endpoint = "approve_application")]
 pub async fn approve_application(application_id: Uuid, credit_limit: String) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
         let limit = crate::domain::parse_amount(&credit_limit, Decimal::from(1_000_000))
             .map_err(|message| AppError::invalid("credit_limit", message))?;
         ssr::approve(&state, &user, application_id, limit).await
@@ -215,8 +212,7 @@ pub async fn approve_application(application_id: Uuid, credit_limit: String) -> 
 #[server(prefix = "/api", endpoint = "reject_application")]
 pub async fn reject_application(application_id: Uuid, reason: String) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
         let reason = reason.trim();
         if reason.chars().count() < 5 {
             return Err(AppError::invalid(

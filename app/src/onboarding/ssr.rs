@@ -12,7 +12,6 @@ use axum::{
 use rust_decimal::Decimal;
 use serde_json::json;
 use sqlx::{PgExecutor, PgPool, Postgres, Transaction};
-use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::{
@@ -22,8 +21,8 @@ use super::{
 use crate::{
     audit::{self, AuditEntry},
     auth::{
-        Role,
-        ssr::{AuthUser, hash_password, user_from_session},
+        Permission,
+        ssr::{AuthUser, SignInRejection, SignedIn, hash_password},
     },
     error::{AppError, ssr::ResultExt},
     notifications::ssr::enqueue as enqueue_mail,
@@ -489,17 +488,17 @@ pub struct DownloadQuery {
 /// `GET /backoffice/documents/{id}`: credit control only.
 pub async fn staff_document_handler(
     State(state): State<AppState>,
-    session: Session,
+    signed_in: Result<SignedIn, SignInRejection>,
     Path(document_id): Path<Uuid>,
     axum::extract::Query(query): axum::extract::Query<DownloadQuery>,
 ) -> Response {
-    match user_from_session(&state.pool, &session).await {
-        Ok(Some(user)) if user.role == Role::CreditControl && !user.must_change_password => {}
-        Ok(Some(_)) => {
+    match signed_in {
+        Ok(SignedIn(user)) if Permission::ControlCredit.allows(user.role) => {}
+        Ok(_) => {
             return (StatusCode::FORBIDDEN, "Only credit control can open application documents.").into_response();
         }
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response(),
+        Err(SignInRejection::SignedOut) => return Redirect::to("/login").into_response(),
+        Err(failed) => return failed.into_response(),
     }
     let document = sqlx::query_as!(
         StoredDocument,

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 #[cfg(feature = "ssr")]
-use crate::auth::Role;
+use crate::auth::Permission;
 use crate::error::AppError;
 
 /// Jobs per state that matters to operations (finished jobs are not counted).
@@ -47,8 +47,7 @@ pub struct JobsOverview {
 #[server(prefix = "/api", endpoint = "jobs_overview")]
 pub async fn get_jobs_overview() -> Result<JobsOverview, AppError> {
     crate::error::ssr::respond(async {
-        crate::auth::ssr::require_role(&[Role::Operations]).await?;
-        let state = crate::state::app_state()?;
+        let (_, state) = crate::auth::ssr::caller(Permission::OperateJobs).await?;
         Ok(ssr::overview(&state.pool, 200).await?)
     })
     .await
@@ -58,10 +57,9 @@ pub async fn get_jobs_overview() -> Result<JobsOverview, AppError> {
 #[server(prefix = "/api", endpoint = "retry_job")]
 pub async fn retry_job(job_id: String) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::Operations]).await?;
+        let (user, state) = crate::auth::ssr::caller(Permission::OperateJobs).await?;
         // An id that is not one cannot name a job: the same answer as an unknown one.
         let job_id = job_id.trim().parse::<uuid::Uuid>().map_err(|_| AppError::NotFound("That job".into()))?;
-        let state = crate::state::app_state()?;
         ssr::retry(&state.pool, &user, job_id).await
     })
     .await

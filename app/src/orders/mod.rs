@@ -107,8 +107,7 @@ impl OrderDetail {
 #[server(prefix = "/api", endpoint = "my_orders")]
 pub async fn list_my_orders() -> Result<Vec<OrderSummary>, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
         Ok(ssr::list(&state.pool, Some(user.organisation_id)).await?)
     })
     .await
@@ -118,8 +117,7 @@ pub async fn list_my_orders() -> Result<Vec<OrderSummary>, AppError> {
 #[server(prefix = "/api", endpoint = "order")]
 pub async fn get_order(order_number: i64) -> Result<OrderDetail, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin, Role::CreditControl, Role::Operations]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ViewOrder).await?;
         let partner = (user.role == Role::PartnerAdmin).then_some(user.organisation_id);
         let mut detail = ssr::detail(&state.pool, order_number, partner)
             .await?
@@ -144,8 +142,7 @@ pub struct AdminCredentials {
 #[server(prefix = "/api", endpoint = "view_admin_password")]
 pub async fn view_admin_password(order_number: i64) -> Result<AdminCredentials, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
         ssr::take_admin_password(&state.pool, &user, order_number).await
     })
     .await
@@ -155,8 +152,7 @@ pub async fn view_admin_password(order_number: i64) -> Result<AdminCredentials, 
 #[server(prefix = "/api", endpoint = "all_orders")]
 pub async fn list_all_orders() -> Result<Vec<OrderSummary>, AppError> {
     crate::error::ssr::respond(async {
-        crate::auth::ssr::require_role(&[Role::CreditControl, Role::Operations]).await?;
-        let state = crate::state::app_state()?;
+        let (_, state) = crate::auth::ssr::caller(crate::auth::Permission::Oversee).await?;
         Ok(ssr::list(&state.pool, None).await?)
     })
     .await
@@ -167,7 +163,7 @@ pub async fn list_all_orders() -> Result<Vec<OrderSummary>, AppError> {
 #[server(prefix = "/api", endpoint = "decide_credit")]
 pub async fn decide_credit(order_number: i64, decision: String, reason: Option<String>) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
+        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
         let approve = match decision.as_str() {
             "approve" => true,
             "reject" => false,
@@ -180,7 +176,6 @@ pub async fn decide_credit(order_number: i64, decision: String, reason: Option<S
         if reason.as_ref().is_some_and(|r| r.chars().count() > 1000) {
             return Err(AppError::invalid("reason", "The reason can be at most 1000 characters."));
         }
-        let state = crate::state::app_state()?;
         ssr::decide_credit(&state.pool, &user, order_number, approve, reason.as_deref()).await
     })
     .await
@@ -191,9 +186,8 @@ pub async fn decide_credit(order_number: i64, decision: String, reason: Option<S
 #[server(prefix = "/api", endpoint = "resubmit_order")]
 pub async fn resubmit_order(order_number: i64, mpn_id: String, tenant: String) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
         let mpn = crate::domain::MpnId::parse(&mpn_id).map_err(|m| AppError::invalid("mpn_id", m))?;
-        let state = crate::state::app_state()?;
         ssr::resubmit(&state, &user, order_number, &mpn, &tenant).await
     })
     .await

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::auth::Role;
+use crate::auth::Permission;
 use crate::error::AppError;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,8 +40,7 @@ pub struct PartnerOverview {
 #[server(prefix = "/api", endpoint = "partners")]
 pub async fn list_partners() -> Result<Vec<PartnerSummary>, AppError> {
     crate::error::ssr::respond(async {
-        crate::auth::ssr::require_role(&[Role::CreditControl, Role::Operations]).await?;
-        let state = crate::state::app_state()?;
+        let (_, state) = crate::auth::ssr::caller(Permission::Oversee).await?;
         Ok(ssr::list_partners(&state.pool).await?)
     })
     .await
@@ -50,8 +49,7 @@ pub async fn list_partners() -> Result<Vec<PartnerSummary>, AppError> {
 #[server(prefix = "/api", endpoint = "partner_overview")]
 pub async fn get_partner_overview() -> Result<PartnerOverview, AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         ssr::overview(&state.pool, user.organisation_id)
             .await?
             .ok_or_else(|| AppError::NotFound("Your partner account".into()))
@@ -63,8 +61,7 @@ pub async fn get_partner_overview() -> Result<PartnerOverview, AppError> {
 #[server(prefix = "/api", endpoint = "set_credit_limit")]
 pub async fn set_credit_limit(partner_id: uuid::Uuid, credit_limit: String) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::CreditControl]).await?;
-        let state = crate::state::app_state()?;
+        let (user, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
         let limit = crate::domain::parse_amount(&credit_limit, Decimal::from(1_000_000))
             .map_err(|message| AppError::invalid("credit_limit", message))?;
         ssr::set_credit_limit(&state.pool, &user, partner_id, limit).await

@@ -23,8 +23,7 @@ pub struct CompanyInfo {
 #[server(prefix = "/api", endpoint = "my_company")]
 pub async fn my_company() -> Result<CompanyInfo, AppError> {
     crate::error::ssr::respond(async {
-        let actor = crate::auth::ssr::require_customer().await?;
-        let state = crate::state::app_state()?;
+        let (actor, state) = crate::auth::ssr::customer_caller().await?;
         ssr::company(&state.pool, actor.customer_id).await?.ok_or_else(|| AppError::NotFound("Your company".into()))
     })
     .await

@@ -15,11 +15,13 @@ use axum::{
 use serde::Deserialize;
 use sqlx::PgPool;
 use tokio::sync::{broadcast, watch};
-use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::{
-    auth::{Role, ssr::AuthUser},
+    auth::{
+        Role,
+        ssr::{AuthUser, SignInRejection, SignedIn},
+    },
     domain::{OrderStatus, ProvisioningStep},
     live::{ProgressEvent, hub::Notice},
     state::AppState,
@@ -91,14 +93,16 @@ pub struct StreamQuery {
 /// get what they missed first.
 pub async fn stream(
     State(state): State<AppState>,
-    session: Session,
+    signed_in: Result<SignedIn, SignInRejection>,
     headers: HeaderMap,
     Query(query): Query<StreamQuery>,
 ) -> Response {
-    let user = match crate::auth::ssr::user_from_session(&state.pool, &session).await {
-        Ok(Some(user)) if !user.must_change_password => user,
-        Ok(_) => return (StatusCode::UNAUTHORIZED, "Sign in to follow provisioning.").into_response(),
-        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response(),
+    let user = match signed_in {
+        Ok(SignedIn(user)) => user,
+        Err(SignInRejection::SignedOut) => {
+            return (StatusCode::UNAUTHORIZED, "Sign in to follow provisioning.").into_response();
+        }
+        Err(failed) => return failed.into_response(),
     };
     let scope = Scope::of(&user);
     // Subscribed before reading the backlog, so nothing falls between the two.

@@ -22,7 +22,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
-use crate::auth::Role;
+use crate::auth::Permission;
 use crate::{domain::BillingCycle, error::AppError, provisioning::InFlight};
 
 /// One subscription as the customer portal shows it.
@@ -90,8 +90,7 @@ pub fn parse_licences(raw: &str) -> Result<i32, AppError> {
 #[server(prefix = "/api", endpoint = "my_subscriptions")]
 pub async fn my_subscriptions() -> Result<Vec<SubscriptionView>, AppError> {
     crate::error::ssr::respond(async {
-        let actor = crate::auth::ssr::require_customer().await?;
-        let state = crate::state::app_state()?;
+        let (actor, state) = crate::auth::ssr::customer_caller().await?;
         Ok(ssr::of_customer(&state.pool, actor.customer_id).await?)
     })
     .await
@@ -101,8 +100,7 @@ pub async fn my_subscriptions() -> Result<Vec<SubscriptionView>, AppError> {
 #[server(prefix = "/api", endpoint = "subscription")]
 pub async fn get_subscription(subscription_id: Uuid) -> Result<SubscriptionDetail, AppError> {
     crate::error::ssr::respond(async {
-        let actor = crate::auth::ssr::require_customer().await?;
-        let state = crate::state::app_state()?;
+        let (actor, state) = crate::auth::ssr::customer_caller().await?;
         ssr::detail(&state.pool, actor.customer_id, subscription_id)
             .await?
             .ok_or_else(|| AppError::NotFound("That subscription".into()))
@@ -116,9 +114,8 @@ pub async fn get_subscription(subscription_id: Uuid) -> Result<SubscriptionDetai
 #[server(prefix = "/api", endpoint = "change_licences")]
 pub async fn change_licences(subscription_id: Uuid, quantity: String) -> Result<i64, AppError> {
     crate::error::ssr::respond(async {
-        let actor = crate::auth::ssr::require_customer().await?;
+        let (actor, state) = crate::auth::ssr::customer_caller().await?;
         let target = parse_licences(&quantity)?;
-        let state = crate::state::app_state()?;
         let number = ssr::request_change(&state.pool, &actor, subscription_id, target).await?;
         crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
         Ok(number)
@@ -130,13 +127,12 @@ pub async fn change_licences(subscription_id: Uuid, quantity: String) -> Result<
 #[server(prefix = "/api", endpoint = "set_auto_renew")]
 pub async fn set_auto_renew(subscription_id: Uuid, auto_renew: String) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
-        let actor = crate::auth::ssr::require_customer().await?;
+        let (actor, state) = crate::auth::ssr::customer_caller().await?;
         let on = match auto_renew.as_str() {
             "on" => true,
             "off" => false,
             _ => return Err(AppError::invalid("auto_renew", "Choose on or off.")),
         };
-        let state = crate::state::app_state()?;
         ssr::set_renewal(&state.pool, &actor, subscription_id, ssr::RenewalChoice::AutoRenew(on)).await?;
         crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
         Ok(())
@@ -149,12 +145,11 @@ pub async fn set_auto_renew(subscription_id: Uuid, auto_renew: String) -> Result
 #[server(prefix = "/api", endpoint = "schedule_renewal")]
 pub async fn schedule_renewal(subscription_id: Uuid, renewal_quantity: String) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
-        let actor = crate::auth::ssr::require_customer().await?;
+        let (actor, state) = crate::auth::ssr::customer_caller().await?;
         let quantity = match renewal_quantity.trim() {
             "" => None,
             raw => Some(parse_licences(raw).map_err(|e| AppError::invalid("renewal_quantity", e.to_string()))?),
         };
-        let state = crate::state::app_state()?;
         ssr::set_renewal(&state.pool, &actor, subscription_id, ssr::RenewalChoice::Quantity(quantity)).await?;
         crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
         Ok(())
@@ -167,8 +162,7 @@ pub async fn schedule_renewal(subscription_id: Uuid, renewal_quantity: String) -
 #[server(prefix = "/api", endpoint = "cancel_subscription")]
 pub async fn cancel_subscription(subscription_id: Uuid) -> Result<i64, AppError> {
     crate::error::ssr::respond(async {
-        let actor = crate::auth::ssr::require_customer().await?;
-        let state = crate::state::app_state()?;
+        let (actor, state) = crate::auth::ssr::customer_caller().await?;
         let number = ssr::request_cancellation(&state.pool, &actor, subscription_id).await?;
         crate::auth::ssr::redirect_plain_form(&format!("/portal/account/subscriptions/{subscription_id}"));
         Ok(number)
@@ -182,13 +176,12 @@ pub async fn cancel_subscription(subscription_id: Uuid) -> Result<i64, AppError>
 #[server(prefix = "/api", endpoint = "decide_cancellation")]
 pub async fn decide_cancellation(order_number: i64, decision: String) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
-        let user = crate::auth::ssr::require_role(&[Role::PartnerAdmin]).await?;
+        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         let approve = match decision.as_str() {
             "approve" => true,
             "reject" => false,
             _ => return Err(AppError::invalid("decision", "Choose approve or reject.")),
         };
-        let state = crate::state::app_state()?;
         ssr::decide_cancellation(&state.pool, &user, order_number, approve).await?;
         crate::auth::ssr::redirect_plain_form(&format!("/cp/orders/{order_number}"));
         Ok(())
