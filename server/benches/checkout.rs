@@ -19,10 +19,7 @@ use sqlx::{
 };
 use uuid::Uuid;
 
-use app::{
-    catalog::BillingCycle,
-    orders::{OrderStatus, ssr::place_order},
-};
+use app::{catalog::BillingCycle, checkout::place_order::place_order, orders::OrderStatus};
 
 #[path = "common/orders.rs"]
 mod orders;

@@ -28,8 +28,8 @@ use uuid::Uuid;
 
 use app::{
     catalog::BillingCycle,
+    checkout::place_order::place_order,
     jobs::{self, Job, JobError},
-    orders::ssr::place_order,
 };
 use server::{
     config::Config,

@@ -56,8 +56,7 @@ pub fn retail_price(price: Decimal, markup_percent: Decimal) -> Decimal {
 /// A markup as typed: 0 to 500 percent, at most two decimals.
 pub fn parse_markup(raw: &str) -> Result<Decimal, String> {
     let message = "Give the markup as a percentage from 0 to 500, such as 15 or 12.5.";
-    let cleaned = raw.trim().trim_end_matches('%').trim().replace(',', ".");
-    let markup: Decimal = cleaned.parse().map_err(|_| message.to_owned())?;
+    let markup = crate::domain::parse_decimal(raw.trim().trim_end_matches('%')).map_err(|_| message.to_owned())?;
     if markup.is_sign_negative() || markup > Decimal::from(500) || markup.scale() > 2 {
         return Err(message.to_owned());
     }

@@ -8,6 +8,8 @@
 
 mod checkout_page;
 #[cfg(feature = "ssr")]
+pub mod place_order;
+#[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use checkout_page::{CustomerStepPage, ReviewStepPage, TenantStepPage};

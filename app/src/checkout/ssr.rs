@@ -5,18 +5,16 @@ use serde_json::Value;
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
+use super::place_order::{CustomerRef, LineRequest, OrderRequest, TenantRef, live_products, place_order};
 use super::{
     CheckoutState, CustomerChoice, CustomerDraft, CustomerForm, CustomerOption, PrefixCheck, TenantDraft, mpn_refusal,
     parse_customer,
 };
 use crate::{
     auth::ssr::AuthUser,
+    domain::PaymentMethod,
     domain::{DomainPrefix, MpnId, Quantity},
     error::AppError,
-    orders::{
-        PaymentMethod,
-        ssr::{CustomerRef, LineRequest, OrderRequest, TenantRef, live_products, place_order},
-    },
     partner_center::{PartnerCenterError, TenantStatus, codes, initial_domain},
     state::AppState,
 };
@@ -77,9 +75,8 @@ async fn store(
 }
 
 async fn customer_options(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<Vec<CustomerOption>, sqlx::Error> {
-    sqlx::query_as!(
-        CustomerOption,
-        r#"select o.organisation_id as customer_id, o.name, c.tenant_prefix || '.onmicrosoft.com' as tenant_domain,
+    let rows = sqlx::query!(
+        r#"select o.organisation_id as customer_id, o.name, c.tenant_prefix,
                   c.relationship_accepted_at is not null as "relationship_accepted!", c.mpn_id
            from organisation o join customer c using (organisation_id)
            where o.parent_id = $1
@@ -87,7 +84,17 @@ async fn customer_options(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<V
         partner_id
     )
     .fetch_all(db)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CustomerOption {
+            customer_id: r.customer_id,
+            name: r.name,
+            tenant_domain: r.tenant_prefix.as_deref().map(initial_domain),
+            relationship_accepted: r.relationship_accepted,
+            mpn_id: r.mpn_id,
+        })
+        .collect())
 }
 
 /// An existing customer of this partner: its name and tenant prefix, if it has one.
@@ -329,7 +336,7 @@ pub async fn check_prefix(state: &AppState, raw: &str) -> Result<PrefixCheck, Ap
 }
 
 async fn order_by_key(pool: &PgPool, partner_id: Uuid, key: Uuid) -> Result<Option<i64>, sqlx::Error> {
-    Ok(crate::orders::ssr::order_by_key(pool, partner_id, key).await?.map(|placed| placed.order_number))
+    Ok(super::place_order::order_by_key(pool, partner_id, key).await?.map(|placed| placed.order_number))
 }
 
 pub async fn submit(state: &AppState, user: &AuthUser, key: Uuid, payment: PaymentMethod) -> Result<i64, AppError> {

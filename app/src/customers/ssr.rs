@@ -7,7 +7,7 @@ use crate::{domain::OrderStatus, domain::ProvisioningStep, domain::SubscriptionS
 #[tracing::instrument(name = "customers.of_partner", skip(db))]
 pub async fn customers_of_partner(db: &PgPool, partner_id: Uuid) -> Result<Vec<CustomerSummary>, sqlx::Error> {
     let customers = sqlx::query!(
-        r#"select o.organisation_id, o.name, c.tenant_prefix || '.onmicrosoft.com' as tenant_domain,
+        r#"select o.organisation_id, o.name, c.tenant_prefix,
                   c.relationship_accepted_at is not null as "relationship_accepted!",
                   (select count(*) from subscription s where s.customer_id = o.organisation_id and s.status = any($2))
                       as "live_subscriptions!"
@@ -48,7 +48,7 @@ pub async fn customers_of_partner(db: &PgPool, partner_id: Uuid) -> Result<Vec<C
                 .collect(),
             customer_id: c.organisation_id,
             name: c.name,
-            tenant_domain: c.tenant_domain,
+            tenant_domain: c.tenant_prefix.as_deref().map(crate::domain::initial_domain),
             relationship_accepted: c.relationship_accepted,
             live_subscriptions: c.live_subscriptions,
         })

@@ -68,6 +68,36 @@ impl PhoneNumber {
     }
 }
 
+/// A yes-or-no decision on a request someone else made (credit approval, a cancellation), as
+/// the form's buttons post it: `approve` or `reject`. Anything else is refused with 422 before
+/// the server function runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Approve,
+    Reject,
+}
+
+impl Decision {
+    pub fn approves(self) -> bool {
+        self == Self::Approve
+    }
+}
+
+/// A setting turned `on` or `off` by a form's toggle button.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Switch {
+    On,
+    Off,
+}
+
+impl Switch {
+    pub fn is_on(self) -> bool {
+        self == Self::On
+    }
+}
+
 /// A required line of text with a length limit.
 pub fn required_text(raw: &str, what: &str, max: usize) -> Result<String, String> {
     let text = raw.trim();
@@ -80,10 +110,84 @@ pub fn required_text(raw: &str, what: &str, max: usize) -> Result<String, String
     Ok(text.to_owned())
 }
 
+/// A decimal number as a person types it, in Turkish or English: `1.234,56`, `1,234.56`,
+/// `1234,56` and `1234.56` are all 1234.56. The one parser behind every amount and percentage
+/// field, so "12,5" means the same everywhere.
+///
+/// With both separators, the last one is the decimal mark and the other groups thousands. With
+/// one kind, repeated, it groups thousands (`1.234.567`). Alone and followed by exactly three
+/// digits it could be either (`5.000` is five thousand in Turkish, five in English), so it is
+/// refused with a message rather than guessed; otherwise it is the decimal mark (`12,5`).
+pub fn parse_decimal(raw: &str) -> Result<Decimal, String> {
+    let unreadable = || "Enter a number such as 5000 or 12,5.".to_owned();
+    let text: String = raw.trim().chars().filter(|c| !c.is_whitespace() && *c != '\u{2009}').collect();
+    let (dots, commas) = (text.matches('.').count(), text.matches(',').count());
+    let last_dot = text.rfind('.');
+    let last_comma = text.rfind(',');
+    let (grouping, decimal) = match (dots, commas) {
+        (0, 0) => (None, None),
+        (_, 0) if dots > 1 => (Some('.'), None),
+        (0, _) if commas > 1 => (Some(','), None),
+        (1, 0) | (0, 1) => {
+            let mark = if dots == 1 { '.' } else { ',' };
+            let (whole, fraction) = text.split_once(mark).unwrap_or((&text, ""));
+            let digits = whole.trim_start_matches(['-', '+']);
+            // "0,125" cannot be thousands; "5.000" can.
+            let could_group = !digits.is_empty() && digits != "0" && digits.len() <= 3;
+            if could_group && fraction.len() == 3 && fraction.chars().all(|c| c.is_ascii_digit()) {
+                return Err(format!(
+                    "Write {text} as {whole}{fraction} if you mean thousands, or as {whole}{mark}{} if not.",
+                    &fraction[..2]
+                ));
+            }
+            (None, Some(mark))
+        }
+        _ => match (last_dot, last_comma) {
+            (Some(d), Some(c)) if d > c && commas >= 1 && dots == 1 => (Some(','), Some('.')),
+            (Some(d), Some(c)) if c > d && dots >= 1 && commas == 1 => (Some('.'), Some(',')),
+            _ => return Err(unreadable()),
+        },
+    };
+    let (whole, fraction) = match decimal {
+        Some(mark) => {
+            text.split_once(mark).map(|(w, f)| (w.to_owned(), Some(f.to_owned()))).unwrap_or((text.clone(), None))
+        }
+        None => (text.clone(), None),
+    };
+    let whole = match grouping {
+        // Groups of three after the first: "1.234.567", not "12.34".
+        Some(sep) => {
+            let groups: Vec<&str> = whole.split(sep).collect();
+            let first = groups[0].trim_start_matches(['-', '+']);
+            if first.is_empty() || first.len() > 3 || groups[1..].iter().any(|g| g.len() != 3) {
+                return Err(unreadable());
+            }
+            groups.concat()
+        }
+        None => whole,
+    };
+    let normalised = match fraction {
+        Some(f) if !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()) => format!("{whole}.{f}"),
+        Some(_) => return Err(unreadable()),
+        None => whole,
+    };
+    if normalised.is_empty()
+        || !normalised.trim_start_matches(['-', '+']).chars().all(|c| c.is_ascii_digit() || c == '.')
+    {
+        return Err(unreadable());
+    }
+    normalised.parse::<Decimal>().map_err(|_| unreadable())
+}
+
 /// An amount of money typed by a person: at most two decimals, not negative, with an upper bound.
 pub fn parse_amount(raw: &str, max: Decimal) -> Result<Decimal, String> {
-    let cleaned: String = raw.trim().chars().filter(|c| *c != ',' && *c != ' ').collect();
-    let amount: Decimal = cleaned.parse().map_err(|_| "Enter an amount such as 5000 or 5000.00.".to_owned())?;
+    let amount = parse_decimal(raw).map_err(|m| {
+        if raw.trim().is_empty() || m.starts_with("Enter") {
+            "Enter an amount such as 5000 or 5000.00.".to_owned()
+        } else {
+            m
+        }
+    })?;
     if amount.is_sign_negative() {
         return Err("The amount cannot be negative.".into());
     }
@@ -102,6 +206,11 @@ pub fn parse_amount(raw: &str, max: Decimal) -> Result<Decimal, String> {
 pub struct DomainPrefix(String);
 
 pub const ONMICROSOFT: &str = ".onmicrosoft.com";
+
+/// `<prefix>.onmicrosoft.com`: the one place a tenant's initial domain is spelt out.
+pub fn initial_domain(prefix: &str) -> String {
+    format!("{prefix}{ONMICROSOFT}")
+}
 
 impl DomainPrefix {
     /// Microsoft's own limit; deployments may lower it (CLOUDMARKET_TENANT_PREFIX_MAX).
@@ -141,7 +250,7 @@ impl DomainPrefix {
     }
 
     pub fn initial_domain(&self) -> String {
-        format!("{}{ONMICROSOFT}", self.0)
+        initial_domain(&self.0)
     }
 }
 
@@ -246,6 +355,45 @@ mod tests {
         assert!(parse_amount("1.005", dec!(1000000)).is_err());
         assert!(parse_amount("abc", dec!(1000000)).is_err());
         assert!(parse_amount("2000000", dec!(1000000)).is_err());
+    }
+
+    #[test]
+    fn decimals_read_the_same_in_turkish_and_english() {
+        for (raw, want) in [
+            ("1.234,56", dec!(1234.56)),
+            ("1,234.56", dec!(1234.56)),
+            ("1234,56", dec!(1234.56)),
+            ("1234.56", dec!(1234.56)),
+            ("12,5", dec!(12.5)),
+            ("12.5", dec!(12.5)),
+            ("1.234.567", dec!(1234567)),
+            ("1,234,567", dec!(1234567)),
+            ("1.234.567,5", dec!(1234567.5)),
+            (" 7 500 ", dec!(7500)),
+            ("0,125", dec!(0.125)),
+            ("5000", dec!(5000)),
+        ] {
+            assert_eq!(parse_decimal(raw), Ok(want), "{raw}");
+        }
+        // Either five thousand or five: asked, never guessed.
+        for ambiguous in ["5.000", "5,000", "12.500"] {
+            assert!(parse_decimal(ambiguous).unwrap_err().contains("if you mean thousands"), "{ambiguous}");
+        }
+        for bad in ["", "abc", "1.2.3,4,5", "12.34.567", "1,2,3.4.5", "1..2", "1,", ",5x", "1e5"] {
+            assert!(parse_decimal(bad).is_err(), "{bad:?}");
+        }
+        // The credit limit and the markup read "12,5" alike (it was 125 as a limit).
+        assert_eq!(parse_amount("12,5", dec!(1000000)), Ok(dec!(12.5)));
+    }
+
+    #[test]
+    fn decisions_and_switches_read_the_form_values() {
+        let read = |v: &str| serde_json::from_value::<Decision>(serde_json::Value::String(v.into()));
+        assert_eq!(read("approve").unwrap(), Decision::Approve);
+        assert!(!read("reject").unwrap().approves());
+        assert!(read("maybe").is_err());
+        let switch: Switch = serde_json::from_value(serde_json::Value::String("off".into())).unwrap();
+        assert!(!switch.is_on());
     }
 
     #[test]

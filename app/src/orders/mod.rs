@@ -161,14 +161,14 @@ pub async fn list_all_orders() -> Result<Vec<OrderSummary>, AppError> {
 /// Credit control approves an order over the partner's available credit (it goes on to
 /// provisioning) or rejects it with a reason; the partner is e-mailed either way.
 #[server(prefix = "/api", endpoint = "decide_credit")]
-pub async fn decide_credit(order_number: i64, decision: String, reason: Option<String>) -> Result<(), AppError> {
+pub async fn decide_credit(
+    order_number: i64,
+    decision: crate::domain::Decision,
+    reason: Option<String>,
+) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
         let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
-        let approve = match decision.as_str() {
-            "approve" => true,
-            "reject" => false,
-            _ => return Err(AppError::invalid("decision", "Choose approve or reject.")),
-        };
+        let approve = decision.approves();
         let reason = reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
         if !approve && reason.is_none() {
             return Err(AppError::invalid("reason", "Give the partner a reason for the rejection."));

@@ -64,10 +64,7 @@ pub struct PartnerCenter {
     base_url: String,
 }
 
-/// `<prefix>.onmicrosoft.com`
-pub fn initial_domain(prefix: &str) -> String {
-    format!("{prefix}.onmicrosoft.com")
-}
+pub use crate::domain::initial_domain;
 
 impl PartnerCenter {
     pub fn new(base_url: &str, timeout: Duration) -> Result<Self, PartnerCenterError> {

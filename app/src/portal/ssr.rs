@@ -5,9 +5,8 @@ use super::CompanyInfo;
 
 #[tracing::instrument(name = "portal.company", skip(db))]
 pub async fn company(db: impl PgExecutor<'_>, customer_id: Uuid) -> Result<Option<CompanyInfo>, sqlx::Error> {
-    sqlx::query_as!(
-        CompanyInfo,
-        r#"select o.name, c.tenant_prefix || '.onmicrosoft.com' as tenant_domain, p.name as partner_name
+    let row = sqlx::query!(
+        r#"select o.name, c.tenant_prefix, p.name as partner_name
            from organisation o
            join customer c using (organisation_id)
            join organisation p on p.organisation_id = o.parent_id
@@ -15,5 +14,10 @@ pub async fn company(db: impl PgExecutor<'_>, customer_id: Uuid) -> Result<Optio
         customer_id
     )
     .fetch_optional(db)
-    .await
+    .await?;
+    Ok(row.map(|r| CompanyInfo {
+        name: r.name,
+        tenant_domain: r.tenant_prefix.as_deref().map(crate::domain::initial_domain),
+        partner_name: r.partner_name,
+    }))
 }

@@ -225,14 +225,16 @@ impl Engine {
                 .await?;
         let subject = format!("Order {} completed", order.order_number);
         let mut body = format!(
-            "Order {} for {} is provisioned: its licences are active on {}.onmicrosoft.com.",
-            order.order_number, order.customer_name, order.tenant_prefix
+            "Order {} for {} is provisioned: its licences are active on {}.",
+            order.order_number,
+            order.customer_name,
+            crate::domain::initial_domain(&order.tenant_prefix)
         );
         if let Some(password) = admin_password.as_deref() {
             body.push_str(&format!(
-                "\n\nThe new tenant's administrator signs in as admin@{}.onmicrosoft.com with the one-time \
+                "\n\nThe new tenant's administrator signs in as admin@{} with the one-time \
                  password {password} and chooses a new one at the first sign-in.",
-                order.tenant_prefix
+                crate::domain::initial_domain(&order.tenant_prefix)
             ));
         }
         notifications::ssr::enqueue(&mut *tx, &order.partner_email, &subject, &body).await?;

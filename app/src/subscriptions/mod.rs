@@ -125,14 +125,10 @@ pub async fn change_licences(subscription_id: Uuid, quantity: String) -> Result<
 
 /// Turns auto-renew on or off: off, the subscription ends at its renewal date.
 #[server(prefix = "/api", endpoint = "set_auto_renew")]
-pub async fn set_auto_renew(subscription_id: Uuid, auto_renew: String) -> Result<(), AppError> {
+pub async fn set_auto_renew(subscription_id: Uuid, auto_renew: crate::domain::Switch) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
         let (actor, state) = crate::auth::ssr::customer_caller().await?;
-        let on = match auto_renew.as_str() {
-            "on" => true,
-            "off" => false,
-            _ => return Err(AppError::invalid("auto_renew", "Choose on or off.")),
-        };
+        let on = auto_renew.is_on();
         ssr::set_renewal(&state.pool, &actor, subscription_id, ssr::RenewalChoice::AutoRenew(on)).await?;
         crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
         Ok(())
@@ -174,14 +170,10 @@ pub async fn cancel_subscription(subscription_id: Uuid) -> Result<i64, AppError>
 /// is rejected and the subscription is active again. Another partner's order is not found; a
 /// decided one answers 409.
 #[server(prefix = "/api", endpoint = "decide_cancellation")]
-pub async fn decide_cancellation(order_number: i64, decision: String) -> Result<(), AppError> {
+pub async fn decide_cancellation(order_number: i64, decision: crate::domain::Decision) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
         let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-        let approve = match decision.as_str() {
-            "approve" => true,
-            "reject" => false,
-            _ => return Err(AppError::invalid("decision", "Choose approve or reject.")),
-        };
+        let approve = decision.approves();
         ssr::decide_cancellation(&state.pool, &user, order_number, approve).await?;
         crate::auth::ssr::redirect_plain_form(&format!("/cp/orders/{order_number}"));
         Ok(())

@@ -4,11 +4,9 @@ use uuid::Uuid;
 
 use app::{
     catalog::BillingCycle,
+    checkout::place_order::{CustomerRef, LineRequest, OrderRequest, TenantRef},
     domain::{DomainPrefix, MpnId, PhoneNumber, Quantity, TaxNumber},
-    orders::{
-        NewCustomerProfile, PaymentMethod,
-        ssr::{CustomerRef, LineRequest, OrderRequest, TenantRef},
-    },
+    orders::{NewCustomerProfile, PaymentMethod},
 };
 
 pub fn new_tenant_order(partner: Uuid, user: Uuid, n: usize, cycle: BillingCycle) -> anyhow::Result<OrderRequest> {

@@ -11,11 +11,9 @@ use uuid::Uuid;
 use app::{
     billing::ssr::{RenewSubscriptions, bill_period},
     catalog::BillingCycle,
+    checkout::place_order::{CustomerRef, LineRequest, OrderRequest, TenantRef, place_order},
     domain::{DomainPrefix, MpnId, Quantity},
-    orders::{
-        OrderStatus, PaymentMethod,
-        ssr::{CustomerRef, LineRequest, OrderRequest, TenantRef, place_order},
-    },
+    orders::{OrderStatus, PaymentMethod},
 };
 
 use crate::{

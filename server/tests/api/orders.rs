@@ -10,11 +10,9 @@ use uuid::Uuid;
 
 use app::{
     catalog::BillingCycle,
+    checkout::place_order::{CustomerRef, LineRequest, OrderRequest, TenantRef, place_order},
     domain::{DomainPrefix, MpnId, PhoneNumber, Quantity, TaxNumber},
-    orders::{
-        NewCustomerProfile, OrderStatus, PaymentMethod,
-        ssr::{CustomerRef, LineRequest, OrderRequest, TenantRef, place_order},
-    },
+    orders::{NewCustomerProfile, OrderStatus, PaymentMethod},
 };
 
 use crate::helpers::{TestApp, fresh_pool, json, location};

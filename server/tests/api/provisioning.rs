@@ -8,11 +8,9 @@ use uuid::Uuid;
 
 use app::{
     catalog::BillingCycle,
+    checkout::place_order::{CustomerRef, LineRequest, OrderRequest, TenantRef, place_order},
     domain::{DomainPrefix, MpnId, PhoneNumber, Quantity, TaxNumber},
-    orders::{
-        NewCustomerProfile, OrderStatus, PaymentMethod,
-        ssr::{CustomerRef, LineRequest, OrderRequest, TenantRef, place_order},
-    },
+    orders::{NewCustomerProfile, OrderStatus, PaymentMethod},
     provisioning::{Failure, ProvisioningStep},
 };
 

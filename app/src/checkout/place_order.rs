@@ -1,0 +1,525 @@
+//! Placing an order: what checkout submits once every step passed. Idempotent per (partner,
+//! key) and serialised per partner, it checks the customer, tenant, add-ons and duplicates and
+//! writes the order with its subscriptions, provisioning job, mails and audit entry in one
+//! transaction (SPEC E, G).
+
+use rust_decimal::Decimal;
+use serde_json::json;
+use sqlx::{PgConnection, PgExecutor, PgPool};
+use uuid::Uuid;
+
+use crate::{
+    components::format_money,
+    domain::{
+        BillingCycle, DomainPrefix, MpnId, OrderStatus, PaymentMethod, Quantity, SubscriptionStatus, Totals, line_total,
+    },
+    error::{AppError, ssr::ResultExt},
+    jobs::JobRow,
+    orders::{NewCustomerProfile, ssr::ProvisionOrder},
+};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CustomerRef {
+    Existing(Uuid),
+    New(NewCustomerProfile),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TenantRef {
+    pub prefix: DomainPrefix,
+    /// True when provisioning creates the tenant; false for a tenant that exists and has
+    /// accepted the reseller relationship (checked with Partner Center before this is called).
+    pub new: bool,
+}
+
+impl TenantRef {
+    /// The form field a tenant problem is reported at.
+    pub fn field(&self) -> &'static str {
+        if self.new { "prefix" } else { "domain" }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineRequest {
+    pub sku: String,
+    pub cycle: BillingCycle,
+    pub quantity: Quantity,
+}
+
+/// Everything checkout knows once every check has passed.
+#[derive(Clone, Debug)]
+pub struct OrderRequest {
+    pub partner_id: Uuid,
+    pub user_id: Uuid,
+    pub idempotency_key: Uuid,
+    pub customer: CustomerRef,
+    pub tenant: TenantRef,
+    pub mpn_id: MpnId,
+    pub payment_method: PaymentMethod,
+    pub lines: Vec<LineRequest>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Placed {
+    pub order_number: i64,
+    pub status: OrderStatus,
+    /// False when the idempotency key had already made this order.
+    pub created: bool,
+}
+
+struct PricedLine {
+    product_id: Uuid,
+    base_product_id: Option<Uuid>,
+    name: String,
+    cycle: BillingCycle,
+    quantity: i32,
+    unit_price: Decimal,
+}
+
+/// What a line puts on the partner's credit: its whole commitment. Annual prices are per year,
+/// so an annual line counts its 12 months; a monthly line counts the month it commits to.
+fn term_value(cycle: BillingCycle, unit_price: Decimal, quantity: i32) -> Decimal {
+    match cycle {
+        BillingCycle::Annual | BillingCycle::Monthly => line_total(unit_price, quantity),
+    }
+}
+
+/// The mails an order causes, written with it.
+struct Mails {
+    recipients: Vec<String>,
+    subjects: Vec<String>,
+    bodies: Vec<String>,
+}
+
+impl Mails {
+    fn new() -> Self {
+        Self { recipients: Vec::new(), subjects: Vec::new(), bodies: Vec::new() }
+    }
+
+    fn push(&mut self, to: &str, subject: String, body: String) {
+        self.recipients.push(to.to_owned());
+        self.subjects.push(subject);
+        self.bodies.push(body);
+    }
+}
+
+/// Places an order: idempotent per (partner, key), serialised per partner so concurrent
+/// checkouts never spend the same credit twice, and written in one transaction with its
+/// subscriptions, provisioning job, mails and audit entry. Checkout's throughput is bounded by
+/// round trips, so the writes go in one statement.
+#[tracing::instrument(name = "orders.place", skip(pool, request), fields(partner = %request.partner_id))]
+pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed, AppError> {
+    // Prices are read before the partner is locked: nothing below depends on them being current
+    // to the microsecond, and the lock is held for less.
+    let lines = price_lines(pool, &request.lines).await?;
+    let mut tx = pool.begin().await?;
+    // Reading the key with the lock saves a round trip; an order committed with this key while
+    // we waited for the lock is caught by the key's unique constraint below instead.
+    let partner = sqlx::query!(
+        r#"select p.credit_limit, p.currency::text as "currency!", u.email,
+                  so.order_number as "order_number?", so.status as "status?: OrderStatus"
+           from partner p
+           join app_user u on u.organisation_id = p.organisation_id and u.user_id = $2
+           left join sales_order so on so.partner_id = p.organisation_id and so.idempotency_key = $3
+           where p.organisation_id = $1
+           for update of p"#,
+        request.partner_id,
+        request.user_id,
+        request.idempotency_key
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::NotFound("Your partner account".into()))?;
+    if let (Some(order_number), Some(status)) = (partner.order_number, partner.status) {
+        return Ok(Placed { order_number, status, created: false });
+    }
+    // After the key: a retry that read the cart just after the first submission emptied it is
+    // answered with that order above, not told its cart is empty.
+    if lines.is_empty() {
+        return Err(AppError::invalid("cart", "Your cart is empty: add products from Cloud Services first."));
+    }
+
+    let customer = resolve_customer(&mut tx, request).await?;
+    check_add_ons(&mut tx, customer.id, &lines).await?;
+    if !customer.is_new {
+        check_duplicates(&mut tx, customer.id, &customer.name, &lines).await?;
+    }
+
+    let totals = Totals::of(lines.iter().map(|l| line_total(l.unit_price, l.quantity)));
+    let term_value: Decimal = lines.iter().map(|l| term_value(l.cycle, l.unit_price, l.quantity)).sum();
+    let next = sqlx::query!(
+        r#"select partner_credit_used($1) as "used!",
+                  nextval(pg_get_serial_sequence('sales_order', 'order_number')) as "order_number!""#,
+        request.partner_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let (order_number, available) = (next.order_number, partner.credit_limit - next.used);
+    let status = if term_value > available { OrderStatus::AwaitingCreditApproval } else { OrderStatus::Submitted };
+
+    let mut mails = Mails::new();
+    let committed = format_money(term_value, &partner.currency);
+    let available_text = format_money(available.max(Decimal::ZERO), &partner.currency);
+    let (staff_subject, staff_body) = if status == OrderStatus::AwaitingCreditApproval {
+        mails.push(
+            &partner.email,
+            format!("Order {order_number} awaits credit approval"),
+            format!(
+                "Order {order_number} for {} commits {committed}, more than your available marketplace credit \
+                 ({available_text}). Our credit control team will approve or reject it; you will get an e-mail \
+                 either way. Nothing is provisioned until then.",
+                customer.name
+            ),
+        );
+        (
+            Some(format!("Credit approval needed: order {order_number}")),
+            Some(format!(
+                "Order {order_number} for {} commits {committed}; the partner has {available_text} available. \
+                 Approve or reject it in the back office under Orders.",
+                customer.name
+            )),
+        )
+    } else {
+        mails.push(
+            &partner.email,
+            format!("Order {order_number} received"),
+            format!(
+                "We received order {order_number} for {} ({} including KDV, payment by wire transfer). \
+                 Provisioning at Microsoft starts shortly; the order page shows its progress.",
+                customer.name,
+                format_money(totals.total, &partner.currency)
+            ),
+        );
+        (None, None)
+    };
+
+    let order_id = Uuid::new_v4();
+    let product_ids: Vec<Uuid> = lines.iter().map(|l| l.product_id).collect();
+    let cycles: Vec<BillingCycle> = lines.iter().map(|l| l.cycle).collect();
+    let quantities: Vec<i32> = lines.iter().map(|l| l.quantity).collect();
+    let prices: Vec<Decimal> = lines.iter().map(|l| l.unit_price).collect();
+    let audit = json!({ "status": status, "term_value": term_value, "customer_id": customer.id });
+    let job =
+        (status == OrderStatus::Submitted).then(|| JobRow::of(&ProvisionOrder { order_id, run: 1 })).transpose()?;
+    let new_customer = match &request.customer {
+        CustomerRef::New(profile) => Some(profile),
+        CustomerRef::Existing(_) => None,
+    };
+    let written = sqlx::query!(
+        r#"with new_organisation as (
+               insert into organisation (organisation_id, kind, parent_id, name, tax_number, phone, address)
+               select $4, 'customer', $3, $27, $28, $29, $30 where $27::text is not null
+           ),
+           new_customer as (
+               -- A new customer is related from the start: an existing tenant was found related at
+               -- checkout, and a tenant the marketplace creates is created under this reseller
+               -- (SPEC B: a new tenant needs no relationship link).
+               insert into customer (organisation_id, tenant_prefix, contact_name, contact_email, mpn_id,
+                                     relationship_accepted_at)
+               select $4, $9, $31, $32, $8, now() where $27::text is not null
+           ),
+           new_order as (
+               insert into sales_order (order_id, order_number, partner_id, customer_id, kind, status, payment_method,
+                                        idempotency_key, mpn_id, tenant_prefix, new_tenant,
+                                        subtotal, vat, total, term_value, currency, created_by)
+               overriding system value
+               values ($1, $2, $3, $4, 'sales', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+           ),
+           lines as (
+               insert into order_line (order_id, line_no, product_id, billing_cycle, quantity, unit_price, line_total)
+               select $1, n, product_id, cycle, quantity, price, price * quantity
+               from unnest($17::uuid[], $18::billing_cycle[], $19::int[], $20::numeric[])
+                    with ordinality as l(product_id, cycle, quantity, price, n)
+           ),
+           subscriptions as (
+               insert into subscription (subscription_id, customer_id, product_id, order_id, billing_cycle, quantity)
+               select gen_random_uuid(), $4, product_id, $1, cycle, quantity
+               from unnest($17::uuid[], $18::billing_cycle[], $19::int[]) as l(product_id, cycle, quantity)
+           ),
+           provisioning as (
+               insert into job (job_id, kind, payload, max_attempts, dedup_key)
+               select gen_random_uuid(), $33, $34, $35, $36 where $33::text is not null
+               on conflict (kind, dedup_key) do nothing
+           ),
+           mails as (
+               insert into email_outbox (outbox_id, recipient, subject, body_text)
+               select gen_random_uuid(), recipient, subject, body
+               from unnest($21::text[], $22::text[], $23::text[]) as m(recipient, subject, body)
+               union all
+               select gen_random_uuid(), email, $24::text, $25::text
+               from app_user where role = 'credit_control' and $24::text is not null
+           ),
+           audit as (
+               insert into audit_log (actor_user_id, action, target_type, target_id, detail)
+               values ($16, 'order.submitted', 'order', $2::bigint::text, $26)
+           ),
+           cart as (
+               delete from cart_line where user_id = $16
+           )
+           delete from checkout_draft where user_id = $16"#,
+        order_id,
+        order_number,
+        request.partner_id,
+        customer.id,
+        status as OrderStatus,
+        request.payment_method as PaymentMethod,
+        request.idempotency_key,
+        request.mpn_id.as_ref(),
+        request.tenant.prefix.as_ref(),
+        request.tenant.new,
+        totals.subtotal,
+        totals.vat,
+        totals.total,
+        term_value,
+        partner.currency,
+        request.user_id,
+        &product_ids,
+        &cycles as &[BillingCycle],
+        &quantities,
+        &prices,
+        &mails.recipients,
+        &mails.subjects,
+        &mails.bodies,
+        staff_subject,
+        staff_body,
+        audit,
+        new_customer.map(|c| c.company_name.as_str()),
+        new_customer.map(|c| c.tax_number.as_ref()),
+        new_customer.map(|c| c.phone.as_ref()),
+        new_customer.map(|c| c.address.as_str()),
+        new_customer.map(|c| c.contact_name.as_str()),
+        new_customer.map(|c| c.contact_email.as_str()),
+        job.as_ref().map(|j| j.kind),
+        job.as_ref().map(|j| j.payload.clone()),
+        job.as_ref().map(|j| j.max_attempts),
+        job.as_ref().and_then(|j| j.dedup_key.clone()),
+    )
+    .execute(&mut *tx)
+    .await;
+    if let Err(sqlx::Error::Database(db)) = &written
+        && db.constraint() == Some("sales_order_idempotency_key")
+    {
+        // Another submission with this key committed while we waited for the lock: its order
+        // is the answer.
+        tx.rollback().await?;
+        return order_by_key(pool, request.partner_id, request.idempotency_key)
+            .await?
+            .ok_or_else(|| crate::error::ssr::internal("idempotent order", "key taken but no order found"));
+    }
+    match written {
+        Err(sqlx::Error::Database(db)) if db.constraint() == Some("customer_tenant_prefix_key") => {
+            return Err(tenant_taken(&request.tenant));
+        }
+        other => {
+            other.on_constraint("subscription_one_live_per_product", || {
+                duplicate_error(&customer.name, "one of these products")
+            })?;
+        }
+    }
+    tx.commit().await?;
+    Ok(Placed { order_number, status, created: true })
+}
+
+fn tenant_taken(tenant: &TenantRef) -> AppError {
+    AppError::invalid(tenant.field(), "This tenant already belongs to another customer in the marketplace.")
+}
+
+struct ResolvedCustomer {
+    id: Uuid,
+    name: String,
+    /// Created by this order: it cannot have subscriptions yet.
+    is_new: bool,
+}
+
+async fn resolve_customer(tx: &mut PgConnection, request: &OrderRequest) -> Result<ResolvedCustomer, AppError> {
+    let tenant = &request.tenant;
+    let taken = || tenant_taken(tenant);
+    let customer = match &request.customer {
+        CustomerRef::Existing(id) => {
+            let row = sqlx::query!(
+                r#"select o.name, c.tenant_prefix from organisation o join customer c using (organisation_id)
+                   where o.organisation_id = $1 and o.parent_id = $2 for update of c"#,
+                id,
+                request.partner_id
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| AppError::NotFound("That customer".into()))?;
+            match row.tenant_prefix {
+                Some(prefix) if prefix != tenant.prefix.as_ref() || tenant.new => {
+                    return Err(AppError::invalid(
+                        tenant.field(),
+                        format!(
+                            "{} already has the tenant {}; its orders use that tenant.",
+                            row.name,
+                            crate::domain::initial_domain(&prefix)
+                        ),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    sqlx::query!(
+                        "update customer set tenant_prefix = $2 where organisation_id = $1",
+                        id,
+                        tenant.prefix.as_ref()
+                    )
+                    .execute(&mut *tx)
+                    .await
+                    .on_constraint("customer_tenant_prefix_key", taken)?;
+                }
+            }
+            // Checked related at checkout, or getting a tenant the marketplace creates: related.
+            sqlx::query!(
+                "update customer set mpn_id = $2, relationship_accepted_at = coalesce(relationship_accepted_at, now())
+                 where organisation_id = $1",
+                id,
+                request.mpn_id.as_ref()
+            )
+            .execute(&mut *tx)
+            .await?;
+            ResolvedCustomer { id: *id, name: row.name, is_new: false }
+        }
+        // Written with the order, in the same statement.
+        CustomerRef::New(profile) => {
+            ResolvedCustomer { id: Uuid::new_v4(), name: profile.company_name.clone(), is_new: true }
+        }
+    };
+    Ok(customer)
+}
+
+async fn price_lines(db: impl PgExecutor<'_>, requested: &[LineRequest]) -> Result<Vec<PricedLine>, AppError> {
+    let skus: Vec<String> = requested.iter().map(|l| l.sku.clone()).collect();
+    let rows = sqlx::query!(
+        r#"select p.product_id, p.sku, p.name, p.base_product_id, pp.billing_cycle as "cycle: BillingCycle", pp.unit_price
+           from product p join product_price pp using (product_id)
+           where p.is_active and p.sku = any($1)"#,
+        &skus
+    )
+    .fetch_all(db)
+    .await?;
+    requested
+        .iter()
+        .map(|line| {
+            rows.iter()
+                .find(|r| r.sku == line.sku && r.cycle == line.cycle)
+                .map(|r| PricedLine {
+                    product_id: r.product_id,
+                    base_product_id: r.base_product_id,
+                    name: r.name.clone(),
+                    cycle: line.cycle,
+                    quantity: line.quantity.get(),
+                    unit_price: r.unit_price,
+                })
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "cart",
+                        format!("{} is no longer sold at this billing option: remove it from the cart.", line.sku),
+                    )
+                })
+        })
+        .collect()
+}
+
+/// SPEC E.3: an add-on needs its base product in the same order or already active.
+async fn check_add_ons(tx: &mut PgConnection, customer_id: Uuid, lines: &[PricedLine]) -> Result<(), AppError> {
+    for line in lines {
+        let Some(base_id) = line.base_product_id else { continue };
+        if lines.iter().any(|l| l.product_id == base_id) {
+            continue;
+        }
+        let base = sqlx::query!(
+            r#"select p.name, exists(select 1 from subscription s
+                                     where s.customer_id = $2 and s.product_id = p.product_id
+                                       and s.status = 'active') as "active!"
+               from product p where p.product_id = $1"#,
+            base_id,
+            customer_id
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if !base.active {
+            return Err(AppError::invalid(
+                "cart",
+                format!(
+                    "“{}” is an add-on of “{}”: add “{}” to this order, or order the add-on once “{}” is active for this customer.",
+                    line.name, base.name, base.name, base.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn duplicate_error(customer: &str, products: &str) -> AppError {
+    AppError::invalid(
+        "cart",
+        format!(
+            "{customer} already has {products} (active or being provisioned). To add licences, use “Manage Subscription” \
+             in the customer's portal instead of a new order."
+        ),
+    )
+}
+
+/// SPEC G case 4: the same product again for the same customer is refused before it reaches
+/// Microsoft.
+async fn check_duplicates(
+    tx: &mut PgConnection,
+    customer_id: Uuid,
+    customer_name: &str,
+    lines: &[PricedLine],
+) -> Result<(), AppError> {
+    let ids: Vec<Uuid> = lines.iter().map(|l| l.product_id).collect();
+    let existing = sqlx::query_scalar!(
+        r#"select p.name from subscription s join product p using (product_id)
+           where s.customer_id = $1 and s.product_id = any($2) and s.status = any($3)
+           order by p.name"#,
+        customer_id,
+        &ids,
+        &SubscriptionStatus::LIVE as &[SubscriptionStatus]
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    if existing.is_empty() {
+        return Ok(());
+    }
+    let names = existing.iter().map(|n| format!("“{n}”")).collect::<Vec<_>>().join(", ");
+    Err(duplicate_error(customer_name, &names))
+}
+
+/// The order a checkout's idempotency key made, if any.
+pub async fn order_by_key(db: impl PgExecutor<'_>, partner_id: Uuid, key: Uuid) -> Result<Option<Placed>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"select order_number, status as "status: OrderStatus" from sales_order
+           where partner_id = $1 and idempotency_key = $2"#,
+        partner_id,
+        key
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| Placed { order_number: r.order_number, status: r.status, created: false }))
+}
+
+/// Products a customer already has live, for the checkout's early warning.
+pub async fn live_products(db: impl PgExecutor<'_>, customer_id: Uuid) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select p.sku from subscription s join product p using (product_id)
+           where s.customer_id = $1 and s.status = any($2)"#,
+        customer_id,
+        &SubscriptionStatus::LIVE as &[SubscriptionStatus]
+    )
+    .fetch_all(db)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn an_annual_line_commits_its_year_and_a_monthly_line_its_month() {
+        // Annual prices are per licence per year: 10 × 72.00 is the 12 months' commitment.
+        assert_eq!(term_value(BillingCycle::Annual, dec!(72.00), 10), dec!(720.00));
+        assert_eq!(term_value(BillingCycle::Monthly, dec!(7.20), 10), dec!(72.00));
+    }
+}
