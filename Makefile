@@ -30,5 +30,5 @@ sqlx-prepare:
 # The embedded cluster must be stopped first: deleting a live data directory leaves an
 # orphan server behind.
 clean-data:
-	if [[ -d $(DATA_DIR)/postgres/pgdata ]]; then scripts/pg-test-cluster.sh stop $(DATA_DIR)/postgres; fi
+	if [[ -d $(DATA_DIR)/postgres/pgdata ]]; then source scripts/env.sh && "$$(server_bin)" pg stop $(DATA_DIR); fi
 	rm -rf $(DATA_DIR)

@@ -14,11 +14,32 @@ if ! command -v cargo >/dev/null 2>&1 && [[ -d "$HOME/.cargo/bin" ]]; then
     export PATH="$PATH:$HOME/.cargo/bin"
 fi
 
+# The server binary, built first if needed, for subcommands such as `server pg start DIR`. Built in
+# the plain target dir with the settings test.sh, bench.sh and sqlx-prepare.sh build with, so its
+# dependencies are the ones those builds compile anyway (no second cold build). Prints its path;
+# cargo's messages go to stderr. A query changed without refreshing .sqlx/ does not build offline;
+# then the last binary built is used, so sqlx-prepare.sh can still start the database it needs to
+# refresh .sqlx/.
+server_bin() {
+    local target="${CARGO_TARGET_DIR:-target/plain}"
+    [[ "$target" == /* ]] || target="$REPO_ROOT/$target"
+    if ! (cd "$REPO_ROOT" && CARGO_TARGET_DIR="$target" SQLX_OFFLINE=true CARGO_INCREMENTAL=0 \
+        LEPTOS_OUTPUT_NAME=cloudmarket cargo build --quiet -p server --bin server >&2); then
+        if [[ ! -x "$target/debug/server" ]]; then
+            echo "server_bin: the server does not build and no earlier build is in $target" >&2
+            return 1
+        fi
+        echo "server_bin: the server does not build now; using the last build in $target" >&2
+    fi
+    echo "$target/debug/server"
+}
+
 # A throwaway PostgreSQL for the calling script (sqlx-prepare, bench): started now, stopped and
 # deleted when the script exits. Sets PG_BASE_URL (…/postgres). Stopping comes before deleting:
 # removing a live data directory leaves an orphan server.
 private_pg() {
     PG_TMP_DIR="$(mktemp -d "/tmp/cloudmarket-$1-pg.XXXXXX")"
-    trap 'scripts/pg-test-cluster.sh stop "$PG_TMP_DIR" || true; rm -rf "$PG_TMP_DIR"' EXIT
-    PG_BASE_URL="$(scripts/pg-test-cluster.sh start "$PG_TMP_DIR")"
+    PG_SERVER_BIN="$(server_bin)"
+    trap '"$PG_SERVER_BIN" pg stop "$PG_TMP_DIR" || true; rm -rf "$PG_TMP_DIR"' EXIT
+    PG_BASE_URL="$("$PG_SERVER_BIN" pg start "$PG_TMP_DIR")"
 }

@@ -17,4 +17,5 @@ export DATABASE_URL="${base_url%/*}/cloudmarket_prepare"
 
 sqlx database create
 sqlx migrate run --source server/migrations
-CARGO_TARGET_DIR=target/plain LEPTOS_OUTPUT_NAME=cloudmarket cargo sqlx prepare --workspace -- --all-targets
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target/plain}" LEPTOS_OUTPUT_NAME=cloudmarket \
+    cargo sqlx prepare --workspace -- --all-targets

@@ -34,11 +34,12 @@ stage() {
 }
 
 pg_dir=""
+pg_bin=""
 finish() {
     local rc=$?
     if [[ -n "$pg_dir" ]]; then
         # Stop before deleting: removing a live data directory leaves an orphan server.
-        scripts/pg-test-cluster.sh stop "$pg_dir" || true
+        "$pg_bin" pg stop "$pg_dir" || true
         rm -rf "$pg_dir"
     fi
     printf '\n==> timings\n'
@@ -54,9 +55,20 @@ trap 'exit 130' INT TERM
 
 stage setup scripts/setup.sh
 
+# Test binaries are large and every build leaves the previous ones behind: on a nearly full disk
+# the link step dies halfway. Below 15 GiB free, start the plain target over instead.
+free_kib="$(df -Pk "$REPO_ROOT" | awk 'NR == 2 { print $4 }')"
+if ((free_kib < 15 * 1024 * 1024)) && [[ -d target/plain ]]; then
+    echo "==> only $((free_kib / 1024 / 1024)) GiB free: removing target/plain before building"
+    rm -rf target/plain
+fi
+
 begin postgres
+# The server's own code starts it (`server pg start`); building the server here compiles what the
+# stages below need anyway, in the same target dir.
+pg_bin="$(CARGO_TARGET_DIR=target/plain server_bin)"
 pg_dir="$(mktemp -d /tmp/cloudmarket-test-pg.XXXXXX)"
-DATABASE_URL="$(scripts/pg-test-cluster.sh start "$pg_dir")"
+DATABASE_URL="$("$pg_bin" pg start "$pg_dir")"
 export DATABASE_URL
 pg_port="${DATABASE_URL##*:}"
 pg_port="${pg_port%%/*}"
@@ -71,14 +83,6 @@ end
 # and sharing it would rebuild everything each time one follows the other.
 # Incremental compilation only pays off across edits; here it would just fill the disk.
 plain=(env CARGO_TARGET_DIR=target/plain SQLX_OFFLINE=true CARGO_INCREMENTAL=0)
-
-# Test binaries are large and every build leaves the previous ones behind: on a nearly full disk
-# the link step dies halfway. Below 15 GiB free, start the plain target over instead.
-free_kib="$(df -Pk "$REPO_ROOT" | awk 'NR == 2 { print $4 }')"
-if ((free_kib < 15 * 1024 * 1024)) && [[ -d target/plain ]]; then
-    echo "==> only $((free_kib / 1024 / 1024)) GiB free: removing target/plain before building"
-    rm -rf target/plain
-fi
 
 stage fmt cargo fmt --all --check
 # Fields whose value only the browser sets are blank without JavaScript (see the script).

@@ -112,6 +112,19 @@ pub struct Config {
     #[arg(long, env = "CLOUDMARKET_MAIL_RETRY_BASE_MS", default_value_t = 2000)]
     pub mail_retry_base_ms: u64,
 
+    /// Days a finished (succeeded or dead) job is kept before the daily retention run deletes
+    /// it; a job whose order is still open is kept regardless.
+    #[arg(long, env = "CLOUDMARKET_JOB_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    pub job_retention_days: u32,
+
+    /// Days a sent mail stays in the outbox (pending and failed mail is kept).
+    #[arg(long, env = "CLOUDMARKET_MAIL_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    pub mail_retention_days: u32,
+
+    /// Days a sign-in attempt is kept (never less than the sign-in window above).
+    #[arg(long, env = "CLOUDMARKET_LOGIN_ATTEMPT_RETENTION_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..))]
+    pub login_attempt_retention_days: u32,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 
@@ -124,6 +137,20 @@ pub struct Config {
 pub enum Command {
     /// Run background workers only, no web server; any number of these share one database.
     Worker,
+    /// A throwaway PostgreSQL for tests and tools, started by the same code as the server's
+    /// embedded one.
+    #[command(subcommand)]
+    Pg(PgCommand),
+}
+
+#[derive(Clone, Debug, Subcommand)]
+pub enum PgCommand {
+    /// Start (initialising on first use) a cluster kept in DIR, on the first free TCP port from
+    /// 55432 of 127.0.0.1, with durability off; prints its URL
+    /// (`postgres://postgres@127.0.0.1:PORT/postgres`) alone on stdout.
+    Start { dir: PathBuf },
+    /// Stop the cluster kept in DIR (before deleting DIR: a deleted live cluster keeps its port).
+    Stop { dir: PathBuf },
 }
 
 impl Config {
@@ -153,11 +180,23 @@ impl Config {
     }
 
     /// How the workers of this process retry failed jobs.
-    pub fn worker_settings(&self) -> crate::worker::WorkerSettings {
-        crate::worker::WorkerSettings {
+    pub fn worker_settings(&self) -> WorkerSettings {
+        WorkerSettings {
             backoff_base: Duration::from_millis(self.job_retry_base_ms),
             backoff_cap: Duration::from_millis(self.job_retry_max_ms.max(self.job_retry_base_ms)),
-            ..crate::worker::WorkerSettings::default()
+            ..WorkerSettings::default()
+        }
+    }
+
+    /// How old history may get before the daily retention run deletes it.
+    pub fn retention(&self) -> RetentionSettings {
+        const DAY: Duration = Duration::from_secs(24 * 3600);
+        let window = Duration::from_secs(u64::try_from(self.login_window_minutes.max(0)).unwrap_or(0) * 60);
+        RetentionSettings {
+            jobs: DAY * self.job_retention_days,
+            mail: DAY * self.mail_retention_days,
+            // Attempts inside the window are what refuses the next guess.
+            login_attempts: (DAY * self.login_attempt_retention_days).max(window),
         }
     }
 
@@ -208,6 +247,38 @@ impl Config {
     }
 }
 
+/// How the job workers of a process take, hold and retry jobs (see `worker`). Here rather than
+/// in `worker` so that the configuration builds it without depending on what it configures.
+#[derive(Clone, Debug)]
+pub struct WorkerSettings {
+    /// How long a job stays this worker's without a heartbeat.
+    pub lease: Duration,
+    /// How often an idle worker looks for due jobs without a notification.
+    pub poll_interval: Duration,
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self {
+            lease: Duration::from_secs(30),
+            poll_interval: Duration::from_secs(5),
+            backoff_base: Duration::from_secs(2),
+            backoff_cap: Duration::from_secs(600),
+        }
+    }
+}
+
+/// How old each kind of history may get before the daily retention run (`retention`) deletes
+/// it. Here, like [`WorkerSettings`], so the configuration builds it without depending on its user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetentionSettings {
+    pub jobs: Duration,
+    pub mail: Duration,
+    pub login_attempts: Duration,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +323,27 @@ mod tests {
         assert_eq!(config.sandbox_faults().hold_ms, 1300);
         assert!(Config::try_parse_from(["server", "--sandbox-fault-rate", "1.5"]).is_err());
         assert!(Config::try_parse_from(["server", "--sandbox-faults", "meteor"]).is_err());
+    }
+
+    #[test]
+    fn retention_defaults_and_the_sign_in_window_floor() {
+        let day = Duration::from_secs(24 * 3600);
+        let config = Config::try_parse_from(["server"]).unwrap();
+        let retention = config.retention();
+        assert_eq!((retention.jobs, retention.mail, retention.login_attempts), (day * 30, day * 30, day * 7));
+        let config = Config::try_parse_from([
+            "server",
+            "--login-attempt-retention-days",
+            "1",
+            "--login-window-minutes",
+            "2880",
+            "--job-retention-days",
+            "3",
+        ])
+        .unwrap();
+        assert_eq!(config.retention().login_attempts, day * 2, "never shorter than the sign-in window");
+        assert_eq!(config.retention().jobs, day * 3);
+        assert!(Config::try_parse_from(["server", "--mail-retention-days", "0"]).is_err());
     }
 
     #[test]

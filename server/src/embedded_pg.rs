@@ -86,12 +86,36 @@ pub struct EmbeddedPostgres {
     pgdata: PathBuf,
     socket_dir: PathBuf,
     database: String,
+    /// The TCP port of a throwaway cluster; the product's listens on its socket only.
+    tcp_port: Option<u16>,
 }
+
+/// How a cluster runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavour {
+    /// The server's own database: Unix socket only, durable.
+    Product,
+    /// A cluster for tests, benchmarks and `sqlx prepare` (`server pg start`): also on a TCP
+    /// port of 127.0.0.1 (the first free one from 55432; tools and tests take a plain URL), with
+    /// durability off (its data is thrown away, and tests run much faster without fsync), and
+    /// room for the connections of tests running in parallel.
+    Throwaway,
+}
+
+/// Where a throwaway cluster's first port try is, and how far it looks for a free one.
+const THROWAWAY_PORTS: std::ops::RangeInclusive<u16> = 55432..=55532;
 
 impl EmbeddedPostgres {
     /// Starts (initialising on first use) a private PostgreSQL cluster under `data_dir/postgres`,
     /// reachable only through a Unix socket in that directory. Creates database `database` if missing.
     pub async fn start(data_dir: &Path, database: &str) -> Result<Self, EmbeddedPgError> {
+        Self::start_flavour(data_dir, database, Flavour::Product).await
+    }
+
+    /// [`start`](Self::start) for either [`Flavour`]. A throwaway cluster takes `data_dir` as
+    /// its own: as root it is handed to the postgres user (the caller made it for this cluster,
+    /// often with `mktemp -d`, which only root may enter).
+    pub async fn start_flavour(data_dir: &Path, database: &str, flavour: Flavour) -> Result<Self, EmbeddedPgError> {
         if !is_valid_database_name(database) {
             return Err(EmbeddedPgError::InvalidDatabaseName(database.to_owned()));
         }
@@ -116,6 +140,11 @@ impl EmbeddedPostgres {
         );
 
         let runner = if running_as_root().await? {
+            if flavour == Flavour::Throwaway {
+                let mut cmd = Command::new("chown");
+                cmd.arg(OS_USER).arg(&data_dir);
+                run(cmd, Path::new("chown")).await?;
+            }
             prepare_for_postgres_user(&data_dir, &socket_dir).await?;
             Runner::AsPostgresUser
         } else {
@@ -126,19 +155,65 @@ impl EmbeddedPostgres {
             tracing::info!(pgdata = %pgdata.display(), "initialising PostgreSQL cluster");
             let mut cmd = runner.command(&initdb);
             cmd.arg("-D").arg(&pgdata).args(["-U", DB_USER, "--auth=trust", "-E", "UTF8", "--no-locale"]);
+            if flavour == Flavour::Throwaway {
+                cmd.arg("--no-sync");
+            }
             run(cmd, &initdb).await?;
         }
 
-        let this = Self { runner, pg_ctl, pgdata, socket_dir, database: database.to_owned() };
+        let mut this = Self { runner, pg_ctl, pgdata, socket_dir, database: database.to_owned(), tcp_port: None };
+        let port_file = this.socket_dir.join("port");
 
         if this.is_running().await? {
             tracing::info!("embedded PostgreSQL is already running, reusing it");
+            if flavour == Flavour::Throwaway {
+                let port = tokio::fs::read_to_string(&port_file).await.ok().and_then(|p| p.trim().parse().ok());
+                this.tcp_port = Some(port.ok_or_else(|| EmbeddedPgError::StartFailed {
+                    detail: format!("a cluster runs in {} but its port is not recorded", this.pgdata.display()),
+                    log: log.clone(),
+                    tail: String::new(),
+                })?);
+            }
+        } else if flavour == Flavour::Throwaway {
+            this.tcp_port = Some(this.start_throwaway(&log).await?);
+            tokio::fs::write(&port_file, format!("{}\n", this.tcp_port.unwrap_or_default()))
+                .await
+                .map_err(|source| EmbeddedPgError::DataDir { path: port_file.clone(), source })?;
         } else {
-            this.start_server(&log).await?;
+            this.start_server(&log, "").await?;
         }
 
         this.ensure_database().await?;
         Ok(this)
+    }
+
+    /// Stops the cluster kept in `data_dir` if one runs there; for a caller that did not start it
+    /// (`server pg stop`). A data directory must be stopped before it is deleted: removing a live
+    /// one leaves an orphan server holding its port.
+    pub async fn stop_in(data_dir: &Path) -> Result<bool, EmbeddedPgError> {
+        let socket_dir = data_dir.join("postgres");
+        let pgdata = socket_dir.join("pgdata");
+        if !tokio::fs::try_exists(pgdata.join("postmaster.pid")).await.unwrap_or(false) {
+            return Ok(false);
+        }
+        let bin_dir = find_bin_dir(&pgdata).await?;
+        let runner = if running_as_root().await? { Runner::AsPostgresUser } else { Runner::Direct };
+        let this = Self {
+            runner,
+            pg_ctl: bin_dir.join("pg_ctl"),
+            pgdata,
+            socket_dir,
+            database: DB_USER.to_owned(),
+            tcp_port: None,
+        };
+        this.stop().await?;
+        Ok(true)
+    }
+
+    /// A throwaway cluster's URL over TCP, e.g. `postgres://postgres@127.0.0.1:55432/postgres`;
+    /// `None` for the product's socket-only cluster.
+    pub fn tcp_url(&self) -> Option<String> {
+        self.tcp_port.map(|port| format!("postgres://{DB_USER}@127.0.0.1:{port}/{}", self.database))
     }
 
     /// Connect options for the database (Unix socket, user `postgres`).
@@ -149,7 +224,8 @@ impl EmbeddedPostgres {
     /// A `postgres://` URL equivalent (for logs / child processes), e.g. postgres://postgres@localhost/cloudmarket?host=/abs/socket/dir
     pub fn url(&self) -> String {
         format!(
-            "postgres://{DB_USER}@localhost:{PORT}/{}?host={}",
+            "postgres://{DB_USER}@localhost:{}/{}?host={}",
+            self.tcp_port.unwrap_or(PORT),
             self.database,
             percent_encode_path(&self.socket_dir.to_string_lossy())
         )
@@ -170,7 +246,8 @@ impl EmbeddedPostgres {
         // point at some other server.
         PgConnectOptions::new_without_pgpass()
             .socket(&self.socket_dir)
-            .port(PORT)
+            // The socket's name carries the port: a throwaway cluster's is its TCP port.
+            .port(self.tcp_port.unwrap_or(PORT))
             .username(DB_USER)
             .database(database)
             .ssl_mode(PgSslMode::Disable)
@@ -214,11 +291,45 @@ impl EmbeddedPostgres {
         }
     }
 
-    async fn start_server(&self, log: &Path) -> Result<(), EmbeddedPgError> {
+    /// Starts a throwaway cluster on the first free port: trying the port for real avoids the
+    /// race of picking a free port and binding later.
+    async fn start_throwaway(&self, log: &Path) -> Result<u16, EmbeddedPgError> {
+        for port in THROWAWAY_PORTS {
+            if std::net::TcpListener::bind(("127.0.0.1", port)).is_err() {
+                continue;
+            }
+            let options = format!(
+                "-c port={port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+                 -c full_page_writes=off -c max_connections=300"
+            );
+            match self.start_server(log, &options).await {
+                Ok(()) => return Ok(port),
+                Err(err) => {
+                    let log_text = tokio::fs::read_to_string(log).await.unwrap_or_default();
+                    let taken = tail_lines(&log_text, 5);
+                    if !["could not bind", "could not create any TCP/IP sockets", "already in use"]
+                        .iter()
+                        .any(|sign| taken.contains(sign))
+                    {
+                        return Err(err);
+                    }
+                }
+            }
+        }
+        Err(EmbeddedPgError::StartFailed {
+            detail: format!("no free port in {THROWAWAY_PORTS:?}"),
+            log: log.to_path_buf(),
+            tail: String::new(),
+        })
+    }
+
+    /// `extra` options come after the defaults and win (`-c port=…` moves the TCP port; the
+    /// socket keeps its name from `-p`).
+    async fn start_server(&self, log: &Path, extra: &str) -> Result<(), EmbeddedPgError> {
         // pg_ctl hands this string to /bin/sh, hence the quoting. The socket permissions keep
         // other local users away from a server that trusts every connection.
         let server_options = format!(
-            "-p {PORT} -k {} -c listen_addresses='' -c unix_socket_permissions=0700",
+            "-p {PORT} -k {} -c listen_addresses='' -c unix_socket_permissions=0700 {extra}",
             sh_quote(&self.socket_dir.to_string_lossy())
         );
         let mut cmd = self.runner.command(&self.pg_ctl);

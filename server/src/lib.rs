@@ -1,6 +1,7 @@
 //! The cloudmarket server: configuration, database, HTTP router and the guards around it.
 //! `main.rs` only wires these together; tests build the same application on a random port.
 
+pub mod background;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -9,7 +10,9 @@ pub mod form_echo;
 pub mod guard;
 pub mod health;
 pub mod mailer;
+pub mod retention;
 pub mod sandbox;
+pub mod shutdown;
 pub mod startup;
 pub mod telemetry;
 pub mod worker;

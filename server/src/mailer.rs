@@ -1,48 +1,43 @@
-//! Delivers the e-mail outbox over SMTP. Mail is queued in the transaction that causes it (see
-//! `app::notifications`); a sender in every server and worker process takes due mail in small
-//! batches, so any number of processes share the outbox and a mail server that is down only
-//! delays mail: a failed attempt is retried with backoff and kept, with its error, as `failed`
-//! once the attempts are used up.
+//! Delivers the e-mail outbox over SMTP, as `deliver_mail` jobs of the job engine. Mail is
+//! queued in the transaction that causes it, with its job (see `app::notifications::ssr`); a
+//! mail worker in every server and worker process with a mail server configured runs those
+//! jobs, so a mail server that is down only delays mail: a failed attempt is retried with the
+//! job engine's backoff and kept, with its error, as `failed` once the attempts are used up.
 //!
 //! Mail bodies carry one-time passwords: only the outbox id, recipient and subject are logged.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use anyhow::Context;
-use app::notifications::{
-    OutboxStatus,
-    ssr::{self as outbox, DueMail},
+use app::{
+    jobs::JobError,
+    notifications::{
+        OutboxStatus,
+        ssr::{self as outbox, DeliverMail, MailToSend},
+    },
 };
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
     message::{Mailbox, header::ContentType},
 };
-use sqlx::PgPool;
-use tokio::sync::{Notify, watch};
 
-use crate::config::Config;
+use crate::{
+    config::Config,
+    worker::{JobContext, Registry},
+};
 
-/// With the default 2 s base and the 1 h cap this is about four hours of retries, long enough to
-/// ride out a mail server's maintenance window before a mail is given up as `failed`.
-const MAX_ATTEMPTS: i32 = 15;
+/// Retries of a mail wait at most this long (the job's attempts are `DeliverMail::MAX_ATTEMPTS`).
 const RETRY_CAP: Duration = Duration::from_secs(3600);
-/// A mail server that accepts the connection and then says nothing must not stall the outbox.
+/// A mail server that accepts the connection and then says nothing must not hold a worker.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
-const BATCH: i64 = 10;
 
 #[derive(Clone)]
 pub struct MailSettings {
     pub transport: AsyncSmtpTransport<Tokio1Executor>,
     pub from: Mailbox,
+    /// The first retry's delay; the job engine's backoff doubles it per attempt up to the cap.
     pub retry_base: Duration,
     pub retry_cap: Duration,
-    pub max_attempts: i32,
-    /// Mails taken at a time.
-    pub batch: i64,
-    /// How long taken mails stay this sender's: longer than a batch can take to send.
-    pub lease: Duration,
-    /// How often an idle sender looks for due mail without a notification.
-    pub poll_interval: Duration,
 }
 
 impl MailSettings {
@@ -70,119 +65,62 @@ impl MailSettings {
             from,
             retry_base: Duration::from_millis(config.mail_retry_base_ms),
             retry_cap: RETRY_CAP,
-            max_attempts: MAX_ATTEMPTS,
-            batch: BATCH,
-            lease: SMTP_TIMEOUT.saturating_mul(u32::try_from(BATCH).unwrap_or(u32::MAX)) * 3,
-            poll_interval: Duration::from_secs(5),
         }))
     }
 }
 
-/// The sender of one process and the listener that wakes it, stopped together.
-pub struct Mailer {
-    stop: watch::Sender<bool>,
-    handles: Vec<tokio::task::JoinHandle<()>>,
+/// The mail job's handler, added to `registry`.
+pub fn register(registry: Registry, settings: MailSettings) -> Registry {
+    registry.register::<DeliverMail, _, _>(move |job, ctx| {
+        let settings = settings.clone();
+        async move { deliver(&settings, job, ctx).await }
+    })
 }
 
-impl Mailer {
-    pub fn start(pool: PgPool, settings: MailSettings) -> Self {
-        let (stop, stopped) = watch::channel(false);
-        let wake = Arc::new(Notify::new());
-        let handles = vec![
-            tokio::spawn(crate::worker::listen(pool.clone(), outbox::NOTIFY_CHANNEL, wake.clone(), stopped.clone())),
-            tokio::spawn(run(pool, settings, wake, stopped)),
-        ];
-        Self { stop, handles }
-    }
-
-    /// Lets the mail in hand finish; mail taken but not yet tried goes back to the outbox.
-    pub async fn stop(self) {
-        let _ = self.stop.send(true);
-        for handle in self.handles {
-            let _ = handle.await;
-        }
-    }
-}
-
-async fn run(pool: PgPool, settings: MailSettings, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
-    while !*shutdown.borrow() {
-        // Registered before looking, so a notification between the look and the wait is kept.
-        let woken = wake.notified();
-        let pause = match deliver_due(&pool, &settings, &shutdown).await {
-            // A full batch: more may be due.
-            Ok(taken) if taken >= settings.batch => continue,
-            Ok(_) => match outbox::seconds_until_next_due(&pool).await {
-                // A retry coming due before the next poll is tried on time.
-                Ok(Some(seconds)) => {
-                    Duration::try_from_secs_f64(seconds).unwrap_or(Duration::ZERO).min(settings.poll_interval)
-                }
-                Ok(None) => settings.poll_interval,
-                Err(err) => {
-                    tracing::warn!(error = %err, "cannot look at the outbox");
-                    settings.poll_interval
-                }
-            },
-            Err(err) => {
-                tracing::error!(error = %err, "cannot take mail from the outbox");
-                settings.poll_interval
-            }
-        };
-        tokio::select! {
-            () = woken => {},
-            () = tokio::time::sleep(pause) => {},
-            _ = shutdown.changed() => {},
-        }
-    }
-}
-
-/// Sends the due mails of one batch; returns how many were taken.
-async fn deliver_due(
-    pool: &PgPool,
-    settings: &MailSettings,
-    shutdown: &watch::Receiver<bool>,
-) -> Result<i64, sqlx::Error> {
-    let mails = outbox::claim_due(pool, settings.batch, settings.lease).await?;
-    let taken = i64::try_from(mails.len()).unwrap_or(i64::MAX);
-    for (n, mail) in mails.iter().enumerate() {
-        if *shutdown.borrow() {
-            let rest: Vec<_> = mails[n..].iter().map(|m| m.outbox_id).collect();
-            outbox::release(pool, &rest).await?;
-            break;
-        }
-        deliver(pool, settings, mail).await;
-    }
-    Ok(taken)
-}
-
-#[tracing::instrument(name = "mail", skip_all, fields(outbox_id = %mail.outbox_id, recipient = %mail.recipient, subject = %mail.subject, attempt = mail.attempts + 1))]
-async fn deliver(pool: &PgPool, settings: &MailSettings, mail: &DueMail) {
-    let (error, retry_after) = match message(&settings.from, mail) {
+/// Sends one mail and records the outcome on its outbox row; the returned error tells the job
+/// engine whether and when to try again.
+#[tracing::instrument(name = "mail", skip_all, fields(outbox_id = %job.outbox_id, attempt = ctx.attempt))]
+async fn deliver(settings: &MailSettings, job: DeliverMail, ctx: JobContext) -> Result<(), JobError> {
+    let pool = &ctx.pool;
+    let Some(mail) = outbox::to_send(pool, job.outbox_id).await.map_err(|e| JobError::retryable(e.to_string()))? else {
+        return Ok(());
+    };
+    let (error, retry_after) = match message(&settings.from, &mail) {
         // An address that does not parse will not parse on a retry either.
         Err(reason) => (reason, None),
         Ok(message) => match settings.transport.send(message).await {
             Ok(_) => {
-                match outbox::mark_sent(pool, mail.outbox_id).await {
-                    Ok(()) => tracing::info!("mail sent"),
-                    // It went out; recording that failed, so it may go out once more after the lease.
-                    Err(err) => tracing::error!(error = %err, "mail sent but not recorded as sent"),
-                }
-                return;
+                // It went out; if recording that fails, the job runs again and it may go out once
+                // more (with the same Message-ID).
+                outbox::mark_sent(pool, mail.outbox_id)
+                    .await
+                    .map_err(|e| JobError::retryable(format!("mail sent but not recorded as sent: {e}")))?;
+                tracing::info!(recipient = %mail.recipient, subject = %mail.subject, "mail sent");
+                return Ok(());
             }
             Err(err) => {
-                let delay =
-                    app::jobs::backoff(mail.attempts + 1, settings.retry_base, settings.retry_cap, rand::random());
+                let delay = app::jobs::backoff(ctx.attempt, settings.retry_base, settings.retry_cap, rand::random());
                 (err.to_string(), Some(delay))
             }
         },
     };
-    match outbox::mark_attempt_failed(pool, mail.outbox_id, &error, retry_after, settings.max_attempts).await {
-        Ok(Some(OutboxStatus::Failed)) => tracing::error!(%error, "mail not sent; given up"),
-        Ok(_) => tracing::warn!(%error, retry_in = ?retry_after, "mail not sent; retried later"),
+    let given_up = retry_after.is_none() || ctx.attempt >= ctx.max_attempts;
+    match outbox::mark_attempt_failed(pool, mail.outbox_id, &error, given_up).await {
+        Ok(Some(OutboxStatus::Failed)) => {
+            tracing::error!(recipient = %mail.recipient, subject = %mail.subject, %error, "mail not sent; given up")
+        }
+        Ok(_) => {
+            tracing::warn!(recipient = %mail.recipient, %error, retry_in = ?retry_after, "mail not sent; retried later")
+        }
         Err(err) => tracing::error!(%error, record_error = %err, "mail not sent, and that was not recorded"),
     }
+    Err(match retry_after {
+        Some(after) => JobError::Retryable { message: error, after: Some(after) },
+        None => JobError::Fatal(error),
+    })
 }
 
-fn message(from: &Mailbox, mail: &DueMail) -> Result<Message, String> {
+fn message(from: &Mailbox, mail: &MailToSend) -> Result<Message, String> {
     let to: Mailbox = mail.recipient.parse().map_err(|e| format!("invalid recipient address: {e}"))?;
     Message::builder()
         // Stable across retries, so a mail that goes out twice (sent, then not recorded) is one

@@ -37,6 +37,7 @@ use app::{
 };
 
 use crate::{
+    background::Background,
     config::Config,
     db::{self, Database},
     demo,
@@ -51,11 +52,43 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     embedded: Option<EmbeddedPostgres>,
-    workers: usize,
-    worker_settings: crate::worker::WorkerSettings,
-    engine: app::provisioning::ssr::Engine,
-    mail: Option<crate::mailer::MailSettings>,
+    background: Background,
     pub state: AppState,
+}
+
+/// The database (the embedded cluster started if needed, migrated) and the mail settings: what
+/// the web server and a worker process both start with.
+async fn open(config: &Config) -> anyhow::Result<(Database, Option<crate::mailer::MailSettings>)> {
+    // Before connecting: a bad mail setting is a configuration error, found at once.
+    let mail = crate::mailer::MailSettings::from_config(config)?;
+    let database = db::connect(config.database_url.as_deref(), &config.data_dir, config.db_max_connections).await?;
+    Ok((database, mail))
+}
+
+/// `server worker`: background workers and mail only, no web server, against the configured
+/// database and Partner Center (by default the sandbox of the server at LEPTOS_SITE_ADDR).
+/// Stops on Ctrl-C or SIGTERM after the jobs in hand.
+pub async fn run_worker(config: &Config) -> anyhow::Result<()> {
+    let (Database { pool, embedded }, mail) = open(config).await?;
+    let site: SocketAddr = std::env::var("LEPTOS_SITE_ADDR")
+        .ok()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
+    let partner_center =
+        app::partner_center::PartnerCenter::new(&config.partner_center_url(site), config.partner_center_timeout())?;
+    // A worker process is for running jobs: at least one, whatever CLOUDMARKET_WORKERS says.
+    let count = config.workers.max(1);
+    tracing::info!(count, "workers running");
+    let workers = Background::new(config, pool.clone(), partner_center, mail, count).start().await?;
+    crate::shutdown::shutdown_signal().await;
+    if let Some(workers) = workers {
+        workers.stop().await;
+    }
+    pool.close().await;
+    if let Some(embedded) = embedded {
+        embedded.stop().await?;
+    }
+    Ok(())
 }
 
 impl Application {
@@ -66,10 +99,7 @@ impl Application {
         if let Some(addr) = site_addr {
             leptos_options.site_addr = addr;
         }
-        // Before connecting: a bad mail setting is a configuration error, found at once.
-        let mail = crate::mailer::MailSettings::from_config(config)?;
-        let Database { pool, embedded } =
-            db::connect(config.database_url.as_deref(), &config.data_dir, config.db_max_connections).await?;
+        let (Database { pool, embedded }, mail) = open(config).await?;
         if config.demo {
             demo::load(&pool).await?;
         }
@@ -89,21 +119,9 @@ impl Application {
             live: app::live::hub::Hub::default(),
         };
         let router = router(state.clone(), config).await?;
-        let engine = app::provisioning::ssr::Engine {
-            pool: state.pool.clone(),
-            partner_center: state.partner_center.clone(),
-            step_pause: std::time::Duration::from_millis(config.provisioning_step_ms),
-        };
-        Ok(Self {
-            listener,
-            router,
-            embedded,
-            workers: config.workers,
-            worker_settings: config.worker_settings(),
-            engine,
-            mail,
-            state,
-        })
+        let background =
+            Background::new(config, state.pool.clone(), state.partner_center.clone(), mail, config.workers);
+        Ok(Self { listener, router, embedded, background, state })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -113,13 +131,8 @@ impl Application {
     /// Serves until `shutdown` resolves, lets requests in flight finish, then stops the embedded
     /// database if this process started it.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let Self { listener, router, embedded, workers, worker_settings, engine, mail, state } = self;
-        let workers = crate::worker::WorkerPool::start(
-            state.pool.clone(),
-            crate::worker::product_registry(engine),
-            worker_settings,
-            workers,
-        );
+        let Self { listener, router, embedded, background, state } = self;
+        let workers = background.start().await?;
         let relay = tokio::spawn(state.live.clone().relay(state.pool.clone()));
         let live = state.live.clone();
         // Event streams never end by themselves: close them as shutdown starts, or the graceful
@@ -128,7 +141,6 @@ impl Application {
             shutdown.await;
             live.close();
         };
-        let mailer = mail.map(|settings| crate::mailer::Mailer::start(state.pool.clone(), settings));
         // Without TCP_NODELAY a response written in more than one piece waits for the client's
         // delayed ACK (about 40 ms on Linux) before its last piece leaves: every page paid it.
         let listener = listener.tap_io(|tcp| {
@@ -140,9 +152,6 @@ impl Application {
         let _ = relay.await;
         if let Some(workers) = workers {
             workers.stop().await;
-        }
-        if let Some(mailer) = mailer {
-            mailer.stop().await;
         }
         state.pool.close().await;
         if let Some(embedded) = embedded {
@@ -258,25 +267,5 @@ async fn server_fn_error_status(request: Request<Body>, next: middleware::Next) 
     axum::response::Response::from_parts(parts, Body::from(bytes))
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
-}
+/// Resolves on Ctrl-C or SIGTERM (kept here for callers of the application's start).
+pub use crate::shutdown::shutdown_signal;

@@ -13,3 +13,9 @@ pub fn init(json: bool) {
         let _ = builder.try_init();
     }
 }
+
+/// Human-readable logs on stderr, for subcommands whose stdout is their answer (`server pg start`).
+pub fn init_stderr() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn,server=info"));
+    let _ = fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

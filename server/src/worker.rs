@@ -7,9 +7,14 @@
 
 use std::{collections::HashMap, future::Future, pin::Pin, sync::Arc, time::Duration};
 
-use app::jobs::{self, ClaimedJob, Job, JobError, JobState};
-use sqlx::{PgPool, postgres::PgListener};
+use app::{
+    jobs::{self, ClaimedJob, Job, JobError, JobState},
+    listen::{self, Heard},
+};
+use sqlx::PgPool;
 use tokio::sync::{Notify, watch};
+
+pub use crate::config::WorkerSettings;
 
 type BoxFuture = Pin<Box<dyn Future<Output = Result<(), JobError>> + Send>>;
 type Handler = Arc<dyn Fn(serde_json::Value, JobContext) -> BoxFuture + Send + Sync>;
@@ -20,6 +25,9 @@ pub struct JobContext {
     pub pool: PgPool,
     pub job_id: uuid::Uuid,
     pub attempt: i32,
+    /// The attempts the job has: a handler that keeps a record of its own (the outbox row of a
+    /// mail) knows from `attempt == max_attempts` that a failure now is the last.
+    pub max_attempts: i32,
 }
 
 /// The job kinds this process can run, and how.
@@ -58,6 +66,10 @@ impl Registry {
     pub fn is_empty(&self) -> bool {
         self.handlers.is_empty()
     }
+
+    fn runs(&self, kind: &str) -> bool {
+        self.handlers.contains_key(kind)
+    }
 }
 
 /// The job kinds the product runs, with their handlers.
@@ -83,6 +95,14 @@ pub fn product_registry(engine: app::provisioning::ssr::Engine) -> Registry {
         })
 }
 
+/// Workers of one process that take the same job kinds. A process has a lane for the product's
+/// jobs and, with mail configured, one for mail, so a ten-minute provisioning run never holds
+/// up a one-time password.
+pub struct Lane {
+    pub registry: Registry,
+    pub count: usize,
+}
+
 /// Workers started by a process, stopped together.
 pub struct WorkerPool {
     stop: watch::Sender<bool>,
@@ -90,15 +110,22 @@ pub struct WorkerPool {
 }
 
 impl WorkerPool {
-    pub fn start(pool: PgPool, registry: Registry, settings: WorkerSettings, count: usize) -> Option<Self> {
-        if count == 0 {
+    /// Starts the lanes' workers, one listener for all of them and, when a lane runs billing or
+    /// retention, the scheduler that queues those; `None` when no lane has a worker.
+    pub fn start(pool: PgPool, lanes: Vec<Lane>, settings: WorkerSettings) -> Option<Self> {
+        let lanes: Vec<Lane> = lanes.into_iter().filter(|lane| lane.count > 0 && !lane.registry.is_empty()).collect();
+        if lanes.is_empty() {
             return None;
         }
         let (stop, stopped) = watch::channel(false);
-        let scheduled = registry.kinds().iter().any(|kind| kind == <app::billing::ssr::BillingRun as Job>::KIND);
-        let mut handles = spawn_workers(pool.clone(), registry, settings, count, stopped.clone());
-        if scheduled {
-            handles.push(tokio::spawn(schedule(pool, stopped)));
+        let runs = |kind: &str| lanes.iter().any(|lane| lane.registry.runs(kind));
+        let schedules = Schedules {
+            billing: runs(<app::billing::ssr::BillingRun as Job>::KIND),
+            retention: runs(<crate::retention::PurgeHistory as Job>::KIND),
+        };
+        let mut handles = spawn_lanes(pool.clone(), lanes, settings, stopped.clone());
+        if schedules.billing || schedules.retention {
+            handles.push(tokio::spawn(schedule(pool, schedules, stopped)));
         }
         Some(Self { stop, handles })
     }
@@ -112,37 +139,32 @@ impl WorkerPool {
     }
 }
 
-/// Queues the renewals and billing runs that fall due, every minute (by the marketplace's clock,
-/// so a sandbox clock moved forward is followed within a minute).
-async fn schedule(pool: PgPool, mut shutdown: watch::Receiver<bool>) {
+/// What the scheduler of a process queues: only jobs a worker of this process can run, so a
+/// process started for mail alone queues no billing.
+#[derive(Clone, Copy)]
+struct Schedules {
+    billing: bool,
+    retention: bool,
+}
+
+/// Queues the renewals and billing runs that fall due (by the marketplace's clock, so a sandbox
+/// clock moved forward is followed within a minute) and the day's retention run, every minute.
+/// Each is deduplicated by the job engine, so any number of processes may schedule.
+async fn schedule(pool: PgPool, schedules: Schedules, mut shutdown: watch::Receiver<bool>) {
     loop {
-        if let Err(err) = app::billing::ssr::schedule(&pool).await {
+        if schedules.billing
+            && let Err(err) = app::billing::ssr::schedule(&pool).await
+        {
             tracing::warn!(error = %err, "could not queue renewals and billing runs");
+        }
+        if schedules.retention
+            && let Err(err) = crate::retention::schedule(&pool).await
+        {
+            tracing::warn!(error = %err, "could not queue the retention run");
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}
             _ = shutdown.changed() => return,
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct WorkerSettings {
-    /// How long a job stays this worker's without a heartbeat.
-    pub lease: Duration,
-    /// How often an idle worker looks for due jobs without a notification.
-    pub poll_interval: Duration,
-    pub backoff_base: Duration,
-    pub backoff_cap: Duration,
-}
-
-impl Default for WorkerSettings {
-    fn default() -> Self {
-        Self {
-            lease: Duration::from_secs(30),
-            poll_interval: Duration::from_secs(5),
-            backoff_base: Duration::from_secs(2),
-            backoff_cap: Duration::from_secs(600),
         }
     }
 }
@@ -156,62 +178,44 @@ pub fn spawn_workers(
     count: usize,
     shutdown: watch::Receiver<bool>,
 ) -> Vec<tokio::task::JoinHandle<()>> {
-    let wake = Arc::new(Notify::new());
-    let mut handles = vec![tokio::spawn(listen(pool.clone(), jobs::NOTIFY_CHANNEL, wake.clone(), shutdown.clone()))];
-    let process = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
-    for n in 0..count {
-        let worker = Worker {
-            id: format!("{process}-{n}"),
-            pool: pool.clone(),
-            registry: registry.clone(),
-            settings: settings.clone(),
-            wake: wake.clone(),
-        };
-        handles.push(tokio::spawn(worker.run(shutdown.clone())));
-    }
-    handles
+    spawn_lanes(pool, vec![Lane { registry, count }], settings, shutdown)
 }
 
-/// Wakes everyone waiting on `wake` whenever `channel` is notified, reconnecting as needed; the
-/// waiters poll as well, so a lost connection only slows them down.
-pub(crate) async fn listen(
+/// Starts the workers of every lane and one listener: a `job_queued` notification (its payload
+/// is the job's kind) wakes the lane that runs that kind; a (re)connected listener wakes them
+/// all, since notifications may have been missed meanwhile.
+pub fn spawn_lanes(
     pool: PgPool,
-    channel: &'static str,
-    wake: Arc<Notify>,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    loop {
-        let mut listener = match PgListener::connect_with(&pool).await {
-            Ok(listener) => listener,
-            Err(err) => {
-                tracing::warn!(channel, error = %err, "listener cannot connect; falling back to polling");
-                tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_secs(5)) => continue,
-                    _ = shutdown.changed() => return,
-                }
-            }
-        };
-        if let Err(err) = listener.listen(channel).await {
-            tracing::warn!(channel, error = %err, "cannot LISTEN");
-            // Not at once: a database refusing LISTEN refuses the next one too.
-            tokio::select! {
-                _ = tokio::time::sleep(Duration::from_secs(5)) => continue,
-                _ = shutdown.changed() => return,
-            }
+    lanes: Vec<Lane>,
+    settings: WorkerSettings,
+    shutdown: watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let process = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
+    let mut wakers: Vec<(Registry, Arc<Notify>)> = Vec::new();
+    let mut handles = Vec::new();
+    for (l, lane) in lanes.into_iter().enumerate() {
+        let wake = Arc::new(Notify::new());
+        for n in 0..lane.count {
+            let worker = Worker {
+                id: format!("{process}-{l}.{n}"),
+                pool: pool.clone(),
+                registry: lane.registry.clone(),
+                settings: settings.clone(),
+                wake: wake.clone(),
+            };
+            handles.push(tokio::spawn(worker.run(shutdown.clone())));
         }
-        loop {
-            tokio::select! {
-                notification = listener.recv() => match notification {
-                    Ok(_) => wake.notify_waiters(),
-                    Err(err) => {
-                        tracing::warn!(channel, error = %err, "listener lost its connection; reconnecting");
-                        break;
-                    }
-                },
-                _ = shutdown.changed() => return,
-            }
-        }
+        wakers.push((lane.registry, wake));
     }
+    handles.push(tokio::spawn(listen::listen(pool, &[jobs::NOTIFY_CHANNEL], shutdown, move |heard| {
+        for (registry, wake) in &wakers {
+            match &heard {
+                Heard::Notification(n) if !registry.runs(n.payload()) => {}
+                _ => wake.notify_waiters(),
+            }
+        }
+    })));
+    handles
 }
 
 struct Worker {
@@ -255,7 +259,12 @@ impl Worker {
         let Some(handler) = self.registry.handlers.get(job.kind.as_str()).cloned() else {
             return;
         };
-        let ctx = JobContext { pool: self.pool.clone(), job_id: job.job_id, attempt: job.attempts };
+        let ctx = JobContext {
+            pool: self.pool.clone(),
+            job_id: job.job_id,
+            attempt: job.attempts,
+            max_attempts: job.max_attempts,
+        };
         let heartbeat = tokio::spawn(heartbeat(self.pool.clone(), job.job_id, self.id.clone(), self.settings.lease));
         // A panicking handler is a failed attempt, not a dead worker.
         let outcome = tokio::spawn(handler(job.payload.clone(), ctx))
@@ -297,41 +306,4 @@ async fn heartbeat(pool: PgPool, job_id: uuid::Uuid, worker: String, lease: Dura
             Err(err) => tracing::warn!(%job_id, error = %err, "heartbeat failed"),
         }
     }
-}
-
-/// `server worker`: workers and the mail sender only, against the configured database and Partner
-/// Center (by default the sandbox of the server at LEPTOS_SITE_ADDR). Stops on Ctrl-C or SIGTERM
-/// after the jobs in hand.
-pub async fn run_standalone(config: &crate::config::Config) -> anyhow::Result<()> {
-    let mail = crate::mailer::MailSettings::from_config(config)?;
-    let database =
-        crate::db::connect(config.database_url.as_deref(), &config.data_dir, config.db_max_connections).await?;
-    let site: std::net::SocketAddr = std::env::var("LEPTOS_SITE_ADDR")
-        .ok()
-        .and_then(|a| a.parse().ok())
-        .unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 3000)));
-    let partner_center =
-        app::partner_center::PartnerCenter::new(&config.partner_center_url(site), config.partner_center_timeout())?;
-    let engine = app::provisioning::ssr::Engine {
-        pool: database.pool.clone(),
-        partner_center,
-        step_pause: Duration::from_millis(config.provisioning_step_ms),
-    };
-    let count = config.workers.max(1);
-    tracing::info!(count, "workers running");
-    let workers = WorkerPool::start(database.pool.clone(), product_registry(engine), config.worker_settings(), count);
-    // Worker processes deliver mail too, so mail keeps going out with the web servers scaled down.
-    let mailer = mail.map(|settings| crate::mailer::Mailer::start(database.pool.clone(), settings));
-    crate::startup::shutdown_signal().await;
-    if let Some(workers) = workers {
-        workers.stop().await;
-    }
-    if let Some(mailer) = mailer {
-        mailer.stop().await;
-    }
-    database.pool.close().await;
-    if let Some(embedded) = database.embedded {
-        embedded.stop().await?;
-    }
-    Ok(())
 }

@@ -152,6 +152,18 @@ async fn record_attempt(db: impl PgExecutor<'_>, email: &EmailAddress, succeeded
     Ok(())
 }
 
+/// Deletes sign-in attempts older than `older_than` (retention). The caller keeps `older_than`
+/// longer than the sign-in window: within it the attempts are what refuses a guessed password.
+pub async fn purge_login_attempts(
+    db: impl PgExecutor<'_>,
+    older_than: sqlx::postgres::types::PgInterval,
+) -> Result<u64, sqlx::Error> {
+    let deleted = sqlx::query!("delete from login_attempt where attempted_at < now() - $1::interval", older_than)
+        .execute(db)
+        .await?;
+    Ok(deleted.rows_affected())
+}
+
 /// Audits something a user did to their own account (sign-in, sign-out, password change).
 async fn audit_own_account(
     db: impl PgExecutor<'_>,

@@ -1,12 +1,71 @@
-use std::time::Duration;
+//! The e-mail outbox. Mail is written here in the transaction that causes it; the job engine
+//! delivers it: with delivery on (a process with a mail server configured has started, see
+//! [`enable_delivery`]), every row inserted into `email_outbox`, by [`enqueue`],
+//! [`enqueue_to_partner`] or checkout's single statement alike, gets its [`DeliverMail`] job from
+//! the table's insert trigger, in the same transaction. The job's handler (`server::mailer`)
+//! sends it and keeps the row's status, attempts and last error truthful for the outbox page.
 
-use sqlx::PgExecutor;
+use serde::{Deserialize, Serialize};
+use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
 use super::{OutboxMail, OutboxStatus};
+use crate::jobs::Job;
 
-/// The channel the outbox's insert trigger notifies on (see the outbox delivery migration).
-pub const NOTIFY_CHANNEL: &str = "mail_queued";
+/// Delivers one outbox mail. Its rows are written by the outbox's insert trigger (in SQL, so
+/// that no insert path can forget it), with the kind and attempts [`enable_delivery`] stored
+/// from this type, and the payload `{"outbox_id": …}` this type reads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliverMail {
+    pub outbox_id: Uuid,
+}
+
+impl Job for DeliverMail {
+    const KIND: &'static str = "deliver_mail";
+    /// With a 2 s first retry and a 1 h cap, about four hours of retries: long enough to ride
+    /// out a mail server's maintenance window before a mail is given up as `failed`.
+    const MAX_ATTEMPTS: i32 = 15;
+
+    /// One job per mail, however often it is queued (the trigger and [`enable_delivery`]'s
+    /// catch-up may both try).
+    fn dedup_key(&self) -> Option<String> {
+        Some(self.outbox_id.to_string())
+    }
+}
+
+/// Turns delivery on for this database: from now on every mail queued gets its delivery job,
+/// and every pending mail queued before (while no process could send mail) gets one now.
+/// Called by each process with a mail server configured, as it starts its mail worker.
+///
+/// The `share` lock waits for transactions that are inserting mail to commit, and holds new
+/// inserts back until this commits: a mail is then either committed before the catch-up sees
+/// it, or inserted after its trigger can see delivery is on. Nothing is lost in between.
+pub async fn enable_delivery(pool: &PgPool) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query!("lock table email_outbox in share mode").execute(&mut *tx).await?;
+    sqlx::query!(
+        "insert into mail_delivery (job_kind, max_attempts) values ($1, $2)
+         on conflict (singleton) do update set job_kind = excluded.job_kind, max_attempts = excluded.max_attempts",
+        DeliverMail::KIND,
+        DeliverMail::MAX_ATTEMPTS
+    )
+    .execute(&mut *tx)
+    .await?;
+    // The same rows as the trigger writes (see the migration that added it).
+    let caught_up = sqlx::query!(
+        "insert into job (job_id, kind, payload, max_attempts, dedup_key)
+         select gen_random_uuid(), $1, jsonb_build_object('outbox_id', outbox_id), $2, outbox_id::text
+         from email_outbox where status = 'pending'
+         on conflict (kind, dedup_key) do nothing",
+        DeliverMail::KIND,
+        DeliverMail::MAX_ATTEMPTS
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(caught_up)
+}
 
 /// Queues a mail. Call it with the transaction of the change that causes the mail.
 #[tracing::instrument(name = "outbox.enqueue", skip(db, body_text))]
@@ -61,47 +120,34 @@ pub async fn latest(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<OutboxMai
     .await
 }
 
-/// A pending mail a sender has taken.
+/// A mail its delivery job is to send.
 #[derive(Clone, Debug)]
-pub struct DueMail {
+pub struct MailToSend {
     pub outbox_id: Uuid,
     pub recipient: String,
     pub subject: String,
     pub body_text: String,
-    /// Attempts before this one.
-    pub attempts: i32,
 }
 
-/// Takes up to `limit` due pending mails for this sender. `SKIP LOCKED` lets several server
-/// processes share the outbox; pushing `next_attempt_at` out by `lease` keeps the mails this
-/// sender's while it talks to the mail server without holding a transaction open, and hands them
-/// to another sender if this process dies mid-send.
-#[tracing::instrument(name = "outbox.claim_due", skip(db))]
-pub async fn claim_due(db: impl PgExecutor<'_>, limit: i64, lease: Duration) -> Result<Vec<DueMail>, sqlx::Error> {
+/// The mail, unless it is already sent (a job that ran again after sending, or one retried by
+/// hand) or gone (deleted by retention): then there is nothing to do. A failed mail is sent
+/// again: its job was put back in the queue by operations.
+#[tracing::instrument(name = "outbox.to_send", skip(db))]
+pub async fn to_send(db: impl PgExecutor<'_>, outbox_id: Uuid) -> Result<Option<MailToSend>, sqlx::Error> {
     sqlx::query_as!(
-        DueMail,
-        r#"with due as (
-               select outbox_id from email_outbox
-               where status = 'pending' and next_attempt_at <= now()
-               order by next_attempt_at
-               limit $1
-               for update skip locked
-           )
-           update email_outbox o set next_attempt_at = now() + make_interval(secs => $2)
-           from due where o.outbox_id = due.outbox_id
-           returning o.outbox_id, o.recipient, o.subject, o.body_text, o.attempts"#,
-        limit,
-        lease.as_secs_f64()
+        MailToSend,
+        "select outbox_id, recipient, subject, body_text from email_outbox where outbox_id = $1 and status <> 'sent'",
+        outbox_id
     )
-    .fetch_all(db)
+    .fetch_optional(db)
     .await
 }
 
 #[tracing::instrument(name = "outbox.mark_sent", skip(db))]
 pub async fn mark_sent(db: impl PgExecutor<'_>, outbox_id: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "update email_outbox set status = 'sent', attempts = attempts + 1, sent_at = now()
-         where outbox_id = $1 and status = 'pending'",
+        "update email_outbox set status = 'sent', attempts = attempts + 1, sent_at = now(), last_error = null
+         where outbox_id = $1 and status <> 'sent'",
         outbox_id
     )
     .execute(db)
@@ -109,53 +155,27 @@ pub async fn mark_sent(db: impl PgExecutor<'_>, outbox_id: Uuid) -> Result<(), s
     Ok(())
 }
 
-/// Records a failed attempt: the mail is tried again after `retry_after`, or, with `retry_after`
-/// `None` or the attempts used up, stays `Failed` with its error for staff to see.
+/// Records a failed attempt: the mail stays `Pending` (its job retries it), or, when `given_up`
+/// (the error cannot pass on a retry, or this was the job's last attempt), becomes `Failed` with
+/// its error for staff to see.
 #[tracing::instrument(name = "outbox.mark_attempt_failed", skip(db, error))]
 pub async fn mark_attempt_failed(
     db: impl PgExecutor<'_>,
     outbox_id: Uuid,
     error: &str,
-    retry_after: Option<Duration>,
-    max_attempts: i32,
+    given_up: bool,
 ) -> Result<Option<OutboxStatus>, sqlx::Error> {
     sqlx::query_scalar!(
         r#"update email_outbox
            set attempts = attempts + 1,
                last_error = $2,
-               status = case when $3::float8 is null or attempts + 1 >= $4
-                             then 'failed'::outbox_status else 'pending'::outbox_status end,
-               next_attempt_at = now() + make_interval(secs => coalesce($3, 0))
-           where outbox_id = $1 and status = 'pending'
+               status = case when $3 then 'failed'::outbox_status else 'pending'::outbox_status end
+           where outbox_id = $1 and status <> 'sent'
            returning status as "status: OutboxStatus""#,
         outbox_id,
         error,
-        retry_after.map(|d| d.as_secs_f64()),
-        max_attempts
+        given_up
     )
     .fetch_optional(db)
-    .await
-}
-
-/// Hands mails a sender took but will not try now (it is stopping) back to the others at once
-/// instead of after their lease.
-pub async fn release(db: impl PgExecutor<'_>, outbox_ids: &[Uuid]) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "update email_outbox set next_attempt_at = now() where outbox_id = any($1) and status = 'pending'",
-        outbox_ids
-    )
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-/// Seconds until the next pending mail comes due (0 if one is due), by the database's clock so
-/// that servers with skewed clocks agree; `None` with nothing pending.
-pub async fn seconds_until_next_due(db: impl PgExecutor<'_>) -> Result<Option<f64>, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"select greatest(extract(epoch from min(next_attempt_at) - now()), 0)::float8
-           from email_outbox where status = 'pending'"#
-    )
-    .fetch_one(db)
     .await
 }
