@@ -10,8 +10,7 @@
 //! told [`Heard::Listening`] and should catch up the way it would after a missed notification
 //! (workers look for due jobs; the hub's browsers replay on reconnect).
 //!
-//! The live hub (`live::ssr::Hub::relay`) still has its own copy of this loop; it should call
-//! this function too, with its `closed` receiver as `shutdown` and its parsing in `on_event`.
+//! The live hub (`live::hub::Hub::relay`) relays through it too.
 
 use std::time::Duration;
 

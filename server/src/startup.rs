@@ -7,12 +7,11 @@ use anyhow::Context;
 use axum::{
     Router,
     body::Body,
-    extract::DefaultBodyLimit,
     extract::{Request, State},
     http::HeaderName,
     middleware,
     response::IntoResponse,
-    routing::{get, post},
+    routing::get,
     serve::ListenerExt,
 };
 use leptos::prelude::*;
@@ -32,7 +31,6 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 use app::{
     app::{App, shell},
-    onboarding,
     state::AppState,
 };
 
@@ -176,16 +174,10 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
 
     let router = Router::new()
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
-        .route(
-            onboarding::SUBMIT_PATH,
-            // Six documents of up to 10 MB each, plus the text fields.
-            post(onboarding::ssr::submit_handler).layer(DefaultBodyLimit::max(64 * 1024 * 1024)),
-        )
-        .route("/backoffice/documents/{document_id}", get(onboarding::ssr::staff_document_handler))
-        .route(app::live::STREAM_PATH, get(app::provisioning::progress_stream::stream))
-        .route("/cp/billing/statements/{number}/csv", get(app::billing::ssr::statement_csv))
-        .route("/backoffice/statements/{number}/csv", get(app::billing::ssr::statement_csv))
-        .route("/applications/{token}/documents/{document_id}", get(onboarding::ssr::applicant_document_handler))
+        // Each feature's plain HTTP routes (downloads, the event stream, the multipart form).
+        .merge(app::onboarding::routes::router())
+        .merge(app::billing::routes::router())
+        .merge(app::provisioning::routes::router())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -85,11 +85,11 @@ pub fn product_registry(engine: app::provisioning::ssr::Engine) -> Registry {
         .register::<BillingRun, _, _>(|job, ctx| async move {
             bill_period(&ctx.pool, job.period).await.map(|_| ()).map_err(|e| JobError::retryable(e.to_string()))
         })
-        .register::<app::orders::ssr::ProvisionOrder, _, _>(move |job, ctx| {
+        .register::<app::provisioning::ssr::ProvisionOrder, _, _>(move |job, ctx| {
             let engine = engine.clone();
             async move { engine.run(job, ctx.attempt).await }
         })
-        .register::<app::subscriptions::ssr::ChangeSubscription, _, _>(move |job, ctx| {
+        .register::<app::provisioning::ssr::ChangeSubscription, _, _>(move |job, ctx| {
             let engine = change_engine.clone();
             async move { engine.run_change(job, ctx.attempt).await }
         })

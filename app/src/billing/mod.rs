@@ -5,6 +5,8 @@ mod backoffice_page;
 mod billing_page;
 mod chart;
 mod prices_page;
+#[cfg(feature = "ssr")]
+pub mod routes;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod ssr;

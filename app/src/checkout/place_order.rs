@@ -15,7 +15,8 @@ use crate::{
     },
     error::{AppError, ssr::ResultExt},
     jobs::JobRow,
-    orders::{NewCustomerProfile, ssr::ProvisionOrder},
+    orders::NewCustomerProfile,
+    provisioning::ssr::ProvisionOrder,
 };
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,10 +3,8 @@
 //! notification and the channel, not who is signed in (the stream handler in `provisioning`
 //! decides what each user sees).
 
-use std::time::Duration;
-
 use serde::Deserialize;
-use sqlx::{PgPool, postgres::PgListener};
+use sqlx::PgPool;
 use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
@@ -75,42 +73,20 @@ impl Hub {
         let _ = self.sender.send(notice);
     }
 
-    /// Relays `order_progress` notifications until the hub is closed, reconnecting after a lost
-    /// connection. Streams that missed something meanwhile catch up when their browser reconnects.
+    /// Relays `order_progress` notifications until the hub is closed, through the product's
+    /// one LISTEN loop (`crate::listen`). What a browser missed while the connection was down it
+    /// replays itself when it reconnects.
     pub async fn relay(self, pool: PgPool) {
-        let mut closed = self.closed.subscribe();
-        loop {
-            let mut listener = match PgListener::connect_with(&pool).await {
-                Ok(listener) => listener,
-                Err(err) => {
-                    tracing::warn!(error = %err, "live progress cannot connect; retrying");
-                    tokio::select! {
-                        () = tokio::time::sleep(Duration::from_secs(2)) => continue,
-                        _ = closed.changed() => return,
-                    }
-                }
-            };
-            if let Err(err) = listener.listen(NOTIFY_CHANNEL).await {
-                tracing::warn!(error = %err, "cannot LISTEN for order progress");
-                tokio::time::sleep(Duration::from_secs(2)).await;
-                continue;
-            }
-            loop {
-                tokio::select! {
-                    notification = listener.recv() => match notification {
-                        Ok(notification) => match serde_json::from_str::<Notice>(notification.payload()) {
-                            Ok(notice) => self.publish(notice),
-                            Err(err) => tracing::warn!(error = %err, "unreadable order progress notification"),
-                        },
-                        Err(err) => {
-                            tracing::warn!(error = %err, "live progress lost its connection; reconnecting");
-                            break;
-                        }
-                    },
-                    _ = closed.changed() => return,
+        let closed = self.closed.subscribe();
+        crate::listen::listen(pool, &[NOTIFY_CHANNEL], closed, |heard| {
+            if let crate::listen::Heard::Notification(notification) = heard {
+                match serde_json::from_str::<Notice>(notification.payload()) {
+                    Ok(notice) => self.publish(notice),
+                    Err(err) => tracing::warn!(error = %err, "unreadable order progress notification"),
                 }
             }
-        }
+        })
+        .await;
     }
 }
 

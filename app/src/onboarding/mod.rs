@@ -9,6 +9,8 @@ mod applications_page;
 mod become_partner_page;
 mod form;
 #[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
 pub mod ssr;
 mod status_page;
 

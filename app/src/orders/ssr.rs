@@ -19,9 +19,8 @@ use crate::{
     domain::{DomainPrefix, MpnId},
     error::{AppError, ssr::ResultExt},
     jobs, notifications,
+    provisioning::ssr::ProvisionOrder,
 };
-
-pub use crate::provisioning::ssr::ProvisionOrder;
 
 #[tracing::instrument(name = "orders.list", skip(db))]
 pub async fn list(db: impl PgExecutor<'_>, partner: Option<Uuid>) -> Result<Vec<OrderSummary>, sqlx::Error> {

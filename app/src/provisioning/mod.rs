@@ -6,6 +6,8 @@ mod progress;
 #[cfg(feature = "ssr")]
 pub mod progress_stream;
 #[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use live_alerts::LiveAlerts;

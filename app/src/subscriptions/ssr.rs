@@ -21,9 +21,8 @@ use crate::{
     error::{AppError, ssr::ResultExt},
     jobs, notifications,
     provisioning::InFlight,
+    provisioning::ssr::ChangeSubscription,
 };
-
-pub use crate::provisioning::ssr::ChangeSubscription;
 
 /// A customer's subscriptions that are not cancelled or expired, oldest first, each with the
 /// progress of the order provisioning or changing it while that order is under way.
