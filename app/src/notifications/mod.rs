@@ -16,6 +16,20 @@ use time::OffsetDateTime;
 use crate::auth::Permission;
 use crate::error::AppError;
 
+/// A mail's words, as a template writes them: each feature's `mails.rs` has pure functions
+/// returning these (unit-tested without a database), and `ssr::send` queues one to a recipient.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailText {
+    pub subject: String,
+    pub body: String,
+}
+
+impl MailText {
+    pub fn new(subject: impl Into<String>, body: impl Into<String>) -> Self {
+        Self { subject: subject.into(), body: body.into() }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "outbox_status", rename_all = "snake_case"))]

@@ -88,6 +88,16 @@ pub async fn enqueue(
     Ok(id)
 }
 
+/// Queues `mail` to `recipient`, in the caller's transaction.
+pub async fn send(db: impl PgExecutor<'_>, recipient: &str, mail: &super::MailText) -> Result<Uuid, sqlx::Error> {
+    enqueue(db, recipient, &mail.subject, &mail.body).await
+}
+
+/// Queues `mail` to every admin of a partner.
+pub async fn send_to_partner(db: impl PgExecutor<'_>, partner_id: Uuid, mail: &super::MailText) -> Result<(), sqlx::Error> {
+    enqueue_to_partner(db, partner_id, &mail.subject, &mail.body).await
+}
+
 /// Queues a mail to every admin of a partner.
 #[tracing::instrument(name = "outbox.enqueue_to_partner", skip(db, body_text))]
 pub async fn enqueue_to_partner(
