@@ -8,6 +8,7 @@
 mod applications_page;
 mod become_partner_page;
 mod form;
+pub mod mails;
 #[cfg(feature = "ssr")]
 pub mod routes;
 #[cfg(feature = "ssr")]

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::{
     ApplicationDetail, ApplicationForm, ApplicationKind, ApplicationStatus, ApplicationSummary, DocumentInfo,
-    DocumentKind, FormDraft, MAX_DOCUMENT_BYTES, UploadedFile, application_number,
+    DocumentKind, FormDraft, MAX_DOCUMENT_BYTES, UploadedFile, application_number, mails,
 };
 use crate::{
     audit::{self, AuditEntry},
@@ -25,7 +25,7 @@ use crate::{
         ssr::{AuthUser, SignInRejection, SignedIn, hash_password},
     },
     error::{AppError, ssr::ResultExt},
-    notifications::ssr::enqueue as enqueue_mail,
+    notifications::{self, MailText},
     state::AppState,
 };
 
@@ -83,19 +83,8 @@ pub async fn store(state: &AppState, form: ApplicationForm) -> Result<String, Ap
         .await?;
     }
     let status_url = format!("{}/applications/{token}", state.settings.public_url);
-    let reference = application_number(number);
-    enqueue_mail(
-        &mut *tx,
-        form.contact_email.as_ref(),
-        &format!("We received your partner application {reference}"),
-        &format!(
-            "Dear {},\n\nthank you for applying to become a cloudmarket partner. Your application number is {reference}.\n\
-             Our credit control team reviews it and you will hear from us by e-mail.\n\n\
-             You can follow its status at any time here:\n{status_url}\n",
-            form.contact_name
-        ),
-    )
-    .await?;
+    let mail = mails::application_received(number, &form.contact_name, &status_url);
+    notifications::ssr::send(&mut *tx, form.contact_email.as_ref(), &mail).await?;
     audit::record(
         &mut *tx,
         AuditEntry {
@@ -375,17 +364,15 @@ pub async fn approve(
     )
     .execute(&mut *tx)
     .await?;
-    let reference = application_number(app.number);
-    let mail = Mail {
-        subject: format!("Your cloudmarket partner account is ready ({reference})"),
-        body: format!(
-            "Dear {},\n\nyour partner application {reference} has been approved. {} has a marketplace credit limit of \
-             {credit_limit} USD + VAT, separate from your distributor account limit.\n\n\
-             Sign in to the Control Panel:\n{}/login\n\nUsername: {}\nTemporary password: {password}\n\n\
-             You will be asked to choose a new password when you first sign in.\n",
-            app.contact_name, app.company_name, state.settings.public_url, app.contact_email
-        ),
-    };
+    let mail = mails::application_approved(
+        app.number,
+        &app.contact_name,
+        &app.company_name,
+        credit_limit,
+        &state.settings.public_url,
+        &app.contact_email,
+        &password,
+    );
     let detail = json!({ "partner_id": partner_id, "admin_user_id": user_id, "credit_limit": credit_limit });
     finish_decision(tx, approver, application_id, &app, "application.approved", detail, mail).await
 }
@@ -402,21 +389,8 @@ pub async fn reject(state: &AppState, approver: &AuthUser, application_id: Uuid,
     )
     .execute(&mut *tx)
     .await?;
-    let reference = application_number(app.number);
-    let mail = Mail {
-        subject: format!("Your partner application {reference}"),
-        body: format!(
-            "Dear {},\n\nwe are sorry: your partner application {reference} for {} was not approved.\n\nReason: {reason}\n\n\
-             You are welcome to apply again once this is resolved.\n",
-            app.contact_name, app.company_name
-        ),
-    };
+    let mail = mails::application_rejected(app.number, &app.contact_name, &app.company_name, reason);
     finish_decision(tx, approver, application_id, &app, "application.rejected", json!({ "reason": reason }), mail).await
-}
-
-struct Mail {
-    subject: String,
-    body: String,
 }
 
 /// The end of every decision: the applicant's mail and the audit entry, committed with it.
@@ -427,9 +401,9 @@ async fn finish_decision(
     app: &LockedApplication,
     action: &str,
     detail: serde_json::Value,
-    mail: Mail,
+    mail: MailText,
 ) -> Result<(), AppError> {
-    enqueue_mail(&mut *tx, &app.contact_email, &mail.subject, &mail.body).await?;
+    notifications::ssr::send(&mut *tx, &app.contact_email, &mail).await?;
     let entry = AuditEntry {
         actor: Some(approver.user_id),
         acting_as: None,

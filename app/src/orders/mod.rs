@@ -2,6 +2,7 @@
 //! with credit approval.
 
 mod billing_orders_page;
+pub mod mails;
 mod order_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -11,7 +11,7 @@ use crate::{
     provisioning::{Failure, ProgressView},
 };
 
-use super::{ChangeView, OrderDetail, OrderKind, OrderLineView, OrderStatus, OrderSummary};
+use super::{ChangeView, OrderDetail, OrderKind, OrderLineView, OrderStatus, OrderSummary, mails};
 use crate::{
     audit::{self, AuditEntry},
     auth::ssr::AuthUser,
@@ -231,31 +231,16 @@ pub async fn decide_credit(
     )
     .execute(&mut *tx)
     .await?;
-    let (subject, body) = if approve {
+    let mail = if approve {
         jobs::enqueue(&mut tx, &ProvisionOrder { order_id: order.order_id, run: 1 }).await?;
-        (
-            format!("Order {order_number} approved by credit control"),
-            format!(
-                "Credit control approved order {order_number} for {}. Provisioning at Microsoft starts shortly.{}",
-                order.customer_name,
-                reason.map(|r| format!("\n\nNote: {r}")).unwrap_or_default()
-            ),
-        )
+        mails::credit_approved(order_number, &order.customer_name, reason)
     } else {
         sqlx::query!("update subscription set status = 'cancelled' where order_id = $1", order.order_id)
             .execute(&mut *tx)
             .await?;
-        (
-            format!("Order {order_number} rejected by credit control"),
-            format!(
-                "Credit control rejected order {order_number} for {}.\n\nReason: {}\n\nNothing was provisioned or \
-                 charged. Contact credit control to raise your limit, or order a smaller quantity.",
-                order.customer_name,
-                reason.unwrap_or_default()
-            ),
-        )
+        mails::credit_rejected(order_number, &order.customer_name, reason)
     };
-    notifications::ssr::enqueue(&mut *tx, &order.email, &subject, &body).await?;
+    notifications::ssr::send(&mut *tx, &order.email, &mail).await?;
     audit::record(
         &mut *tx,
         AuditEntry {

@@ -2,6 +2,7 @@
 //! reason and fix.
 
 mod live_alerts;
+pub mod mails;
 mod progress;
 #[cfg(feature = "ssr")]
 pub mod progress_stream;

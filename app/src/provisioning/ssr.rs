@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::mails;
 use crate::{
     domain::OrderStatus,
     jobs::Job,
@@ -223,23 +224,15 @@ impl Engine {
             sqlx::query_scalar!("select admin_password from sales_order where order_id = $1", order.order_id)
                 .fetch_one(&mut *tx)
                 .await?;
-        let subject = format!("Order {} completed", order.order_number);
-        let mut body = format!(
-            "Order {} for {} is provisioned: its licences are active on {}.",
+        let mail = mails::order_provisioned(
             order.order_number,
-            order.customer_name,
-            crate::domain::initial_domain(&order.tenant_prefix)
+            &order.customer_name,
+            &crate::domain::initial_domain(&order.tenant_prefix),
+            admin_password.as_deref(),
         );
-        if let Some(password) = admin_password.as_deref() {
-            body.push_str(&format!(
-                "\n\nThe new tenant's administrator signs in as admin@{} with the one-time \
-                 password {password} and chooses a new one at the first sign-in.",
-                crate::domain::initial_domain(&order.tenant_prefix)
-            ));
-        }
-        notifications::ssr::enqueue(&mut *tx, &order.partner_email, &subject, &body).await?;
+        notifications::ssr::send(&mut *tx, &order.partner_email, &mail).await?;
         if let Some(contact) = order.contact_email.as_deref().filter(|c| *c != order.partner_email) {
-            notifications::ssr::enqueue(&mut *tx, contact, &subject, &body).await?;
+            notifications::ssr::send(&mut *tx, contact, &mail).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -383,12 +376,7 @@ pub(super) async fn fail_in(
     .execute(&mut *tx)
     .await?;
     record(&mut *tx, order, ProvisioningStep::Failed).await?;
-    notifications::ssr::enqueue(
-        &mut *tx,
-        order.partner_email,
-        &format!("Order {} could not be provisioned", order.order_number),
-        &format!("Order {} for {}: {reason}\n\nWhat to do: {fix}", order.order_number, order.customer_name),
-    )
-    .await?;
+    let mail = mails::provisioning_failed(order.order_number, order.customer_name, reason, fix);
+    notifications::ssr::send(&mut *tx, order.partner_email, &mail).await?;
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! opens and approves, or rejects).
 
 mod cards;
+pub mod mails;
 mod manage_page;
 pub mod rules;
 #[cfg(feature = "ssr")]

@@ -8,13 +8,12 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{
-    SubscriptionDetail, SubscriptionStatus, SubscriptionView,
+    SubscriptionDetail, SubscriptionStatus, SubscriptionView, mails,
     rules::{self, Change, Refund, SeatLot},
 };
 use crate::{
     audit::{self, AuditEntry},
     auth::ssr::{AuthUser, CustomerActor},
-    components::format_money,
     domain::BillingCycle,
     domain::ProvisioningStep,
     domain::{OrderKind, OrderStatus},
@@ -375,25 +374,17 @@ pub async fn request_change(
         },
     )
     .await?;
-    notifications::ssr::enqueue_to_partner(
-        &mut *tx,
-        held.partner_id,
-        &format!("Change order {number}: {} for {}", held.product_name, held.customer_name),
-        &format!(
-            "{} changes {} from {} to {target} licences (order {number}). It is being provisioned now.{}",
-            held.customer_name,
-            held.product_name,
-            held.quantity,
-            if charge > Decimal::ZERO {
-                format!(" Charged for the rest of the term: {}.", format_money(charge, &held.currency))
-            } else if refund > Decimal::ZERO {
-                format!(" Refunded for the rest of the term: {}.", format_money(refund, &held.currency))
-            } else {
-                String::new()
-            }
-        ),
-    )
-    .await?;
+    let mail = mails::change_requested(&mails::LicenceChange {
+        order_number: number,
+        product_name: &held.product_name,
+        customer_name: &held.customer_name,
+        from_quantity: held.quantity,
+        to_quantity: target,
+        charge,
+        refund,
+        currency: &held.currency,
+    });
+    notifications::ssr::send_to_partner(&mut *tx, held.partner_id, &mail).await?;
     tx.commit().await?;
     Ok(number)
 }
@@ -504,32 +495,17 @@ pub async fn request_cancellation(
         },
     )
     .await?;
-    let refund_text = match refund {
-        Refund::Prorated { amount, unused_days, term_days } => format!(
-            "Within 7 days of purchase or renewal: {} is refunded ({unused_days} unused days of {term_days}).",
-            format_money(amount, &held.currency)
-        ),
-        Refund::None => "More than 7 days after purchase or renewal: no refund, the full term stays billed.".into(),
-    };
-    let addon_text = if addons.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "\nIts add-ons are cancelled with it: {}.",
-            addons.iter().map(|(_, name)| name.as_str()).collect::<Vec<_>>().join(", ")
-        )
-    };
-    notifications::ssr::enqueue_to_partner(
-        &mut *tx,
-        held.partner_id,
-        &format!("Cancellation Order {number}: {} for {}", held.product_name, held.customer_name),
-        &format!(
-            "{} asks to cancel {} ({} licences).{addon_text}\n{refund_text}\n\nOpen the order under Billing → Orders \
-             and press “Open Order” to approve it, or reject it.",
-            held.customer_name, held.product_name, held.quantity
-        ),
-    )
-    .await?;
+    let addon_names: Vec<&str> = addons.iter().map(|(_, name)| name.as_str()).collect();
+    let mail = mails::cancellation_requested(
+        number,
+        &held.product_name,
+        &held.customer_name,
+        held.quantity,
+        &addon_names,
+        refund,
+        &held.currency,
+    );
+    notifications::ssr::send_to_partner(&mut *tx, held.partner_id, &mail).await?;
     tx.commit().await?;
     Ok(number)
 }
@@ -592,17 +568,8 @@ pub async fn decide_cancellation(
             .execute(&mut *tx)
             .await?;
         if let Some(contact) = order.contact_email.as_deref() {
-            notifications::ssr::enqueue(
-                &mut *tx,
-                contact,
-                &format!("Your cancellation of {} was not approved", order.product_name),
-                &format!(
-                    "Your partner rejected cancellation order {order_number}: {} stays active. Contact your partner \
-                     if you still want to cancel it.",
-                    order.product_name
-                ),
-            )
-            .await?;
+            let mail = mails::cancellation_rejected(order_number, &order.product_name);
+            notifications::ssr::send(&mut *tx, contact, &mail).await?;
         }
     }
     audit::record(

@@ -10,6 +10,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{Engine, OrderRef, Stop, fail_in, record};
+use crate::provisioning::mails;
 use crate::{
     domain::ProvisioningStep,
     domain::{OrderKind, OrderStatus},
@@ -156,25 +157,21 @@ impl Engine {
             .await?;
         crate::billing::ssr::charge_change(&mut tx, order.order_id).await?;
         record(&mut tx, &order.as_ref(), ProvisioningStep::Completed).await?;
-        let (subject, body) = match order.kind {
-            OrderKind::Cancellation => (
-                format!("Order {}: {} cancelled", order.order_number, order.product_name),
-                format!(
-                    "{} for {} is cancelled at Microsoft (order {}).",
-                    order.product_name, order.customer_name, order.order_number
-                ),
-            ),
-            _ => (
-                format!("Order {}: {} now has {} licences", order.order_number, order.product_name, order.to_quantity),
-                format!(
-                    "{} for {} changed from {} to {} licences at Microsoft (order {}).",
-                    order.product_name, order.customer_name, order.from_quantity, order.to_quantity, order.order_number
-                ),
+        let mail = match order.kind {
+            OrderKind::Cancellation => {
+                mails::subscription_cancelled(order.order_number, &order.product_name, &order.customer_name)
+            }
+            _ => mails::licences_changed(
+                order.order_number,
+                &order.product_name,
+                &order.customer_name,
+                order.from_quantity,
+                order.to_quantity,
             ),
         };
-        notifications::ssr::enqueue(&mut *tx, &order.partner_email, &subject, &body).await?;
+        notifications::ssr::send(&mut *tx, &order.partner_email, &mail).await?;
         if let Some(contact) = order.contact_email.as_deref().filter(|c| *c != order.partner_email) {
-            notifications::ssr::enqueue(&mut *tx, contact, &subject, &body).await?;
+            notifications::ssr::send(&mut *tx, contact, &mail).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -1,0 +1,186 @@
+//! The mails of licence changes and cancellations the customer asks for, as pure functions of
+//! what they say.
+
+use rust_decimal::Decimal;
+
+use super::rules::Refund;
+use crate::{components::format_money, notifications::MailText};
+
+/// A licence change order, as its mail to the partner tells it.
+#[derive(Clone, Copy, Debug)]
+pub struct LicenceChange<'a> {
+    pub order_number: i64,
+    pub product_name: &'a str,
+    pub customer_name: &'a str,
+    pub from_quantity: i32,
+    pub to_quantity: i32,
+    /// Charged for the rest of the term (zero unless licences are added).
+    pub charge: Decimal,
+    /// Refunded for the rest of the term (zero unless licences are removed).
+    pub refund: Decimal,
+    pub currency: &'a str,
+}
+
+/// To the partner's admins: the customer changed a subscription's licence count, with what it
+/// charges or refunds for the rest of the term.
+pub fn change_requested(change: &LicenceChange<'_>) -> MailText {
+    let LicenceChange {
+        order_number,
+        product_name,
+        customer_name,
+        from_quantity,
+        to_quantity,
+        charge,
+        refund,
+        currency,
+    } = *change;
+    MailText::new(
+        format!("Change order {order_number}: {product_name} for {customer_name}"),
+        format!(
+            "{customer_name} changes {product_name} from {from_quantity} to {to_quantity} licences (order \
+             {order_number}). It is being provisioned now.{}",
+            if charge > Decimal::ZERO {
+                format!(" Charged for the rest of the term: {}.", format_money(charge, currency))
+            } else if refund > Decimal::ZERO {
+                format!(" Refunded for the rest of the term: {}.", format_money(refund, currency))
+            } else {
+                String::new()
+            }
+        ),
+    )
+}
+
+/// To the partner's admins: the customer asks to cancel a subscription (and its add-ons), with
+/// the refund it would bring; the partner approves or rejects the cancellation order.
+pub fn cancellation_requested(
+    order_number: i64,
+    product_name: &str,
+    customer_name: &str,
+    quantity: i32,
+    addons: &[&str],
+    refund: Refund,
+    currency: &str,
+) -> MailText {
+    let refund_text = match refund {
+        Refund::Prorated { amount, unused_days, term_days } => format!(
+            "Within 7 days of purchase or renewal: {} is refunded ({unused_days} unused days of {term_days}).",
+            format_money(amount, currency)
+        ),
+        Refund::None => "More than 7 days after purchase or renewal: no refund, the full term stays billed.".into(),
+    };
+    let addon_text = if addons.is_empty() {
+        String::new()
+    } else {
+        format!("\nIts add-ons are cancelled with it: {}.", addons.join(", "))
+    };
+    MailText::new(
+        format!("Cancellation Order {order_number}: {product_name} for {customer_name}"),
+        format!(
+            "{customer_name} asks to cancel {product_name} ({quantity} licences).{addon_text}\n{refund_text}\n\nOpen \
+             the order under Billing → Orders and press “Open Order” to approve it, or reject it."
+        ),
+    )
+}
+
+/// To the customer's contact: the partner rejected the cancellation, the subscription stays.
+pub fn cancellation_rejected(order_number: i64, product_name: &str) -> MailText {
+    MailText::new(
+        format!("Your cancellation of {product_name} was not approved"),
+        format!(
+            "Your partner rejected cancellation order {order_number}: {product_name} stays active. Contact your partner \
+             if you still want to cancel it."
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(from_quantity: i32, to_quantity: i32, charge: Decimal, refund: Decimal) -> LicenceChange<'static> {
+        LicenceChange {
+            order_number: 1207,
+            product_name: "Microsoft 365 E3",
+            customer_name: "Acme Ltd",
+            from_quantity,
+            to_quantity,
+            charge,
+            refund,
+            currency: "USD",
+        }
+    }
+
+    #[test]
+    fn an_increase_tells_the_counts_and_the_charge() {
+        let mail = change_requested(&change(10, 25, Decimal::new(123456, 2), Decimal::ZERO));
+        assert_eq!(mail.subject, "Change order 1207: Microsoft 365 E3 for Acme Ltd");
+        assert_eq!(
+            mail.body,
+            "Acme Ltd changes Microsoft 365 E3 from 10 to 25 licences (order 1207). It is being provisioned now. \
+             Charged for the rest of the term: 1,234.56 USD."
+        );
+        assert!(!mail.body.contains("Refunded"));
+    }
+
+    #[test]
+    fn a_decrease_tells_the_refund() {
+        let mail = change_requested(&change(25, 10, Decimal::ZERO, Decimal::new(4050, 2)));
+        assert!(mail.body.contains("from 25 to 10 licences (order 1207)"), "{}", mail.body);
+        assert!(mail.body.ends_with(" Refunded for the rest of the term: 40.50 USD."), "{}", mail.body);
+        assert!(!mail.body.contains("Charged"));
+    }
+
+    #[test]
+    fn nothing_to_settle_says_no_amount() {
+        let mail = change_requested(&change(25, 10, Decimal::ZERO, Decimal::ZERO));
+        assert!(mail.body.ends_with("It is being provisioned now."), "{}", mail.body);
+    }
+
+    #[test]
+    fn a_cancellation_within_the_window_tells_the_refund() {
+        let refund = Refund::Prorated { amount: Decimal::new(9999, 2), unused_days: 27, term_days: 30 };
+        let mail = cancellation_requested(1301, "Microsoft 365 E3", "Acme Ltd", 12, &[], refund, "USD");
+        assert_eq!(mail.subject, "Cancellation Order 1301: Microsoft 365 E3 for Acme Ltd");
+        assert_eq!(
+            mail.body,
+            "Acme Ltd asks to cancel Microsoft 365 E3 (12 licences).\nWithin 7 days of purchase or renewal: 99.99 USD is \
+             refunded (27 unused days of 30).\n\nOpen the order under Billing → Orders and press “Open Order” to \
+             approve it, or reject it."
+        );
+        assert!(!mail.body.contains("add-ons"));
+    }
+
+    #[test]
+    fn a_late_cancellation_refunds_nothing_and_lists_the_addons() {
+        let mail = cancellation_requested(
+            1302,
+            "Microsoft 365 E3",
+            "Acme Ltd",
+            5,
+            &["Teams Phone", "Audio Conferencing"],
+            Refund::None,
+            "EUR",
+        );
+        assert!(
+            mail.body.starts_with(
+                "Acme Ltd asks to cancel Microsoft 365 E3 (5 licences).\nIts add-ons are cancelled with it: Teams \
+                 Phone, Audio Conferencing.\nMore than 7 days after purchase or renewal: no refund, the full term \
+                 stays billed.\n\n"
+            ),
+            "{}",
+            mail.body
+        );
+        assert!(!mail.body.contains("EUR"));
+    }
+
+    #[test]
+    fn a_rejected_cancellation_tells_the_customer_it_stays() {
+        let mail = cancellation_rejected(1301, "Microsoft 365 E3");
+        assert_eq!(mail.subject, "Your cancellation of Microsoft 365 E3 was not approved");
+        assert_eq!(
+            mail.body,
+            "Your partner rejected cancellation order 1301: Microsoft 365 E3 stays active. Contact your partner if you \
+             still want to cancel it."
+        );
+    }
+}
