@@ -13,6 +13,7 @@ cd "$REPO_ROOT"
 CARGO_LEPTOS_VERSION=0.3.10
 # Must equal the wasm-bindgen crate version pinned in Cargo.toml.
 WASM_BINDGEN_VERSION=0.2.130
+SQLX_CLI_VERSION=0.8.6
 
 with_e2e=1
 for arg in "$@"; do
@@ -83,6 +84,16 @@ else
     say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION into $TOOLS_DIR (about 3 minutes)"
     CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback \
         cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --root "$TOOLS_DIR"
+fi
+
+# `make test` checks the offline query data (.sqlx/) against the migrations; `make sqlx-prepare`
+# refreshes it.
+if has_version "$TOOLS_DIR/bin/sqlx" "$SQLX_CLI_VERSION"; then
+    say "sqlx-cli $SQLX_CLI_VERSION: present"
+else
+    say "installing sqlx-cli $SQLX_CLI_VERSION into $TOOLS_DIR (about 4 minutes)"
+    cargo install sqlx-cli --version "=$SQLX_CLI_VERSION" --no-default-features --features postgres,rustls \
+        --locked --root "$TOOLS_DIR"
 fi
 
 # Also wanted with --no-e2e: this is where the release build's wasm-opt comes from.

@@ -92,6 +92,16 @@ stage clippy-server "${plain[@]}" LEPTOS_OUTPUT_NAME=cloudmarket \
     cargo clippy -p server --all-targets -- -D warnings
 stage clippy-wasm "${plain[@]}" \
     cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+# The offline query data every build uses must match the queries and the migrations: a stale
+# .sqlx/ builds here yet fails on the next change, far from its cause.
+sqlx_check() {
+    local url="postgres://postgres@127.0.0.1:$pg_port/cloudmarket_sqlx_check"
+    psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE cloudmarket_sqlx_check'
+    DATABASE_URL="$url" sqlx migrate run --source server/migrations >/dev/null
+    DATABASE_URL="$url" CARGO_TARGET_DIR=target/plain LEPTOS_OUTPUT_NAME=cloudmarket \
+        cargo sqlx prepare --check --workspace -- --all-targets
+}
+stage sqlx-check sqlx_check
 stage rust-tests "${plain[@]}" LEPTOS_OUTPUT_NAME=cloudmarket cargo test --workspace -- --include-ignored
 stage leptos-build env SQLX_OFFLINE=true cargo leptos build
 stage playwright bash -c 'cd end2end && npx playwright test'

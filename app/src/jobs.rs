@@ -57,7 +57,9 @@ impl JobError {
 }
 
 /// A job as its row is written: for callers that enqueue inside a larger statement (with
-/// `on conflict (kind, dedup_key) do nothing`, as [`enqueue`] does).
+/// `on conflict (kind, dedup_key) do nothing`, as [`enqueue`] does), reading it with
+/// `jsonb_populate_record(null::job, $n)` (see [`JobRow::json`]).
+#[derive(serde::Serialize)]
 pub struct JobRow {
     pub kind: &'static str,
     pub payload: Value,
@@ -66,6 +68,15 @@ pub struct JobRow {
 }
 
 impl JobRow {
+    /// The row with `job_id` as JSON, column by column, for `jsonb_populate_record(null::job, …)`.
+    pub fn json(&self, job_id: Uuid) -> Value {
+        let mut row = serde_json::to_value(self).unwrap_or(Value::Null);
+        if let Value::Object(columns) = &mut row {
+            columns.insert("job_id".into(), Value::String(job_id.to_string()));
+        }
+        row
+    }
+
     pub fn of<J: Job>(job: &J) -> Result<Self, sqlx::Error> {
         Ok(Self {
             kind: J::KIND,

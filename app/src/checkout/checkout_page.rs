@@ -114,7 +114,7 @@ pub fn CustomerStepPage() -> impl IntoView {
             }
             let (existing_checked, new_checked) = (mode == "existing", mode == "new");
             let initial_mpn = refused_input("mpn_id").unwrap_or_else(|| {
-                state.customer.as_ref().map(|c| c.mpn_id.clone()).or(state.default_mpn.clone()).unwrap_or_default()
+                state.customer.as_ref().map(|c| c.mpn_id.as_ref().to_owned()).or(state.default_mpn.clone()).unwrap_or_default()
             });
             let mpn = RwSignal::new(initial_mpn.clone());
             let options = state.customers.clone();
@@ -231,7 +231,7 @@ pub fn TenantStepPage() -> impl IntoView {
                 }
                 None => {
                     let (saved_mode, domain, prefix) = match &state.tenant {
-                        Some(t) if t.new => ("new", String::new(), t.prefix.clone()),
+                        Some(t) if t.new => ("new", String::new(), t.prefix.as_ref().to_owned()),
                         Some(t) => ("existing", t.domain(), String::new()),
                         None => ("", String::new(), String::new()),
                     };
@@ -354,7 +354,7 @@ pub fn ReviewStepPage() -> impl IntoView {
                                 " " <a href="/cp/checkout/tenant">{t(Msg::Change)}</a>
                             </dd>
                         </div>
-                        <div><dt>{t(Msg::MpnId)}</dt><dd>{customer.mpn_id.clone()}</dd></div>
+                        <div><dt>{t(Msg::MpnId)}</dt><dd>{customer.mpn_id.as_ref().to_owned()}</dd></div>
                     </dl>
                     {(!state.already_live.is_empty()).then(|| view! {
                         <div class="alert alert-error" role="alert">

@@ -8,6 +8,8 @@
 
 mod checkout_page;
 #[cfg(feature = "ssr")]
+mod mails;
+#[cfg(feature = "ssr")]
 pub mod place_order;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -25,7 +27,7 @@ pub use crate::partner_center::mpn_refusal;
 use crate::{
     auth::EmailAddress,
     cart::Cart,
-    domain::{MpnId, PhoneNumber, TaxNumber, company_name, required_text},
+    domain::{DomainPrefix, MpnId, PhoneNumber, TaxNumber, company_name, required_text},
     error::{AppError, FieldError},
     orders::NewCustomerProfile,
 };
@@ -40,18 +42,18 @@ pub enum CustomerChoice {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerDraft {
     pub choice: CustomerChoice,
-    pub mpn_id: String,
+    pub mpn_id: MpnId,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenantDraft {
-    pub prefix: String,
+    pub prefix: DomainPrefix,
     pub new: bool,
 }
 
 impl TenantDraft {
     pub fn domain(&self) -> String {
-        format!("{}{}", self.prefix, crate::domain::ONMICROSOFT)
+        self.prefix.initial_domain()
     }
 }
 
@@ -110,34 +112,31 @@ pub struct CustomerForm {
 /// Vendor checks (the MPN ID at Partner Center) come after, on the server.
 pub fn parse_customer(form: &CustomerForm) -> Result<(CustomerChoice, MpnId), AppError> {
     let mut errors = Vec::new();
-    let mut check = |field: &str, result: Result<String, String>| match result {
-        Ok(value) => Some(value),
-        Err(message) => {
-            errors.push(FieldError { field: field.into(), message });
-            None
-        }
-    };
+    // Each field parsed once into its type; a failure leaves its message and `None`.
+    fn check<T>(errors: &mut Vec<FieldError>, field: &str, result: Result<T, String>) -> Option<T> {
+        result.map_err(|message| errors.push(FieldError { field: field.into(), message })).ok()
+    }
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
-    let mpn = check("mpn_id", MpnId::parse(&text(&form.mpn_id)).map(|m| m.as_ref().to_owned()));
+    let mpn = check(&mut errors, "mpn_id", MpnId::parse(&text(&form.mpn_id)));
     let choice = match form.customer_mode.as_str() {
-        "existing" => {
-            let id = check(
-                "customer_id",
-                text(&form.customer_id)
-                    .trim()
-                    .parse::<Uuid>()
-                    .map(|u| u.to_string())
-                    .map_err(|_| "Choose the customer from the list, or pick “New Customer”.".to_owned()),
-            );
-            id.and_then(|id| id.parse().ok()).map(|customer_id| CustomerChoice::Existing { customer_id })
-        }
+        "existing" => check(
+            &mut errors,
+            "customer_id",
+            text(&form.customer_id)
+                .trim()
+                .parse::<Uuid>()
+                .map_err(|_| "Choose the customer from the list, or pick “New Customer”.".to_owned()),
+        )
+        .map(|customer_id| CustomerChoice::Existing { customer_id }),
         "new" => {
-            let name = check("company_name", company_name(&text(&form.company_name)));
-            let tax = check("tax_number", TaxNumber::parse(&text(&form.tax_number)).map(|t| t.as_ref().to_owned()));
-            let address = check("address", required_text(&text(&form.address), "address", 300));
-            let phone = check("phone", PhoneNumber::parse(&text(&form.phone)).map(|p| p.as_ref().to_owned()));
-            let contact_name = check("contact_name", required_text(&text(&form.contact_name), "contact name", 100));
+            let name = check(&mut errors, "company_name", company_name(&text(&form.company_name)));
+            let tax = check(&mut errors, "tax_number", TaxNumber::parse(&text(&form.tax_number)));
+            let address = check(&mut errors, "address", required_text(&text(&form.address), "address", 300));
+            let phone = check(&mut errors, "phone", PhoneNumber::parse(&text(&form.phone)));
+            let contact_name =
+                check(&mut errors, "contact_name", required_text(&text(&form.contact_name), "contact name", 100));
             let contact_email = check(
+                &mut errors,
                 "contact_email",
                 EmailAddress::parse(&text(&form.contact_email)).map(|e| e.as_ref().to_owned()).and_then(|email| {
                     // Microsoft refuses its own domain for a customer's contact.
@@ -151,26 +150,21 @@ pub fn parse_customer(form: &CustomerForm) -> Result<(CustomerChoice, MpnId), Ap
             match (name, tax, address, phone, contact_name, contact_email) {
                 (
                     Some(company_name),
-                    Some(tax),
+                    Some(tax_number),
                     Some(address),
                     Some(phone),
                     Some(contact_name),
                     Some(contact_email),
-                ) => {
-                    // Both parsed above, so parsing again cannot fail.
-                    let tax_number = TaxNumber::parse(&tax).map_err(|m| AppError::invalid("tax_number", m))?;
-                    let phone = PhoneNumber::parse(&phone).map_err(|m| AppError::invalid("phone", m))?;
-                    Some(CustomerChoice::New {
-                        profile: NewCustomerProfile {
-                            company_name,
-                            tax_number,
-                            address,
-                            phone,
-                            contact_name,
-                            contact_email,
-                        },
-                    })
-                }
+                ) => Some(CustomerChoice::New {
+                    profile: NewCustomerProfile {
+                        company_name,
+                        tax_number,
+                        address,
+                        phone,
+                        contact_name,
+                        contact_email,
+                    },
+                }),
                 _ => None,
             }
         }
@@ -183,9 +177,7 @@ pub fn parse_customer(form: &CustomerForm) -> Result<(CustomerChoice, MpnId), Ap
         }
     };
     match (choice, mpn) {
-        (Some(choice), Some(mpn)) if errors.is_empty() => {
-            Ok((choice, MpnId::parse(&mpn).map_err(|m| AppError::invalid("mpn_id", m))?))
-        }
+        (Some(choice), Some(mpn)) if errors.is_empty() => Ok((choice, mpn)),
         _ => Err(AppError::Invalid(errors)),
     }
 }

@@ -8,13 +8,16 @@ use serde_json::json;
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use uuid::Uuid;
 
+use super::mails;
 use crate::{
+    audit::AuditEntry,
     components::format_money,
     domain::{
         BillingCycle, DomainPrefix, MpnId, OrderStatus, PaymentMethod, Quantity, SubscriptionStatus, Totals, line_total,
     },
     error::{AppError, ssr::ResultExt},
     jobs::JobRow,
+    notifications::ssr::OutboxRow,
     orders::NewCustomerProfile,
     provisioning::ssr::ProvisionOrder,
 };
@@ -85,25 +88,6 @@ fn term_value(cycle: BillingCycle, unit_price: Decimal, quantity: i32) -> Decima
     }
 }
 
-/// The mails an order causes, written with it.
-struct Mails {
-    recipients: Vec<String>,
-    subjects: Vec<String>,
-    bodies: Vec<String>,
-}
-
-impl Mails {
-    fn new() -> Self {
-        Self { recipients: Vec::new(), subjects: Vec::new(), bodies: Vec::new() }
-    }
-
-    fn push(&mut self, to: &str, subject: String, body: String) {
-        self.recipients.push(to.to_owned());
-        self.subjects.push(subject);
-        self.bodies.push(body);
-    }
-}
-
 /// Places an order: idempotent per (partner, key), serialised per partner so concurrent
 /// checkouts never spend the same credit twice, and written in one transaction with its
 /// subscriptions, provisioning job, mails and audit entry. Checkout's throughput is bounded by
@@ -158,50 +142,38 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
     let (order_number, available) = (next.order_number, partner.credit_limit - next.used);
     let status = if term_value > available { OrderStatus::AwaitingCreditApproval } else { OrderStatus::Submitted };
 
-    let mut mails = Mails::new();
     let committed = format_money(term_value, &partner.currency);
     let available_text = format_money(available.max(Decimal::ZERO), &partner.currency);
-    let (staff_subject, staff_body) = if status == OrderStatus::AwaitingCreditApproval {
-        mails.push(
-            &partner.email,
-            format!("Order {order_number} awaits credit approval"),
-            format!(
-                "Order {order_number} for {} commits {committed}, more than your available marketplace credit \
-                 ({available_text}). Our credit control team will approve or reject it; you will get an e-mail \
-                 either way. Nothing is provisioned until then.",
-                customer.name
-            ),
-        );
+    // The partner's mail, and for an order over its credit the one every credit controller gets.
+    let (partner_mail, staff_mail) = if status == OrderStatus::AwaitingCreditApproval {
         (
-            Some(format!("Credit approval needed: order {order_number}")),
-            Some(format!(
-                "Order {order_number} for {} commits {committed}; the partner has {available_text} available. \
-                 Approve or reject it in the back office under Orders.",
-                customer.name
-            )),
+            mails::awaiting_credit_approval(order_number, &customer.name, &committed, &available_text),
+            Some(mails::credit_approval_needed(order_number, &customer.name, &committed, &available_text)),
         )
     } else {
-        mails.push(
-            &partner.email,
-            format!("Order {order_number} received"),
-            format!(
-                "We received order {order_number} for {} ({} including KDV, payment by wire transfer). \
-                 Provisioning at Microsoft starts shortly; the order page shows its progress.",
-                customer.name,
-                format_money(totals.total, &partner.currency)
-            ),
-        );
-        (None, None)
+        let total = format_money(totals.total, &partner.currency);
+        (mails::order_received(order_number, &customer.name, &total), None)
     };
+    let outbox = serde_json::to_value([OutboxRow::new(&partner.email, &partner_mail)])
+        .map_err(|e| crate::error::ssr::internal("writing an order's mail", e))?;
 
     let order_id = Uuid::new_v4();
     let product_ids: Vec<Uuid> = lines.iter().map(|l| l.product_id).collect();
     let cycles: Vec<BillingCycle> = lines.iter().map(|l| l.cycle).collect();
     let quantities: Vec<i32> = lines.iter().map(|l| l.quantity).collect();
     let prices: Vec<Decimal> = lines.iter().map(|l| l.unit_price).collect();
-    let audit = json!({ "status": status, "term_value": term_value, "customer_id": customer.id });
-    let job =
-        (status == OrderStatus::Submitted).then(|| JobRow::of(&ProvisionOrder { order_id, run: 1 })).transpose()?;
+    let audit = AuditEntry {
+        actor: Some(request.user_id),
+        acting_as: None,
+        action: "order.submitted",
+        target_type: "order",
+        target_id: order_number.to_string(),
+        detail: json!({ "status": status, "term_value": term_value, "customer_id": customer.id }),
+    };
+    // A submitted order goes to provisioning at once; one awaiting credit gets its job when
+    // credit control approves it.
+    let job_id = (status == OrderStatus::Submitted).then(Uuid::new_v4);
+    let job = job_id.map(|id| JobRow::of(&ProvisionOrder { order_id, run: 1 }).map(|row| row.json(id))).transpose()?;
     let new_customer = match &request.customer {
         CustomerRef::New(profile) => Some(profile),
         CustomerRef::Existing(_) => None,
@@ -209,7 +181,7 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
     let written = sqlx::query!(
         r#"with new_organisation as (
                insert into organisation (organisation_id, kind, parent_id, name, tax_number, phone, address)
-               select $4, 'customer', $3, $27, $28, $29, $30 where $27::text is not null
+               select $4, 'customer', $3, $25, $26, $27, $28 where $25::text is not null
            ),
            new_customer as (
                -- A new customer is related from the start: an existing tenant was found related at
@@ -217,14 +189,23 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
                -- (SPEC B: a new tenant needs no relationship link).
                insert into customer (organisation_id, tenant_prefix, contact_name, contact_email, mpn_id,
                                      relationship_accepted_at)
-               select $4, $9, $31, $32, $8, now() where $27::text is not null
+               select $4, $9, $29, $30, $8, now() where $25::text is not null
+           ),
+           -- The job, mail and audit rows come as JSON from the types that own them (`JobRow`,
+           -- `OutboxRow`, `AuditEntry`), column by column: the same rows `jobs::enqueue`,
+           -- `notifications::ssr::enqueue` and `audit::record` write, in this one round trip.
+           provisioning as (
+               insert into job (job_id, kind, payload, max_attempts, dedup_key)
+               select job_id, kind, payload, max_attempts, dedup_key
+               from jsonb_populate_record(null::job, $31) where $31::jsonb is not null
+               on conflict (kind, dedup_key) do nothing
            ),
            new_order as (
                insert into sales_order (order_id, order_number, partner_id, customer_id, kind, status, payment_method,
                                         idempotency_key, mpn_id, tenant_prefix, new_tenant,
-                                        subtotal, vat, total, term_value, currency, created_by)
+                                        subtotal, vat, total, term_value, currency, created_by, current_job_id)
                overriding system value
-               values ($1, $2, $3, $4, 'sales', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+               values ($1, $2, $3, $4, 'sales', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $32)
            ),
            lines as (
                insert into order_line (order_id, line_no, product_id, billing_cycle, quantity, unit_price, line_total)
@@ -237,22 +218,18 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
                select gen_random_uuid(), $4, product_id, $1, cycle, quantity
                from unnest($17::uuid[], $18::billing_cycle[], $19::int[]) as l(product_id, cycle, quantity)
            ),
-           provisioning as (
-               insert into job (job_id, kind, payload, max_attempts, dedup_key)
-               select gen_random_uuid(), $33, $34, $35, $36 where $33::text is not null
-               on conflict (kind, dedup_key) do nothing
-           ),
            mails as (
                insert into email_outbox (outbox_id, recipient, subject, body_text)
-               select gen_random_uuid(), recipient, subject, body
-               from unnest($21::text[], $22::text[], $23::text[]) as m(recipient, subject, body)
+               select outbox_id, recipient, subject, body_text
+               from jsonb_populate_recordset(null::email_outbox, $21)
                union all
-               select gen_random_uuid(), email, $24::text, $25::text
-               from app_user where role = 'credit_control' and $24::text is not null
+               select gen_random_uuid(), email, $22::text, $23::text
+               from app_user where role = 'credit_control' and $22::text is not null
            ),
            audit as (
-               insert into audit_log (actor_user_id, action, target_type, target_id, detail)
-               values ($16, 'order.submitted', 'order', $2::bigint::text, $26)
+               insert into audit_log (actor_user_id, acting_as_organisation_id, action, target_type, target_id, detail)
+               select actor_user_id, acting_as_organisation_id, action, target_type, target_id, detail
+               from jsonb_populate_record(null::audit_log, $24)
            ),
            cart as (
                delete from cart_line where user_id = $16
@@ -278,22 +255,18 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
         &cycles as &[BillingCycle],
         &quantities,
         &prices,
-        &mails.recipients,
-        &mails.subjects,
-        &mails.bodies,
-        staff_subject,
-        staff_body,
-        audit,
+        outbox,
+        staff_mail.as_ref().map(|m| m.subject.as_str()),
+        staff_mail.as_ref().map(|m| m.body.as_str()),
+        audit.row_json(),
         new_customer.map(|c| c.company_name.as_str()),
         new_customer.map(|c| c.tax_number.as_ref()),
         new_customer.map(|c| c.phone.as_ref()),
         new_customer.map(|c| c.address.as_str()),
         new_customer.map(|c| c.contact_name.as_str()),
         new_customer.map(|c| c.contact_email.as_str()),
-        job.as_ref().map(|j| j.kind),
-        job.as_ref().map(|j| j.payload.clone()),
-        job.as_ref().map(|j| j.max_attempts),
-        job.as_ref().and_then(|j| j.dedup_key.clone()),
+        job,
+        job_id,
     )
     .execute(&mut *tx)
     .await;

@@ -270,11 +270,14 @@ pub async fn save_customer(state: &AppState, user: &AuthUser, form: &CustomerFor
     // An existing customer's tenant is fixed; a different customer than before starts the
     // tenant step afresh.
     let tenant = match fixed {
-        Some(prefix) => Some(TenantDraft { prefix, new: false }),
+        Some(prefix) => Some(TenantDraft {
+            prefix: DomainPrefix::stored(&prefix).map_err(|m| crate::error::ssr::internal("a customer's tenant", m))?,
+            new: false,
+        }),
         None if draft.customer.as_ref().map(|c| &c.choice) == Some(&choice) => draft.tenant,
         None => None,
     };
-    store(&state.pool, user.user_id, &CustomerDraft { choice, mpn_id: mpn.as_ref().to_owned() }, tenant.as_ref()).await
+    store(&state.pool, user.user_id, &CustomerDraft { choice, mpn_id: mpn }, tenant.as_ref()).await
 }
 
 pub async fn save_tenant(
@@ -318,7 +321,7 @@ pub async fn save_tenant(
         }
     }
     check_tenant(state, &tenant, new).await?;
-    let tenant = TenantDraft { prefix: tenant.as_ref().to_owned(), new };
+    let tenant = TenantDraft { prefix: tenant, new };
     store(&state.pool, user.user_id, &customer, Some(&tenant)).await
 }
 
@@ -362,8 +365,8 @@ pub async fn submit(state: &AppState, user: &AuthUser, key: Uuid, payment: Payme
     let tenant = draft
         .tenant
         .ok_or_else(|| AppError::invalid("tenant", "Give the tenant information first (step 2 of checkout)."))?;
-    let mpn_id = MpnId::parse(&customer.mpn_id).map_err(|m| AppError::invalid("mpn_id", m))?;
-    let prefix = DomainPrefix::parse(&tenant.prefix, 63).map_err(|m| AppError::invalid("tenant", m))?;
+    // Both were parsed when their step was saved, and again when the draft was read back.
+    let (mpn_id, prefix) = (customer.mpn_id.clone(), tenant.prefix.clone());
     let lines = crate::cart::ssr::lines(pool, user.user_id)
         .await?
         .into_iter()

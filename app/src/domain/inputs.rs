@@ -4,8 +4,10 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// Microsoft's location Partner ID: exactly seven digits.
+/// Microsoft's location Partner ID: exactly seven digits. Read back from JSON (a saved checkout
+/// step) through `parse` too, so a stored value is as checked as a typed one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct MpnId(String);
 
 impl MpnId {
@@ -201,8 +203,10 @@ pub fn parse_amount(raw: &str, max: Decimal) -> Result<Decimal, String> {
 }
 
 /// The prefix of a Microsoft tenant's initial domain (`<prefix>.onmicrosoft.com`): ASCII letters
-/// and digits, stored lower-case. Permanent once a tenant is created with it.
+/// and digits, stored lower-case. Permanent once a tenant is created with it. Read back from JSON
+/// through [`DomainPrefix::stored`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct DomainPrefix(String);
 
 pub const ONMICROSOFT: &str = ".onmicrosoft.com";
@@ -302,6 +306,39 @@ pub fn company_name(raw: &str) -> Result<String, String> {
     }
     Ok(name)
 }
+
+impl DomainPrefix {
+    /// A prefix the marketplace already holds (a customer's tenant, a saved checkout step): any
+    /// length Microsoft allows, since a deployment's lower limit applies to new tenants only.
+    pub fn stored(raw: &str) -> Result<Self, String> {
+        Self::parse(raw, 63)
+    }
+}
+
+impl TryFrom<String> for MpnId {
+    type Error = String;
+    fn try_from(raw: String) -> Result<Self, String> {
+        Self::parse(&raw)
+    }
+}
+
+impl TryFrom<String> for DomainPrefix {
+    type Error = String;
+    fn try_from(raw: String) -> Result<Self, String> {
+        Self::stored(&raw)
+    }
+}
+
+macro_rules! into_string {
+    ($($t:ty),*) => {$(
+        impl From<$t> for String {
+            fn from(value: $t) -> String {
+                value.0
+            }
+        }
+    )*};
+}
+into_string!(MpnId, DomainPrefix);
 
 macro_rules! as_ref_str {
     ($($t:ty),*) => {$(

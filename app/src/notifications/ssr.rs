@@ -67,6 +67,28 @@ pub async fn enable_delivery(pool: &PgPool) -> Result<u64, sqlx::Error> {
     Ok(caught_up)
 }
 
+/// A mail as its `email_outbox` row (the columns a caller sets; the rest are the table's
+/// defaults). For statements that queue mail among other rows (checkout's `place_order`), read
+/// as `jsonb_populate_recordset(null::email_outbox, $n)`; [`enqueue`] writes the same columns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OutboxRow {
+    pub outbox_id: Uuid,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+}
+
+impl OutboxRow {
+    pub fn new(recipient: &str, mail: &super::MailText) -> Self {
+        Self {
+            outbox_id: Uuid::new_v4(),
+            recipient: recipient.to_owned(),
+            subject: mail.subject.clone(),
+            body_text: mail.body.clone(),
+        }
+    }
+}
+
 /// Queues a mail. Call it with the transaction of the change that causes the mail.
 #[tracing::instrument(name = "outbox.enqueue", skip(db, body_text))]
 pub async fn enqueue(
@@ -94,7 +116,11 @@ pub async fn send(db: impl PgExecutor<'_>, recipient: &str, mail: &super::MailTe
 }
 
 /// Queues `mail` to every admin of a partner.
-pub async fn send_to_partner(db: impl PgExecutor<'_>, partner_id: Uuid, mail: &super::MailText) -> Result<(), sqlx::Error> {
+pub async fn send_to_partner(
+    db: impl PgExecutor<'_>,
+    partner_id: Uuid,
+    mail: &super::MailText,
+) -> Result<(), sqlx::Error> {
     enqueue_to_partner(db, partner_id, &mail.subject, &mail.body).await
 }
 

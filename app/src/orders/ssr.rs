@@ -18,8 +18,8 @@ use crate::{
     domain::BillingCycle,
     domain::{DomainPrefix, MpnId},
     error::{AppError, ssr::ResultExt},
-    jobs, notifications,
-    provisioning::ssr::ProvisionOrder,
+    notifications,
+    provisioning::{self, ssr::ProvisionOrder},
 };
 
 #[tracing::instrument(name = "orders.list", skip(db))]
@@ -55,10 +55,7 @@ pub async fn detail(
                   so.failure_code, so.failure_reason, so.failure_fix,
                   so.admin_password is not null as "password_pending!",
                   so.admin_password_viewed_at is not null as "password_viewed!",
-                  (select j.state::text from job j
-                   where j.kind in ('provision_order', 'change_subscription')
-                     and j.payload->>'order_id' = so.order_id::text
-                   order by j.created_at desc limit 1) as job_state
+                  (select j.state::text from job j where j.job_id = so.current_job_id) as job_state
            from sales_order so
            join organisation po on po.organisation_id = so.partner_id
            join organisation co on co.organisation_id = so.customer_id
@@ -232,7 +229,12 @@ pub async fn decide_credit(
     .execute(&mut *tx)
     .await?;
     let mail = if approve {
-        jobs::enqueue(&mut tx, &ProvisionOrder { order_id: order.order_id, run: 1 }).await?;
+        provisioning::ssr::enqueue_for_order(
+            &mut tx,
+            order.order_id,
+            &ProvisionOrder { order_id: order.order_id, run: 1 },
+        )
+        .await?;
         mails::credit_approved(order_number, &order.customer_name, reason)
     } else {
         sqlx::query!("update subscription set status = 'cancelled' where order_id = $1", order.order_id)
@@ -318,7 +320,8 @@ pub async fn resubmit(
             AppError::invalid("tenant", "This tenant already belongs to another customer in the marketplace.")
         })?;
     }
-    jobs::enqueue(&mut tx, &ProvisionOrder { order_id: order.order_id, run }).await?;
+    provisioning::ssr::enqueue_for_order(&mut tx, order.order_id, &ProvisionOrder { order_id: order.order_id, run })
+        .await?;
     audit::record(
         &mut *tx,
         AuditEntry {

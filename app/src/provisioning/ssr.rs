@@ -27,6 +27,21 @@ use crate::{domain::ProvisioningStep, partner_center::explain};
 
 pub use change::ChangeSubscription;
 
+/// Enqueues the job that carries an order out at the vendor ([`ProvisionOrder`] or
+/// [`ChangeSubscription`]) and makes it the order's current job, the one its page shows, in the
+/// caller's transaction.
+pub async fn enqueue_for_order<J: Job>(
+    conn: &mut sqlx::PgConnection,
+    order_id: Uuid,
+    job: &J,
+) -> Result<Uuid, sqlx::Error> {
+    let job_id = crate::jobs::enqueue(&mut *conn, job).await?;
+    sqlx::query!("update sales_order set current_job_id = $2 where order_id = $1", order_id, job_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(job_id)
+}
+
 /// Provisions one order at the vendor. `run` counts resubmissions, so a resubmitted order gets
 /// a fresh job while a repeated enqueue of the same run stays one job.
 #[derive(Clone, Debug, Serialize, Deserialize)]

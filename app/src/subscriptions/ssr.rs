@@ -18,9 +18,9 @@ use crate::{
     domain::ProvisioningStep,
     domain::{OrderKind, OrderStatus},
     error::{AppError, ssr::ResultExt},
-    jobs, notifications,
+    notifications,
     provisioning::InFlight,
-    provisioning::ssr::ChangeSubscription,
+    provisioning::{self, ssr::ChangeSubscription},
 };
 
 /// A customer's subscriptions that are not cancelled or expired, oldest first, each with the
@@ -361,7 +361,7 @@ pub async fn request_change(
         },
     )
     .await?;
-    jobs::enqueue(&mut tx, &ChangeSubscription { order_id }).await?;
+    provisioning::ssr::enqueue_for_order(&mut tx, order_id, &ChangeSubscription { order_id }).await?;
     audit::record(
         &mut *tx,
         AuditEntry {
@@ -549,7 +549,8 @@ pub async fn decide_cancellation(
     .execute(&mut *tx)
     .await?;
     if approve {
-        jobs::enqueue(&mut tx, &ChangeSubscription { order_id: order.order_id }).await?;
+        provisioning::ssr::enqueue_for_order(&mut tx, order.order_id, &ChangeSubscription { order_id: order.order_id })
+            .await?;
     } else {
         let mut ids: Vec<Uuid> =
             addons_of(&mut *tx, order.customer_id, order.product_id, &[SubscriptionStatus::PendingCancellation])

@@ -18,6 +18,7 @@ mod outbox;
 mod pages;
 mod partner_center;
 mod pg;
+mod placed_rows;
 mod provisioning;
 mod retention;
 mod transport;
