@@ -5,13 +5,13 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use time::{Date, Month};
 
 use super::{StatementDetail, StatementLine};
-use crate::domain::vat_of;
+use crate::domain::Totals;
 
-/// Subtotal (the sum of the lines), KDV on it, and the total: always subtotal + KDV.
+/// Subtotal (the sum of the lines), KDV on it, and the total: always subtotal + KDV. The same
+/// arithmetic as every other total (`domain::Totals`), as a statement's three columns.
 pub fn totals(amounts: impl IntoIterator<Item = Decimal>) -> (Decimal, Decimal, Decimal) {
-    let subtotal: Decimal = amounts.into_iter().sum();
-    let vat = vat_of(subtotal);
-    (subtotal, vat, subtotal + vat)
+    let Totals { subtotal, vat, total } = Totals::of(amounts);
+    (subtotal, vat, total)
 }
 
 /// `2026-11` as the month's first day.

@@ -489,34 +489,3 @@ pub async fn set_markup(pool: &PgPool, user: &AuthUser, product_id: Uuid, markup
     tx.commit().await?;
     Ok(())
 }
-
-/// `GET …/statements/{number}/csv`: the statement as a CSV download, for its partner or credit
-/// control (the same rule as the statement page).
-pub async fn statement_csv(
-    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
-    signed_in: crate::auth::ssr::SignedIn,
-    axum::extract::Path(number): axum::extract::Path<i64>,
-) -> axum::response::Response {
-    use crate::auth::{Permission, Role};
-    use axum::{http::StatusCode, http::header, response::IntoResponse};
-    let Some(user) = signed_in.holding(Permission::ViewStatement) else {
-        return StatusCode::FORBIDDEN.into_response();
-    };
-    // A partner sees only its own statements.
-    let partner = (user.role == Role::PartnerAdmin).then_some(user.organisation_id);
-    match statement(&state.pool, number, partner).await {
-        Ok(Some(detail)) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"statement-{number}.csv\"")),
-            ],
-            rules::statement_csv(&detail),
-        )
-            .into_response(),
-        Ok(None) => (StatusCode::NOT_FOUND, "That statement was not found.").into_response(),
-        Err(err) => {
-            tracing::error!(error = %err, "reading a statement for its CSV");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
-}

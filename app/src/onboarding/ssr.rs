@@ -1,12 +1,10 @@
 //! Server side of onboarding: storing applications, the multipart submit handler, decisions,
-//! and serving documents to the two parties allowed to see them.
+//! and reading documents for the two parties allowed to see them (served by `routes.rs`).
 
 use std::collections::BTreeMap;
 
 use axum::{
-    body::Body,
-    extract::{Multipart, Path, State},
-    http::{HeaderValue, StatusCode, header},
+    extract::{Multipart, State},
     response::{IntoResponse, Redirect, Response},
 };
 use rust_decimal::Decimal;
@@ -20,10 +18,7 @@ use super::{
 };
 use crate::{
     audit::{self, AuditEntry},
-    auth::{
-        Permission,
-        ssr::{AuthUser, SignInRejection, SignedIn, hash_password},
-    },
+    auth::ssr::{AuthUser, hash_password},
     error::{AppError, ssr::ResultExt},
     notifications::{self, MailText},
     state::AppState,
@@ -417,80 +412,31 @@ async fn finish_decision(
     Ok(())
 }
 
-struct StoredDocument {
-    file_name: String,
-    content_type: String,
-    content: Vec<u8>,
+/// An uploaded document as it is served.
+pub struct StoredDocument {
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
 }
 
-fn document_response(document: StoredDocument, download: bool) -> Response {
-    let disposition = format!(
-        "{}; filename=\"{}\"",
-        if download { "attachment" } else { "inline" },
-        document.file_name.replace(|c: char| !c.is_ascii() || c.is_ascii_control(), "_")
-    );
-    let mut response = (StatusCode::OK, Body::from(document.content)).into_response();
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&document.content_type) {
-        headers.insert(header::CONTENT_TYPE, value);
-    }
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    response
-}
-
-fn serve_document(document: Result<Option<StoredDocument>, sqlx::Error>, download: bool) -> Response {
-    match document {
-        Ok(Some(document)) => document_response(document, download),
-        Ok(None) => (StatusCode::NOT_FOUND, "This document does not exist or is not yours to see.").into_response(),
-        Err(err) => {
-            tracing::error!(error = %err, "reading a document");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response()
-        }
-    }
-}
-
-#[derive(serde::Deserialize)]
-pub struct DownloadQuery {
-    #[serde(default)]
-    download: bool,
-}
-
-/// `GET /backoffice/documents/{id}`: credit control only.
-pub async fn staff_document_handler(
-    State(state): State<AppState>,
-    signed_in: Result<SignedIn, SignInRejection>,
-    Path(document_id): Path<Uuid>,
-    axum::extract::Query(query): axum::extract::Query<DownloadQuery>,
-) -> Response {
-    match signed_in {
-        Ok(SignedIn(user)) if Permission::ControlCredit.allows(user.role) => {}
-        Ok(_) => {
-            return (StatusCode::FORBIDDEN, "Only credit control can open application documents.").into_response();
-        }
-        Err(SignInRejection::SignedOut) => return Redirect::to("/login").into_response(),
-        Err(failed) => return failed.into_response(),
-    }
-    let document = sqlx::query_as!(
+/// A document by id, for credit control.
+pub async fn document(db: impl PgExecutor<'_>, document_id: Uuid) -> Result<Option<StoredDocument>, sqlx::Error> {
+    sqlx::query_as!(
         StoredDocument,
         "select file_name, content_type, content from application_document where document_id = $1",
         document_id
     )
-    .fetch_optional(&state.pool)
-    .await;
-    serve_document(document, query.download)
+    .fetch_optional(db)
+    .await
 }
 
-/// `GET /applications/{token}/documents/{id}`: the applicant, through its secret link.
-pub async fn applicant_document_handler(
-    State(state): State<AppState>,
-    Path((token, document_id)): Path<(String, Uuid)>,
-    axum::extract::Query(query): axum::extract::Query<DownloadQuery>,
-) -> Response {
-    let document = sqlx::query_as!(
+/// A document of the application whose secret link is `token`, for the applicant.
+pub async fn applicant_document(
+    db: impl PgExecutor<'_>,
+    token: &str,
+    document_id: Uuid,
+) -> Result<Option<StoredDocument>, sqlx::Error> {
+    sqlx::query_as!(
         StoredDocument,
         "select d.file_name, d.content_type, d.content
          from application_document d join partner_application a using (application_id)
@@ -498,7 +444,6 @@ pub async fn applicant_document_handler(
         document_id,
         token
     )
-    .fetch_optional(&state.pool)
-    .await;
-    serve_document(document, query.download)
+    .fetch_optional(db)
+    .await
 }
