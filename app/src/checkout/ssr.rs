@@ -13,9 +13,10 @@ use super::{
 use crate::{
     auth::ssr::AuthUser,
     domain::PaymentMethod,
+    domain::initial_domain,
     domain::{DomainPrefix, MpnId, Quantity},
     error::AppError,
-    partner_center::{PartnerCenterError, TenantStatus, codes, initial_domain},
+    partner_center::{PartnerCenterError, TenantStatus, codes},
     state::AppState,
 };
 

@@ -64,7 +64,7 @@ pub struct PartnerCenter {
     base_url: String,
 }
 
-pub use crate::domain::initial_domain;
+use crate::domain::initial_domain;
 
 impl PartnerCenter {
     pub fn new(base_url: &str, timeout: Duration) -> Result<Self, PartnerCenterError> {
