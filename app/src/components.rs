@@ -154,20 +154,17 @@ pub fn PageHeader(title: Msg, #[prop(optional)] subtitle: Option<Msg>) -> impl I
     }
 }
 
-/// `1234.5` and `USD` as `1,234.50 USD`: exact, from the decimal, never through a float.
-pub fn format_money(amount: Decimal, currency: &str) -> String {
-    let rounded = amount.round_dp(2);
-    let negative = rounded.is_sign_negative() && !rounded.is_zero();
-    let text = format!("{:.2}", rounded.abs());
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, "00"));
-    let mut grouped = String::new();
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    format!("{}{grouped}.{fraction} {currency}", if negative { "-" } else { "" })
+/// `1234.5` and `USD` as `1,234.50 USD`: exact, from the decimal, never through a float. The
+/// rule itself is [`crate::domain::Money`]'s `Display`; this is the shorthand views use.
+pub fn format_money(amount: Decimal, currency: crate::domain::Currency) -> String {
+    crate::domain::Money::new(amount, currency).to_string()
+}
+
+/// The route segment `name` read as `T` (an id, a number); `None` when the URL holds something
+/// else, which the page shows as not found.
+pub fn route_param<T: std::str::FromStr>(name: &'static str) -> impl Fn() -> Option<T> + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.read().get(name).and_then(|raw| raw.parse().ok())
 }
 
 /// A timestamp as people read it in lists: `2026-11-24 14:05` (UTC).
@@ -187,21 +184,23 @@ mod tests {
 
     #[test]
     fn money_is_grouped_and_has_two_decimals() {
-        assert_eq!(format_money(dec!(5000), "USD"), "5,000.00 USD");
-        assert_eq!(format_money(dec!(1234567.891), "USD"), "1,234,567.89 USD");
-        assert_eq!(format_money(dec!(6), "USD"), "6.00 USD");
-        assert_eq!(format_money(dec!(-72.5), "USD"), "-72.50 USD");
-        assert_eq!(format_money(dec!(0), "USD"), "0.00 USD");
-        assert_eq!(format_money(dec!(999.999), "USD"), "1,000.00 USD");
+        assert_eq!(format_money(dec!(5000), crate::domain::Currency::USD), "5,000.00 USD");
+        assert_eq!(format_money(dec!(1234567.891), crate::domain::Currency::USD), "1,234,567.89 USD");
+        assert_eq!(format_money(dec!(6), crate::domain::Currency::USD), "6.00 USD");
+        assert_eq!(format_money(dec!(-72.5), crate::domain::Currency::USD), "-72.50 USD");
+        assert_eq!(format_money(dec!(0), crate::domain::Currency::USD), "0.00 USD");
+        assert_eq!(format_money(dec!(999.999), crate::domain::Currency::USD), "1,000.00 USD");
     }
 }
 
 /// Subtotal, KDV and total, as the cart, checkout, orders and statements show them.
 #[component]
-pub fn TotalsBox(#[prop(into)] totals: Signal<crate::domain::Totals>, currency: String) -> impl IntoView {
+pub fn TotalsBox(
+    #[prop(into)] totals: Signal<crate::domain::Totals>,
+    currency: crate::domain::Currency,
+) -> impl IntoView {
     let money = move |pick: fn(&crate::domain::Totals) -> rust_decimal::Decimal| {
-        let currency = currency.clone();
-        move || format_money(pick(&totals.get()), &currency)
+        move || format_money(pick(&totals.get()), currency)
     };
     view! {
         <dl class="totals" aria-live="polite">

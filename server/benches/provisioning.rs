@@ -196,9 +196,10 @@ async fn progress_latency(pool: &PgPool, url: &str, samples: usize, browsers: us
     let placed = place_order(pool, &orders::new_tenant_order(partner, user, 0, BillingCycle::Monthly)?)
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let order_id = sqlx::query_scalar!("select order_id from sales_order where order_number = $1", placed.order_number)
-        .fetch_one(pool)
-        .await?;
+    let order_id =
+        sqlx::query_scalar!("select order_id from sales_order where order_number = $1", placed.order_number.get())
+            .fetch_one(pool)
+            .await?;
     let (address, stop) = start_server(url, 0).await?;
 
     // Several partner browsers connected at once; the latency is that of the slowest arrival.

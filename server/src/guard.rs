@@ -25,6 +25,12 @@ use app::{
 };
 
 pub async fn require_area(State(state): State<AppState>, session: Session, request: Request, next: Next) -> Response {
+    // Another spelling of a path goes to its plain one first, so the checks below always see
+    // the path the router will serve.
+    if let Some(normal) = normalised_path(request.uri().path()) {
+        let query = request.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+        return Redirect::permanent(&format!("{normal}{query}")).into_response();
+    }
     let path = request.uri().path().to_owned();
     let area = Area::of_path(&path);
     let account_page = path == "/account" || path.starts_with("/account/");
@@ -108,10 +114,6 @@ fn origin_of(url: &str) -> Option<&str> {
     Some(&url[..end])
 }
 
-fn host_of(origin: &str) -> Option<&str> {
-    origin.split_once("://").map(|(_, host)| host)
-}
-
 pub fn is_same_origin(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
     let claimed = headers
         .get(header::ORIGIN)
@@ -119,9 +121,62 @@ pub fn is_same_origin(headers: &HeaderMap, public_origin: Option<&str>) -> bool 
         .filter(|v| *v != "null")
         .or_else(|| headers.get(header::REFERER).and_then(|v| v.to_str().ok()).and_then(origin_of));
     let Some(claimed) = claimed else { return false };
+    let public = public_origin.and_then(origin_of);
+    if public.is_some_and(|public| public.eq_ignore_ascii_case(claimed)) {
+        return true;
+    }
+    // The host the request was sent to, with the scheme people reach us by: the public URL's
+    // when one is configured (a proxy in front terminates TLS), else plain http, the only one
+    // this server speaks. A page served over http cannot post as https://same-host and back.
+    let scheme = public.and_then(|p| p.split_once("://")).map_or("http", |(scheme, _)| scheme);
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    host.is_some_and(|host| host_of(claimed) == Some(host))
-        || public_origin.and_then(origin_of).is_some_and(|public| public.eq_ignore_ascii_case(claimed))
+    host.is_some_and(|host| claimed.eq_ignore_ascii_case(&format!("{scheme}://{host}")))
+}
+
+/// The path as the router will read it, when the request spelt it otherwise: `.` and `..`
+/// segments resolved, repeated slashes folded, and percent-escapes of letters, digits and
+/// `-._~` decoded (RFC 3986 calls them equivalent). The area guard matches on prefixes, so
+/// `/./backoffice` or `/%62ackoffice` must not reach the pages by another spelling.
+pub fn normalised_path(path: &str) -> Option<String> {
+    let decoded = decode_unreserved(path);
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    let mut normal = format!("/{}", segments.join("/"));
+    let trailing = decoded.len() > 1 && decoded.ends_with('/') && !segments.is_empty();
+    if trailing {
+        normal.push('/');
+    }
+    (normal != path).then_some(normal)
+}
+
+fn decode_unreserved(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = String::with_capacity(path.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = path.get(i + 1..i + 3)
+            && let Ok(byte) = u8::from_str_radix(hex, 16)
+            && (byte.is_ascii_alphanumeric() || b"-._~".contains(&byte))
+        {
+            out.push(byte as char);
+            i += 3;
+            continue;
+        }
+        // Not an escape we decode: kept as it is (multi-byte characters are copied whole).
+        let ch = path[i..].chars().next().unwrap_or('\u{fffd}');
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    out
 }
 
 #[cfg(test)]
@@ -168,6 +223,31 @@ mod tests {
         let h = headers(&[(header::HOST, "10.0.0.5:3000"), (header::ORIGIN, "https://market.example")]);
         assert!(is_same_origin(&h, Some("https://market.example/")));
         assert!(!is_same_origin(&h, Some("https://other.example")));
+    }
+
+    #[test]
+    fn the_scheme_counts_as_well_as_the_host() {
+        let https = headers(&[(header::HOST, "127.0.0.1:3000"), (header::ORIGIN, "https://127.0.0.1:3000")]);
+        assert!(!is_same_origin(&https, None), "this server speaks http: an https origin is another origin");
+        let other_port = headers(&[(header::HOST, "127.0.0.1:3000"), (header::ORIGIN, "http://127.0.0.1:3001")]);
+        assert!(!is_same_origin(&other_port, None));
+        let behind_tls = headers(&[(header::HOST, "market.example"), (header::ORIGIN, "https://market.example")]);
+        assert!(is_same_origin(&behind_tls, Some("https://market.example")));
+        let downgraded = headers(&[(header::HOST, "market.example"), (header::ORIGIN, "http://market.example")]);
+        assert!(!is_same_origin(&downgraded, Some("https://market.example")));
+    }
+
+    #[test]
+    fn odd_spellings_of_a_path_have_one_plain_form() {
+        assert_eq!(normalised_path("/./backoffice/outbox").as_deref(), Some("/backoffice/outbox"));
+        assert_eq!(normalised_path("//backoffice//outbox").as_deref(), Some("/backoffice/outbox"));
+        assert_eq!(normalised_path("/cp/../backoffice/outbox").as_deref(), Some("/backoffice/outbox"));
+        assert_eq!(normalised_path("/%62ackoffice/outbox").as_deref(), Some("/backoffice/outbox"));
+        assert_eq!(normalised_path("/%2e/backoffice").as_deref(), Some("/backoffice"));
+        assert_eq!(normalised_path("/../../etc").as_deref(), Some("/etc"));
+        for plain in ["/", "/backoffice/outbox", "/cp/orders/1042", "/cp/", "/search/%20x", "/ü"] {
+            assert_eq!(normalised_path(plain), None, "{plain} is already plain");
+        }
     }
 
     #[test]

@@ -199,6 +199,7 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         ))
         .layer(middleware::from_fn_with_state(state.clone(), guard::require_area))
         .layer(middleware::from_fn(server_fn_error_status))
+        .layer(middleware::from_fn(crate::input_hygiene::refuse_control_characters))
         .layer(middleware::from_fn(crate::form_echo::remember_refused))
         .layer(middleware::from_fn(crate::form_echo::hand_to_page))
         .layer(sessions)
@@ -231,7 +232,9 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
     } else {
         router
     };
-    Ok(router)
+    // Last, so the sandbox's pages get them too.
+    let https = crate::headers::Https(config.secure_cookies());
+    Ok(router.layer(middleware::from_fn_with_state(https, crate::headers::security)))
 }
 
 async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {

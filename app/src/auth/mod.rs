@@ -117,7 +117,7 @@ impl EmailAddress {
         if email.is_empty() {
             return Err("Enter your e-mail address.".into());
         }
-        if email.len() > 254 || email.chars().any(char::is_whitespace) {
+        if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err("Enter a valid e-mail address, like name@company.com.".into());
         }
         match email.split_once('@') {

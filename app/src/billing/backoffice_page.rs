@@ -1,6 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
-use uuid::Uuid;
 
 use super::{
     BillingOverview, RecordPayment, RunBilling, StatementStatus, StatementSummary, billing_page::BillingSections,
@@ -65,7 +63,7 @@ pub fn StatementsPage() -> impl IntoView {
                                             </th>
                                             <td>{s.partner_name.clone()}</td>
                                             <td>{s.period.to_string()[..7].to_owned()}</td>
-                                            <td class="num">{format_money(s.total, &s.currency)}</td>
+                                            <td class="num">{format_money(s.total, s.currency)}</td>
                                             <td><span class=s.status.tone()>{t(s.status.label())}</span></td>
                                             <td>
                                                 {if s.status == StatementStatus::Unpaid {
@@ -89,7 +87,10 @@ pub fn StatementsPage() -> impl IntoView {
 
 /// "Mark paid" with the wire transfer's reference, for one unpaid statement.
 #[component]
-pub fn PaymentForm(pay: ServerAction<RecordPayment>, statement_number: i64) -> impl IntoView {
+pub fn PaymentForm(
+    pay: ServerAction<RecordPayment>,
+    statement_number: crate::domain::StatementNumber,
+) -> impl IntoView {
     let field = format!("reference-{statement_number}");
     view! {
         <ActionForm action=pay attr:class="inline-form payment-form">
@@ -105,8 +106,7 @@ pub fn PaymentForm(pay: ServerAction<RecordPayment>, statement_number: i64) -> i
 /// the partner sees.
 #[component]
 pub fn PartnerBillingPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|id| id.parse::<Uuid>().ok());
+    let id = crate::components::route_param::<crate::domain::PartnerId>("id");
     let billing = Resource::new(id, |id| async move {
         match id {
             Some(id) => get_partner_billing(id).await,

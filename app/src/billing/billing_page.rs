@@ -22,11 +22,11 @@ pub fn BillingPage() -> impl IntoView {
 /// The sections the partner's Billing and credit control's partner page share.
 #[component]
 pub fn BillingSections(billing: BillingOverview, statements_base: &'static str) -> impl IntoView {
-    let currency = billing.usage.currency.clone();
+    let currency = billing.usage.currency;
     view! {
         <div class="billing-grid">
             <CreditUsageCard usage=billing.usage />
-            <SpendChart spend=billing.spend currency=currency.clone() />
+            <SpendChart spend=billing.spend currency />
         </div>
         <section aria-labelledby="statements-heading">
             <h2 id="statements-heading">{t(Msg::Statements)}</h2>
@@ -45,7 +45,7 @@ pub fn BillingSections(billing: BillingOverview, statements_base: &'static str) 
 
 #[component]
 pub fn CreditUsageCard(usage: CreditUsage) -> impl IntoView {
-    let c = usage.currency.clone();
+    let c = usage.currency;
     let rows = [
         (Msg::CreditLimit, usage.credit_limit, "credit-limit"),
         (Msg::UnpaidStatements, usage.unpaid_statements, "unpaid-statements"),
@@ -62,7 +62,7 @@ pub fn CreditUsageCard(usage: CreditUsage) -> impl IntoView {
                     .map(|(label, amount, test)| view! {
                         <div>
                             <dt>{t(label)}</dt>
-                            <dd data-test=test>{format_money(amount, &c)}</dd>
+                            <dd data-test=test>{format_money(amount, c)}</dd>
                         </div>
                     })
                     .collect_view()}
@@ -99,7 +99,7 @@ pub fn StatementTable(statements: Vec<StatementSummary>, base: &'static str) -> 
                                 </th>
                                 <td>{s.period.to_string()[..7].to_owned()}</td>
                                 <td>{s.partner_name}</td>
-                                <td class="num">{format_money(s.total, &s.currency)}</td>
+                                <td class="num">{format_money(s.total, s.currency)}</td>
                                 <td><span class=s.status.tone()>{t(s.status.label())}</span></td>
                             </tr>
                         })
@@ -113,7 +113,7 @@ pub fn StatementTable(statements: Vec<StatementSummary>, base: &'static str) -> 
 
 /// Charges by customer and subscription.
 #[component]
-pub fn ChargeTable(lines: Vec<StatementLine>, currency: String) -> impl IntoView {
+pub fn ChargeTable(lines: Vec<StatementLine>, currency: crate::domain::Currency) -> impl IntoView {
     view! {
         <TableWrap label=Msg::Charges>
             <table class="data-table">
@@ -137,7 +137,7 @@ pub fn ChargeTable(lines: Vec<StatementLine>, currency: String) -> impl IntoView
                                 <td>{t(l.kind.label())}</td>
                                 <td>{l.service_start.to_string()} " – " {l.service_end.to_string()}</td>
                                 <td class="num">{l.quantity}</td>
-                                <td class="num">{format_money(l.amount, &currency)}</td>
+                                <td class="num">{format_money(l.amount, currency)}</td>
                             </tr>
                         })
                         .collect_view()}

@@ -10,7 +10,7 @@ use crate::{
 /// Monthly spend as an SVG bar chart (no script needed), with the figures in a table for screen
 /// readers and print.
 #[component]
-pub fn SpendChart(spend: Vec<MonthSpend>, currency: String) -> impl IntoView {
+pub fn SpendChart(spend: Vec<MonthSpend>, currency: crate::domain::Currency) -> impl IntoView {
     let max = spend.iter().map(|m| m.amount).fold(Decimal::ZERO, Decimal::max);
     let scale = if max > Decimal::ZERO { max } else { Decimal::ONE };
     let (width, height, bar) = (360.0_f64, 120.0_f64, 30.0_f64);
@@ -22,7 +22,7 @@ pub fn SpendChart(spend: Vec<MonthSpend>, currency: String) -> impl IntoView {
             let share = (m.amount.max(Decimal::ZERO) / scale).to_f64().unwrap_or(0.0);
             let h = (share * (height - 20.0)).max(if m.amount > Decimal::ZERO { 1.0 } else { 0.0 });
             let x = i as f64 * bar + 2.0;
-            let label = format!("{} {}", &m.month.to_string()[..7], format_money(m.amount, &currency));
+            let label = format!("{} {}", &m.month.to_string()[..7], format_money(m.amount, currency));
             view! {
                 <g>
                     <title>{label}</title>
@@ -46,7 +46,7 @@ pub fn SpendChart(spend: Vec<MonthSpend>, currency: String) -> impl IntoView {
                     {spend
                         .into_iter()
                         .map(|m| view! {
-                            <tr><td>{m.month.to_string()[..7].to_owned()}</td><td>{format_money(m.amount, &currency)}</td></tr>
+                            <tr><td>{m.month.to_string()[..7].to_owned()}</td><td>{format_money(m.amount, currency)}</td></tr>
                         })
                         .collect_view()}
                 </tbody>

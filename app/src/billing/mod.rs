@@ -21,7 +21,6 @@ use leptos::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 use crate::auth::Role;
@@ -93,7 +92,7 @@ pub struct CreditUsage {
     /// Orders not provisioned yet, at term value.
     pub open_orders: Decimal,
     pub available: Decimal,
-    pub currency: String,
+    pub currency: crate::domain::Currency,
 }
 
 /// What a partner was charged in one month.
@@ -105,13 +104,13 @@ pub struct MonthSpend {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatementSummary {
-    pub statement_number: i64,
+    pub statement_number: crate::domain::StatementNumber,
     pub partner_name: String,
     pub period: Date,
     pub subtotal: Decimal,
     pub vat: Decimal,
     pub total: Decimal,
-    pub currency: String,
+    pub currency: crate::domain::Currency,
     pub status: StatementStatus,
     pub issued_at: OffsetDateTime,
     pub paid_at: Option<OffsetDateTime>,
@@ -151,13 +150,13 @@ pub struct BillingOverview {
 /// A product with the distributor's prices and the partner's markup on them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceRow {
-    pub product_id: Uuid,
+    pub product_id: crate::domain::ProductId,
     pub sku: String,
     pub name: String,
     pub monthly: Decimal,
     pub annual: Decimal,
     pub markup_percent: Decimal,
-    pub currency: String,
+    pub currency: crate::domain::Currency,
 }
 
 /// The signed-in partner's billing: credit usage, monthly spend, statements, unbilled charges.
@@ -174,17 +173,17 @@ pub async fn get_billing() -> Result<BillingOverview, AppError> {
 
 /// Credit control's view of one partner's billing.
 #[server(prefix = "/api", endpoint = "partner_billing")]
-pub async fn get_partner_billing(partner_id: Uuid) -> Result<BillingOverview, AppError> {
+pub async fn get_partner_billing(partner_id: crate::domain::PartnerId) -> Result<BillingOverview, AppError> {
     crate::error::ssr::respond(async {
         let (_, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
-        ssr::overview(&state.pool, partner_id).await?.ok_or_else(|| AppError::NotFound("That partner".into()))
+        ssr::overview(&state.pool, partner_id.get()).await?.ok_or_else(|| AppError::NotFound("That partner".into()))
     })
     .await
 }
 
 /// One statement with its lines: a partner sees only its own, credit control any.
 #[server(prefix = "/api", endpoint = "statement")]
-pub async fn get_statement(statement_number: i64) -> Result<StatementDetail, AppError> {
+pub async fn get_statement(statement_number: crate::domain::StatementNumber) -> Result<StatementDetail, AppError> {
     crate::error::ssr::respond(async {
         let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ViewStatement).await?;
         let partner = (user.role == Role::PartnerAdmin).then_some(user.organisation_id);
@@ -207,7 +206,10 @@ pub async fn list_statements() -> Result<Vec<StatementSummary>, AppError> {
 
 /// Credit control records the wire transfer that paid a statement.
 #[server(prefix = "/api", endpoint = "record_payment")]
-pub async fn record_payment(statement_number: i64, reference: String) -> Result<(), AppError> {
+pub async fn record_payment(
+    statement_number: crate::domain::StatementNumber,
+    reference: String,
+) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
         let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
         let reference = reference.trim();
@@ -260,7 +262,7 @@ pub async fn my_prices() -> Result<Vec<PriceRow>, AppError> {
 
 /// Sets the partner's markup on a product: its customers see the marked-up price.
 #[server(prefix = "/api", endpoint = "set_markup")]
-pub async fn set_markup(product_id: Uuid, markup: String) -> Result<(), AppError> {
+pub async fn set_markup(product_id: crate::domain::ProductId, markup: String) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
         let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
         let markup = rules::parse_markup(&markup).map_err(|m| AppError::invalid("markup", m))?;

@@ -37,8 +37,8 @@ pub fn PricesPage() -> impl IntoView {
                                 view! {
                                     <tr>
                                         <th scope="row">{r.name.clone()} <span class="sku">{r.sku.clone()}</span></th>
-                                        <td class="num">{format_money(r.monthly, &r.currency)}</td>
-                                        <td class="num">{format_money(r.annual, &r.currency)}</td>
+                                        <td class="num">{format_money(r.monthly, r.currency)}</td>
+                                        <td class="num">{format_money(r.annual, r.currency)}</td>
                                         <td>
                                             <ActionForm action=save attr:class="inline-form">
                                                 <input type="hidden" name="product_id" value=r.product_id.to_string() />
@@ -48,7 +48,7 @@ pub fn PricesPage() -> impl IntoView {
                                                 <button type="submit" class="button" disabled=move || save.pending().get()>{t(Msg::Save)}</button>
                                             </ActionForm>
                                         </td>
-                                        <td class="num" data-test="retail">{format_money(retail_price(r.monthly, r.markup_percent), &r.currency)}</td>
+                                        <td class="num" data-test="retail">{format_money(retail_price(r.monthly, r.markup_percent), r.currency)}</td>
                                     </tr>
                                 }
                             })

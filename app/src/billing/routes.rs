@@ -23,7 +23,11 @@ pub fn router() -> Router<AppState> {
 
 /// `GET …/statements/{number}/csv`: the statement as a CSV download, for its partner or credit
 /// control (the same rule as the statement page).
-async fn statement_csv(State(state): State<AppState>, signed_in: SignedIn, Path(number): Path<i64>) -> Response {
+async fn statement_csv(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(number): Path<crate::domain::StatementNumber>,
+) -> Response {
     let Some(user) = signed_in.holding(Permission::ViewStatement) else {
         return StatusCode::FORBIDDEN.into_response();
     };

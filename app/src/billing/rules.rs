@@ -63,8 +63,13 @@ pub fn parse_markup(raw: &str) -> Result<Decimal, String> {
     Ok(markup)
 }
 
+/// A text cell. Names come from partners and customers: one that starts like a formula
+/// (`=`, `+`, `-`, `@`, or a tab or carriage return before one) would run as a formula when the
+/// statement is opened in a spreadsheet, so it gets a leading `'` (OWASP's advice), which
+/// spreadsheets show as text and do not display.
 fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
+    let neutral = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
+    if neutral.contains([',', '"', '\n', '\r']) { format!("\"{}\"", neutral.replace('"', "\"\"")) } else { neutral }
 }
 
 /// The statement as CSV: one row per charge, then subtotal, KDV and total rows.
@@ -84,7 +89,7 @@ pub fn statement_csv(statement: &StatementDetail) -> String {
             line.service_end.to_string(),
             line.quantity.to_string(),
             format!("{:.2}", line.amount),
-            s.currency.clone(),
+            s.currency.to_string(),
         ]
         .join(",")
     };
@@ -110,6 +115,17 @@ mod tests {
 
     use super::*;
     use crate::billing::{ChargeKind, StatementStatus, StatementSummary};
+
+    #[test]
+    fn cells_that_start_like_formulas_are_text() {
+        assert_eq!(csv_field("-SUM(A1/A2)"), "'-SUM(A1/A2)");
+        assert_eq!(csv_field("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+        assert_eq!(csv_field("+90 212"), "'+90 212");
+        assert_eq!(csv_field("@cmd"), "'@cmd");
+        assert_eq!(csv_field("\t=1"), "'\t=1");
+        assert_eq!(csv_field("Contoso, Ltd"), "\"Contoso, Ltd\"");
+        assert_eq!(csv_field("Fabrikam - Ankara"), "Fabrikam - Ankara");
+    }
 
     #[test]
     fn totals_are_the_sum_of_the_lines_with_kdv_on_it() {
@@ -158,13 +174,13 @@ mod tests {
         };
         let detail = StatementDetail {
             summary: StatementSummary {
-                statement_number: 5001,
+                statement_number: crate::domain::StatementNumber(5001),
                 partner_name: "Reseller".into(),
                 period: date!(2030 - 03 - 01),
                 subtotal: dec!(96.00),
                 vat: dec!(19.20),
                 total: dec!(115.20),
-                currency: "USD".into(),
+                currency: crate::domain::Currency::USD,
                 status: StatementStatus::Unpaid,
                 issued_at: time::macros::datetime!(2030-04-01 0:00 UTC),
                 paid_at: None,

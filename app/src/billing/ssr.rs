@@ -118,7 +118,7 @@ struct Due {
     renewal_quantity: Option<i32>,
     auto_renew: bool,
     unit_price: Decimal,
-    currency: String,
+    currency: crate::domain::Currency,
     vendor_tenant_id: Option<Uuid>,
     vendor_subscription_id: Option<String>,
 }
@@ -160,7 +160,7 @@ async fn renew_one(pool: &PgPool, partner_center: &PartnerCenter, id: Uuid) -> R
     let due = sqlx::query_as!(
         Due,
         r#"select s.subscription_id, s.customer_id, co.parent_id as "partner_id!", p.name as product_name,
-                  s.quantity, s.renewal_quantity, s.auto_renew, pp.unit_price, pp.currency::text as "currency!",
+                  s.quantity, s.renewal_quantity, s.auto_renew, pp.unit_price, pp.currency as "currency!: crate::domain::Currency",
                   so.vendor_tenant_id, s.vendor_subscription_id
            from subscription s
            join organisation co on co.organisation_id = s.customer_id
@@ -222,7 +222,7 @@ async fn renew_one(pool: &PgPool, partner_center: &PartnerCenter, id: Uuid) -> R
             due.customer_id,
             due.product_name,
             amount,
-            due.currency
+            due.currency.code()
         )
         .execute(&mut *tx)
         .await
@@ -302,11 +302,16 @@ async fn issue_statement(pool: &PgPool, partner: Uuid, period: Date, end: Date) 
     Ok(true)
 }
 
-pub async fn record_payment(pool: &PgPool, user: &AuthUser, number: i64, reference: &str) -> Result<(), AppError> {
+pub async fn record_payment(
+    pool: &PgPool,
+    user: &AuthUser,
+    number: crate::domain::StatementNumber,
+    reference: &str,
+) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let status = sqlx::query_scalar!(
         r#"select status as "status: StatementStatus" from statement where statement_number = $1 for update"#,
-        number
+        number.get()
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -317,7 +322,7 @@ pub async fn record_payment(pool: &PgPool, user: &AuthUser, number: i64, referen
     sqlx::query!(
         "update statement set status = 'paid', paid_at = market_now(), payment_reference = $2, recorded_by = $3
          where statement_number = $1",
-        number,
+        number.get(),
         reference,
         user.user_id
     )
@@ -350,7 +355,7 @@ pub async fn usage(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<Option<C
                   coalesce((select sum(term_value) from sales_order where partner_id = $1
                             and status in ('submitted', 'provisioning', 'provisioning_failed')), 0) as "open_orders!",
                   p.credit_limit - partner_credit_used($1) as "available!",
-                  p.currency::text as "currency!"
+                  p.currency as "currency!: crate::domain::Currency"
            from partner p join organisation o using (organisation_id)
            where p.organisation_id = $1"#,
         partner_id
@@ -384,8 +389,8 @@ pub async fn overview(pool: &PgPool, partner_id: Uuid) -> Result<Option<BillingO
 async fn statements_of(db: impl PgExecutor<'_>, partner: Option<Uuid>) -> Result<Vec<StatementSummary>, sqlx::Error> {
     sqlx::query_as!(
         StatementSummary,
-        r#"select s.statement_number, o.name as partner_name, s.period, s.subtotal, s.vat, s.total,
-                  s.currency::text as "currency!", s.status as "status: StatementStatus", s.issued_at, s.paid_at,
+        r#"select s.statement_number as "statement_number: crate::domain::StatementNumber", o.name as partner_name, s.period, s.subtotal, s.vat, s.total,
+                  s.currency as "currency!: crate::domain::Currency", s.status as "status: StatementStatus", s.issued_at, s.paid_at,
                   s.payment_reference
            from statement s join organisation o on o.organisation_id = s.partner_id
            where $1::uuid is null or s.partner_id = $1
@@ -423,12 +428,12 @@ async fn lines(
 
 pub async fn statement(
     pool: &PgPool,
-    number: i64,
+    number: crate::domain::StatementNumber,
     partner: Option<Uuid>,
 ) -> Result<Option<StatementDetail>, sqlx::Error> {
     let Some(row) = sqlx::query!(
         "select statement_id, partner_id from statement where statement_number = $1 and ($2::uuid is null or partner_id = $2)",
-        number,
+        number.get(),
         partner
     )
     .fetch_optional(pool)
@@ -445,8 +450,8 @@ pub async fn statement(
 pub async fn prices(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<Vec<PriceRow>, sqlx::Error> {
     sqlx::query_as!(
         PriceRow,
-        r#"select p.product_id, p.sku, p.name, m.unit_price as monthly, a.unit_price as annual,
-                  coalesce(pp.markup_percent, 0) as "markup_percent!", m.currency::text as "currency!"
+        r#"select p.product_id as "product_id: crate::domain::ProductId", p.sku, p.name, m.unit_price as monthly, a.unit_price as annual,
+                  coalesce(pp.markup_percent, 0) as "markup_percent!", m.currency as "currency!: crate::domain::Currency"
            from product p
            join product_price m on m.product_id = p.product_id and m.billing_cycle = 'monthly'
            join product_price a on a.product_id = p.product_id and a.billing_cycle = 'annual'
@@ -459,14 +464,19 @@ pub async fn prices(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<Vec<Pri
     .await
 }
 
-pub async fn set_markup(pool: &PgPool, user: &AuthUser, product_id: Uuid, markup: Decimal) -> Result<(), AppError> {
+pub async fn set_markup(
+    pool: &PgPool,
+    user: &AuthUser,
+    product_id: crate::domain::ProductId,
+    markup: Decimal,
+) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let saved = sqlx::query!(
         "insert into partner_price (partner_id, product_id, markup_percent)
          select $1, product_id, $3 from product where product_id = $2 and is_active
          on conflict (partner_id, product_id) do update set markup_percent = excluded.markup_percent, updated_at = now()",
         user.organisation_id,
-        product_id,
+        product_id.get(),
         markup
     )
     .execute(&mut *tx)

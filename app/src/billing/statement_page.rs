@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::use_location;
 
 use super::{
     RecordPayment, StatementDetail, StatementStatus, backoffice_page::PaymentForm, billing_page::ChargeTable,
@@ -17,8 +17,8 @@ use crate::{
 /// marked paid here too, as in the list.
 #[component]
 pub fn StatementPage() -> impl IntoView {
-    let params = use_params_map();
-    let number = move || params.read().get("number").and_then(|n| n.parse::<i64>().ok()).unwrap_or_default();
+    let number_param = crate::components::route_param::<crate::domain::StatementNumber>("number");
+    let number = move || number_param().unwrap_or(crate::domain::StatementNumber(0));
     let base = use_location().pathname.get_untracked();
     let back_office = base.starts_with("/backoffice/");
     let pay = ServerAction::<RecordPayment>::new();
@@ -54,7 +54,7 @@ pub fn StatementPage() -> impl IntoView {
                     <button type="button" class="button" onclick="window.print()">{t(Msg::Print)}</button>
                 </p>
                 {payable}
-                <ChargeTable lines=s.lines currency=summary.currency.clone() />
+                <ChargeTable lines=s.lines currency=summary.currency />
                 <TotalsBox totals currency=summary.currency />
             }
         })}

@@ -67,7 +67,7 @@ pub fn CartPage() -> impl IntoView {
                 }
                 .into_any();
             }
-            let currency = cart.currency().to_owned();
+            let currency = cart.currency();
             // One text signal per line: totals follow the quantity inputs as the partner types.
             let rows: Vec<(CartLine, RwSignal<String>)> =
                 cart.lines.into_iter().map(|l| { let q = RwSignal::new(l.quantity.to_string()); (l, q) }).collect();
@@ -98,7 +98,7 @@ pub fn CartPage() -> impl IntoView {
                         </tbody>
                     </table>
                 </TableWrap>
-                <TotalsBox totals=Signal::derive(move || totals.get()) currency=currency.clone() />
+                <TotalsBox totals=Signal::derive(move || totals.get()) currency />
                 <AddOnOffers offers=cart.add_ons add />
                 <p class="actions">
                     <a class="button" href="/cp/catalog">{t(Msg::ContinueShopping)}</a>
@@ -120,12 +120,11 @@ fn CartRow(
     let input_id = format!("cart-qty-{}", line.sku.to_lowercase());
     let error_id = format!("{input_id}-error");
     let price = line.unit_price;
-    let currency = line.currency.clone();
+    let currency = line.currency;
     let parsed = move || qty.with(|q| Quantity::parse(q));
     let line_total_text = {
-        let currency = currency.clone();
         move || match parsed() {
-            Ok(q) => format_money(line_total(price, q.get()), &currency),
+            Ok(q) => format_money(line_total(price, q.get()), currency),
             Err(_) => "—".into(),
         }
     };
@@ -142,7 +141,7 @@ fn CartRow(
                 {line.base_product.map(|base| view! { <span class="addon-of">{t(Msg::AddOnFor)} ": " {base}</span> })}
             </th>
             <td>{t(line.billing_cycle.label())}</td>
-            <td class="num">{format_money(line.unit_price, &currency)}</td>
+            <td class="num">{format_money(line.unit_price, currency)}</td>
             <td>
                 <ActionForm action=update attr:class="inline-form">
                     <input type="hidden" name="sku" value=sku_update />
@@ -198,7 +197,7 @@ pub fn AddOnOffers(offers: Vec<AddOnOffer>, add: ServerAction<AddToCart>) -> imp
                                     <span class="product-name">{offer.name.clone()}</span>
                                     <span class="addon-of">{t(Msg::AddOnFor)} ": " {offer.base_product}</span>
                                     <span class="price">
-                                        {format_money(offer.unit_price, &offer.currency)} " · " {t(offer.billing_cycle.label())}
+                                        {format_money(offer.unit_price, offer.currency)} " · " {t(offer.billing_cycle.label())}
                                     </span>
                                     <AddToCartForm action=add sku=offer.sku cycle=offer.billing_cycle product_name=offer.name />
                                 </li>

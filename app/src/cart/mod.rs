@@ -24,7 +24,7 @@ pub struct CartLine {
     pub quantity: i32,
     /// Per licence and billing period, from the catalog as it is now.
     pub unit_price: Decimal,
-    pub currency: String,
+    pub currency: crate::domain::Currency,
     /// Set for add-ons: the base product's name.
     pub base_product: Option<String>,
 }
@@ -55,7 +55,7 @@ pub struct AddOnOffer {
     pub base_product: String,
     pub billing_cycle: BillingCycle,
     pub unit_price: Decimal,
-    pub currency: String,
+    pub currency: crate::domain::Currency,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,8 +69,8 @@ impl Cart {
         Totals::of(self.lines.iter().map(CartLine::line_total))
     }
 
-    pub fn currency(&self) -> &str {
-        self.lines.first().map_or("USD", |l| l.currency.as_str())
+    pub fn currency(&self) -> crate::domain::Currency {
+        self.lines.first().map_or(crate::domain::Currency::USD, |l| l.currency)
     }
 
     pub fn licence_count(&self) -> i64 {
@@ -149,7 +149,7 @@ mod tests {
             billing_cycle: BillingCycle::Monthly,
             quantity,
             unit_price: price,
-            currency: "USD".into(),
+            currency: crate::domain::Currency::USD,
             base_product: None,
         }
     }

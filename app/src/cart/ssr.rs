@@ -9,7 +9,7 @@ pub async fn lines(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Vec<CartLin
     sqlx::query_as!(
         CartLine,
         r#"select p.sku, p.name, c.billing_cycle as "billing_cycle: BillingCycle", c.quantity,
-                  pp.unit_price, pp.currency::text as "currency!", base.name as "base_product?"
+                  pp.unit_price, pp.currency as "currency!: crate::domain::Currency", base.name as "base_product?"
            from cart_line c
            join product p using (product_id)
            join product_price pp on pp.product_id = c.product_id and pp.billing_cycle = c.billing_cycle
@@ -28,7 +28,7 @@ pub async fn add_on_offers(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Vec
     sqlx::query_as!(
         AddOnOffer,
         r#"select addon.sku, addon.name, base.name as base_product,
-                  c.billing_cycle as "billing_cycle: BillingCycle", pp.unit_price, pp.currency::text as "currency!"
+                  c.billing_cycle as "billing_cycle: BillingCycle", pp.unit_price, pp.currency as "currency!: crate::domain::Currency"
            from cart_line c
            join product base on base.product_id = c.product_id
            join product addon on addon.base_product_id = base.product_id and addon.is_active

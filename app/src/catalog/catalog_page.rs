@@ -142,11 +142,11 @@ fn ProductRow(
     cycle: Memo<Option<BillingCycle>>,
     add: ServerAction<AddToCart>,
 ) -> impl IntoView {
-    let price = |amount: Option<rust_decimal::Decimal>, currency: &str| {
+    let price = |amount: Option<rust_decimal::Decimal>, currency: crate::domain::Currency| {
         amount.map(|a| format_money(a, currency)).unwrap_or_else(|| "—".into())
     };
-    let monthly = price(product.monthly_price, &product.currency);
-    let annual = price(product.annual_price, &product.currency);
+    let monthly = price(product.monthly_price, product.currency);
+    let annual = price(product.annual_price, product.currency);
     let is_addon = product.base_product.is_some();
     let href = with_cycle(format!("/cp/catalog/{}", product.sku), cycle);
     let (sku, name) = (product.sku.clone(), product.name.clone());

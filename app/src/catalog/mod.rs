@@ -29,7 +29,7 @@ pub struct CatalogProduct {
     pub base_sku: Option<String>,
     pub monthly_price: Option<Decimal>,
     pub annual_price: Option<Decimal>,
-    pub currency: String,
+    pub currency: crate::domain::Currency,
 }
 
 impl CatalogProduct {
@@ -96,7 +96,7 @@ mod tests {
             base_sku: None,
             monthly_price: None,
             annual_price: None,
-            currency: "USD".into(),
+            currency: crate::domain::Currency::USD,
         }
     }
 

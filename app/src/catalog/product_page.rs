@@ -66,7 +66,7 @@ fn ProductOffer(
     let prices = [BillingCycle::Monthly, BillingCycle::Annual]
         .into_iter()
         .filter_map(|c| product.price(c).map(|p| (c, p)))
-        .map(|(c, p)| view! { <div><dt>{t(c.label())}</dt><dd>{format_money(p, &product.currency)}</dd></div> })
+        .map(|(c, p)| view! { <div><dt>{t(c.label())}</dt><dd>{format_money(p, product.currency)}</dd></div> })
         .collect_view();
     let (sku, name) = (product.sku.clone(), product.name.clone());
     let priced = {

@@ -339,7 +339,7 @@ pub fn ReviewStepPage() -> impl IntoView {
                 return step_missing(Msg::TenantFirst, "/cp/checkout/tenant").into_any();
             };
             let totals = state.cart.totals();
-            let currency = state.cart.currency().to_owned();
+            let currency = state.cart.currency();
             let over_credit = totals.subtotal > state.available_credit;
             view! {
                 <section class="review" aria-labelledby="review-order">
@@ -366,11 +366,11 @@ pub fn ReviewStepPage() -> impl IntoView {
                     })}
                     {over_credit.then(|| view! {
                         <div class="alert alert-warning" role="status">
-                            {t(Msg::OverCreditNotice)} " " {format_money(state.available_credit, &currency)}
+                            {t(Msg::OverCreditNotice)} " " {format_money(state.available_credit, currency)}
                         </div>
                     })}
-                    <LinesTable lines=state.cart.lines.iter().map(|l| l.as_order_line()).collect() currency=currency.clone() />
-                    <TotalsBox totals=totals currency=currency.clone() />
+                    <LinesTable lines=state.cart.lines.iter().map(|l| l.as_order_line()).collect() currency />
+                    <TotalsBox totals=totals currency />
                     <ActionForm action=submit attr:class="checkout-form">
                         <input type="hidden" name="idempotency_key" value=state.idempotency_key.to_string() />
                         <fieldset class="choice">

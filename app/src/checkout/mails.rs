@@ -4,7 +4,12 @@
 use crate::notifications::MailText;
 
 /// To the partner: its order went over the available credit and waits for credit control.
-pub fn awaiting_credit_approval(order_number: i64, customer: &str, committed: &str, available: &str) -> MailText {
+pub fn awaiting_credit_approval(
+    order_number: crate::domain::OrderNumber,
+    customer: &str,
+    committed: &str,
+    available: &str,
+) -> MailText {
     MailText::new(
         format!("Order {order_number} awaits credit approval"),
         format!(
@@ -16,7 +21,12 @@ pub fn awaiting_credit_approval(order_number: i64, customer: &str, committed: &s
 }
 
 /// To every credit controller: an order to approve or reject.
-pub fn credit_approval_needed(order_number: i64, customer: &str, committed: &str, available: &str) -> MailText {
+pub fn credit_approval_needed(
+    order_number: crate::domain::OrderNumber,
+    customer: &str,
+    committed: &str,
+    available: &str,
+) -> MailText {
     MailText::new(
         format!("Credit approval needed: order {order_number}"),
         format!(
@@ -27,7 +37,7 @@ pub fn credit_approval_needed(order_number: i64, customer: &str, committed: &str
 }
 
 /// To the partner: the order is in and goes to provisioning.
-pub fn order_received(order_number: i64, customer: &str, total: &str) -> MailText {
+pub fn order_received(order_number: crate::domain::OrderNumber, customer: &str, total: &str) -> MailText {
     MailText::new(
         format!("Order {order_number} received"),
         format!(
@@ -43,18 +53,19 @@ mod tests {
 
     #[test]
     fn an_order_over_credit_tells_the_partner_and_credit_control_what_it_commits() {
-        let partner = awaiting_credit_approval(100042, "Fabrikam", "$6,000.00", "$1,500.00");
+        let partner =
+            awaiting_credit_approval(crate::domain::OrderNumber(100042), "Fabrikam", "$6,000.00", "$1,500.00");
         assert_eq!(partner.subject, "Order 100042 awaits credit approval");
         assert!(partner.body.contains("Fabrikam") && partner.body.contains("$6,000.00"));
         assert!(partner.body.contains("($1,500.00)") && partner.body.contains("Nothing is provisioned"));
-        let staff = credit_approval_needed(100042, "Fabrikam", "$6,000.00", "$1,500.00");
+        let staff = credit_approval_needed(crate::domain::OrderNumber(100042), "Fabrikam", "$6,000.00", "$1,500.00");
         assert_eq!(staff.subject, "Credit approval needed: order 100042");
         assert!(staff.body.contains("the partner has $1,500.00 available") && staff.body.contains("back office"));
     }
 
     #[test]
     fn a_received_order_states_its_total_with_kdv() {
-        let mail = order_received(100043, "Contoso", "$8.64");
+        let mail = order_received(crate::domain::OrderNumber(100043), "Contoso", "$8.64");
         assert_eq!(mail.subject, "Order 100043 received");
         assert!(mail.body.contains("order 100043 for Contoso ($8.64 including KDV"));
     }

@@ -35,7 +35,7 @@ use crate::{
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum CustomerChoice {
-    Existing { customer_id: Uuid },
+    Existing { customer_id: crate::domain::CustomerId },
     New { profile: NewCustomerProfile },
 }
 
@@ -59,7 +59,7 @@ impl TenantDraft {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerOption {
-    pub customer_id: Uuid,
+    pub customer_id: crate::domain::CustomerId,
     pub name: String,
     pub tenant_domain: Option<String>,
     pub relationship_accepted: bool,
@@ -124,7 +124,7 @@ pub fn parse_customer(form: &CustomerForm) -> Result<(CustomerChoice, MpnId), Ap
             "customer_id",
             text(&form.customer_id)
                 .trim()
-                .parse::<Uuid>()
+                .parse::<crate::domain::CustomerId>()
                 .map_err(|_| "Choose the customer from the list, or pick “New Customer”.".to_owned()),
         )
         .map(|customer_id| CustomerChoice::Existing { customer_id }),
@@ -257,7 +257,10 @@ pub async fn check_tenant_prefix(prefix: String) -> Result<PrefixCheck, AppError
 
 /// "Submit": places the order once per idempotency key and goes to its page.
 #[server(prefix = "/api", endpoint = "submit_order")]
-pub async fn submit_order(idempotency_key: String, payment_method: Option<String>) -> Result<i64, AppError> {
+pub async fn submit_order(
+    idempotency_key: String,
+    payment_method: Option<String>,
+) -> Result<crate::domain::OrderNumber, AppError> {
     crate::error::ssr::respond(async {
         let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         let key: Uuid = idempotency_key
@@ -325,7 +328,10 @@ mod tests {
         assert!(parse_customer(&form).unwrap_err().field_message("customer_id").is_some());
         let id = Uuid::new_v4();
         let form = CustomerForm { customer_id: Some(id.to_string()), ..form };
-        assert_eq!(parse_customer(&form).unwrap().0, CustomerChoice::Existing { customer_id: id });
+        assert_eq!(
+            parse_customer(&form).unwrap().0,
+            CustomerChoice::Existing { customer_id: crate::domain::CustomerId(id) }
+        );
     }
 
     #[test]

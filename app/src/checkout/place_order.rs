@@ -24,7 +24,7 @@ use crate::{
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CustomerRef {
-    Existing(Uuid),
+    Existing(crate::domain::CustomerId),
     New(NewCustomerProfile),
 }
 
@@ -65,7 +65,7 @@ pub struct OrderRequest {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Placed {
-    pub order_number: i64,
+    pub order_number: crate::domain::OrderNumber,
     pub status: OrderStatus,
     /// False when the idempotency key had already made this order.
     pub created: bool,
@@ -101,8 +101,8 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
     // Reading the key with the lock saves a round trip; an order committed with this key while
     // we waited for the lock is caught by the key's unique constraint below instead.
     let partner = sqlx::query!(
-        r#"select p.credit_limit, p.currency::text as "currency!", u.email,
-                  so.order_number as "order_number?", so.status as "status?: OrderStatus"
+        r#"select p.credit_limit, p.currency as "currency!: crate::domain::Currency", u.email,
+                  so.order_number as "order_number?: crate::domain::OrderNumber", so.status as "status?: OrderStatus"
            from partner p
            join app_user u on u.organisation_id = p.organisation_id and u.user_id = $2
            left join sales_order so on so.partner_id = p.organisation_id and so.idempotency_key = $3
@@ -134,7 +134,7 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
     let term_value: Decimal = lines.iter().map(|l| term_value(l.cycle, l.unit_price, l.quantity)).sum();
     let next = sqlx::query!(
         r#"select partner_credit_used($1) as "used!",
-                  nextval(pg_get_serial_sequence('sales_order', 'order_number')) as "order_number!""#,
+                  nextval(pg_get_serial_sequence('sales_order', 'order_number')) as "order_number!: crate::domain::OrderNumber""#,
         request.partner_id
     )
     .fetch_one(&mut *tx)
@@ -142,8 +142,8 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
     let (order_number, available) = (next.order_number, partner.credit_limit - next.used);
     let status = if term_value > available { OrderStatus::AwaitingCreditApproval } else { OrderStatus::Submitted };
 
-    let committed = format_money(term_value, &partner.currency);
-    let available_text = format_money(available.max(Decimal::ZERO), &partner.currency);
+    let committed = format_money(term_value, partner.currency);
+    let available_text = format_money(available.max(Decimal::ZERO), partner.currency);
     // The partner's mail, and for an order over its credit the one every credit controller gets.
     let (partner_mail, staff_mail) = if status == OrderStatus::AwaitingCreditApproval {
         (
@@ -151,7 +151,7 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
             Some(mails::credit_approval_needed(order_number, &customer.name, &committed, &available_text)),
         )
     } else {
-        let total = format_money(totals.total, &partner.currency);
+        let total = format_money(totals.total, partner.currency);
         (mails::order_received(order_number, &customer.name, &total), None)
     };
     let outbox = serde_json::to_value([OutboxRow::new(&partner.email, &partner_mail)])
@@ -236,7 +236,7 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
            )
            delete from checkout_draft where user_id = $16"#,
         order_id,
-        order_number,
+        order_number.get(),
         request.partner_id,
         customer.id,
         status as OrderStatus,
@@ -249,7 +249,7 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
         totals.vat,
         totals.total,
         term_value,
-        partner.currency,
+        partner.currency.code(),
         request.user_id,
         &product_ids,
         &cycles as &[BillingCycle],
@@ -313,7 +313,7 @@ async fn resolve_customer(tx: &mut PgConnection, request: &OrderRequest) -> Resu
             let row = sqlx::query!(
                 r#"select o.name, c.tenant_prefix from organisation o join customer c using (organisation_id)
                    where o.organisation_id = $1 and o.parent_id = $2 for update of c"#,
-                id,
+                id.get(),
                 request.partner_id
             )
             .fetch_optional(&mut *tx)
@@ -334,7 +334,7 @@ async fn resolve_customer(tx: &mut PgConnection, request: &OrderRequest) -> Resu
                 None => {
                     sqlx::query!(
                         "update customer set tenant_prefix = $2 where organisation_id = $1",
-                        id,
+                        id.get(),
                         tenant.prefix.as_ref()
                     )
                     .execute(&mut *tx)
@@ -346,12 +346,12 @@ async fn resolve_customer(tx: &mut PgConnection, request: &OrderRequest) -> Resu
             sqlx::query!(
                 "update customer set mpn_id = $2, relationship_accepted_at = coalesce(relationship_accepted_at, now())
                  where organisation_id = $1",
-                id,
+                id.get(),
                 request.mpn_id.as_ref()
             )
             .execute(&mut *tx)
             .await?;
-            ResolvedCustomer { id: *id, name: row.name, is_new: false }
+            ResolvedCustomer { id: id.get(), name: row.name, is_new: false }
         }
         // Written with the order, in the same statement.
         CustomerRef::New(profile) => {
@@ -463,7 +463,7 @@ async fn check_duplicates(
 /// The order a checkout's idempotency key made, if any.
 pub async fn order_by_key(db: impl PgExecutor<'_>, partner_id: Uuid, key: Uuid) -> Result<Option<Placed>, sqlx::Error> {
     let row = sqlx::query!(
-        r#"select order_number, status as "status: OrderStatus" from sales_order
+        r#"select order_number as "order_number: crate::domain::OrderNumber", status as "status: OrderStatus" from sales_order
            where partner_id = $1 and idempotency_key = $2"#,
         partner_id,
         key
@@ -474,11 +474,14 @@ pub async fn order_by_key(db: impl PgExecutor<'_>, partner_id: Uuid, key: Uuid) 
 }
 
 /// Products a customer already has live, for the checkout's early warning.
-pub async fn live_products(db: impl PgExecutor<'_>, customer_id: Uuid) -> Result<Vec<String>, sqlx::Error> {
+pub async fn live_products(
+    db: impl PgExecutor<'_>,
+    customer_id: crate::domain::CustomerId,
+) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar!(
         r#"select p.sku from subscription s join product p using (product_id)
            where s.customer_id = $1 and s.status = any($2)"#,
-        customer_id,
+        customer_id.get(),
         &SubscriptionStatus::LIVE as &[SubscriptionStatus]
     )
     .fetch_all(db)

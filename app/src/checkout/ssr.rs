@@ -89,7 +89,7 @@ async fn customer_options(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<V
     Ok(rows
         .into_iter()
         .map(|r| CustomerOption {
-            customer_id: r.customer_id,
+            customer_id: crate::domain::CustomerId(r.customer_id),
             name: r.name,
             tenant_domain: r.tenant_prefix.as_deref().map(initial_domain),
             relationship_accepted: r.relationship_accepted,
@@ -102,12 +102,12 @@ async fn customer_options(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<V
 async fn own_customer(
     pool: &PgPool,
     partner_id: Uuid,
-    customer_id: Uuid,
+    customer_id: crate::domain::CustomerId,
 ) -> Result<(String, Option<String>), AppError> {
     sqlx::query!(
         "select o.name, c.tenant_prefix from organisation o join customer c using (organisation_id)
          where o.organisation_id = $1 and o.parent_id = $2",
-        customer_id,
+        customer_id.get(),
         partner_id
     )
     .fetch_optional(pool)
@@ -339,11 +339,20 @@ pub async fn check_prefix(state: &AppState, raw: &str) -> Result<PrefixCheck, Ap
     })
 }
 
-async fn order_by_key(pool: &PgPool, partner_id: Uuid, key: Uuid) -> Result<Option<i64>, sqlx::Error> {
+async fn order_by_key(
+    pool: &PgPool,
+    partner_id: Uuid,
+    key: Uuid,
+) -> Result<Option<crate::domain::OrderNumber>, sqlx::Error> {
     Ok(super::place_order::order_by_key(pool, partner_id, key).await?.map(|placed| placed.order_number))
 }
 
-pub async fn submit(state: &AppState, user: &AuthUser, key: Uuid, payment: PaymentMethod) -> Result<i64, AppError> {
+pub async fn submit(
+    state: &AppState,
+    user: &AuthUser,
+    key: Uuid,
+    payment: PaymentMethod,
+) -> Result<crate::domain::OrderNumber, AppError> {
     let pool = &state.pool;
     // A double click, a retry or a second tab: the order this key already made is the answer.
     if let Some(number) = order_by_key(pool, user.organisation_id, key).await? {

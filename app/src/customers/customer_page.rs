@@ -1,6 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
-use uuid::Uuid;
 
 use super::{CustomerDetail, OpenCustomerPortal, get_customer};
 use crate::{
@@ -17,8 +15,7 @@ use crate::{
 /// subscriptions with their licences.
 #[component]
 pub fn CustomerPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|id| id.parse::<Uuid>().ok());
+    let id = crate::components::route_param::<crate::domain::CustomerId>("id");
     let changes = use_live().changes(|| None);
     let customer = Resource::new(
         move || (id(), changes.get()),

@@ -12,7 +12,6 @@ pub use relationship_page::{RelationshipLinkBox, RelationshipPage};
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 use crate::auth::Permission;
@@ -20,7 +19,7 @@ use crate::error::AppError;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerSummary {
-    pub customer_id: Uuid,
+    pub customer_id: crate::domain::CustomerId,
     pub name: String,
     /// `<prefix>.onmicrosoft.com`, when the customer has a tenant.
     pub tenant_domain: Option<String>,
@@ -108,7 +107,7 @@ pub struct CustomerDetail {
 
 /// One of the signed-in partner's customers; another partner's customer is not found.
 #[server(prefix = "/api", endpoint = "customer")]
-pub async fn get_customer(customer_id: Uuid) -> Result<CustomerDetail, AppError> {
+pub async fn get_customer(customer_id: crate::domain::CustomerId) -> Result<CustomerDetail, AppError> {
     crate::error::ssr::respond(async {
         let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         ssr::customer_of_partner(&state.pool, user.organisation_id, customer_id)
@@ -132,18 +131,18 @@ pub async fn list_my_customers() -> Result<Vec<CustomerSummary>, AppError> {
 /// customer. Audited; every page then shows a banner with the way back. Another partner's
 /// customer is not found. Returns where to go.
 #[server(prefix = "/api", endpoint = "open_customer_portal")]
-pub async fn open_customer_portal(customer_id: Uuid) -> Result<String, AppError> {
+pub async fn open_customer_portal(customer_id: crate::domain::CustomerId) -> Result<String, AppError> {
     crate::error::ssr::respond(async {
         let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         if !ssr::is_customer_of(&state.pool, user.organisation_id, customer_id).await? {
             return Err(AppError::NotFound("That customer".into()));
         }
-        crate::auth::ssr::start_acting_as(customer_id).await?;
+        crate::auth::ssr::start_acting_as(customer_id.get()).await?;
         crate::audit::record(
             &state.pool,
             crate::audit::AuditEntry {
                 actor: Some(user.user_id),
-                acting_as: Some(customer_id),
+                acting_as: Some(customer_id.get()),
                 action: "portal.opened",
                 target_type: "customer",
                 target_id: customer_id.to_string(),
@@ -229,7 +228,7 @@ mod tests {
     #[test]
     fn customers_are_found_by_name_or_tenant() {
         let customer = CustomerSummary {
-            customer_id: Uuid::nil(),
+            customer_id: crate::domain::CustomerId(uuid::Uuid::nil()),
             name: "Contoso Ltd".into(),
             tenant_domain: Some("contoso.onmicrosoft.com".into()),
             relationship_accepted: true,

@@ -46,7 +46,7 @@ pub async fn customers_of_partner(db: &PgPool, partner_id: Uuid) -> Result<Vec<C
                     percent: o.percent.unwrap_or(0),
                 })
                 .collect(),
-            customer_id: c.organisation_id,
+            customer_id: crate::domain::CustomerId(c.organisation_id),
             name: c.name,
             tenant_domain: c.tenant_prefix.as_deref().map(crate::domain::initial_domain),
             relationship_accepted: c.relationship_accepted,
@@ -56,10 +56,14 @@ pub async fn customers_of_partner(db: &PgPool, partner_id: Uuid) -> Result<Vec<C
 }
 
 /// Whether `customer_id` is one of `partner_id`'s customers.
-pub async fn is_customer_of(db: impl PgExecutor<'_>, partner_id: Uuid, customer_id: Uuid) -> Result<bool, sqlx::Error> {
+pub async fn is_customer_of(
+    db: impl PgExecutor<'_>,
+    partner_id: Uuid,
+    customer_id: crate::domain::CustomerId,
+) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar!(
         r#"select exists(select 1 from organisation where organisation_id = $1 and kind = 'customer' and parent_id = $2) as "mine!""#,
-        customer_id,
+        customer_id.get(),
         partner_id
     )
     .fetch_one(db)
@@ -70,7 +74,7 @@ pub async fn is_customer_of(db: impl PgExecutor<'_>, partner_id: Uuid, customer_
 pub async fn customer_of_partner(
     db: &PgPool,
     partner_id: Uuid,
-    customer_id: Uuid,
+    customer_id: crate::domain::CustomerId,
 ) -> Result<Option<CustomerDetail>, sqlx::Error> {
     let Some(summary) = customers_of_partner(db, partner_id).await?.into_iter().find(|c| c.customer_id == customer_id)
     else {
@@ -78,7 +82,7 @@ pub async fn customer_of_partner(
     };
     let profile = sqlx::query!(
         "select contact_name, contact_email, mpn_id from customer where organisation_id = $1",
-        customer_id
+        customer_id.get()
     )
     .fetch_one(db)
     .await?;
@@ -87,7 +91,7 @@ pub async fn customer_of_partner(
         contact_name: profile.contact_name,
         contact_email: profile.contact_email,
         mpn_id: profile.mpn_id,
-        subscriptions: crate::subscriptions::ssr::of_customer(db, customer_id).await?,
+        subscriptions: crate::subscriptions::ssr::of_customer(db, customer_id.get()).await?,
     }))
 }
 

@@ -106,10 +106,30 @@ pub fn required_text(raw: &str, what: &str, max: usize) -> Result<String, String
     if text.is_empty() {
         return Err(format!("Enter the {what}."));
     }
+    refuse_control(text)?;
     if text.chars().count() > max {
         return Err(format!("The {what} can be at most {max} characters."));
     }
     Ok(text.to_owned())
+}
+
+/// Refuses control characters (NUL and the rest of C0/C1), which nobody types on purpose and
+/// PostgreSQL will not store in text; line breaks and tabs stay, for addresses and reasons.
+/// The server also refuses them for every server function's arguments before they run
+/// (`server/src/input_hygiene.rs`); this is the same rule for forms parsed elsewhere.
+pub fn refuse_control(text: &str) -> Result<(), String> {
+    match text.chars().find(|c| is_refused_control(*c)) {
+        None => Ok(()),
+        Some(c) => Err(format!(
+            "This contains a control character (U+{:04X}) that cannot be saved. Remove it and try again.",
+            u32::from(c)
+        )),
+    }
+}
+
+/// A control character other than line feed, carriage return and tab.
+pub fn is_refused_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
 }
 
 /// A decimal number as a person types it, in Turkish or English: `1.234,56`, `1,234.56`,
@@ -436,6 +456,9 @@ mod tests {
     #[test]
     fn required_text_is_trimmed_and_bounded() {
         assert_eq!(required_text("  Acme  ", "company name", 10).unwrap(), "Acme");
+        assert!(required_text("Ac\0me", "address", 10).unwrap_err().contains("U+0000"));
+        assert!(required_text("Ac\u{1b}[2Jme", "address", 10).is_err());
+        assert_eq!(required_text("Line 1\nLine 2", "address", 20).unwrap(), "Line 1\nLine 2");
         assert!(required_text("   ", "company name", 10).is_err());
         assert!(required_text("A very long name", "company name", 10).is_err());
     }

@@ -2,10 +2,14 @@
 //! that cannot hold bad values, every stored status, and the money arithmetic (KDV, totals).
 //! Nothing here imports a feature, the state or the database.
 
+mod ids;
 mod inputs;
+mod money;
 mod status;
 mod totals;
 
+pub use ids::*;
 pub use inputs::*;
+pub use money::*;
 pub use status::*;
 pub use totals::*;

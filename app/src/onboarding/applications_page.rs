@@ -1,8 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::{
-    components::A,
-    hooks::{use_params_map, use_query_map},
-};
+use leptos_router::{components::A, hooks::use_query_map};
 
 use super::{
     ApplicationDetail, ApplicationKind, ApplicationStatus, ApplicationSummary, ApproveApplication,
@@ -79,7 +76,7 @@ pub fn ApplicationsPage() -> impl IntoView {
                                     view! {
                                         <tr>
                                             <th scope="row">
-                                                <A href=format!("/backoffice/applications/{}", a.number)>{application_number(a.number)}</A>
+                                                <A href=format!("/backoffice/applications/{}", a.number)>{application_number(a.number.get())}</A>
                                             </th>
                                             <td>
                                                 {a.company_name}
@@ -141,10 +138,10 @@ pub fn DocumentList(documents: Vec<DocumentInfo>, base: String) -> impl IntoView
 /// One application with its documents, and the decision forms while it waits.
 #[component]
 pub fn ApplicationDetailPage() -> impl IntoView {
-    let params = use_params_map();
     let approve = ServerAction::<ApproveApplication>::new();
     let reject = ServerAction::<RejectApplication>::new();
-    let number = move || params.read().get("number").and_then(|n| n.parse::<i64>().ok()).unwrap_or(0);
+    let number_param = crate::components::route_param::<crate::domain::ApplicationNumber>("number");
+    let number = move || number_param().unwrap_or(crate::domain::ApplicationNumber(0));
     let application = Resource::new(
         move || (number(), approve.version().get(), reject.version().get()),
         |(number, _, _)| get_application(number),
@@ -158,7 +155,7 @@ pub fn ApplicationDetailPage() -> impl IntoView {
             let reject_id = approve_id.clone();
             view! {
                 <header class="page-header">
-                    <h1>{application_number(a.number)} " · " {a.company_name.clone()}</h1>
+                    <h1>{application_number(a.number.get())} " · " {a.company_name.clone()}</h1>
                     <p class="subtitle"><StatusBadge status=a.status /> " " {t(kind_msg(a.kind))}</p>
                 </header>
                 {a.possible_duplicate.then(|| view! {

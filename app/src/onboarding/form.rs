@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{ApplicationKind, DocumentKind};
 use crate::{
     auth::EmailAddress,
-    domain::{MpnId, PhoneNumber, TaxNumber, required_text},
+    domain::{MpnId, PhoneNumber, TaxNumber, company_name, required_text},
     error::FieldError,
     i18n::Locale,
 };
@@ -103,7 +103,12 @@ impl ApplicationForm {
                 return Err(vec![FieldError { field: "kind".into(), message: "Choose how you apply.".into() }]);
             }
         };
-        let company_name = c.text("company_name", "company name", 200);
+        // The same rule as a new customer's name at checkout: an approved applicant becomes an
+        // organisation, whose name the database holds to 2–200 characters.
+        let company_name = {
+            let parsed = company_name(c.raw("company_name"));
+            c.check("company_name", parsed)
+        };
         let contact_name = c.text("contact_name", "contact person's name", 200);
         let contact_email = {
             let parsed = EmailAddress::parse(c.raw("contact_email"));

@@ -131,7 +131,7 @@ pub struct DocumentInfo {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationSummary {
-    pub number: i64,
+    pub number: crate::domain::ApplicationNumber,
     pub kind: ApplicationKind,
     pub status: ApplicationStatus,
     pub company_name: String,
@@ -144,8 +144,8 @@ pub struct ApplicationSummary {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationDetail {
-    pub application_id: Uuid,
-    pub number: i64,
+    pub application_id: crate::domain::ApplicationId,
+    pub number: crate::domain::ApplicationNumber,
     pub kind: ApplicationKind,
     pub status: ApplicationStatus,
     pub company_name: String,
@@ -183,10 +183,12 @@ pub async fn list_applications(status: Option<String>) -> Result<Vec<Application
 }
 
 #[server(prefix = "/api", endpoint = "application")]
-pub async fn get_application(number: i64) -> Result<ApplicationDetail, AppError> {
+pub async fn get_application(number: crate::domain::ApplicationNumber) -> Result<ApplicationDetail, AppError> {
     crate::error::ssr::respond(async {
         let (_, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
-        ssr::detail_by_number(&state.pool, number).await?.ok_or_else(|| AppError::NotFound("The application".into()))
+        ssr::detail_by_number(&state.pool, number.get())
+            .await?
+            .ok_or_else(|| AppError::NotFound("The application".into()))
     })
     .await
 }
@@ -202,18 +204,21 @@ pub async fn get_application_status(token: String) -> Result<ApplicationDetail, 
 }
 
 #[server(prefix = "/api", endpoint = "approve_application")]
-pub async fn approve_application(application_id: Uuid, credit_limit: String) -> Result<(), AppError> {
+pub async fn approve_application(
+    application_id: crate::domain::ApplicationId,
+    credit_limit: String,
+) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
         let (user, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
         let limit = crate::domain::parse_amount(&credit_limit, Decimal::from(1_000_000))
             .map_err(|message| AppError::invalid("credit_limit", message))?;
-        ssr::approve(&state, &user, application_id, limit).await
+        ssr::approve(&state, &user, application_id.get(), limit).await
     })
     .await
 }
 
 #[server(prefix = "/api", endpoint = "reject_application")]
-pub async fn reject_application(application_id: Uuid, reason: String) -> Result<(), AppError> {
+pub async fn reject_application(application_id: crate::domain::ApplicationId, reason: String) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
         let (user, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
         let reason = reason.trim();
@@ -226,7 +231,7 @@ pub async fn reject_application(application_id: Uuid, reason: String) -> Result<
         if reason.chars().count() > 2000 {
             return Err(AppError::invalid("reason", "Keep the reason under 2000 characters."));
         }
-        ssr::reject(&state, &user, application_id, reason).await
+        ssr::reject(&state, &user, application_id.get(), reason).await
     })
     .await
 }

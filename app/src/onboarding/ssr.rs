@@ -188,8 +188,8 @@ async fn with_documents(db: &PgPool, row: Option<DetailRow>) -> Result<Option<Ap
     .fetch_all(db)
     .await?;
     Ok(Some(ApplicationDetail {
-        application_id: r.application_id,
-        number: r.number,
+        application_id: crate::domain::ApplicationId(r.application_id),
+        number: crate::domain::ApplicationNumber(r.number),
         kind: r.kind,
         status: r.status,
         company_name: r.company_name,
@@ -242,7 +242,7 @@ pub async fn list(
 ) -> Result<Vec<ApplicationSummary>, sqlx::Error> {
     sqlx::query_as!(
         ApplicationSummary,
-        r#"select a.number, a.kind as "kind: ApplicationKind", a.status as "status: ApplicationStatus",
+        r#"select a.number as "number: crate::domain::ApplicationNumber", a.kind as "kind: ApplicationKind", a.status as "status: ApplicationStatus",
                   a.company_name, a.contact_email, a.submitted_at,
                   partner_application_possible_duplicate(a) as "possible_duplicate!"
            from partner_application a

@@ -26,7 +26,7 @@ pub fn ApplicationStatusPage() -> impl IntoView {
                     <dl class="facts">
                         <div>
                             <dt>{t(Msg::ApplicationNumber)}</dt>
-                            <dd data-test="application-number">{application_number(a.number)}</dd>
+                            <dd data-test="application-number">{application_number(a.number.get())}</dd>
                         </div>
                         <div>
                             <dt>{t(Msg::Status)}</dt>

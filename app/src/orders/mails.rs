@@ -3,7 +3,7 @@
 use crate::notifications::MailText;
 
 /// To the partner's orderer: credit control approved the order, provisioning starts.
-pub fn credit_approved(order_number: i64, customer_name: &str, note: Option<&str>) -> MailText {
+pub fn credit_approved(order_number: crate::domain::OrderNumber, customer_name: &str, note: Option<&str>) -> MailText {
     MailText::new(
         format!("Order {order_number} approved by credit control"),
         format!(
@@ -14,7 +14,11 @@ pub fn credit_approved(order_number: i64, customer_name: &str, note: Option<&str
 }
 
 /// To the partner's orderer: credit control rejected the order, nothing was provisioned.
-pub fn credit_rejected(order_number: i64, customer_name: &str, reason: Option<&str>) -> MailText {
+pub fn credit_rejected(
+    order_number: crate::domain::OrderNumber,
+    customer_name: &str,
+    reason: Option<&str>,
+) -> MailText {
     MailText::new(
         format!("Order {order_number} rejected by credit control"),
         format!(
@@ -31,7 +35,7 @@ mod tests {
 
     #[test]
     fn approval_names_the_order_and_customer() {
-        let mail = credit_approved(1042, "Acme Ltd", None);
+        let mail = credit_approved(crate::domain::OrderNumber(1042), "Acme Ltd", None);
         assert_eq!(mail.subject, "Order 1042 approved by credit control");
         assert_eq!(
             mail.body,
@@ -42,13 +46,13 @@ mod tests {
 
     #[test]
     fn approval_carries_the_note_only_when_given() {
-        let mail = credit_approved(1042, "Acme Ltd", Some("Limit raised for Q3"));
+        let mail = credit_approved(crate::domain::OrderNumber(1042), "Acme Ltd", Some("Limit raised for Q3"));
         assert!(mail.body.ends_with("starts shortly.\n\nNote: Limit raised for Q3"), "{}", mail.body);
     }
 
     #[test]
     fn rejection_gives_the_reason_and_what_to_do() {
-        let mail = credit_rejected(7, "Beta Bilişim", Some("Over the limit"));
+        let mail = credit_rejected(crate::domain::OrderNumber(7), "Beta Bilişim", Some("Over the limit"));
         assert_eq!(mail.subject, "Order 7 rejected by credit control");
         assert_eq!(
             mail.body,
@@ -59,7 +63,7 @@ mod tests {
 
     #[test]
     fn rejection_without_a_reason_leaves_it_blank() {
-        let mail = credit_rejected(7, "Beta", None);
+        let mail = credit_rejected(crate::domain::OrderNumber(7), "Beta", None);
         assert!(mail.body.contains("\n\nReason: \n\nNothing was provisioned or charged."), "{}", mail.body);
     }
 }

@@ -37,14 +37,14 @@ pub struct NewCustomerProfile {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderSummary {
-    pub order_number: i64,
+    pub order_number: crate::domain::OrderNumber,
     pub kind: OrderKind,
     pub partner_name: String,
     pub customer_name: String,
     pub status: OrderStatus,
     pub total: Decimal,
     pub term_value: Decimal,
-    pub currency: String,
+    pub currency: crate::domain::Currency,
     pub created_at: OffsetDateTime,
 }
 
@@ -116,7 +116,7 @@ pub async fn list_my_orders() -> Result<Vec<OrderSummary>, AppError> {
 
 /// One order: the partner sees only its own; the distributor's staff see any.
 #[server(prefix = "/api", endpoint = "order")]
-pub async fn get_order(order_number: i64) -> Result<OrderDetail, AppError> {
+pub async fn get_order(order_number: crate::domain::OrderNumber) -> Result<OrderDetail, AppError> {
     crate::error::ssr::respond(async {
         let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ViewOrder).await?;
         let partner = (user.role == Role::PartnerAdmin).then_some(user.organisation_id);
@@ -141,7 +141,7 @@ pub struct AdminCredentials {
 /// "View Password": hands the partner the new tenant's one-time admin password, once. It is
 /// wiped as it is read, so a second look (or anyone after the partner) finds nothing.
 #[server(prefix = "/api", endpoint = "view_admin_password")]
-pub async fn view_admin_password(order_number: i64) -> Result<AdminCredentials, AppError> {
+pub async fn view_admin_password(order_number: crate::domain::OrderNumber) -> Result<AdminCredentials, AppError> {
     crate::error::ssr::respond(async {
         let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
         ssr::take_admin_password(&state.pool, &user, order_number).await
@@ -163,7 +163,7 @@ pub async fn list_all_orders() -> Result<Vec<OrderSummary>, AppError> {
 /// provisioning) or rejects it with a reason; the partner is e-mailed either way.
 #[server(prefix = "/api", endpoint = "decide_credit")]
 pub async fn decide_credit(
-    order_number: i64,
+    order_number: crate::domain::OrderNumber,
     decision: crate::domain::Decision,
     reason: Option<String>,
 ) -> Result<(), AppError> {
@@ -185,7 +185,11 @@ pub async fn decide_credit(
 /// "Resubmit for Provisioning": after the partner corrected the MPN ID or the tenant of an order
 /// whose provisioning failed, it runs again (a new run with its own job).
 #[server(prefix = "/api", endpoint = "resubmit_order")]
-pub async fn resubmit_order(order_number: i64, mpn_id: String, tenant: String) -> Result<(), AppError> {
+pub async fn resubmit_order(
+    order_number: crate::domain::OrderNumber,
+    mpn_id: String,
+    tenant: String,
+) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
         let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
         let mpn = crate::domain::MpnId::parse(&mpn_id).map_err(|m| AppError::invalid("mpn_id", m))?;

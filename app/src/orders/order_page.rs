@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::use_location;
 
 use super::{
     ChangeView, DecideCredit, OrderDetail, OrderKind, OrderLineView, OrderStatus, OrderSummary, ResubmitOrder,
@@ -62,7 +62,7 @@ pub fn OrderTable(orders: Vec<OrderSummary>, base: &'static str, show_partner: b
                                 {show_partner.then(|| view! { <td>{o.partner_name.clone()}</td> })}
                                 <td>{o.customer_name}</td>
                                 <td><StatusBadge status=o.status /></td>
-                                <td class="num">{format_money(o.total, &o.currency)}</td>
+                                <td class="num">{format_money(o.total, o.currency)}</td>
                                 <td>{format_datetime(o.created_at)}</td>
                             </tr>
                         })
@@ -77,15 +77,15 @@ pub fn OrderTable(orders: Vec<OrderSummary>, base: &'static str, show_partner: b
 /// provisions, each step arrives live and the page refetches the order.
 #[component]
 pub fn OrderPage() -> impl IntoView {
-    let params = use_params_map();
-    let number = move || params.read().get("number").and_then(|n| n.parse::<i64>().ok()).unwrap_or_default();
+    let number_param = crate::components::route_param::<crate::domain::OrderNumber>("number");
+    let number = move || number_param().unwrap_or(crate::domain::OrderNumber(0));
     // Only the partner who placed the order may view the new tenant's password.
     let partner_view = use_location().pathname.get_untracked().starts_with("/cp/");
     let resubmit = ServerAction::<ResubmitOrder>::new();
     let decide = ServerAction::<crate::subscriptions::DecideCancellation>::new();
     // Out here so a refetch of the order does not forget the password just shown.
     let view_password = ServerAction::<ViewAdminPassword>::new();
-    let changes = use_live().changes(move || Some(number()));
+    let changes = use_live().changes(move || Some(number().get()));
     let order = Resource::new(
         move || (number(), resubmit.version().get(), decide.version().get(), changes.get()),
         |(n, _, _, _)| get_order(n),
@@ -117,7 +117,7 @@ pub fn OrderPage() -> impl IntoView {
                         view_password
                     />
                 })}
-                {order.change.clone().map(|change| view! { <ChangeBox change currency=s.currency.clone() /> })}
+                {order.change.clone().map(|change| view! { <ChangeBox change currency=s.currency /> })}
                 {(partner_view && order.kind == OrderKind::Cancellation && s.status == OrderStatus::New).then(|| view! {
                     <CancellationDecision order_number=s.order_number decide />
                 })}
@@ -143,8 +143,8 @@ pub fn OrderPage() -> impl IntoView {
                     <div><dt>{t(Msg::PaymentMethod)}</dt><dd>{t(Msg::WireTransfer)}</dd></div>
                     <div><dt>{t(Msg::Date)}</dt><dd>{format_datetime(s.created_at)}</dd></div>
                 </dl>
-                <LinesTable lines=order.lines.clone() currency=s.currency.clone() />
-                <TotalsBox totals currency=s.currency.clone() />
+                <LinesTable lines=order.lines.clone() currency=s.currency />
+                <TotalsBox totals currency=s.currency />
             }
         })}
     }
@@ -152,14 +152,14 @@ pub fn OrderPage() -> impl IntoView {
 
 /// What a change or cancellation order does to its subscription.
 #[component]
-fn ChangeBox(change: ChangeView, currency: String) -> impl IntoView {
+fn ChangeBox(change: ChangeView, currency: crate::domain::Currency) -> impl IntoView {
     let to =
         if change.to_quantity == 0 { t(Msg::SubscriptionCancelled).into_any() } else { change.to_quantity.into_any() };
     view! {
         <dl class="facts change-box">
             <div><dt>{t(Msg::Subscription)}</dt><dd>{change.product_name}</dd></div>
             <div><dt>{t(Msg::Licences)}</dt><dd data-test="change-licences">{change.from_quantity} " → " {to}</dd></div>
-            <div><dt>{t(Msg::Refund)}</dt><dd>{format_money(change.refund, &currency)}</dd></div>
+            <div><dt>{t(Msg::Refund)}</dt><dd>{format_money(change.refund, currency)}</dd></div>
         </dl>
     }
 }
@@ -167,7 +167,7 @@ fn ChangeBox(change: ChangeView, currency: String) -> impl IntoView {
 /// A cancellation order in status New: "Open Order" approves it, or the partner rejects it.
 #[component]
 fn CancellationDecision(
-    order_number: i64,
+    order_number: crate::domain::OrderNumber,
     decide: ServerAction<crate::subscriptions::DecideCancellation>,
 ) -> impl IntoView {
     let error = move || decide.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error /> });
@@ -208,7 +208,7 @@ fn FailureNote(failure: Failure) -> impl IntoView {
 
 /// An order's (or a cart's) lines: product, billing option, quantity, unit price, line total.
 #[component]
-pub fn LinesTable(lines: Vec<OrderLineView>, currency: String) -> impl IntoView {
+pub fn LinesTable(lines: Vec<OrderLineView>, currency: crate::domain::Currency) -> impl IntoView {
     view! {
         <TableWrap label=Msg::OrderLines>
             <table class="data-table">
@@ -227,8 +227,8 @@ pub fn LinesTable(lines: Vec<OrderLineView>, currency: String) -> impl IntoView 
                             <th scope="row">{l.product_name} <span class="sku">{l.sku}</span></th>
                             <td>{t(l.billing_cycle.label())}</td>
                             <td class="num">{l.quantity}</td>
-                            <td class="num">{format_money(l.unit_price, &currency)}</td>
-                            <td class="num">{format_money(l.line_total, &currency)}</td>
+                            <td class="num">{format_money(l.unit_price, currency)}</td>
+                            <td class="num">{format_money(l.line_total, currency)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -259,7 +259,7 @@ fn Progress(percent: i32, steps: Vec<ProgressView>) -> impl IntoView {
 /// tenant the one-time admin password, shown once.
 #[component]
 fn Handover(
-    order_number: i64,
+    order_number: crate::domain::OrderNumber,
     link: String,
     password_pending: bool,
     password_viewed: bool,
@@ -305,7 +305,7 @@ fn Handover(
 #[component]
 fn FailurePanel(
     failure: Failure,
-    order_number: i64,
+    order_number: crate::domain::OrderNumber,
     mpn_id: String,
     tenant: String,
     new_tenant: bool,
@@ -375,7 +375,7 @@ fn CreditDecision(order: OrderSummary, decide: ServerAction<DecideCredit>) -> im
                 <a href=format!("/backoffice/orders/{}", order.order_number)><strong>{order.order_number}</strong></a>
                 " · " {order.partner_name.clone()} " → " {order.customer_name.clone()}
             </p>
-            <p>{t(Msg::Commits)} " " <strong>{format_money(order.term_value, &order.currency)}</strong></p>
+            <p>{t(Msg::Commits)} " " <strong>{format_money(order.term_value, order.currency)}</strong></p>
             <div class="decision-forms">
                 <ActionForm action=decide attr:class="inline-form">
                     <input type="hidden" name="order_number" value=order.order_number.to_string() />

@@ -26,8 +26,8 @@ use crate::{
 pub async fn list(db: impl PgExecutor<'_>, partner: Option<Uuid>) -> Result<Vec<OrderSummary>, sqlx::Error> {
     sqlx::query_as!(
         OrderSummary,
-        r#"select so.order_number, so.kind as "kind: OrderKind", po.name as partner_name, co.name as customer_name,
-                  so.status as "status: OrderStatus", so.total, so.term_value, so.currency::text as "currency!",
+        r#"select so.order_number as "order_number: crate::domain::OrderNumber", so.kind as "kind: OrderKind", po.name as partner_name, co.name as customer_name,
+                  so.status as "status: OrderStatus", so.total, so.term_value, so.currency as "currency!: crate::domain::Currency",
                   so.created_at
            from sales_order so
            join organisation po on po.organisation_id = so.partner_id
@@ -44,13 +44,13 @@ pub async fn list(db: impl PgExecutor<'_>, partner: Option<Uuid>) -> Result<Vec<
 #[tracing::instrument(name = "orders.detail", skip(pool))]
 pub async fn detail(
     pool: &PgPool,
-    order_number: i64,
+    order_number: crate::domain::OrderNumber,
     partner: Option<Uuid>,
 ) -> Result<Option<OrderDetail>, sqlx::Error> {
     let Some(row) = sqlx::query!(
-        r#"select so.order_id, so.order_number, po.name as partner_name, co.name as customer_name,
+        r#"select so.order_id, so.order_number as "order_number: crate::domain::OrderNumber", po.name as partner_name, co.name as customer_name,
                   so.status as "status: OrderStatus", so.kind as "kind: OrderKind", so.total, so.term_value,
-                  so.currency::text as "currency!", so.created_at, so.mpn_id, so.tenant_prefix, so.new_tenant,
+                  so.currency as "currency!: crate::domain::Currency", so.created_at, so.mpn_id, so.tenant_prefix, so.new_tenant,
                   so.subtotal, so.vat, so.decision_reason, so.provisioning_run,
                   so.failure_code, so.failure_reason, so.failure_fix,
                   so.admin_password is not null as "password_pending!",
@@ -60,7 +60,7 @@ pub async fn detail(
            join organisation po on po.organisation_id = so.partner_id
            join organisation co on co.organisation_id = so.customer_id
            where so.order_number = $1 and ($2::uuid is null or so.partner_id = $2)"#,
-        order_number,
+        order_number.get(),
         partner
     )
     .fetch_optional(pool)
@@ -137,7 +137,7 @@ pub async fn detail(
 pub async fn take_admin_password(
     pool: &PgPool,
     user: &AuthUser,
-    order_number: i64,
+    order_number: crate::domain::OrderNumber,
 ) -> Result<super::AdminCredentials, AppError> {
     let mut tx = pool.begin().await?;
     let taken = sqlx::query!(
@@ -148,7 +148,7 @@ pub async fn take_admin_password(
            update sales_order so set admin_password = null, admin_password_viewed_at = now()
            from old where so.order_id = old.order_id
            returning so.order_id, old.admin_password as "password!", old.tenant_prefix"#,
-        order_number,
+        order_number.get(),
         user.organisation_id
     )
     .fetch_optional(&mut *tx)
@@ -156,7 +156,7 @@ pub async fn take_admin_password(
     let Some(taken) = taken else {
         let exists = sqlx::query_scalar!(
             "select new_tenant from sales_order where order_number = $1 and partner_id = $2",
-            order_number,
+            order_number.get(),
             user.organisation_id
         )
         .fetch_optional(&mut *tx)
@@ -197,7 +197,7 @@ pub async fn take_admin_password(
 pub async fn decide_credit(
     pool: &PgPool,
     user: &AuthUser,
-    order_number: i64,
+    order_number: crate::domain::OrderNumber,
     approve: bool,
     reason: Option<&str>,
 ) -> Result<(), AppError> {
@@ -208,7 +208,7 @@ pub async fn decide_credit(
            join app_user u on u.user_id = so.created_by
            join organisation co on co.organisation_id = so.customer_id
            where so.order_number = $1 for update of so"#,
-        order_number
+        order_number.get()
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -264,7 +264,7 @@ pub async fn decide_credit(
 pub async fn resubmit(
     state: &crate::state::AppState,
     user: &AuthUser,
-    order_number: i64,
+    order_number: crate::domain::OrderNumber,
     mpn: &MpnId,
     tenant: &str,
 ) -> Result<(), AppError> {
@@ -273,7 +273,7 @@ pub async fn resubmit(
         r#"select order_id, status as "status: OrderStatus", kind as "kind: OrderKind", new_tenant, provisioning_run,
                   customer_id, tenant_prefix
            from sales_order where order_number = $1 and partner_id = $2 for update"#,
-        order_number,
+        order_number.get(),
         user.organisation_id
     )
     .fetch_optional(&mut *tx)

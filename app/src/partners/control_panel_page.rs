@@ -30,7 +30,7 @@ pub fn ControlPanelPage() -> impl IntoView {
                     </section>
                     <section class="card">
                         <h2>{t(Msg::CreditLimit)}</h2>
-                        <p class="figure">{format_money(o.credit_limit, &o.currency)}</p>
+                        <p class="figure">{format_money(o.credit_limit, o.currency)}</p>
                         <A href="/cp/billing" attr:class="button">{t(Msg::OpenBilling)}</A>
                     </section>
                 </div>

@@ -18,13 +18,13 @@ use crate::error::AppError;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartnerSummary {
-    pub partner_id: uuid::Uuid,
+    pub partner_id: crate::domain::PartnerId,
     pub name: String,
     pub mpn_id: Option<String>,
     pub credit_limit: Decimal,
     /// The limit less unpaid statements, unbilled charges and open orders.
     pub available: Decimal,
-    pub currency: String,
+    pub currency: crate::domain::Currency,
     pub customers: i64,
 }
 
@@ -34,7 +34,7 @@ pub struct PartnerOverview {
     pub products: i64,
     pub customers: i64,
     pub credit_limit: Decimal,
-    pub currency: String,
+    pub currency: crate::domain::Currency,
 }
 
 #[server(prefix = "/api", endpoint = "partners")]
@@ -59,7 +59,7 @@ pub async fn get_partner_overview() -> Result<PartnerOverview, AppError> {
 
 /// Credit control changes a partner's marketplace credit limit (audited with old and new value).
 #[server(prefix = "/api", endpoint = "set_credit_limit")]
-pub async fn set_credit_limit(partner_id: uuid::Uuid, credit_limit: String) -> Result<(), AppError> {
+pub async fn set_credit_limit(partner_id: crate::domain::PartnerId, credit_limit: String) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
         let (user, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
         let limit = crate::domain::parse_amount(&credit_limit, Decimal::from(1_000_000))

@@ -40,7 +40,7 @@ pub fn PartnersPage() -> impl IntoView {
                                             <td>{p.mpn_id.unwrap_or_else(|| "—".into())}</td>
                                             <td class="num">{p.customers}</td>
                                             <td class="num">
-                                                {format_money(p.credit_limit, &p.currency)}
+                                                {format_money(p.credit_limit, p.currency)}
                                                 <ActionForm action=set_limit attr:class="inline-form">
                                                     <input type="hidden" name="partner_id" value=p.partner_id.to_string() />
                                                     <label for=input_id.clone() class="visually-hidden">
@@ -50,7 +50,7 @@ pub fn PartnersPage() -> impl IntoView {
                                                     <button type="submit" class="button">{t(Msg::Save)}</button>
                                                 </ActionForm>
                                             </td>
-                                            <td class="num" data-test="available">{format_money(p.available, &p.currency)}</td>
+                                            <td class="num" data-test="available">{format_money(p.available, p.currency)}</td>
                                         </tr>
                                     }
                                 })

@@ -16,8 +16,8 @@ use crate::{
 pub async fn list_partners(db: impl PgExecutor<'_>) -> Result<Vec<PartnerSummary>, sqlx::Error> {
     sqlx::query_as!(
         PartnerSummary,
-        r#"select o.organisation_id as partner_id, o.name, p.mpn_id, p.credit_limit,
-                  p.credit_limit - partner_credit_used(o.organisation_id) as "available!", p.currency::text as "currency!",
+        r#"select o.organisation_id as "partner_id: crate::domain::PartnerId", o.name, p.mpn_id, p.credit_limit,
+                  p.credit_limit - partner_credit_used(o.organisation_id) as "available!", p.currency as "currency!: crate::domain::Currency",
                   (select count(*) from organisation c where c.parent_id = o.organisation_id) as "customers!"
            from organisation o join partner p using (organisation_id)
            order by o.name"#
@@ -33,7 +33,7 @@ pub async fn overview(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<Optio
         r#"select o.name,
                   (select count(*) from product where is_active) as "products!",
                   (select count(*) from organisation c where c.parent_id = o.organisation_id) as "customers!",
-                  p.credit_limit, p.currency::text as "currency!"
+                  p.credit_limit, p.currency as "currency!: crate::domain::Currency"
            from organisation o join partner p using (organisation_id)
            where o.organisation_id = $1"#,
         partner_id
@@ -42,13 +42,19 @@ pub async fn overview(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<Optio
     .await
 }
 
-pub async fn set_credit_limit(pool: &PgPool, by: &AuthUser, partner_id: Uuid, limit: Decimal) -> Result<(), AppError> {
+pub async fn set_credit_limit(
+    pool: &PgPool,
+    by: &AuthUser,
+    partner_id: crate::domain::PartnerId,
+    limit: Decimal,
+) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
-    let old = sqlx::query_scalar!("select credit_limit from partner where organisation_id = $1 for update", partner_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| AppError::NotFound("The partner".into()))?;
-    sqlx::query!("update partner set credit_limit = $2 where organisation_id = $1", partner_id, limit)
+    let old =
+        sqlx::query_scalar!("select credit_limit from partner where organisation_id = $1 for update", partner_id.get())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| AppError::NotFound("The partner".into()))?;
+    sqlx::query!("update partner set credit_limit = $2 where organisation_id = $1", partner_id.get(), limit)
         .execute(&mut *tx)
         .await?;
     audit::record(

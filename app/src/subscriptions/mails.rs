@@ -18,7 +18,7 @@ pub struct LicenceChange<'a> {
     pub charge: Decimal,
     /// Refunded for the rest of the term (zero unless licences are removed).
     pub refund: Decimal,
-    pub currency: &'a str,
+    pub currency: crate::domain::Currency,
 }
 
 /// To the partner's admins: the customer changed a subscription's licence count, with what it
@@ -59,7 +59,7 @@ pub fn cancellation_requested(
     quantity: i32,
     addons: &[&str],
     refund: Refund,
-    currency: &str,
+    currency: crate::domain::Currency,
 ) -> MailText {
     let refund_text = match refund {
         Refund::Prorated { amount, unused_days, term_days } => format!(
@@ -106,7 +106,7 @@ mod tests {
             to_quantity,
             charge,
             refund,
-            currency: "USD",
+            currency: crate::domain::Currency::USD,
         }
     }
 
@@ -139,7 +139,8 @@ mod tests {
     #[test]
     fn a_cancellation_within_the_window_tells_the_refund() {
         let refund = Refund::Prorated { amount: Decimal::new(9999, 2), unused_days: 27, term_days: 30 };
-        let mail = cancellation_requested(1301, "Microsoft 365 E3", "Acme Ltd", 12, &[], refund, "USD");
+        let mail =
+            cancellation_requested(1301, "Microsoft 365 E3", "Acme Ltd", 12, &[], refund, crate::domain::Currency::USD);
         assert_eq!(mail.subject, "Cancellation Order 1301: Microsoft 365 E3 for Acme Ltd");
         assert_eq!(
             mail.body,
@@ -159,7 +160,7 @@ mod tests {
             5,
             &["Teams Phone", "Audio Conferencing"],
             Refund::None,
-            "EUR",
+            crate::domain::Currency::EUR,
         );
         assert!(
             mail.body.starts_with(

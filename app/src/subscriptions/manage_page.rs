@@ -1,6 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
-use uuid::Uuid;
 
 use super::{
     ChangeLicences, ScheduleRenewal, SetAutoRenew, SubscriptionDetail, SubscriptionStatus, cards::SubscriptionTerm,
@@ -18,8 +16,7 @@ use crate::{
 pub(super) fn subscription_resource(
     also: impl Fn() -> usize + Send + Sync + 'static,
 ) -> Resource<Result<SubscriptionDetail, AppError>> {
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|id| id.parse::<Uuid>().ok());
+    let id = crate::components::route_param::<crate::domain::SubscriptionId>("id");
     let changes = use_live().changes(|| None);
     Resource::new(
         move || (id(), also(), changes.get()),
@@ -51,7 +48,7 @@ pub fn ManageSubscriptionPage() -> impl IntoView {
     // alert has announced it, so the message goes without a reload.
     let placed = move || {
         let number = change.value().get().and_then(Result::ok)?;
-        let settled = subscription.get().and_then(Result::ok).is_some_and(|d| d.open_order != Some(number));
+        let settled = subscription.get().and_then(Result::ok).is_some_and(|d| d.open_order != Some(number.get()));
         (!settled).then(|| {
             view! { <p class="alert alert-info" role="status">{t(Msg::ChangeOrderPlaced)} " " <strong>{number}</strong></p> }
         })
@@ -74,7 +71,7 @@ pub fn ManageSubscriptionPage() -> impl IntoView {
                         <span class=d.view.status.tone()>{t(d.view.status.label())}</span>
                     </p>
                     <p class="muted">
-                        {t(d.view.billing_cycle.label())} " · " {format_money(d.unit_price, &d.currency)} " " {t(Msg::PerLicencePerTerm)}
+                        {t(d.view.billing_cycle.label())} " · " {format_money(d.unit_price, d.currency)} " " {t(Msg::PerLicencePerTerm)}
                     </p>
                     <SubscriptionTerm term_end=d.view.term_end auto_renew=d.view.auto_renew renewal_quantity=d.view.renewal_quantity />
                     {d.view.in_flight.clone().map(|in_flight| view! { <InFlightMeter in_flight /> })}

@@ -20,7 +20,6 @@ use leptos::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 use crate::auth::Permission;
@@ -29,7 +28,7 @@ use crate::{domain::BillingCycle, error::AppError, provisioning::InFlight};
 /// One subscription as the customer portal shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubscriptionView {
-    pub subscription_id: Uuid,
+    pub subscription_id: crate::domain::SubscriptionId,
     pub product_name: String,
     pub sku: String,
     pub billing_cycle: BillingCycle,
@@ -55,7 +54,7 @@ pub struct SubscriptionDetail {
     /// Per licence for one term (a month, or a year) at the partner's price (its markup on the
     /// distributor's); the cancellation refund below is at this price too.
     pub unit_price: Decimal,
-    pub currency: String,
+    pub currency: crate::domain::Currency,
     /// The marketplace's time the rules below were read at.
     pub now: OffsetDateTime,
     /// Seats that can still be removed, and until when (soonest first).
@@ -99,10 +98,10 @@ pub async fn my_subscriptions() -> Result<Vec<SubscriptionView>, AppError> {
 
 /// One of the portal's subscriptions; another company's is not found.
 #[server(prefix = "/api", endpoint = "subscription")]
-pub async fn get_subscription(subscription_id: Uuid) -> Result<SubscriptionDetail, AppError> {
+pub async fn get_subscription(subscription_id: crate::domain::SubscriptionId) -> Result<SubscriptionDetail, AppError> {
     crate::error::ssr::respond(async {
         let (actor, state) = crate::auth::ssr::customer_caller().await?;
-        ssr::detail(&state.pool, actor.customer_id, subscription_id)
+        ssr::detail(&state.pool, actor.customer_id, subscription_id.get())
             .await?
             .ok_or_else(|| AppError::NotFound("That subscription".into()))
     })
@@ -113,24 +112,30 @@ pub async fn get_subscription(subscription_id: Uuid) -> Result<SubscriptionDetai
 /// decrease only of seats added in the last 168 hours. The change is an order of its own,
 /// provisioned at the vendor; its number is returned.
 #[server(prefix = "/api", endpoint = "change_licences")]
-pub async fn change_licences(subscription_id: Uuid, quantity: String) -> Result<i64, AppError> {
+pub async fn change_licences(
+    subscription_id: crate::domain::SubscriptionId,
+    quantity: String,
+) -> Result<crate::domain::OrderNumber, AppError> {
     crate::error::ssr::respond(async {
         let (actor, state) = crate::auth::ssr::customer_caller().await?;
         let target = parse_licences(&quantity)?;
-        let number = ssr::request_change(&state.pool, &actor, subscription_id, target).await?;
+        let number = ssr::request_change(&state.pool, &actor, subscription_id.get(), target).await?;
         crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
-        Ok(number)
+        Ok(crate::domain::OrderNumber(number))
     })
     .await
 }
 
 /// Turns auto-renew on or off: off, the subscription ends at its renewal date.
 #[server(prefix = "/api", endpoint = "set_auto_renew")]
-pub async fn set_auto_renew(subscription_id: Uuid, auto_renew: crate::domain::Switch) -> Result<(), AppError> {
+pub async fn set_auto_renew(
+    subscription_id: crate::domain::SubscriptionId,
+    auto_renew: crate::domain::Switch,
+) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
         let (actor, state) = crate::auth::ssr::customer_caller().await?;
         let on = auto_renew.is_on();
-        ssr::set_renewal(&state.pool, &actor, subscription_id, ssr::RenewalChoice::AutoRenew(on)).await?;
+        ssr::set_renewal(&state.pool, &actor, subscription_id.get(), ssr::RenewalChoice::AutoRenew(on)).await?;
         crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
         Ok(())
     })
@@ -140,14 +145,17 @@ pub async fn set_auto_renew(subscription_id: Uuid, auto_renew: crate::domain::Sw
 /// Schedules a licence count for the renewal (an empty count clears it): how to go below the
 /// seats that can no longer be removed.
 #[server(prefix = "/api", endpoint = "schedule_renewal")]
-pub async fn schedule_renewal(subscription_id: Uuid, renewal_quantity: String) -> Result<(), AppError> {
+pub async fn schedule_renewal(
+    subscription_id: crate::domain::SubscriptionId,
+    renewal_quantity: String,
+) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
         let (actor, state) = crate::auth::ssr::customer_caller().await?;
         let quantity = match renewal_quantity.trim() {
             "" => None,
             raw => Some(parse_licences(raw).map_err(|e| AppError::invalid("renewal_quantity", e.to_string()))?),
         };
-        ssr::set_renewal(&state.pool, &actor, subscription_id, ssr::RenewalChoice::Quantity(quantity)).await?;
+        ssr::set_renewal(&state.pool, &actor, subscription_id.get(), ssr::RenewalChoice::Quantity(quantity)).await?;
         crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
         Ok(())
     })
@@ -157,12 +165,14 @@ pub async fn schedule_renewal(subscription_id: Uuid, renewal_quantity: String) -
 /// "Cancel Subscription": the subscription (and its add-ons) becomes pending cancellation and a
 /// Cancellation Order (status New) goes to the partner, who is e-mailed. Returns its number.
 #[server(prefix = "/api", endpoint = "cancel_subscription")]
-pub async fn cancel_subscription(subscription_id: Uuid) -> Result<i64, AppError> {
+pub async fn cancel_subscription(
+    subscription_id: crate::domain::SubscriptionId,
+) -> Result<crate::domain::OrderNumber, AppError> {
     crate::error::ssr::respond(async {
         let (actor, state) = crate::auth::ssr::customer_caller().await?;
-        let number = ssr::request_cancellation(&state.pool, &actor, subscription_id).await?;
+        let number = ssr::request_cancellation(&state.pool, &actor, subscription_id.get()).await?;
         crate::auth::ssr::redirect_plain_form(&format!("/portal/account/subscriptions/{subscription_id}"));
-        Ok(number)
+        Ok(crate::domain::OrderNumber(number))
     })
     .await
 }
@@ -171,11 +181,14 @@ pub async fn cancel_subscription(subscription_id: Uuid) -> Result<i64, AppError>
 /// is rejected and the subscription is active again. Another partner's order is not found; a
 /// decided one answers 409.
 #[server(prefix = "/api", endpoint = "decide_cancellation")]
-pub async fn decide_cancellation(order_number: i64, decision: crate::domain::Decision) -> Result<(), AppError> {
+pub async fn decide_cancellation(
+    order_number: crate::domain::OrderNumber,
+    decision: crate::domain::Decision,
+) -> Result<(), AppError> {
     crate::error::ssr::respond(async {
         let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         let approve = decision.approves();
-        ssr::decide_cancellation(&state.pool, &user, order_number, approve).await?;
+        ssr::decide_cancellation(&state.pool, &user, order_number.get(), approve).await?;
         crate::auth::ssr::redirect_plain_form(&format!("/cp/orders/{order_number}"));
         Ok(())
     })

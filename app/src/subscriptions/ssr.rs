@@ -63,7 +63,7 @@ pub async fn of_customer(db: impl PgExecutor<'_>, customer_id: Uuid) -> Result<V
                 step: r.step,
                 percent: r.percent.unwrap_or(0),
             }),
-            subscription_id: r.subscription_id,
+            subscription_id: crate::domain::SubscriptionId(r.subscription_id),
             product_name: r.product_name,
             sku: r.sku,
             billing_cycle: r.billing_cycle,
@@ -92,7 +92,7 @@ struct Held {
     term_start: Option<OffsetDateTime>,
     term_end: Option<OffsetDateTime>,
     unit_price: Decimal,
-    currency: String,
+    currency: crate::domain::Currency,
     mpn_id: String,
     tenant_prefix: String,
     vendor_tenant_id: Option<Uuid>,
@@ -153,7 +153,7 @@ async fn held(
         r#"select s.subscription_id, s.customer_id, co.name as customer_name, co.parent_id as "partner_id!",
                   s.product_id, p.name as product_name, s.billing_cycle as "billing_cycle: BillingCycle", s.quantity,
                   s.status as "status: SubscriptionStatus", s.term_start, s.term_end,
-                  pp.unit_price, pp.currency::text as "currency!", so.mpn_id, so.tenant_prefix, so.vendor_tenant_id,
+                  pp.unit_price, pp.currency as "currency!: crate::domain::Currency", so.mpn_id, so.tenant_prefix, so.vendor_tenant_id,
                   market_now() as "now!",
                   (select o.order_number from subscription_change c join sales_order o using (order_id)
                    where c.subscription_id = s.subscription_id and c.settled_at is null) as open_order
@@ -228,7 +228,7 @@ pub async fn detail(
     let view = of_customer(&mut *conn, customer_id)
         .await?
         .into_iter()
-        .find(|s| s.subscription_id == subscription_id)
+        .find(|s| s.subscription_id.get() == subscription_id)
         .ok_or_else(|| AppError::NotFound("That subscription".into()))?;
     let cancellation_refund =
         if held.status == SubscriptionStatus::Active { cancellation_refund(&held).ok() } else { None };
@@ -236,7 +236,7 @@ pub async fn detail(
         view,
         term_start: held.term_start,
         unit_price: held.unit_price,
-        currency: held.currency.clone(),
+        currency: held.currency,
         now: held.now,
         removable: rules::removable(&lots, held.now),
         cancellation_refund,
@@ -291,7 +291,7 @@ async fn insert_change_order(
         held.vendor_tenant_id,
         order.charge,
         vat,
-        held.currency,
+        held.currency.code(),
         order.created_by.user_id,
         held.product_id,
         held.billing_cycle as BillingCycle,
@@ -382,7 +382,7 @@ pub async fn request_change(
         to_quantity: target,
         charge,
         refund,
-        currency: &held.currency,
+        currency: held.currency,
     });
     notifications::ssr::send_to_partner(&mut *tx, held.partner_id, &mail).await?;
     tx.commit().await?;
@@ -503,7 +503,7 @@ pub async fn request_cancellation(
         held.quantity,
         &addon_names,
         refund,
-        &held.currency,
+        held.currency,
     );
     notifications::ssr::send_to_partner(&mut *tx, held.partner_id, &mail).await?;
     tx.commit().await?;

@@ -71,7 +71,7 @@ pub fn SubscriptionPage() -> impl IntoView {
                 <SubscriptionTerm term_end=d.view.term_end auto_renew=d.view.auto_renew renewal_quantity=d.view.renewal_quantity />
                 {waiting.then(|| view! { <p class="alert alert-info" role="status">{t(Msg::CancellationWaiting)}</p> })}
                 {d.cancellation_refund.filter(|_| d.open_order.is_none()).map(|refund| view! {
-                    <CancelBox refund addons=d.addons.clone() currency=d.currency.clone() term_end=d.view.term_end id=d.view.subscription_id.to_string() cancel />
+                    <CancelBox refund addons=d.addons.clone() currency=d.currency term_end=d.view.term_end id=d.view.subscription_id.to_string() cancel />
                 })}
             }
         })}
@@ -82,7 +82,7 @@ pub fn SubscriptionPage() -> impl IntoView {
 fn CancelBox(
     refund: Refund,
     addons: Vec<String>,
-    currency: String,
+    currency: crate::domain::Currency,
     term_end: Option<time::OffsetDateTime>,
     id: String,
     cancel: ServerAction<CancelSubscription>,
@@ -90,7 +90,7 @@ fn CancelBox(
     let refund_text = match refund {
         Refund::Prorated { amount, unused_days, term_days } => view! {
             <p data-test="refund">
-                {t(Msg::CancelRefundProrated)} " " <strong>{format_money(amount, &currency)}</strong>
+                {t(Msg::CancelRefundProrated)} " " <strong>{format_money(amount, currency)}</strong>
                 " (" {unused_days} " " {t(Msg::UnusedDaysOf)} " " {term_days} ")."
             </p>
         }

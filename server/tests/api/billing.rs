@@ -64,7 +64,7 @@ async fn order_exchange(app: &TestApp) -> i64 {
             quantity: Quantity::new(5).unwrap(),
         }],
     };
-    place_order(&app.pool, &request).await.unwrap().order_number
+    place_order(&app.pool, &request).await.unwrap().order_number.get()
 }
 
 async fn change(app: &TestApp, admin: &TestApp, id: &str, quantity: &str) {

@@ -293,3 +293,25 @@ async fn credit_control_changes_a_partners_limit_and_it_is_audited() {
     let refused = ops.call("set_credit_limit", &[("partner_id", partner_id), ("credit_limit", "1")]).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 }
+
+/// "A" was accepted as a company name, and approving it answered 500 (the organisation's
+/// CHECK). The application form now has checkout's company-name rule, at the field.
+#[tokio::test]
+async fn a_one_letter_company_name_is_refused_at_the_form() {
+    let app = TestApp::spawn().await;
+    let form = Form::new()
+        .text("kind", "dealer")
+        .text("company_name", "A")
+        .text("dealer_code", "120.01.0777")
+        .text("dealer_credit_confirmed", "on")
+        .text("contact_name", "Ali Veli")
+        .text("contact_email", "tek@harf.example")
+        .text("contact_phone", "+90 216 555 00 00");
+    let response = app.apply(form).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let back = location(&response);
+    assert!(back.starts_with("/become-a-partner?tab=dealer"), "{back}");
+    let page = app.get(&back).await.text().await.unwrap();
+    assert!(page.contains("The company name must be 2 to 100 characters."));
+    assert_eq!(count(&app, "partner_application").await, 0);
+}

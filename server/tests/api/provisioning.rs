@@ -32,7 +32,7 @@ pub async fn order_for(app: &TestApp, prefix: &str, mpn: &str) -> i64 {
             .fetch_one(&app.pool)
             .await
             .unwrap();
-        (CustomerRef::Existing(contoso), false)
+        (CustomerRef::Existing(app::domain::CustomerId(contoso)), false)
     } else {
         let profile = NewCustomerProfile {
             company_name: format!("{prefix} Ltd"),
@@ -65,7 +65,7 @@ pub async fn order_for(app: &TestApp, prefix: &str, mpn: &str) -> i64 {
             },
         ],
     };
-    place_order(&app.pool, &request).await.unwrap().order_number
+    place_order(&app.pool, &request).await.unwrap().order_number.get()
 }
 
 /// The failure recorded on an order: code, reason and fix.
