@@ -5,6 +5,7 @@ mod auth;
 mod billing;
 mod faults;
 mod first_day;
+mod hardening;
 mod helpers;
 mod jobs;
 mod listen;
