@@ -4,12 +4,24 @@ import { defineConfig, devices } from '@playwright/test';
 // running `make run` is not disturbed, with its own database (CLOUDMARKET_E2E_DATABASE_URL).
 const port = Number(process.env.CLOUDMARKET_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+// Set here so the test workers (started with this process's environment) send the same token.
+process.env.CLOUDMARKET_SANDBOX_TOKEN ??= 'e2e-sandbox-token';
+const sandboxToken = process.env.CLOUDMARKET_SANDBOX_TOKEN;
 
 const serverEnv: Record<string, string> = {
   LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
   LEPTOS_SITE_ROOT: 'target/site',
   LEPTOS_OUTPUT_NAME: 'cloudmarket',
   CLOUDMARKET_DEMO: '1',
+  // Said outright rather than left to the demo's default: the tests need the sandbox, and move its
+  // clock with this token (pages/managing.ts).
+  CLOUDMARKET_SANDBOX: '1',
+  CLOUDMARKET_SANDBOX_TOKEN: sandboxToken,
+  // Every test signs in and applies from 127.0.0.1: the per-client limits would refuse the suite.
+  CLOUDMARKET_SIGN_IN_PER_IP_PER_MINUTE: '100000',
+  CLOUDMARKET_LOGIN_MAX_FAILURES: '1000',
+  CLOUDMARKET_APPLICATIONS_PER_IP_PER_DAY: '100000',
+  CLOUDMARKET_APPLICATIONS_PER_EMAIL_PER_DAY: '1000',
   // Provisioning steps take 0.3 s instead of the demo's 3 s: a whole order provisions in about 2 s.
   CLOUDMARKET_PROVISIONING_STEP_MS: '300',
   RUST_LOG: process.env.RUST_LOG ?? 'warn',

@@ -19,3 +19,9 @@ SQLX_OFFLINE=true LEPTOS_OUTPUT_NAME=cloudmarket CARGO_TARGET_DIR=target/plain \
 psql "$base_url" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE cloudmarket_bench_billing'
 DATABASE_URL="${base_url%/*}/cloudmarket_bench_billing" SQLX_OFFLINE=true LEPTOS_OUTPUT_NAME=cloudmarket \
     CARGO_TARGET_DIR=target/plain cargo bench -p server --bench billing
+
+# Sign-in under a flood: throughput and the server process's peak memory, with the password-hash
+# cap lifted and then at its default. It starts the server binary itself.
+psql "$base_url" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE cloudmarket_bench_login'
+DATABASE_URL="${base_url%/*}/cloudmarket_bench_login" SQLX_OFFLINE=true LEPTOS_OUTPUT_NAME=cloudmarket \
+    CARGO_TARGET_DIR=target/plain cargo bench -p server --bench login

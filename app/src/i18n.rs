@@ -353,6 +353,14 @@ messages! {
     Attempts => "Delivery attempts", "Gönderim denemesi";
     LastError => "Last error", "Son hata";
     Forbidden => "Your account does not have access to this page.", "Hesabınızın bu sayfaya erişimi yok.";
+    SandboxControlsNeedOperations => "The sandbox's clock and faults can be changed only by a signed-in operations user, or with the sandbox token (CLOUDMARKET_SANDBOX_TOKEN) as a bearer token.", "Sanal ortamın saati ve hataları yalnızca oturum açmış bir operasyon kullanıcısı ya da taşıyıcı belirteç olarak sanal ortam belirteciyle (CLOUDMARKET_SANDBOX_TOKEN) değiştirilebilir.";
+    SandboxClockOnlyForward => "The sandbox clock only moves forward: give an offset at least as large as the current one (GET /sandbox/clock shows it).", "Sanal ortam saati yalnızca ileri alınabilir: en az şimdiki kadar büyük bir fark verin (GET /sandbox/clock gösterir).";
+    SignInTooManyFromClient => "Too many sign-in attempts from your network. Wait a minute and try again.", "Ağınızdan çok fazla oturum açma denemesi yapıldı. Bir dakika bekleyip yeniden deneyin.";
+    SignInSlowedDown => "Too many wrong passwords for this address from your network. Wait {minutes} minutes and try again.", "Bu adres için ağınızdan çok fazla yanlış parola girildi. {minutes} dakika bekleyip yeniden deneyin.";
+    ApplicationsTooManyFromClient => "Too many applications were sent from your network today. Try again tomorrow, or contact us.", "Bugün ağınızdan çok fazla başvuru gönderildi. Yarın yeniden deneyin ya da bizimle iletişime geçin.";
+    ApplicationsTooManyForEmail => "Applications for this e-mail address were already received today. Follow them through the link in our e-mail, or try again tomorrow.", "Bu e-posta adresi için bugün zaten başvuru alındı. E-postamızdaki bağlantıdan takip edin ya da yarın yeniden deneyin.";
+    ApplicationUploadsBusy => "Many applications are being uploaded right now. Please send the form again in a minute.", "Şu anda çok sayıda başvuru yükleniyor. Lütfen formu bir dakika sonra yeniden gönderin.";
+    LiveStreamsTooMany => "Too many live progress views are open in this session. Close a tab and reload.", "Bu oturumda çok fazla canlı ilerleme görünümü açık. Bir sekmeyi kapatıp sayfayı yenileyin.";
     NotFound => "This page does not exist.", "Bu sayfa mevcut değil.";
     BackHome => "Back to the start page", "Başlangıç sayfasına dön";
     ProductsInCatalog => "products in the catalog", "katalogdaki ürün";

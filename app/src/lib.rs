@@ -33,6 +33,8 @@ pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]
+pub mod limits;
+#[cfg(feature = "ssr")]
 pub mod listen;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -11,7 +11,7 @@ use crate::error::AppError;
 /// Settings the application layer needs; the server builds them from its configuration.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// Failed sign-ins allowed per address inside `login_window_minutes`.
+    /// Wrong passwords allowed per address and client inside `login_window_minutes`.
     pub login_max_failures: i64,
     pub login_window_minutes: i64,
     /// Cookies get the `Secure` flag when the public URL is https.
@@ -25,6 +25,8 @@ pub struct Settings {
     pub relationship_link_base: String,
     /// Where "Log into O365" leads: the Microsoft 365 admin center, or the sandbox's stand-in.
     pub o365_portal_base: String,
+    /// Applications accepted per contact e-mail address per day.
+    pub applications_per_email_per_day: i64,
 }
 
 impl Settings {
@@ -50,6 +52,7 @@ impl Default for Settings {
             tenant_prefix_max: crate::domain::DomainPrefix::DEFAULT_MAX_LEN,
             relationship_link_base: "http://127.0.0.1:3000/sandbox/relationship".into(),
             o365_portal_base: "http://127.0.0.1:3000/sandbox/portal".into(),
+            applications_per_email_per_day: 2,
         }
     }
 }
@@ -63,6 +66,8 @@ pub struct AppState {
     pub partner_center: crate::partner_center::PartnerCenter,
     /// This process's relay of live provisioning progress to browsers.
     pub live: crate::live::hub::Hub,
+    /// This process's abuse limits (sign-in, applications, password hashing, live streams).
+    pub limits: crate::limits::Limits,
 }
 
 /// The state inside a server function or page render.

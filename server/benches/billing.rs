@@ -69,7 +69,10 @@ async fn main() -> anyhow::Result<()> {
     let partners: i32 = env_or("BENCH_PARTNERS", 200);
     let customers: i32 = env_or("BENCH_CUSTOMERS", 10);
     let per_customer: i32 = env_or("BENCH_SUBSCRIPTIONS", 5);
-    let pool = PgPoolOptions::new().max_connections(8).connect_with(PgConnectOptions::from_str(&url)?).await?;
+    // The bench moves the sandbox's clock to renew everything: its connections follow that clock
+    // as a server's with the sandbox on do.
+    let options = PgConnectOptions::from_str(&url)?.options([(server::db::SANDBOX_CLOCK_SETTING, "on")]);
+    let pool = PgPoolOptions::new().max_connections(8).connect_with(options).await?;
     server::db::MIGRATOR.run(&pool).await?;
     server::demo::load(&pool).await?;
     if !(1..=5).contains(&per_customer) {

@@ -28,17 +28,60 @@ pub struct Config {
     #[arg(long, env = "CLOUDMARKET_DB_MAX_CONNECTIONS", default_value_t = 20)]
     pub db_max_connections: u32,
 
-    /// Failed sign-ins allowed per address in the window below before sign-in is refused.
+    /// Wrong passwords allowed for one address from one client (IP address) in the window
+    /// below; then that client waits for the oldest to leave the window. Other clients are not
+    /// affected, so guessing cannot lock the real user out.
     #[arg(long, env = "CLOUDMARKET_LOGIN_MAX_FAILURES", default_value_t = 5)]
     pub login_max_failures: i64,
 
     #[arg(long, env = "CLOUDMARKET_LOGIN_WINDOW_MINUTES", default_value_t = 15)]
     pub login_window_minutes: i64,
 
-    /// Serve the bundled Partner Center sandbox under /sandbox (on for demos and tests; turn it
-    /// off where the real Partner Center is used).
-    #[arg(long, env = "CLOUDMARKET_SANDBOX", default_value = "true", value_parser = BoolishValueParser::new(), action = clap::ArgAction::Set)]
+    /// Sign-in attempts accepted from one client IP address per minute, whatever the address
+    /// typed (a burst of as many, then one every 60/N seconds).
+    #[arg(long, env = "CLOUDMARKET_SIGN_IN_PER_IP_PER_MINUTE", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    pub sign_in_per_ip_per_minute: u32,
+
+    /// Password hashes (argon2, about 19 MiB each) computed at once; further sign-ins wait
+    /// their turn, so a flood of them cannot exhaust memory.
+    #[arg(long, env = "CLOUDMARKET_PASSWORD_HASHES_AT_ONCE", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub password_hashes_at_once: u32,
+
+    /// "Become a partner" applications accepted from one client IP address per day.
+    #[arg(long, env = "CLOUDMARKET_APPLICATIONS_PER_IP_PER_DAY", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub applications_per_ip_per_day: u32,
+
+    /// Applications accepted for one contact e-mail address per day (each one mails it).
+    #[arg(long, env = "CLOUDMARKET_APPLICATIONS_PER_EMAIL_PER_DAY", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    pub applications_per_email_per_day: u32,
+
+    /// Application forms (up to six 10 MB documents) read at once; more are asked to retry.
+    #[arg(long, env = "CLOUDMARKET_APPLICATION_UPLOADS_AT_ONCE", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..))]
+    pub application_uploads_at_once: u32,
+
+    /// Live provisioning streams one browser session may hold open at once.
+    #[arg(long, env = "CLOUDMARKET_LIVE_STREAMS_PER_SESSION", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..))]
+    pub live_streams_per_session: u32,
+
+    /// Serve the bundled Partner Center sandbox under /sandbox, with its test clock and fault
+    /// switch. Off unless set here or CLOUDMARKET_DEMO is on; production runs without it.
+    #[arg(long = "sandbox", env = "CLOUDMARKET_SANDBOX", value_parser = BoolishValueParser::new(), action = clap::ArgAction::Set)]
+    pub sandbox_setting: Option<bool>,
+
+    /// Whether the sandbox is on: [`Self::sandbox_setting`], else [`Self::demo`]
+    /// (set by [`Config::resolved`]).
+    #[arg(skip)]
     pub sandbox: bool,
+
+    /// A bearer token that may move the sandbox's clock and switch its faults (scripts, browser
+    /// tests); without it only a signed-in operations user may.
+    #[arg(long, env = "CLOUDMARKET_SANDBOX_TOKEN", hide_env_values = true)]
+    pub sandbox_token: Option<String>,
+
+    /// Start on a non-loopback address although the public URL is plain http (cookies and
+    /// passwords then cross the network unencrypted unless a proxy in front adds TLS).
+    #[arg(long, env = "CLOUDMARKET_ALLOW_PLAIN_HTTP", value_parser = BoolishValueParser::new())]
+    pub allow_plain_http: bool,
 
     /// Partner Center's API base URL. Without it the bundled sandbox on this server is used.
     #[arg(long, env = "CLOUDMARKET_PARTNER_CENTER_URL")]
@@ -156,7 +199,56 @@ pub enum PgCommand {
 impl Config {
     /// The configuration from the process's arguments and environment.
     pub fn from_env() -> Self {
-        Self::parse()
+        Self::parse().resolved()
+    }
+
+    /// Settings that follow from others: the sandbox comes with the demo unless set itself.
+    pub fn resolved(mut self) -> Self {
+        self.sandbox = self.sandbox_setting.unwrap_or(self.demo);
+        self
+    }
+
+    /// Refuses combinations that are unsafe on a real deployment, naming the setting to change.
+    /// `site_addr` is where the server listens.
+    pub fn refuse_unsafe(&self, site_addr: std::net::SocketAddr) -> anyhow::Result<()> {
+        if self.sandbox
+            && let Some(url) = &self.partner_center_url
+            && !is_loopback_url(url)
+        {
+            anyhow::bail!(
+                "the Partner Center sandbox is on (CLOUDMARKET_DEMO or CLOUDMARKET_SANDBOX) while \
+                 CLOUDMARKET_PARTNER_CENTER_URL points at {url}: its test clock would move a real \
+                 marketplace's time. Turn the sandbox off (CLOUDMARKET_SANDBOX=0, and unset CLOUDMARKET_DEMO) \
+                 or unset CLOUDMARKET_PARTNER_CENTER_URL"
+            );
+        }
+        let https = self.public_url.as_deref().is_some_and(|url| url.starts_with("https://"));
+        if !site_addr.ip().is_loopback() && !https && !self.allow_plain_http {
+            anyhow::bail!(
+                "listening on {site_addr}, reachable from other machines, while the public URL is {}: \
+                 sign-in cookies and passwords would cross the network unencrypted. Set \
+                 CLOUDMARKET_PUBLIC_URL to the https:// address users reach (behind a TLS proxy), \
+                 listen on 127.0.0.1 (LEPTOS_SITE_ADDR), or set CLOUDMARKET_ALLOW_PLAIN_HTTP=1 to start anyway",
+                self.public_url.as_deref().unwrap_or("not set (CLOUDMARKET_PUBLIC_URL)")
+            );
+        }
+        Ok(())
+    }
+
+    /// Settings some features need that are missing, each with what it costs: reported at
+    /// start, never a reason to refuse one.
+    pub fn missing_settings(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        if self.smtp_url.is_none() {
+            missing.push("CLOUDMARKET_SMTP_URL is not set: mail stays pending in Back office → Outbox");
+        }
+        if !self.sandbox && self.partner_center_url.is_none() {
+            missing.push(
+                "CLOUDMARKET_PARTNER_CENTER_URL is not set and the sandbox is off: MPN IDs cannot be checked \
+                 and orders cannot be provisioned",
+            );
+        }
+        missing
     }
 
     pub fn partner_center_timeout(&self) -> Duration {
@@ -227,6 +319,18 @@ impl Config {
             login_max_failures: self.login_max_failures,
             login_window_minutes: self.login_window_minutes,
             secure_cookies: self.secure_cookies(),
+            applications_per_email_per_day: i64::from(self.applications_per_email_per_day),
+        }
+    }
+
+    /// The sizes of this process's abuse limits (`app::limits`).
+    pub fn limits(&self) -> app::limits::LimitSettings {
+        app::limits::LimitSettings {
+            sign_in_per_ip_per_minute: self.sign_in_per_ip_per_minute,
+            password_hashes_at_once: self.password_hashes_at_once,
+            applications_per_ip_per_day: self.applications_per_ip_per_day,
+            application_uploads_at_once: self.application_uploads_at_once,
+            live_streams_per_session: self.live_streams_per_session,
         }
     }
 
@@ -245,6 +349,18 @@ impl Config {
             }
         }
     }
+}
+
+/// Whether a URL's host is this machine (a stand-in Partner Center for tests, not Microsoft).
+fn is_loopback_url(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else { return false };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// How the job workers of a process take, hold and retry jobs (see `worker`). Here rather than
@@ -282,6 +398,55 @@ pub struct RetentionSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parsed(args: &[&str]) -> Config {
+        Config::try_parse_from(std::iter::once("server").chain(args.iter().copied())).unwrap().resolved()
+    }
+
+    #[test]
+    fn the_sandbox_is_off_unless_the_demo_or_its_own_setting_turns_it_on() {
+        assert!(!parsed(&[]).sandbox);
+        assert!(parsed(&["--demo"]).sandbox);
+        assert!(parsed(&["--sandbox", "true"]).sandbox);
+        assert!(!parsed(&["--demo", "--sandbox", "false"]).sandbox);
+    }
+
+    #[test]
+    fn unsafe_combinations_are_refused_naming_the_setting() {
+        let loopback: std::net::SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        let everywhere: std::net::SocketAddr = "0.0.0.0:3000".parse().unwrap();
+        let real = parsed(&["--demo", "--partner-center-url", "https://api.partnercenter.microsoft.com"]);
+        let refusal = real.refuse_unsafe(loopback).unwrap_err().to_string();
+        assert!(
+            refusal.contains("CLOUDMARKET_SANDBOX") && refusal.contains("CLOUDMARKET_PARTNER_CENTER_URL"),
+            "{refusal}"
+        );
+        // A stand-in Partner Center on this machine is a test, not Microsoft.
+        assert!(parsed(&["--demo", "--partner-center-url", "http://127.0.0.1:9/pc"]).refuse_unsafe(loopback).is_ok());
+        assert!(
+            parsed(&["--partner-center-url", "https://api.partnercenter.microsoft.com"])
+                .refuse_unsafe(loopback)
+                .is_ok()
+        );
+
+        let refusal = parsed(&[]).refuse_unsafe(everywhere).unwrap_err().to_string();
+        assert!(
+            refusal.contains("CLOUDMARKET_PUBLIC_URL") && refusal.contains("CLOUDMARKET_ALLOW_PLAIN_HTTP"),
+            "{refusal}"
+        );
+        assert!(parsed(&["--public-url", "http://market.example"]).refuse_unsafe(everywhere).is_err());
+        assert!(parsed(&["--public-url", "https://market.example"]).refuse_unsafe(everywhere).is_ok());
+        assert!(parsed(&["--allow-plain-http"]).refuse_unsafe(everywhere).is_ok());
+        assert!(parsed(&[]).refuse_unsafe(loopback).is_ok());
+    }
+
+    #[test]
+    fn missing_mail_and_partner_center_are_reported_not_refused() {
+        let missing = parsed(&[]).missing_settings();
+        assert!(missing.iter().any(|m| m.contains("CLOUDMARKET_SMTP_URL")));
+        assert!(missing.iter().any(|m| m.contains("CLOUDMARKET_PARTNER_CENTER_URL")));
+        assert_eq!(parsed(&["--demo", "--smtp-url", "smtp://127.0.0.1:2525"]).missing_settings(), Vec::<&str>::new());
+    }
 
     #[test]
     fn demo_is_off_unless_asked_for() {

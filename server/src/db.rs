@@ -18,7 +18,17 @@ pub struct Database {
     pub embedded: Option<EmbeddedPostgres>,
 }
 
-pub async fn connect(database_url: Option<&str>, data_dir: &Path, max_connections: u32) -> anyhow::Result<Database> {
+/// The session setting `market_now()` reads: only connections of a process with the sandbox on
+/// follow the sandbox's clock. Set on every connection either way, so no database or role
+/// default can turn it on in production.
+pub const SANDBOX_CLOCK_SETTING: &str = "cloudmarket.sandbox_clock";
+
+pub async fn connect(
+    database_url: Option<&str>,
+    data_dir: &Path,
+    max_connections: u32,
+    sandbox_clock: bool,
+) -> anyhow::Result<Database> {
     let (options, embedded) = match database_url {
         Some(url) => (PgConnectOptions::from_str(url).context("DATABASE_URL is not a valid PostgreSQL URL")?, None),
         None => {
@@ -27,6 +37,7 @@ pub async fn connect(database_url: Option<&str>, data_dir: &Path, max_connection
             (embedded.connect_options(), Some(embedded))
         }
     };
+    let options = options.options([(SANDBOX_CLOCK_SETTING, if sandbox_clock { "on" } else { "off" })]);
     let pool = PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(10))

@@ -59,7 +59,12 @@ pub struct Application {
 async fn open(config: &Config) -> anyhow::Result<(Database, Option<crate::mailer::MailSettings>)> {
     // Before connecting: a bad mail setting is a configuration error, found at once.
     let mail = crate::mailer::MailSettings::from_config(config)?;
-    let database = db::connect(config.database_url.as_deref(), &config.data_dir, config.db_max_connections).await?;
+    for missing in config.missing_settings() {
+        tracing::warn!("{missing}");
+    }
+    let database =
+        db::connect(config.database_url.as_deref(), &config.data_dir, config.db_max_connections, config.sandbox)
+            .await?;
     Ok((database, mail))
 }
 
@@ -67,6 +72,8 @@ async fn open(config: &Config) -> anyhow::Result<(Database, Option<crate::mailer
 /// database and Partner Center (by default the sandbox of the server at LEPTOS_SITE_ADDR).
 /// Stops on Ctrl-C or SIGTERM after the jobs in hand.
 pub async fn run_worker(config: &Config) -> anyhow::Result<()> {
+    // A worker listens nowhere: only the sandbox and Partner Center combination applies.
+    config.refuse_unsafe(SocketAddr::from(([127, 0, 0, 1], 0)))?;
     let (Database { pool, embedded }, mail) = open(config).await?;
     let site: SocketAddr = std::env::var("LEPTOS_SITE_ADDR")
         .ok()
@@ -97,6 +104,7 @@ impl Application {
         if let Some(addr) = site_addr {
             leptos_options.site_addr = addr;
         }
+        config.refuse_unsafe(leptos_options.site_addr)?;
         let (Database { pool, embedded }, mail) = open(config).await?;
         if config.demo {
             demo::load(&pool).await?;
@@ -115,6 +123,7 @@ impl Application {
             settings: Arc::new(config.settings(bound)),
             partner_center,
             live: app::live::hub::Hub::default(),
+            limits: app::limits::Limits::new(config.limits()),
         };
         let router = router(state.clone(), config).await?;
         let background =
@@ -146,7 +155,10 @@ impl Application {
                 tracing::debug!(error = %err, "could not set TCP_NODELAY on a connection");
             }
         });
-        let served = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
+        // The peer address is the client the per-IP limits count (`app::limits`).
+        let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await;
         let _ = relay.await;
         if let Some(workers) = workers {
             workers.stop().await;
@@ -202,7 +214,7 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .layer(middleware::from_fn(crate::input_hygiene::refuse_control_characters))
         .layer(middleware::from_fn(crate::form_echo::remember_refused))
         .layer(middleware::from_fn(crate::form_echo::hand_to_page))
-        .layer(sessions)
+        .layer(sessions.clone())
         .layer(middleware::from_fn_with_state(allowed, guard::same_origin))
         .with_state(state.clone())
         // Health sits outside sessions and guards: probes carry no cookies and must stay cheap.
@@ -225,10 +237,19 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
                         .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("application/wasm"))),
                 ),
         );
-    // The sandbox stands in for Microsoft: outside sessions and guards, like the real service.
+    // The sandbox stands in for Microsoft: outside sessions and guards, like the real service;
+    // its test controls need an operations user (so the session layer) or the sandbox token.
     let router = if config.sandbox {
         let faults = crate::sandbox::faults::FaultSwitch::new(config.sandbox_faults());
-        router.nest("/sandbox", crate::sandbox::router(state.pool.clone(), faults))
+        let access = crate::sandbox::control::ControlAccess {
+            state: state.clone(),
+            token: config.sandbox_token.clone().filter(|t| !t.is_empty()),
+            public_origin: config.public_url.clone(),
+        };
+        let controls = crate::sandbox::control_router(state.pool.clone(), faults.clone())
+            .layer(middleware::from_fn_with_state(access, crate::sandbox::control::allow))
+            .layer(sessions);
+        router.nest("/sandbox", crate::sandbox::router(state.pool.clone(), faults).merge(controls))
     } else {
         router
     };

@@ -18,6 +18,8 @@ use crate::{
         AppError,
         ssr::{internal, is_plain_form_post},
     },
+    i18n::Msg,
+    limits::Client,
     state::{AppState, app_state},
 };
 
@@ -73,23 +75,23 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
     Argon2::default().hash_password(b"not-a-real-password", &salt).map(|hash| hash.to_string()).unwrap_or_default()
 });
 
-/// Argon2 takes tens of milliseconds of CPU: keep it off the async executor.
+/// Argon2 takes tens of milliseconds of CPU and 19 MiB: off the async executor, and only as many
+/// at once as the process's limits allow (`limits::Limits::hashing`).
 async fn verify_password_blocking(hash: Option<String>, password: String) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || match hash {
-        Some(hash) => verify_password(&hash, &password),
-        None => {
-            verify_password(&DUMMY_HASH, &password);
-            false
-        }
-    })
-    .await
-    .map_err(|e| internal("verifying a password", e))
+    app_state()?
+        .limits
+        .hashing(move || match hash {
+            Some(hash) => verify_password(&hash, &password),
+            None => {
+                verify_password(&DUMMY_HASH, &password);
+                false
+            }
+        })
+        .await
 }
 
 async fn hash_password_blocking(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| internal("hashing a password", e))?
+    app_state()?.limits.hashing(move || hash_password(&password)).await?
 }
 
 #[tracing::instrument(name = "auth.load_user", skip(db))]
@@ -124,20 +126,24 @@ async fn find_login(db: impl PgExecutor<'_>, email: &EmailAddress) -> Result<Opt
     .await
 }
 
+/// Wrong passwords (and attempts still being checked) for `email` from `client` inside the
+/// window, since that client's last success there.
 async fn recent_failures(
     db: impl PgExecutor<'_>,
     email: &EmailAddress,
+    client: &str,
     window_minutes: i64,
 ) -> Result<i64, sqlx::Error> {
     let count = sqlx::query_scalar!(
         r#"select count(*) as "count!" from login_attempt
-           where email = $1 and not succeeded
-             and attempted_at > now() - make_interval(mins => $2::int)
+           where email = $1 and client = $2 and succeeded is not true
+             and attempted_at > now() - make_interval(mins => $3::int)
              -- A success resets the count: only failures after the last success matter.
              and attempted_at > coalesce(
-                 (select max(attempted_at) from login_attempt where email = $1 and succeeded),
+                 (select max(attempted_at) from login_attempt where email = $1 and client = $2 and succeeded),
                  '-infinity')"#,
         email.as_ref(),
+        client,
         window_minutes as i32
     )
     .fetch_one(db)
@@ -145,11 +151,56 @@ async fn recent_failures(
     Ok(count)
 }
 
-async fn record_attempt(db: impl PgExecutor<'_>, email: &EmailAddress, succeeded: bool) -> Result<(), sqlx::Error> {
-    sqlx::query!("insert into login_attempt (email, succeeded) values ($1, $2)", email.as_ref(), succeeded)
+/// Records an attempt about to be checked, if `client` has not used up its wrong passwords for
+/// `email`: the count and the insert run under one advisory lock on the pair, so of any number
+/// of parallel guesses at most `max_failures` get their password checked.
+async fn reserve_attempt(
+    pool: &PgPool,
+    email: &EmailAddress,
+    client: &str,
+    max_failures: i64,
+    window_minutes: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtextextended('login_attempt:' || $1 || ' ' || $2, 0))",
+        email.as_ref(),
+        client
+    )
+    .execute(&mut *tx)
+    .await?;
+    if recent_failures(&mut *tx, email, client, window_minutes).await? >= max_failures {
+        return Ok(None);
+    }
+    let attempt_id = sqlx::query_scalar!(
+        "insert into login_attempt (email, client, succeeded) values ($1, $2, null) returning attempt_id",
+        email.as_ref(),
+        client
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(attempt_id))
+}
+
+/// The outcome of a reserved attempt.
+async fn settle_attempt(db: impl PgExecutor<'_>, attempt_id: i64, succeeded: bool) -> Result<(), sqlx::Error> {
+    sqlx::query!("update login_attempt set succeeded = $2 where attempt_id = $1", attempt_id, succeeded)
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// The client of the current request for the per-IP limits: the TCP peer (see `limits`).
+async fn client_of_request() -> Client {
+    match leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await {
+        Ok(axum::extract::ConnectInfo(peer)) => Client::of(peer.ip()),
+        Err(_) => {
+            // Only a router served without connect info gets here: its clients share one allowance.
+            tracing::warn!("no peer address for a sign-in; counting it as 0.0.0.0");
+            Client::of(std::net::Ipv4Addr::UNSPECIFIED.into())
+        }
+    }
 }
 
 /// Deletes sign-in attempts older than `older_than` (retention). The caller keeps `older_than`
@@ -344,30 +395,39 @@ pub fn redirect_plain_form(path: &str) {
 
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<String, AppError> {
     let state = app_state()?;
+    let locale = crate::i18n::request_locale();
+    let client = client_of_request().await;
+    if !state.limits.sign_in_from(client) {
+        return Err(AppError::TooManyRequests(Msg::SignInTooManyFromClient.text(locale).to_owned()));
+    }
     let email = EmailAddress::parse(&email).map_err(|msg| AppError::invalid("email", msg))?;
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password."));
     }
-    let failures = recent_failures(&state.pool, &email, state.settings.login_window_minutes).await?;
-    if failures >= state.settings.login_max_failures {
-        return Err(AppError::TooManyRequests(format!(
-            "Too many failed sign-in attempts for this address. Wait {} minutes and try again.",
-            state.settings.login_window_minutes
-        )));
-    }
+    let settings = &state.settings;
+    let client = client.to_string();
+    let Some(attempt) =
+        reserve_attempt(&state.pool, &email, &client, settings.login_max_failures, settings.login_window_minutes)
+            .await?
+    else {
+        let message =
+            Msg::SignInSlowedDown.text(locale).replace("{minutes}", &settings.login_window_minutes.to_string());
+        return Err(AppError::TooManyRequests(message));
+    };
 
     let row = find_login(&state.pool, &email).await?;
-    let verified = verify_password_blocking(row.as_ref().map(|r| r.password_hash.clone()), password).await?;
-    let row = match row {
-        Some(row) if verified => row,
-        _ => {
-            record_attempt(&state.pool, &email, false).await?;
+    let verified = verify_password_blocking(row.as_ref().map(|r| r.password_hash.clone()), password).await;
+    let row = match (row, verified) {
+        (Some(row), Ok(true)) => row,
+        (_, verified) => {
+            settle_attempt(&state.pool, attempt, false).await?;
+            verified?;
             return Err(AppError::invalid("password", "The e-mail address or the password is not correct."));
         }
     };
 
     let mut tx = state.pool.begin().await?;
-    record_attempt(&mut *tx, &email, true).await?;
+    settle_attempt(&mut *tx, attempt, true).await?;
     sqlx::query!("update app_user set last_login_at = now() where user_id = $1", row.user_id).execute(&mut *tx).await?;
     audit_own_account(&mut *tx, row.user_id, "auth.login", json!({})).await?;
     tx.commit().await?;
@@ -437,9 +497,12 @@ pub async fn change_password(current: String, new: String, confirm: String) -> R
 mod tests {
     use super::*;
 
-    async fn add_attempts(pool: &PgPool, email: &EmailAddress, outcomes: &[bool]) {
+    const CLIENT: &str = "198.51.100.7";
+
+    async fn add_attempts(pool: &PgPool, email: &EmailAddress, client: &str, outcomes: &[bool]) {
         for &succeeded in outcomes {
-            record_attempt(pool, email, succeeded).await.unwrap();
+            let attempt = reserve_attempt(pool, email, client, 100, 15).await.unwrap().unwrap();
+            settle_attempt(pool, attempt, succeeded).await.unwrap();
         }
     }
 
@@ -447,24 +510,36 @@ mod tests {
     async fn failures_count_per_address_and_reset_after_a_success(pool: PgPool) {
         let alice = EmailAddress::parse("alice@example.com").unwrap();
         let bob = EmailAddress::parse("bob@example.com").unwrap();
-        add_attempts(&pool, &alice, &[false, false, true, false]).await;
-        add_attempts(&pool, &bob, &[false, false, false]).await;
+        add_attempts(&pool, &alice, CLIENT, &[false, false, true, false]).await;
+        add_attempts(&pool, &bob, CLIENT, &[false, false, false]).await;
 
-        assert_eq!(recent_failures(&pool, &alice, 15).await.unwrap(), 1);
-        assert_eq!(recent_failures(&pool, &bob, 15).await.unwrap(), 3);
+        assert_eq!(recent_failures(&pool, &alice, CLIENT, 15).await.unwrap(), 1);
+        assert_eq!(recent_failures(&pool, &bob, CLIENT, 15).await.unwrap(), 3);
+    }
+
+    #[sqlx::test(migrations = "../server/migrations")]
+    async fn failures_count_per_client_and_one_being_checked_counts(pool: PgPool) {
+        let alice = EmailAddress::parse("alice@example.com").unwrap();
+        add_attempts(&pool, &alice, CLIENT, &[false, false]).await;
+        assert_eq!(recent_failures(&pool, &alice, "203.0.113.9", 15).await.unwrap(), 0);
+        // Reserved and not settled yet: counted, so a parallel guess cannot slip past.
+        reserve_attempt(&pool, &alice, CLIENT, 100, 15).await.unwrap().unwrap();
+        assert_eq!(recent_failures(&pool, &alice, CLIENT, 15).await.unwrap(), 3);
+        assert!(reserve_attempt(&pool, &alice, CLIENT, 3, 15).await.unwrap().is_none());
+        assert!(reserve_attempt(&pool, &alice, "203.0.113.9", 3, 15).await.unwrap().is_some());
     }
 
     #[sqlx::test(migrations = "../server/migrations")]
     async fn failures_outside_the_window_do_not_count(pool: PgPool) {
         let carol = EmailAddress::parse("carol@example.com").unwrap();
-        add_attempts(&pool, &carol, &[false, false]).await;
+        add_attempts(&pool, &carol, CLIENT, &[false, false]).await;
         sqlx::query("update login_attempt set attempted_at = now() - interval '16 minutes'")
             .execute(&pool)
             .await
             .unwrap();
-        add_attempts(&pool, &carol, &[false]).await;
+        add_attempts(&pool, &carol, CLIENT, &[false]).await;
 
-        assert_eq!(recent_failures(&pool, &carol, 15).await.unwrap(), 1);
+        assert_eq!(recent_failures(&pool, &carol, CLIENT, 15).await.unwrap(), 1);
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! Server side of onboarding: storing applications, the multipart submit handler, decisions,
 //! and reading documents for the two parties allowed to see them (served by `routes.rs`).
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, net::SocketAddr};
 
 use axum::{
-    extract::{Multipart, State},
+    extract::{ConnectInfo, Multipart, State},
+    http::{HeaderMap, header},
     response::{IntoResponse, Redirect, Response},
 };
 use rust_decimal::Decimal;
@@ -20,6 +21,8 @@ use crate::{
     audit::{self, AuditEntry},
     auth::ssr::{AuthUser, hash_password},
     error::{AppError, ssr::ResultExt},
+    i18n::{Locale, Msg},
+    limits::Client,
     notifications::{self, MailText},
     state::AppState,
 };
@@ -36,8 +39,14 @@ fn temporary_password() -> String {
 }
 
 /// Stores a parsed application and its documents in one transaction, with the applicant's mail.
-pub async fn store(state: &AppState, form: ApplicationForm) -> Result<String, AppError> {
+pub async fn store(state: &AppState, form: ApplicationForm, locale: Locale) -> Result<String, AppError> {
     let mut tx = state.pool.begin().await?;
+    // Each application mails its contact address: a few a day per address, counted under a lock
+    // on the address so parallel posts cannot all pass the count.
+    let received_today = applications_today(&mut tx, form.contact_email.as_ref()).await?;
+    if received_today >= state.settings.applications_per_email_per_day {
+        return Err(AppError::invalid("contact_email", Msg::ApplicationsTooManyForEmail.text(locale)));
+    }
     let application_id = Uuid::new_v4();
     let token = new_token();
     let number = sqlx::query_scalar!(
@@ -96,9 +105,43 @@ pub async fn store(state: &AppState, form: ApplicationForm) -> Result<String, Ap
     Ok(token)
 }
 
+/// Applications for `email` in the last 24 hours, with the address locked until the transaction ends.
+async fn applications_today(tx: &mut Transaction<'_, Postgres>, email: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query!("select pg_advisory_xact_lock(hashtextextended('application_email:' || lower($1), 0))", email)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from partner_application
+           where lower(contact_email) = lower($1) and submitted_at > now() - interval '24 hours'"#,
+        email
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
 /// `POST /become-a-partner/submit`: the multipart form. Success goes to the status page; a
 /// refusal goes back to the form with every message and the typed text.
-pub async fn submit_handler(State(state): State<AppState>, multipart: Multipart) -> Response {
+pub async fn submit_handler(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let locale = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(Locale::from_cookie_header)
+        .unwrap_or_default();
+    // Refused before a byte of the body is read: the form can carry 60 MB of documents.
+    if !state.limits.application_from(Client::of(peer.ip())) {
+        let refusal = AppError::TooManyRequests(Msg::ApplicationsTooManyFromClient.text(locale).to_owned());
+        return back_to_form("new_partner", &FormDraft::default(), &refusal);
+    }
+    let Some(_reading) = state.limits.upload_slot() else {
+        let refusal = AppError::TooManyRequests(Msg::ApplicationUploadsBusy.text(locale).to_owned());
+        return back_to_form("new_partner", &FormDraft::default(), &refusal);
+    };
     let (fields, files) = match read_multipart(multipart).await {
         Ok(parts) => parts,
         Err(message) => {
@@ -107,7 +150,7 @@ pub async fn submit_handler(State(state): State<AppState>, multipart: Multipart)
     };
     let tab = if fields.get("kind").map(String::as_str) == Some("dealer") { "dealer" } else { "new_partner" };
     match ApplicationForm::parse(&fields, files) {
-        Ok(form) => match store(&state, form).await {
+        Ok(form) => match store(&state, form, locale).await {
             Ok(token) => Redirect::to(&format!("/applications/{token}")).into_response(),
             Err(err) => back_to_form(tab, &FormDraft(fields), &err),
         },

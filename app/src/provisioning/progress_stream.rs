@@ -94,6 +94,7 @@ pub struct StreamQuery {
 pub async fn stream(
     State(state): State<AppState>,
     signed_in: Result<SignedIn, SignInRejection>,
+    session: tower_sessions::Session,
     headers: HeaderMap,
     Query(query): Query<StreamQuery>,
 ) -> Response {
@@ -103,6 +104,17 @@ pub async fn stream(
             return (StatusCode::UNAUTHORIZED, "Sign in to follow provisioning.").into_response();
         }
         Err(failed) => return failed.into_response(),
+    };
+    // Each stream holds a task and a subscription until the browser goes: a few per session.
+    let session_key = session.id().map_or_else(|| format!("user:{}", user.user_id), |id| id.to_string());
+    let Some(slot) = state.limits.stream_slot(session_key) else {
+        let locale = headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(crate::i18n::Locale::from_cookie_header)
+            .unwrap_or_default();
+        return (StatusCode::TOO_MANY_REQUESTS, crate::i18n::Msg::LiveStreamsTooMany.text(locale)).into_response();
     };
     let scope = Scope::of(&user);
     // Subscribed before reading the backlog, so nothing falls between the two.
@@ -128,6 +140,7 @@ pub async fn stream(
         receiver,
         closed: state.live.closed(),
         greeted: false,
+        _slot: slot,
     };
     let events = futures::stream::unfold(feed, |mut feed| async move {
         let event = feed.next().await?;
@@ -146,6 +159,8 @@ struct Feed {
     receiver: broadcast::Receiver<Notice>,
     closed: watch::Receiver<bool>,
     greeted: bool,
+    /// Frees the session's stream slot when the stream ends.
+    _slot: crate::limits::StreamSlot,
 }
 
 impl Feed {

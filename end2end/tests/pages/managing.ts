@@ -64,8 +64,14 @@ export class AccountPage {
   }
 }
 
-/** Moves the marketplace's clock (the sandbox's), so the 168-hour and 7-day windows can pass. */
+/**
+ * Moves the marketplace's clock (the sandbox's) forward, so the 168-hour and 7-day windows can
+ * pass. It never moves back; the sandbox token of playwright.config.ts authorises the move.
+ */
 export async function clockAhead(page: Page, hours: number) {
-  const response = await page.request.put('/sandbox/clock', { data: { offset_hours: hours } });
+  const response = await page.request.put('/sandbox/clock', {
+    data: { offset_hours: hours },
+    headers: { Authorization: `Bearer ${process.env.CLOUDMARKET_SANDBOX_TOKEN ?? ''}` },
+  });
   expect(response.ok()).toBeTruthy();
 }

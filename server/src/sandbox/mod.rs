@@ -9,6 +9,7 @@
 //! The `/v1` API can be made slow and unreliable on purpose (see [`faults`]); the relationship
 //! page, which a person uses, cannot.
 
+pub mod control;
 pub mod faults;
 mod subscriptions;
 
@@ -31,6 +32,8 @@ use app::partner_center::{ErrorBody, codes};
 
 use faults::FaultSwitch;
 
+/// The API and the pages a customer uses (the relationship acceptance, the portal), open to
+/// anyone like Microsoft's; the test controls are in [`control_router`].
 pub fn router(pool: PgPool, faults: FaultSwitch) -> Router {
     let api = Router::new()
         .route("/v1/domains/{domain}", head(domain_exists))
@@ -40,15 +43,22 @@ pub fn router(pool: PgPool, faults: FaultSwitch) -> Router {
         .route("/v1/customers/{tenant_id}/orders", post(create_order))
         .route("/v1/customers/{tenant_id}/subscriptions", get(subscriptions))
         .route("/v1/customers/{tenant_id}/subscriptions/{subscription_id}", axum::routing::patch(subscriptions::update))
-        .layer(middleware::from_fn_with_state(faults.clone(), faults::inject))
+        .layer(middleware::from_fn_with_state(faults, faults::inject))
         .with_state(pool.clone());
     let pages = Router::new()
         .route("/relationship", get(relationship_form).post(accept_relationship))
         .route("/portal", get(portal))
-        .route("/clock", get(subscriptions::clock).put(subscriptions::move_clock))
         .with_state(pool);
+    api.merge(pages)
+}
+
+/// The sandbox's test controls: its clock and its fault switch. `startup` puts them behind
+/// [`control::allow`] and the session layer.
+pub fn control_router(pool: PgPool, faults: FaultSwitch) -> Router {
+    let clock =
+        Router::new().route("/clock", get(subscriptions::clock).put(subscriptions::move_clock)).with_state(pool);
     let switch = Router::new().route("/faults", get(faults::show).put(faults::change)).with_state(faults);
-    api.merge(pages).merge(switch)
+    clock.merge(switch)
 }
 
 fn error(status: StatusCode, code: i64, description: &str) -> Response {

@@ -120,16 +120,30 @@ pub(super) async fn clock(State(pool): State<PgPool>) -> Response {
     clock_json(&pool).await.unwrap_or_else(internal)
 }
 
-pub(super) async fn move_clock(State(pool): State<PgPool>, Json(body): Json<ClockMove>) -> Response {
+/// Moves the clock forward only, like a payment provider's test clock: moving it back would make
+/// seats and charges recorded "later" lie in the future, and a refund window open again.
+pub(super) async fn move_clock(
+    State(pool): State<PgPool>,
+    headers: axum::http::HeaderMap,
+    Json(body): Json<ClockMove>,
+) -> Response {
     if !(0..=24 * 400).contains(&body.offset_hours) {
         return error(StatusCode::BAD_REQUEST, 400, "The clock moves forward by 0 to 9600 hours.");
     }
-    let moved =
-        sqlx::query!("update sandbox.clock set offset_by = make_interval(hours => $1)", body.offset_hours as i32)
-            .execute(&pool)
-            .await;
+    let moved = sqlx::query_scalar!(
+        r#"update sandbox.clock set offset_by = make_interval(hours => $1)
+           where offset_by <= make_interval(hours => $1)
+           returning true as "moved!""#,
+        body.offset_hours as i32
+    )
+    .fetch_optional(&pool)
+    .await;
     match moved {
-        Ok(_) => clock_json(&pool).await.unwrap_or_else(internal),
+        Ok(Some(_)) => clock_json(&pool).await.unwrap_or_else(internal),
+        Ok(None) => {
+            let message = app::i18n::Msg::SandboxClockOnlyForward.text(super::control::locale(&headers));
+            error(StatusCode::CONFLICT, 409, message)
+        }
         Err(err) => internal(err),
     }
 }

@@ -17,7 +17,7 @@ use crate::{
 };
 
 async fn set_faults(app: &TestApp, faults: serde_json::Value) -> reqwest::Response {
-    app.client.put(app.url("/sandbox/faults")).json(&faults).send().await.expect("PUT /sandbox/faults")
+    app.sandbox(reqwest::Method::PUT, "/sandbox/faults").json(&faults).send().await.expect("PUT /sandbox/faults")
 }
 
 async fn status_of(app: &TestApp, number: i64) -> OrderStatus {
@@ -30,7 +30,7 @@ async fn status_of(app: &TestApp, number: i64) -> OrderStatus {
 #[tokio::test]
 async fn faults_are_switched_at_runtime_and_spare_the_relationship_page() {
     let app = TestApp::spawn_with(|c| c.sandbox_latency_ms = 5).await;
-    let shown = json(app.get("/sandbox/faults").await).await;
+    let shown = json(app.sandbox(reqwest::Method::GET, "/sandbox/faults").send().await.unwrap()).await;
     assert_eq!(shown["rate"], 0.0);
     assert_eq!(shown["latency_ms"], 5);
     assert_eq!(shown["kinds"], json!(["throttle", "error", "timeout"]));
@@ -42,7 +42,7 @@ async fn faults_are_switched_at_runtime_and_spare_the_relationship_page() {
 
     let set = set_faults(&app, json!({ "rate": 1.0, "kinds": ["throttle"], "retry_after_secs": 7 })).await;
     assert_eq!(set.status(), StatusCode::OK);
-    let shown = json(app.get("/sandbox/faults").await).await;
+    let shown = json(app.sandbox(reqwest::Method::GET, "/sandbox/faults").send().await.unwrap()).await;
     assert_eq!(shown["rate"], 1.0);
     assert_eq!(shown["latency_ms"], 5, "a field left out keeps its value");
 

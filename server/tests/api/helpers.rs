@@ -9,6 +9,9 @@ use uuid::Uuid;
 
 use server::{config::Config, startup::Application};
 
+/// The bearer token the test servers accept for the sandbox's clock and fault switch.
+pub const SANDBOX_TOKEN: &str = "test-sandbox-token";
+
 pub struct TestApp {
     pub address: String,
     pub pool: PgPool,
@@ -48,7 +51,14 @@ pub fn test_config(database_url: String) -> Config {
     config.demo = true;
     config.public_url = None;
     config.db_max_connections = 10;
+    // The sandbox is off by default; the tests use it, with a token for its controls.
     config.sandbox = true;
+    config.sandbox_token = Some(SANDBOX_TOKEN.to_owned());
+    // Each test's server is signed into from 127.0.0.1 throughout: the tests of the limits set
+    // their own.
+    config.sign_in_per_ip_per_minute = 100_000;
+    config.applications_per_ip_per_day = 100_000;
+    config.applications_per_email_per_day = 1000;
     // Tests that look at queued jobs need them left alone; provisioning tests turn workers on.
     config.workers = 0;
     config.provisioning_step_ms = 0;
@@ -104,6 +114,11 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
+    }
+
+    /// A request to the sandbox's controls (clock, faults) with the sandbox token.
+    pub fn sandbox(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client.request(method, self.url(path)).bearer_auth(SANDBOX_TOKEN)
     }
 
     pub async fn get(&self, path: &str) -> Response {

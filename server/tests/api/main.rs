@@ -6,6 +6,7 @@ mod billing;
 mod faults;
 mod first_day;
 mod guards;
+mod hardening;
 mod helpers;
 mod jobs;
 mod listen;

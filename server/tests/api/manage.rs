@@ -387,9 +387,10 @@ async fn the_partner_opens_its_customers_portal_as_the_customer_audited_with_a_w
 #[tokio::test]
 async fn the_sandbox_clock_moves_forward_only_and_by_bounded_steps() {
     let app = TestApp::spawn().await;
-    let client = reqwest::Client::new();
-    let moved =
-        client.put(app.url("/sandbox/clock")).json(&serde_json::json!({ "offset_hours": 170 })).send().await.unwrap();
+    let put = |hours: i64| {
+        app.sandbox(reqwest::Method::PUT, "/sandbox/clock").json(&serde_json::json!({ "offset_hours": hours }))
+    };
+    let moved = put(170).send().await.unwrap();
     assert_eq!(moved.status(), StatusCode::OK);
     assert_eq!(json(moved).await["offset_hours"], 170);
     let ahead = sqlx::query_scalar!(r#"select market_now() - now() > interval '169 hours' as "ahead!""#)
@@ -398,14 +399,14 @@ async fn the_sandbox_clock_moves_forward_only_and_by_bounded_steps() {
         .unwrap();
     assert!(ahead);
     for bad in [-1, 100_000] {
-        let refused = client
-            .put(app.url("/sandbox/clock"))
-            .json(&serde_json::json!({ "offset_hours": bad }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(put(bad).send().await.unwrap().status(), StatusCode::BAD_REQUEST);
     }
-    client.put(app.url("/sandbox/clock")).json(&serde_json::json!({ "offset_hours": 0 })).send().await.unwrap();
-    assert_eq!(json(client.get(app.url("/sandbox/clock")).send().await.unwrap()).await["offset_hours"], 0);
+    // A test clock, as a payment provider's: it never goes back (seats and charges recorded
+    // meanwhile would lie in the future).
+    let back = put(0).send().await.unwrap();
+    assert_eq!(back.status(), StatusCode::CONFLICT);
+    assert!(json(back).await["description"].as_str().unwrap().contains("only moves forward"));
+    let shown = json(app.sandbox(reqwest::Method::GET, "/sandbox/clock").send().await.unwrap()).await;
+    assert_eq!(shown["offset_hours"], 170);
+    assert_eq!(put(170).send().await.unwrap().status(), StatusCode::OK, "staying put is not moving back");
 }

@@ -6,9 +6,9 @@ use serde_json::Value;
 
 use crate::helpers::{TestApp, json, location};
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n";
+pub(crate) const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n";
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
-const DOCUMENTS: [&str; 6] = [
+pub(crate) const DOCUMENTS: [&str; 6] = [
     "doc_tax_certificate",
     "doc_signature_circular",
     "doc_trade_registry_gazette",
@@ -17,7 +17,11 @@ const DOCUMENTS: [&str; 6] = [
     "doc_membership_agreement",
 ];
 
-fn new_partner_form(tax_number: &str, email: &str, document: impl Fn(&str) -> Option<(Vec<u8>, &'static str)>) -> Form {
+pub(crate) fn new_partner_form(
+    tax_number: &str,
+    email: &str,
+    document: impl Fn(&str) -> Option<(Vec<u8>, &'static str)>,
+) -> Form {
     let mut form = Form::new()
         .text("kind", "new_partner")
         .text("company_name", "Yeni Bulut Bilişim A.Ş.")
@@ -36,7 +40,7 @@ fn new_partner_form(tax_number: &str, email: &str, document: impl Fn(&str) -> Op
     form
 }
 
-fn good_documents(field: &str) -> Option<(Vec<u8>, &'static str)> {
+pub(crate) fn good_documents(field: &str) -> Option<(Vec<u8>, &'static str)> {
     Some(if field == "doc_owner_id" { (PNG.to_vec(), "kimlik.png") } else { (PDF.to_vec(), "belge.pdf") })
 }
 
@@ -52,7 +56,7 @@ fn dealer_form(dealer_code: &str, email: &str) -> Form {
 }
 
 impl TestApp {
-    async fn apply(&self, form: Form) -> reqwest::Response {
+    pub(crate) async fn apply(&self, form: Form) -> reqwest::Response {
         self.client.post(self.url("/become-a-partner/submit")).multipart(form).send().await.expect("submit")
     }
 

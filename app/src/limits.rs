@@ -1,0 +1,245 @@
+//! This process's abuse limits (server only): how many sign-ins and applications one client IP
+//! address may send, how many password hashes run at once, how many application forms are read
+//! at once and how many live streams one session holds. The rate limits are `governor`'s keyed
+//! GCRA limiters (one atomic compare-and-swap per check, so parallel requests cannot all pass
+//! before any is counted); the caps are Tokio semaphores.
+//!
+//! The client is the TCP peer address (axum's `ConnectInfo`), never a forwarded header a client
+//! can write itself. Behind a reverse proxy every request comes from the proxy's address, so the
+//! per-IP limits then apply to all clients together: the README says how to size them.
+
+use std::{
+    collections::HashMap,
+    net::{IpAddr, Ipv6Addr},
+    num::NonZeroU32,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::error::{AppError, ssr::internal};
+
+/// The limits' sizes; the server builds them from its configuration.
+#[derive(Clone, Debug)]
+pub struct LimitSettings {
+    pub sign_in_per_ip_per_minute: u32,
+    pub password_hashes_at_once: u32,
+    pub applications_per_ip_per_day: u32,
+    pub application_uploads_at_once: u32,
+    pub live_streams_per_session: u32,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            sign_in_per_ip_per_minute: 30,
+            password_hashes_at_once: 2,
+            applications_per_ip_per_day: 5,
+            application_uploads_at_once: 4,
+            live_streams_per_session: 6,
+        }
+    }
+}
+
+/// One client for the per-IP limits: an IPv4 address, or an IPv6 /64 (one subscriber's
+/// network; its 2^64 addresses would otherwise each get a full allowance).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Client(IpAddr);
+
+impl Client {
+    pub fn of(ip: IpAddr) -> Self {
+        match ip {
+            IpAddr::V4(_) => Self(ip),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => Self(IpAddr::V4(v4)),
+                None => {
+                    let [a, b, c, d, ..] = v6.segments();
+                    Self(IpAddr::V6(Ipv6Addr::new(a, b, c, d, 0, 0, 0, 0)))
+                }
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            IpAddr::V4(v4) => write!(f, "{v4}"),
+            IpAddr::V6(v6) => write!(f, "{v6}/64"),
+        }
+    }
+}
+
+/// A keyed limiter forgets clients whose allowance has refilled once it holds this many.
+const PRUNE_AT: usize = 100_000;
+
+struct Inner {
+    settings: LimitSettings,
+    hashes: Arc<Semaphore>,
+    sign_in_per_ip: DefaultKeyedRateLimiter<Client>,
+    applications_per_ip: DefaultKeyedRateLimiter<Client>,
+    uploads: Arc<Semaphore>,
+    streams: Mutex<HashMap<String, u32>>,
+}
+
+/// Shared by every request of this process (cheap to clone).
+#[derive(Clone)]
+pub struct Limits(Arc<Inner>);
+
+fn at_least_one(n: u32) -> NonZeroU32 {
+    NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
+}
+
+impl Limits {
+    pub fn new(settings: LimitSettings) -> Self {
+        let per_minute = at_least_one(settings.sign_in_per_ip_per_minute);
+        let per_day = at_least_one(settings.applications_per_ip_per_day);
+        let day = Duration::from_secs(24 * 3600);
+        // A burst of the whole day's allowance, then one more each 1/N of a day.
+        let applications =
+            Quota::with_period(day / per_day.get()).unwrap_or_else(|| Quota::per_hour(per_day)).allow_burst(per_day);
+        Self(Arc::new(Inner {
+            hashes: Arc::new(Semaphore::new(settings.password_hashes_at_once.max(1) as usize)),
+            sign_in_per_ip: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            applications_per_ip: RateLimiter::keyed(applications),
+            uploads: Arc::new(Semaphore::new(settings.application_uploads_at_once.max(1) as usize)),
+            streams: Mutex::new(HashMap::new()),
+            settings,
+        }))
+    }
+
+    pub fn settings(&self) -> &LimitSettings {
+        &self.0.settings
+    }
+
+    /// Runs a password hash or verification off the async executor, when one of the
+    /// `password_hashes_at_once` slots is free: each takes about 19 MiB for its duration, so
+    /// memory stays bounded however many sign-ins arrive together. Waiting costs a task only.
+    pub async fn hashing<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+        let permit = self.0.hashes.clone().acquire_owned().await.map_err(|e| internal("waiting to hash", e))?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|e| internal("hashing a password", e))
+    }
+
+    /// Counts a sign-in attempt from `client`; false once it is over its allowance.
+    pub fn sign_in_from(&self, client: Client) -> bool {
+        check(&self.0.sign_in_per_ip, client)
+    }
+
+    /// Counts an application from `client`; false once it is over its allowance for the day.
+    pub fn application_from(&self, client: Client) -> bool {
+        check(&self.0.applications_per_ip, client)
+    }
+
+    /// A slot to read one application form in, if one is free (the form can be 60 MB).
+    pub fn upload_slot(&self) -> Option<OwnedSemaphorePermit> {
+        self.0.uploads.clone().try_acquire_owned().ok()
+    }
+
+    /// A slot for one more live stream of `session`, held for as long as the stream is open;
+    /// `None` when the session already has `live_streams_per_session` open.
+    pub fn stream_slot(&self, session: String) -> Option<StreamSlot> {
+        let mut open = self.0.streams.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let count = open.entry(session.clone()).or_insert(0);
+        if *count >= self.0.settings.live_streams_per_session {
+            return None;
+        }
+        *count += 1;
+        Some(StreamSlot { limits: self.clone(), session })
+    }
+}
+
+fn check(limiter: &DefaultKeyedRateLimiter<Client>, client: Client) -> bool {
+    if limiter.len() > PRUNE_AT {
+        limiter.retain_recent();
+    }
+    limiter.check_key(&client).is_ok()
+}
+
+/// One open live stream of a session; dropping it (the stream ends) frees the slot.
+pub struct StreamSlot {
+    limits: Limits,
+    session: String,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self.limits.0.streams.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(count) = open.get_mut(&self.session) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                open.remove(&self.session);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_are_their_64_and_mapped_ipv4_is_ipv4() {
+        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(Client::of(a), Client::of(b));
+        assert_ne!(Client::of(a), Client::of(c));
+        assert_eq!(Client::of(a).to_string(), "2001:db8:1:2::/64");
+        let mapped: IpAddr = "::ffff:203.0.113.7".parse().unwrap();
+        assert_eq!(Client::of(mapped).to_string(), "203.0.113.7");
+    }
+
+    #[test]
+    fn sign_ins_per_ip_stop_at_the_allowance_and_other_clients_go_on() {
+        let limits = Limits::new(LimitSettings { sign_in_per_ip_per_minute: 3, ..LimitSettings::default() });
+        let one = Client::of("198.51.100.1".parse().unwrap());
+        let two = Client::of("198.51.100.2".parse().unwrap());
+        assert_eq!((0..5).filter(|_| limits.sign_in_from(one)).count(), 3);
+        assert!(limits.sign_in_from(two));
+    }
+
+    #[test]
+    fn a_session_holds_at_most_its_streams_and_a_closed_one_frees_its_slot() {
+        let limits = Limits::new(LimitSettings { live_streams_per_session: 2, ..LimitSettings::default() });
+        let first = limits.stream_slot("s".into()).unwrap();
+        let _second = limits.stream_slot("s".into()).unwrap();
+        assert!(limits.stream_slot("s".into()).is_none());
+        assert!(limits.stream_slot("other".into()).is_some());
+        drop(first);
+        assert!(limits.stream_slot("s".into()).is_some());
+    }
+
+    #[tokio::test]
+    async fn no_more_hashes_run_at_once_than_the_slots() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let limits = Limits::new(LimitSettings { password_hashes_at_once: 2, ..LimitSettings::default() });
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..12)
+            .map(|_| {
+                let (limits, running, most) = (limits.clone(), running.clone(), most.clone());
+                tokio::spawn(async move {
+                    limits
+                        .hashing(move || {
+                            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                            most.fetch_max(now, Ordering::SeqCst);
+                            std::thread::sleep(Duration::from_millis(5));
+                            running.fetch_sub(1, Ordering::SeqCst);
+                        })
+                        .await
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        assert!(most.load(Ordering::SeqCst) <= 2, "at most two hashes at once");
+    }
+}
