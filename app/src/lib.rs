@@ -35,6 +35,8 @@ pub mod jobs;
 #[cfg(feature = "ssr")]
 pub mod listen;
 #[cfg(feature = "ssr")]
+pub mod secrets;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 #[cfg(feature = "hydrate")]

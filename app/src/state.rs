@@ -25,6 +25,8 @@ pub struct Settings {
     pub relationship_link_base: String,
     /// Where "Log into O365" leads: the Microsoft 365 admin center, or the sandbox's stand-in.
     pub o365_portal_base: String,
+    /// Seals the secrets that wait in the database (see `secrets`).
+    pub secrets: crate::secrets::SecretKey,
 }
 
 impl Settings {
@@ -50,6 +52,7 @@ impl Default for Settings {
             tenant_prefix_max: crate::domain::DomainPrefix::DEFAULT_MAX_LEN,
             relationship_link_base: "http://127.0.0.1:3000/sandbox/relationship".into(),
             o365_portal_base: "http://127.0.0.1:3000/sandbox/portal".into(),
+            secrets: crate::secrets::SecretKey::random(),
         }
     }
 }

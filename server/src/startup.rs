@@ -54,20 +54,27 @@ pub struct Application {
     pub state: AppState,
 }
 
-/// The database (the embedded cluster started if needed, migrated) and the mail settings: what
-/// the web server and a worker process both start with.
-async fn open(config: &Config) -> anyhow::Result<(Database, Option<crate::mailer::MailSettings>)> {
-    // Before connecting: a bad mail setting is a configuration error, found at once.
+/// The database (the embedded cluster started if needed, migrated), the mail settings and the key
+/// for secrets at rest: what the web server and a worker process both start with.
+async fn open(config: &Config) -> anyhow::Result<Opened> {
+    // Before connecting: a bad mail setting or a missing key is a configuration error, found at once.
     let mail = crate::mailer::MailSettings::from_config(config)?;
+    let secrets = config.secret_key()?;
     let database = db::connect(config.database_url.as_deref(), &config.data_dir, config.db_max_connections).await?;
-    Ok((database, mail))
+    Ok(Opened { database, mail, secrets })
+}
+
+struct Opened {
+    database: Database,
+    mail: Option<crate::mailer::MailSettings>,
+    secrets: app::secrets::SecretKey,
 }
 
 /// `server worker`: background workers and mail only, no web server, against the configured
 /// database and Partner Center (by default the sandbox of the server at LEPTOS_SITE_ADDR).
 /// Stops on Ctrl-C or SIGTERM after the jobs in hand.
 pub async fn run_worker(config: &Config) -> anyhow::Result<()> {
-    let (Database { pool, embedded }, mail) = open(config).await?;
+    let Opened { database: Database { pool, embedded }, mail, secrets } = open(config).await?;
     let site: SocketAddr = std::env::var("LEPTOS_SITE_ADDR")
         .ok()
         .and_then(|a| a.parse().ok())
@@ -77,7 +84,7 @@ pub async fn run_worker(config: &Config) -> anyhow::Result<()> {
     // A worker process is for running jobs: at least one, whatever CLOUDMARKET_WORKERS says.
     let count = config.workers.max(1);
     tracing::info!(count, "workers running");
-    let workers = Background::new(config, pool.clone(), partner_center, mail, count).start().await?;
+    let workers = Background::new(config, pool.clone(), partner_center, mail, secrets, count).start().await?;
     crate::shutdown::shutdown_signal().await;
     if let Some(workers) = workers {
         workers.stop().await;
@@ -97,7 +104,7 @@ impl Application {
         if let Some(addr) = site_addr {
             leptos_options.site_addr = addr;
         }
-        let (Database { pool, embedded }, mail) = open(config).await?;
+        let Opened { database: Database { pool, embedded }, mail, secrets } = open(config).await?;
         if config.demo {
             demo::load(&pool).await?;
         }
@@ -112,13 +119,13 @@ impl Application {
         let state = AppState {
             leptos_options,
             pool,
-            settings: Arc::new(config.settings(bound)),
+            settings: Arc::new(config.settings(bound, secrets.clone())),
             partner_center,
             live: app::live::hub::Hub::default(),
         };
         let router = router(state.clone(), config).await?;
         let background =
-            Background::new(config, state.pool.clone(), state.partner_center.clone(), mail, config.workers);
+            Background::new(config, state.pool.clone(), state.partner_center.clone(), mail, secrets, config.workers);
         Ok(Self { listener, router, embedded, background, state })
     }
 

@@ -3,12 +3,14 @@
 mod login_page;
 mod password_page;
 mod policy;
+mod set_password_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use login_page::LoginPage;
 pub use password_page::PasswordPage;
 pub use policy::{NAV, NavItem, Permission, nav};
+pub use set_password_page::SetPasswordPage;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -224,6 +226,13 @@ pub async fn change_password(
     confirm_password: String,
 ) -> Result<String, AppError> {
     crate::error::ssr::respond(ssr::change_password(current_password, new_password, confirm_password)).await
+}
+
+/// A new partner admin's first password, through the single-use link its approval mail carried
+/// (no password is ever mailed). Ends every session of the user; the answer is where to sign in.
+#[server(prefix = "/api", endpoint = "set_password")]
+pub async fn set_password(token: String, new_password: String, confirm_password: String) -> Result<String, AppError> {
+    crate::error::ssr::respond(ssr::set_password_with_link(token, new_password, confirm_password)).await
 }
 
 /// After a successful sign-in, sign-out or password change the whole page is reloaded at its

@@ -4,6 +4,7 @@
 mod backoffice_page;
 mod billing_page;
 mod chart;
+pub mod mails;
 mod prices_page;
 #[cfg(feature = "ssr")]
 pub mod routes;

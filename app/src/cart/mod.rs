@@ -27,6 +27,8 @@ pub struct CartLine {
     pub currency: String,
     /// Set for add-ons: the base product's name.
     pub base_product: Option<String>,
+    /// The catalog's seat limit for the product.
+    pub max_seats: i32,
 }
 
 impl CartLine {
@@ -104,10 +106,12 @@ pub async fn add_to_cart(sku: String, billing_cycle: String, quantity: String) -
         let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         let cycle = parse_cycle(&billing_cycle)?;
         let quantity = parse_quantity(&quantity)?;
-        if ssr::add(&state.pool, user.user_id, sku.trim(), cycle, quantity.get()).await? {
-            Ok(())
-        } else {
-            Err(AppError::NotFound("That product (at this billing option)".into()))
+        match ssr::add(&state.pool, user.user_id, sku.trim(), cycle, quantity.get()).await? {
+            ssr::CartChange::Done => Ok(()),
+            ssr::CartChange::NotFound => Err(AppError::NotFound("That product (at this billing option)".into())),
+            ssr::CartChange::OverLimit { product_name, max_seats } => {
+                Err(AppError::invalid("quantity", crate::domain::seat_limit_message(&product_name, max_seats)))
+            }
         }
     })
     .await
@@ -118,10 +122,12 @@ pub async fn update_cart_line(sku: String, quantity: String) -> Result<(), AppEr
     crate::error::ssr::respond(async {
         let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
         let quantity = parse_quantity(&quantity)?;
-        if ssr::set_quantity(&state.pool, user.user_id, sku.trim(), quantity.get()).await? {
-            Ok(())
-        } else {
-            Err(AppError::NotFound("That cart line".into()))
+        match ssr::set_quantity(&state.pool, user.user_id, sku.trim(), quantity.get()).await? {
+            ssr::CartChange::Done => Ok(()),
+            ssr::CartChange::NotFound => Err(AppError::NotFound("That cart line".into())),
+            ssr::CartChange::OverLimit { product_name, max_seats } => {
+                Err(AppError::invalid("quantity", crate::domain::seat_limit_message(&product_name, max_seats)))
+            }
         }
     })
     .await
@@ -151,6 +157,7 @@ mod tests {
             unit_price: price,
             currency: "USD".into(),
             base_product: None,
+            max_seats: 10_000,
         }
     }
 

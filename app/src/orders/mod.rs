@@ -144,7 +144,7 @@ pub struct AdminCredentials {
 pub async fn view_admin_password(order_number: i64) -> Result<AdminCredentials, AppError> {
     crate::error::ssr::respond(async {
         let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
-        ssr::take_admin_password(&state.pool, &user, order_number).await
+        ssr::take_admin_password(&state.pool, &state.settings.secrets, &user, order_number).await
     })
     .await
 }
