@@ -10,7 +10,7 @@ use leptos_router::{
 };
 
 use crate::{
-    auth::{ActingAs, Area, LoginPage, Logout, Me, NavItem, PasswordPage, get_me, go_to, nav},
+    auth::{ActingAs, Area, LoginPage, Logout, Me, NavItem, PasswordPage, SetPasswordPage, get_me, go_to, nav},
     backoffice::BackOfficePage,
     billing::{BillingPage, PartnerBillingPage, PricesPage, StatementPage, StatementsPage},
     cart::CartPage,
@@ -109,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("account/password") view=PasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("set-password/:token") view=SetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("become-a-partner") view=BecomePartnerPage ssr=SsrMode::Async />
                     <Route path=path!("applications/:token") view=ApplicationStatusPage ssr=SsrMode::Async />
                     <Route path=path!("cp") view=ControlPanelPage ssr=SsrMode::Async />

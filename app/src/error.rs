@@ -101,7 +101,6 @@ impl From<ServerFnError> for AppError {
 pub mod ssr {
     //! Server-side mapping of lower-layer errors into [`AppError`].
     use super::AppError;
-    use std::future::Future;
 
     impl From<sqlx::Error> for AppError {
         #[track_caller]
@@ -147,23 +146,6 @@ pub mod ssr {
             .get(http::header::ACCEPT)
             .and_then(|accept| accept.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"))
-    }
-
-    /// Runs a server function body and gives its error the right HTTP status.
-    ///
-    /// Plain form posts (no JavaScript) are left alone: the server-fn layer answers those with
-    /// a redirect back to the form carrying the error, and a 4xx status would break it.
-    pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
-        let result = body.await;
-        if let Err(err) = &result
-            && !is_plain_form_post()
-            && let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
-        {
-            let status =
-                http::StatusCode::from_u16(err.status_code()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-            options.set_status(status);
-        }
-        result
     }
 }
 

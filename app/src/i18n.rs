@@ -299,6 +299,13 @@ messages! {
     SavePassword => "Save password", "Şifreyi kaydet";
     Saving => "Saving…", "Kaydediliyor…";
     PasswordChanged => "Your password has been changed.", "Şifreniz değiştirildi.";
+    SetYourPassword => "Set your password", "Şifrenizi belirleyin";
+    SetYourPasswordHelp => "Choose the password for your cloudmarket account. This link works once.", "cloudmarket hesabınızın şifresini seçin. Bu bağlantı yalnızca bir kez çalışır.";
+    PasswordSetSignIn => "Your password is set. Sign in with it.", "Şifreniz belirlendi. Onunla giriş yapın.";
+    SecretWithheld => "(sent only to the recipient; never shown here)", "(yalnızca alıcıya gönderilir; burada asla gösterilmez)";
+    CarriesSignInLink => "set-password link", "şifre belirleme bağlantısı";
+    CarriesOneTimePassword => "one-time password", "tek kullanımlık şifre";
+    LinkShownNoMailServer => "No mail server is configured, so this link is shown here to credit control until it is sent.", "Posta sunucusu yapılandırılmadığı için bu bağlantı gönderilene kadar burada kredi kontrolüne gösterilir.";
     Language => "Language", "Dil";
     English => "English", "English";
     Turkish => "Türkçe", "Türkçe";

@@ -27,6 +27,8 @@ pub struct Settings {
     pub o365_portal_base: String,
     /// Applications accepted per contact e-mail address per day.
     pub applications_per_email_per_day: i64,
+    /// Seals the secrets that wait in the database (see `secrets`).
+    pub secrets: crate::secrets::SecretKey,
 }
 
 impl Settings {
@@ -53,6 +55,7 @@ impl Default for Settings {
             relationship_link_base: "http://127.0.0.1:3000/sandbox/relationship".into(),
             o365_portal_base: "http://127.0.0.1:3000/sandbox/portal".into(),
             applications_per_email_per_day: 2,
+            secrets: crate::secrets::SecretKey::random(),
         }
     }
 }

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { demoUsers, LoginPage, signInAs, waitForHydration } from './pages/app';
+import { demoUsers, LoginPage, SetPasswordPage, setPasswordLink, signInAs, waitForHydration } from './pages/app';
 
 const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%cloudmarket test\n%%EOF\n') });
 const png = (name: string) => ({
@@ -40,34 +40,30 @@ async function approve(page: Page, number: string) {
   await expect(page.locator('.subtitle .badge')).toHaveText('Approved');
 }
 
-/** Reads the temporary password from the credentials mail in the back office outbox. */
-async function temporaryPassword(page: Page, email: string): Promise<string> {
-  await page.goto('/backoffice/outbox');
-  const mail = page.getByRole('listitem').filter({ hasText: email }).filter({ hasText: 'partner account is ready' });
-  await mail.locator('summary').click();
-  const body = await mail.locator('pre').textContent();
-  const match = body?.match(/Temporary password: (\S+)/);
-  expect(match, 'the credentials mail carries a temporary password').toBeTruthy();
-  return match![1];
-}
-
-/** The new partner's first sign-in: forced to choose a password, then the Control Panel. */
-async function firstSignIn(page: Page, email: string, password: string, company: string) {
+/**
+ * The new partner's first sign-in: its own password through the mailed link (no password is ever
+ * mailed), then the Control Panel; a second use of the link sets nothing.
+ */
+async function firstSignIn(page: Page, email: string, link: string, company: string) {
   await page.context().clearCookies();
+  await page.goto(new URL(link).pathname);
+  await waitForHydration(page);
+  await new SetPasswordPage(page).setPassword('my-own-new-password');
+  await expect(page).toHaveURL(/\/login\?password_set=1$/);
+  await expect(page.getByText('Your password is set. Sign in with it.')).toBeVisible();
   const login = new LoginPage(page);
-  await login.goto();
   await waitForHydration(page);
-  await login.signIn(email, password);
-  await expect(page).toHaveURL(/\/account\/password$/);
-  await expect(page.getByText('Your password is temporary.')).toBeVisible();
-  await waitForHydration(page);
-  await page.getByLabel('Current password').fill(password);
-  await page.getByLabel('New password', { exact: true }).fill('my-own-new-password');
-  await page.getByLabel('Repeat the new password').fill('my-own-new-password');
-  await page.getByRole('button', { name: 'Save password' }).click();
+  await login.signIn(email, 'my-own-new-password');
   await expect(page).toHaveURL(/\/cp$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Control Panel' })).toBeVisible();
   await expect(page.getByText(`Welcome, ${company}`)).toBeVisible();
+
+  // The link worked once: opened again, it sets nothing.
+  await page.context().clearCookies();
+  await page.goto(new URL(link).pathname);
+  await waitForHydration(page);
+  await new SetPasswordPage(page).setPassword('someone-elses-password');
+  await expect(page.locator('#new_password-error')).toContainText('already used');
 }
 
 // These walk through three people's work (applicant, credit control, new partner): more than
@@ -100,11 +96,11 @@ test('a new partner applies with six documents, is approved and signs in', async
   expect(number).toMatch(/^APP-\d{6}$/);
 
   await approve(page, number);
-  const password = await temporaryPassword(page, email);
-  await firstSignIn(page, email, password, company);
+  const link = await setPasswordLink(page, email);
+  await firstSignIn(page, email, link, company);
 });
 
-test('a dealer applies, is approved and signs in', async ({ page }) => {
+test('a dealer applies, is approved, sets its password without JavaScript and signs in', async ({ page, browser, baseURL }) => {
   const email = `${unique('dealer')}@bayi.example`;
   const company = `Bayi ${unique('')}`;
   await page.goto('/become-a-partner');
@@ -119,8 +115,18 @@ test('a dealer applies, is approved and signs in', async ({ page }) => {
   await expect(page).toHaveURL(/\/applications\//);
   const number = (await page.locator('[data-test="application-number"]').textContent())!.trim();
   await approve(page, number);
-  const password = await temporaryPassword(page, email);
-  await firstSignIn(page, email, password, company);
+  const link = await setPasswordLink(page, email);
+  // The link is opened where the mail is read: here a browser without JavaScript, on the
+  // project's screen size.
+  const noScript = await browser.newContext({ javaScriptEnabled: false, baseURL, viewport: page.viewportSize() });
+  const plain = await noScript.newPage();
+  await plain.goto(new URL(link).pathname);
+  await new SetPasswordPage(plain).setPassword('my-own-new-password');
+  await expect(plain).toHaveURL(/\/login\?password_set=1$/);
+  await new LoginPage(plain).signIn(email, 'my-own-new-password');
+  await expect(plain).toHaveURL(/\/cp$/);
+  await expect(plain.getByText(`Welcome, ${company}`)).toBeVisible();
+  await noScript.close();
 });
 
 test('a refused application says what is wrong at each field and keeps the typed text', async ({ page }) => {

@@ -137,6 +137,8 @@ async fn start_server(url: &str, workers: usize) -> anyhow::Result<(String, toki
     config.workers = workers;
     config.provisioning_step_ms = 0;
     config.db_max_connections = 20;
+    // Without the demo the server needs a key for secrets at rest; any will do for one run.
+    config.secret_key = Some("be".repeat(32));
     let application = Application::build(&config, Some(SocketAddr::from(([127, 0, 0, 1], 0)))).await?;
     let address = format!("http://{}", application.local_addr());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

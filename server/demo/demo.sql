@@ -74,6 +74,12 @@ insert into product (product_id, product_group_id, sku, name, description, base_
      'Unlimited archive mailboxes and retention policies.', '00000000-0000-4000-8300-000000000006')
 on conflict (product_id) do nothing;
 
+-- Microsoft sells the Business plans to at most 300 seats per customer.
+update product set max_seats = 300
+where product_id in ('00000000-0000-4000-8300-000000000001', '00000000-0000-4000-8300-000000000002',
+                     '00000000-0000-4000-8300-000000000003')
+  and max_seats <> 300;
+
 -- Per licence: a month for monthly, a year for annual. Monthly terms cost about 20 % more, as in
 -- Microsoft's new-commerce price list.
 insert into product_price (product_id, billing_cycle, unit_price) values

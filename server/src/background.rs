@@ -29,11 +29,13 @@ impl Background {
         pool: PgPool,
         partner_center: PartnerCenter,
         mail: Option<MailSettings>,
+        secrets: app::secrets::SecretKey,
         workers: usize,
     ) -> Self {
         let engine = app::provisioning::ssr::Engine {
             pool: pool.clone(),
             partner_center,
+            secrets: secrets.clone(),
             step_pause: Duration::from_millis(config.provisioning_step_ms),
         };
         let retention = config.retention();
@@ -44,7 +46,7 @@ impl Background {
         let mail_on = mail.is_some();
         if let Some(settings) = mail {
             // One sender per process, as the outbox had: mail is small and SMTP answers fast.
-            lanes.push(Lane { registry: mailer::register(Registry::default(), settings), count: 1 });
+            lanes.push(Lane { registry: mailer::register(Registry::default(), settings, secrets), count: 1 });
         }
         Self { pool, lanes, settings: config.worker_settings(), mail: mail_on }
     }

@@ -4,6 +4,10 @@ use std::{path::PathBuf, time::Duration};
 
 use clap::{Parser, Subcommand, builder::BoolishValueParser};
 
+/// The demo's key for secrets at rest: public (it is in the source), so used only with the demo
+/// on and no `CLOUDMARKET_SECRET_KEY` set. (The SHA-256 of "cloudmarket demo secret key".)
+const DEMO_SECRET_KEY: &str = "bdf433476661669127c808957760ab6f5ce4c41529dabfc51c77cceeb64bf07f";
+
 #[derive(Clone, Debug, Parser)]
 #[command(name = "cloudmarket", about = "cloudmarket: the cloud-services marketplace server")]
 pub struct Config {
@@ -168,6 +172,13 @@ pub struct Config {
     #[arg(long, env = "CLOUDMARKET_LOGIN_ATTEMPT_RETENTION_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..))]
     pub login_attempt_retention_days: u32,
 
+    /// 64 hexadecimal digits (`openssl rand -hex 32`) that seal the secrets waiting in the
+    /// database: new tenants' one-time admin passwords and sign-in links in the outbox. Required
+    /// unless the demo is on (which has a built-in, public one); keep it across restarts, or
+    /// mail still waiting with a secret cannot be sent.
+    #[arg(long, env = "CLOUDMARKET_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 
@@ -292,12 +303,35 @@ impl Config {
         }
     }
 
+    /// The key secrets at rest are sealed with: `CLOUDMARKET_SECRET_KEY`, or with the demo on and
+    /// no key set, the demo's public one. Without either the server does not start: a secret it
+    /// could not seal would have to rest readable.
+    pub fn secret_key(&self) -> anyhow::Result<app::secrets::SecretKey> {
+        match self.secret_key.as_deref() {
+            // The value is never repeated in the message.
+            Some(hex) => app::secrets::SecretKey::from_hex(hex).map_err(|why| {
+                anyhow::anyhow!("CLOUDMARKET_SECRET_KEY is not usable: {why}; `openssl rand -hex 32` makes one")
+            }),
+            None if self.demo => {
+                tracing::warn!(
+                    "CLOUDMARKET_SECRET_KEY is not set: the demo's public key seals secrets at rest; set one before real use"
+                );
+                app::secrets::SecretKey::from_hex(DEMO_SECRET_KEY).map_err(|why| anyhow::anyhow!("demo key: {why}"))
+            }
+            None => anyhow::bail!(
+                "CLOUDMARKET_SECRET_KEY is not set: it seals new tenants' one-time passwords and sign-in links while they \
+                 wait in the database. Set it to 64 hexadecimal digits (`openssl rand -hex 32`), the same in every server \
+                 and worker process, or turn the demo on (CLOUDMARKET_DEMO=1)"
+            ),
+        }
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.public_url.as_deref().is_some_and(|url| url.starts_with("https://"))
     }
 
     /// `site_addr` stands in for the public URL when none is configured.
-    pub fn settings(&self, site_addr: std::net::SocketAddr) -> app::state::Settings {
+    pub fn settings(&self, site_addr: std::net::SocketAddr, secrets: app::secrets::SecretKey) -> app::state::Settings {
         let public_url = match &self.public_url {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("http://{site_addr}"),
@@ -320,6 +354,7 @@ impl Config {
             login_window_minutes: self.login_window_minutes,
             secure_cookies: self.secure_cookies(),
             applications_per_email_per_day: i64::from(self.applications_per_email_per_day),
+            secrets,
         }
     }
 
@@ -509,6 +544,23 @@ mod tests {
         assert_eq!(config.retention().login_attempts, day * 2, "never shorter than the sign-in window");
         assert_eq!(config.retention().jobs, day * 3);
         assert!(Config::try_parse_from(["server", "--mail-retention-days", "0"]).is_err());
+    }
+
+    #[test]
+    fn secrets_need_a_key_unless_the_demo_is_on() {
+        let mut config = Config::try_parse_from(["server"]).unwrap();
+        // The machine's environment must not decide what "unset" means here.
+        config.secret_key = None;
+        let refused = config.secret_key().unwrap_err().to_string();
+        assert!(refused.contains("CLOUDMARKET_SECRET_KEY is not set"), "{refused}");
+        config.demo = true;
+        assert!(config.secret_key().is_ok(), "the demo has its own key");
+        config.secret_key = Some("0123".into());
+        let bad = config.secret_key().unwrap_err().to_string();
+        assert!(bad.contains("not usable") && !bad.contains("0123"), "{bad}");
+        config.secret_key = Some("ab".repeat(32));
+        config.demo = false;
+        assert!(config.secret_key().is_ok());
     }
 
     #[test]

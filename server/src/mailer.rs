@@ -4,7 +4,10 @@
 //! jobs, so a mail server that is down only delays mail: a failed attempt is retried with the
 //! job engine's backoff and kept, with its error, as `failed` once the attempts are used up.
 //!
-//! Mail bodies carry one-time passwords: only the outbox id, recipient and subject are logged.
+//! A mail with a secret (a set-password link, a tenant's one-time password) has it sealed in its
+//! outbox row; the job opens it into the body only to hand the message to the mail server, and
+//! the row's secret is wiped once it is sent. Bodies are never logged: only the outbox id,
+//! recipient and subject.
 
 use std::time::Duration;
 
@@ -69,24 +72,30 @@ impl MailSettings {
     }
 }
 
-/// The mail job's handler, added to `registry`.
-pub fn register(registry: Registry, settings: MailSettings) -> Registry {
+/// The mail job's handler, added to `registry`; `secrets` opens the secrets mails carry.
+pub fn register(registry: Registry, settings: MailSettings, secrets: app::secrets::SecretKey) -> Registry {
     registry.register::<DeliverMail, _, _>(move |job, ctx| {
         let settings = settings.clone();
-        async move { deliver(&settings, job, ctx).await }
+        let secrets = secrets.clone();
+        async move { deliver(&settings, &secrets, job, ctx).await }
     })
 }
 
 /// Sends one mail and records the outcome on its outbox row; the returned error tells the job
 /// engine whether and when to try again.
 #[tracing::instrument(name = "mail", skip_all, fields(outbox_id = %job.outbox_id, attempt = ctx.attempt))]
-async fn deliver(settings: &MailSettings, job: DeliverMail, ctx: JobContext) -> Result<(), JobError> {
+async fn deliver(
+    settings: &MailSettings,
+    secrets: &app::secrets::SecretKey,
+    job: DeliverMail,
+    ctx: JobContext,
+) -> Result<(), JobError> {
     let pool = &ctx.pool;
     let Some(mail) = outbox::to_send(pool, job.outbox_id).await.map_err(|e| JobError::retryable(e.to_string()))? else {
         return Ok(());
     };
-    let (error, retry_after) = match message(&settings.from, &mail) {
-        // An address that does not parse will not parse on a retry either.
+    let (error, retry_after) = match mail.body(secrets).and_then(|body| message(&settings.from, &mail, body)) {
+        // An address that does not parse, or a secret that does not open, will not on a retry either.
         Err(reason) => (reason, None),
         Ok(message) => match settings.transport.send(message).await {
             Ok(_) => {
@@ -120,7 +129,7 @@ async fn deliver(settings: &MailSettings, job: DeliverMail, ctx: JobContext) -> 
     })
 }
 
-fn message(from: &Mailbox, mail: &MailToSend) -> Result<Message, String> {
+fn message(from: &Mailbox, mail: &MailToSend, body: String) -> Result<Message, String> {
     let to: Mailbox = mail.recipient.parse().map_err(|e| format!("invalid recipient address: {e}"))?;
     Message::builder()
         // Stable across retries, so a mail that goes out twice (sent, then not recorded) is one
@@ -130,7 +139,7 @@ fn message(from: &Mailbox, mail: &MailToSend) -> Result<Message, String> {
         .to(to)
         .subject(mail.subject.clone())
         .header(ContentType::TEXT_PLAIN)
-        .body(mail.body_text.clone())
+        .body(body)
         .map_err(|e| format!("cannot build the message: {e}"))
 }
 

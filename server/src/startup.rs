@@ -54,18 +54,25 @@ pub struct Application {
     pub state: AppState,
 }
 
-/// The database (the embedded cluster started if needed, migrated) and the mail settings: what
-/// the web server and a worker process both start with.
-async fn open(config: &Config) -> anyhow::Result<(Database, Option<crate::mailer::MailSettings>)> {
-    // Before connecting: a bad mail setting is a configuration error, found at once.
+/// The database (the embedded cluster started if needed, migrated), the mail settings and the key
+/// for secrets at rest: what the web server and a worker process both start with.
+async fn open(config: &Config) -> anyhow::Result<Opened> {
+    // Before connecting: a bad mail setting or a missing key is a configuration error, found at once.
     let mail = crate::mailer::MailSettings::from_config(config)?;
     for missing in config.missing_settings() {
         tracing::warn!("{missing}");
     }
+    let secrets = config.secret_key()?;
     let database =
         db::connect(config.database_url.as_deref(), &config.data_dir, config.db_max_connections, config.sandbox)
             .await?;
-    Ok((database, mail))
+    Ok(Opened { database, mail, secrets })
+}
+
+struct Opened {
+    database: Database,
+    mail: Option<crate::mailer::MailSettings>,
+    secrets: app::secrets::SecretKey,
 }
 
 /// `server worker`: background workers and mail only, no web server, against the configured
@@ -74,7 +81,7 @@ async fn open(config: &Config) -> anyhow::Result<(Database, Option<crate::mailer
 pub async fn run_worker(config: &Config) -> anyhow::Result<()> {
     // A worker listens nowhere: only the sandbox and Partner Center combination applies.
     config.refuse_unsafe(SocketAddr::from(([127, 0, 0, 1], 0)))?;
-    let (Database { pool, embedded }, mail) = open(config).await?;
+    let Opened { database: Database { pool, embedded }, mail, secrets } = open(config).await?;
     let site: SocketAddr = std::env::var("LEPTOS_SITE_ADDR")
         .ok()
         .and_then(|a| a.parse().ok())
@@ -84,7 +91,7 @@ pub async fn run_worker(config: &Config) -> anyhow::Result<()> {
     // A worker process is for running jobs: at least one, whatever CLOUDMARKET_WORKERS says.
     let count = config.workers.max(1);
     tracing::info!(count, "workers running");
-    let workers = Background::new(config, pool.clone(), partner_center, mail, count).start().await?;
+    let workers = Background::new(config, pool.clone(), partner_center, mail, secrets, count).start().await?;
     crate::shutdown::shutdown_signal().await;
     if let Some(workers) = workers {
         workers.stop().await;
@@ -105,7 +112,7 @@ impl Application {
             leptos_options.site_addr = addr;
         }
         config.refuse_unsafe(leptos_options.site_addr)?;
-        let (Database { pool, embedded }, mail) = open(config).await?;
+        let Opened { database: Database { pool, embedded }, mail, secrets } = open(config).await?;
         if config.demo {
             demo::load(&pool).await?;
         }
@@ -120,14 +127,14 @@ impl Application {
         let state = AppState {
             leptos_options,
             pool,
-            settings: Arc::new(config.settings(bound)),
+            settings: Arc::new(config.settings(bound, secrets.clone())),
             partner_center,
             live: app::live::hub::Hub::default(),
             limits: app::limits::Limits::new(config.limits()),
         };
         let router = router(state.clone(), config).await?;
         let background =
-            Background::new(config, state.pool.clone(), state.partner_center.clone(), mail, config.workers);
+            Background::new(config, state.pool.clone(), state.partner_center.clone(), mail, secrets, config.workers);
         Ok(Self { listener, router, embedded, background, state })
     }
 
@@ -262,9 +269,11 @@ async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>
     handle_server_fns_with_context(move || provide_context(state.clone()), request).await
 }
 
-/// Arguments that do not parse fail before a server function runs, and the framework answers
-/// 500 whatever the error says. Here the status follows the error instead: a malformed id is the
-/// client's mistake (422), not ours.
+/// The one place a server function's error gets its HTTP status. The framework answers every
+/// error with 500, whether the function refused (403, 404, 422…) or its arguments did not even
+/// parse (422: a malformed id is the client's mistake, not ours); here the status follows the
+/// `AppError` in the body. Plain form posts are answered with a redirect back to the form and
+/// are left as they are. Pages get theirs from the error they render (`components::loaded`).
 async fn server_fn_error_status(request: Request<Body>, next: middleware::Next) -> axum::response::Response {
     let api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;

@@ -12,6 +12,8 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
+    // Back from a set-password link.
+    let password_set = move || query.read().get("password_set").is_some();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let pending = action.pending();
 
@@ -25,6 +27,10 @@ pub fn LoginPage() -> impl IntoView {
         <section class="auth-card">
             <h1>{t(Msg::SignInTitle)}</h1>
             <p class="subtitle">{t(Msg::SignInHelp)}</p>
+            {move || {
+                password_set()
+                    .then(|| view! { <p class="alert alert-success" role="status">{t(Msg::PasswordSetSignIn)}</p> })
+            }}
             <ActionForm action=action attr:novalidate=true attr:aria-label=t(Msg::SignIn)>
                 <input type="hidden" name="next" value=next />
                 <Field name="email" label=Msg::Email input_type="email" autocomplete="username" error />

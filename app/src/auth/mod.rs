@@ -3,12 +3,14 @@
 mod login_page;
 mod password_page;
 mod policy;
+mod set_password_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use login_page::LoginPage;
 pub use password_page::PasswordPage;
 pub use policy::{NAV, NavItem, Permission, nav};
+pub use set_password_page::SetPasswordPage;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -195,26 +197,23 @@ pub fn landing_for(role: Role, next: Option<&str>) -> String {
 
 #[server(prefix = "/api", endpoint = "me")]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
-    crate::error::ssr::respond(async {
-        let state = crate::state::app_state()?;
-        let session = ssr::session().await?;
-        let Some(user) = ssr::user_from_session(&state.pool, &session).await? else { return Ok(None) };
-        let mut me = user.to_me();
-        me.acting_as = ssr::acting_as(&state.pool, &session, &user).await?;
-        Ok(Some(me))
-    })
-    .await
+    let state = crate::state::app_state()?;
+    let session = ssr::session().await?;
+    let Some(user) = ssr::user_from_session(&state.pool, &session).await? else { return Ok(None) };
+    let mut me = user.to_me();
+    me.acting_as = ssr::acting_as(&state.pool, &session, &user).await?;
+    Ok(Some(me))
 }
 
 /// Signs in. Returns where to go next; a plain form post (no JavaScript) is redirected there.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<String, AppError> {
-    crate::error::ssr::respond(ssr::login(email, password, next)).await
+    ssr::login(email, password, next).await
 }
 
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<String, AppError> {
-    crate::error::ssr::respond(ssr::logout()).await
+    ssr::logout().await
 }
 
 #[server(prefix = "/api", endpoint = "change_password")]
@@ -223,7 +222,14 @@ pub async fn change_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<String, AppError> {
-    crate::error::ssr::respond(ssr::change_password(current_password, new_password, confirm_password)).await
+    ssr::change_password(current_password, new_password, confirm_password).await
+}
+
+/// A new partner admin's first password, through the single-use link its approval mail carried
+/// (no password is ever mailed). Ends every session of the user; the answer is where to sign in.
+#[server(prefix = "/api", endpoint = "set_password")]
+pub async fn set_password(token: String, new_password: String, confirm_password: String) -> Result<String, AppError> {
+    ssr::set_password_with_link(token, new_password, confirm_password).await
 }
 
 /// After a successful sign-in, sign-out or password change the whole page is reloaded at its

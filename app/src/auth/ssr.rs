@@ -27,6 +27,16 @@ use crate::{
 pub const SESSION_USER_KEY: &str = "user_id";
 /// The session key holding the customer whose portal a partner admin has opened.
 const SESSION_ACTING_AS_KEY: &str = "acting_as";
+/// The session key holding the user's session epoch at sign-in: a session from before the last
+/// password change or reset is signed out (see [`user_from_session`]).
+const SESSION_EPOCH_KEY: &str = "epoch";
+
+/// How long a set-password link works.
+pub const PASSWORD_LINK_HOURS: i32 = 72;
+
+/// Stored for an account whose password is set through a link: no password verifies against
+/// it (it is not a password hash), so nobody can sign in before the link is used.
+pub const NO_PASSWORD_YET: &str = "!set-through-a-link";
 
 /// The signed-in user as the server sees it.
 #[derive(Clone, Debug)]
@@ -38,6 +48,8 @@ pub struct AuthUser {
     pub role: Role,
     pub organisation_name: String,
     pub must_change_password: bool,
+    /// Moves on with every password change or reset; sessions remember it at sign-in.
+    pub session_epoch: i32,
 }
 
 impl AuthUser {
@@ -81,8 +93,9 @@ async fn verify_password_blocking(hash: Option<String>, password: String) -> Res
     app_state()?
         .limits
         .hashing(move || match hash {
-            Some(hash) => verify_password(&hash, &password),
-            None => {
+            Some(hash) if PasswordHash::new(&hash).is_ok() => verify_password(&hash, &password),
+            // Unknown, or no password yet (set through a link): as slow as a wrong password.
+            _ => {
                 verify_password(&DUMMY_HASH, &password);
                 false
             }
@@ -99,7 +112,7 @@ pub async fn load_user(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Option<
     sqlx::query_as!(
         AuthUser,
         r#"select u.user_id, u.organisation_id, u.email, u.display_name, u.role as "role: Role",
-                  o.name as organisation_name, u.must_change_password
+                  o.name as organisation_name, u.must_change_password, u.session_epoch
            from app_user u join organisation o using (organisation_id)
            where u.user_id = $1"#,
         user_id
@@ -113,12 +126,13 @@ struct LoginRow {
     password_hash: String,
     role: Role,
     must_change_password: bool,
+    session_epoch: i32,
 }
 
 async fn find_login(db: impl PgExecutor<'_>, email: &EmailAddress) -> Result<Option<LoginRow>, sqlx::Error> {
     sqlx::query_as!(
         LoginRow,
-        r#"select user_id, password_hash, role as "role: Role", must_change_password
+        r#"select user_id, password_hash, role as "role: Role", must_change_password, session_epoch
            from app_user where email = $1"#,
         email.as_ref()
     )
@@ -242,12 +256,19 @@ pub async fn current_user(pool: &PgPool) -> Result<Option<AuthUser>, AppError> {
     user_from_session(pool, &session().await?).await
 }
 
+/// A session opened before the user's password last changed (or was reset) is signed out here:
+/// that is how a password change ends every other session of its user.
 pub async fn user_from_session(pool: &PgPool, session: &Session) -> Result<Option<AuthUser>, AppError> {
     let user_id: Option<Uuid> = session.get(SESSION_USER_KEY).await.map_err(|e| internal("reading the session", e))?;
-    match user_id {
-        Some(id) => Ok(load_user(pool, id).await?),
-        None => Ok(None),
+    let Some(id) = user_id else { return Ok(None) };
+    let Some(user) = load_user(pool, id).await? else { return Ok(None) };
+    // Sessions from before epochs existed count as epoch 0, the epoch every user started at.
+    let epoch: i32 = session.get(SESSION_EPOCH_KEY).await.map_err(|e| internal("reading the session", e))?.unwrap_or(0);
+    if epoch != user.session_epoch {
+        session.flush().await.map_err(|e| internal("ending an outdated session", e))?;
+        return Ok(None);
     }
+    Ok(Some(user))
 }
 
 /// Why an axum handler got no [`SignedIn`] user.
@@ -436,6 +457,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     // A new id at sign-in, so a session id planted before sign-in is worthless (fixation).
     session.cycle_id().await.map_err(|e| internal("rotating the session id", e))?;
     session.insert(SESSION_USER_KEY, row.user_id).await.map_err(|e| internal("writing the session", e))?;
+    session.insert(SESSION_EPOCH_KEY, row.session_epoch).await.map_err(|e| internal("writing the session", e))?;
 
     let destination =
         if row.must_change_password { "/account/password".to_owned() } else { landing_for(row.role, next.as_deref()) };
@@ -471,13 +493,7 @@ pub async fn change_password(current: String, new: String, confirm: String) -> R
     let hash = hash_password_blocking(new.as_ref().to_owned()).await?;
 
     let mut tx = state.pool.begin().await?;
-    sqlx::query!(
-        "update app_user set password_hash = $2, must_change_password = false where user_id = $1",
-        user.user_id,
-        hash
-    )
-    .execute(&mut *tx)
-    .await?;
+    let epoch = store_password(&mut tx, user.user_id, &hash).await?;
     audit_own_account(
         &mut *tx,
         user.user_id,
@@ -487,10 +503,83 @@ pub async fn change_password(current: String, new: String, confirm: String) -> R
     .await?;
     tx.commit().await?;
     session.cycle_id().await.map_err(|e| internal("rotating the session id", e))?;
+    // This session stays signed in; every other one of this user is now outdated.
+    session.insert(SESSION_EPOCH_KEY, epoch).await.map_err(|e| internal("writing the session", e))?;
 
     let destination = user.role.area().home().to_owned();
     redirect_plain_form(&destination);
     Ok(destination)
+}
+
+/// Stores a new password hash and moves the user's session epoch on (ending every session opened
+/// before); returns the new epoch. Earlier set-password links of the user stop working too.
+async fn store_password(tx: &mut sqlx::PgConnection, user_id: Uuid, hash: &str) -> Result<i32, sqlx::Error> {
+    let epoch = sqlx::query_scalar!(
+        "update app_user set password_hash = $2, must_change_password = false, session_epoch = session_epoch + 1
+         where user_id = $1 returning session_epoch",
+        user_id,
+        hash
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query!("update password_link set used_at = now() where user_id = $1 and used_at is null", user_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(epoch)
+}
+
+/// A new single-use set-password link for `user_id`, valid for [`PASSWORD_LINK_HOURS`], in the
+/// caller's transaction; earlier unused links of the user stop working. Returns the link: its
+/// token is stored only as a hash, so this is the one time it exists in full.
+pub async fn issue_password_link(
+    tx: &mut sqlx::PgConnection,
+    public_url: &str,
+    user_id: Uuid,
+) -> Result<String, sqlx::Error> {
+    let (token, hash) = crate::secrets::new_token();
+    sqlx::query!("update password_link set used_at = now() where user_id = $1 and used_at is null", user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "insert into password_link (token_hash, user_id, expires_at)
+         values ($1, $2, now() + make_interval(hours => $3))",
+        hash,
+        user_id,
+        PASSWORD_LINK_HOURS
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(format!("{public_url}/set-password/{token}"))
+}
+
+/// Sets a password through a set-password link: the link is used up in the same transaction,
+/// every session of the user ends, and the user signs in with the new password.
+pub async fn set_password_with_link(token: String, new: String, confirm: String) -> Result<String, AppError> {
+    let state = app_state()?;
+    let new = NewPassword::parse(&new, &confirm, "")?;
+    let hash = hash_password_blocking(new.as_ref().to_owned()).await?;
+    let mut tx = state.pool.begin().await?;
+    // Used and checked in one statement: two tabs with the same link set one password.
+    let user_id = sqlx::query_scalar!(
+        "update password_link set used_at = now()
+         where token_hash = $1 and used_at is null and expires_at > now()
+         returning user_id",
+        crate::secrets::token_hash(token.trim())
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| {
+        AppError::invalid(
+            "new_password",
+            "This link has expired or was already used. Ask credit control for a new one, or sign in if you have \
+             already set your password.",
+        )
+    })?;
+    store_password(&mut tx, user_id, &hash).await?;
+    audit_own_account(&mut *tx, user_id, "auth.password_set_by_link", json!({})).await?;
+    tx.commit().await?;
+    redirect_plain_form("/login?password_set=1");
+    Ok("/login?password_set=1".to_owned())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 mod backoffice_page;
 mod billing_page;
 mod chart;
+pub mod mails;
 mod prices_page;
 #[cfg(feature = "ssr")]
 pub mod routes;
@@ -162,46 +163,34 @@ pub struct PriceRow {
 /// The signed-in partner's billing: credit usage, monthly spend, statements, unbilled charges.
 #[server(prefix = "/api", endpoint = "billing")]
 pub async fn get_billing() -> Result<BillingOverview, AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
-        ssr::overview(&state.pool, user.organisation_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("Your partner account".into()))
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
+    ssr::overview(&state.pool, user.organisation_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Your partner account".into()))
 }
 
 /// Credit control's view of one partner's billing.
 #[server(prefix = "/api", endpoint = "partner_billing")]
 pub async fn get_partner_billing(partner_id: crate::domain::PartnerId) -> Result<BillingOverview, AppError> {
-    crate::error::ssr::respond(async {
-        let (_, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
-        ssr::overview(&state.pool, partner_id.get()).await?.ok_or_else(|| AppError::NotFound("That partner".into()))
-    })
-    .await
+    let (_, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
+    ssr::overview(&state.pool, partner_id.get()).await?.ok_or_else(|| AppError::NotFound("That partner".into()))
 }
 
 /// One statement with its lines: a partner sees only its own, credit control any.
 #[server(prefix = "/api", endpoint = "statement")]
 pub async fn get_statement(statement_number: crate::domain::StatementNumber) -> Result<StatementDetail, AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ViewStatement).await?;
-        let partner = (user.role == Role::PartnerAdmin).then_some(user.organisation_id);
-        ssr::statement(&state.pool, statement_number, partner)
-            .await?
-            .ok_or_else(|| AppError::NotFound("That statement".into()))
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ViewStatement).await?;
+    let partner = (user.role == Role::PartnerAdmin).then_some(user.organisation_id);
+    ssr::statement(&state.pool, statement_number, partner)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That statement".into()))
 }
 
 /// Every partner's statements, unpaid first (credit control).
 #[server(prefix = "/api", endpoint = "statements")]
 pub async fn list_statements() -> Result<Vec<StatementSummary>, AppError> {
-    crate::error::ssr::respond(async {
-        let (_, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
-        Ok(ssr::all_statements(&state.pool).await?)
-    })
-    .await
+    let (_, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
+    Ok(ssr::all_statements(&state.pool).await?)
 }
 
 /// Credit control records the wire transfer that paid a statement.
@@ -210,65 +199,53 @@ pub async fn record_payment(
     statement_number: crate::domain::StatementNumber,
     reference: String,
 ) -> Result<(), AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
-        let reference = reference.trim();
-        if reference.is_empty() || reference.chars().count() > 100 {
-            return Err(AppError::invalid("reference", "Give the wire transfer's reference (at most 100 characters)."));
-        }
-        ssr::record_payment(&state.pool, &user, statement_number, reference).await?;
-        // Without JavaScript the framework answers with a redirect back to the page that posted:
-        // the statements list or the statement itself.
-        Ok(())
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
+    let reference = reference.trim();
+    if reference.is_empty() || reference.chars().count() > 100 {
+        return Err(AppError::invalid("reference", "Give the wire transfer's reference (at most 100 characters)."));
+    }
+    ssr::record_payment(&state.pool, &user, statement_number, reference).await?;
+    // Without JavaScript the framework answers with a redirect back to the page that posted:
+    // the statements list or the statement itself.
+    Ok(())
 }
 
 /// Credit control runs billing for a month now (it also runs by itself on the 1st). Running it
 /// again, or twice at once, issues nothing twice. Returns how many statements were issued.
 #[server(prefix = "/api", endpoint = "run_billing")]
 pub async fn run_billing(period: String) -> Result<usize, AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
-        let period = rules::parse_period(&period).map_err(|m| AppError::invalid("period", m))?;
-        let issued = ssr::bill_period(&state.pool, period).await?;
-        crate::audit::record(
-            &state.pool,
-            crate::audit::AuditEntry {
-                actor: Some(user.user_id),
-                acting_as: None,
-                action: "billing.run",
-                target_type: "period",
-                target_id: period.to_string(),
-                detail: serde_json::json!({ "issued": issued }),
-            },
-        )
-        .await?;
-        crate::auth::ssr::redirect_plain_form("/backoffice/statements");
-        Ok(issued)
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
+    let period = rules::parse_period(&period).map_err(|m| AppError::invalid("period", m))?;
+    let issued = ssr::bill_period(&state.pool, period).await?;
+    crate::audit::record(
+        &state.pool,
+        crate::audit::AuditEntry {
+            actor: Some(user.user_id),
+            acting_as: None,
+            action: "billing.run",
+            target_type: "period",
+            target_id: period.to_string(),
+            detail: serde_json::json!({ "issued": issued }),
+        },
+    )
+    .await?;
+    crate::auth::ssr::redirect_plain_form("/backoffice/statements");
+    Ok(issued)
 }
 
 /// The catalog with the partner's markups.
 #[server(prefix = "/api", endpoint = "my_prices")]
 pub async fn my_prices() -> Result<Vec<PriceRow>, AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
-        Ok(ssr::prices(&state.pool, user.organisation_id).await?)
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
+    Ok(ssr::prices(&state.pool, user.organisation_id).await?)
 }
 
 /// Sets the partner's markup on a product: its customers see the marked-up price.
 #[server(prefix = "/api", endpoint = "set_markup")]
 pub async fn set_markup(product_id: crate::domain::ProductId, markup: String) -> Result<(), AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
-        let markup = rules::parse_markup(&markup).map_err(|m| AppError::invalid("markup", m))?;
-        ssr::set_markup(&state.pool, &user, product_id, markup).await?;
-        crate::auth::ssr::redirect_plain_form("/cp/billing/prices");
-        Ok(())
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
+    let markup = rules::parse_markup(&markup).map_err(|m| AppError::invalid("markup", m))?;
+    ssr::set_markup(&state.pool, &user, product_id, markup).await?;
+    crate::auth::ssr::redirect_plain_form("/cp/billing/prices");
+    Ok(())
 }

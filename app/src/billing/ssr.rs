@@ -344,6 +344,27 @@ pub async fn record_payment(
     Ok(())
 }
 
+/// A partner's credit as an order sees it: locked, so that concurrent orders of the partner (a
+/// checkout, a licence increase) take turns and never spend the same credit twice. Take it first
+/// in the order's transaction, before any customer or subscription row: the one lock order.
+pub struct LockedCredit {
+    pub available: Decimal,
+    pub currency: crate::domain::Currency,
+}
+
+/// Locks the partner row, as checkout does, and reads what is available: the limit less what is
+/// used (`partner_credit_used`). None when the partner does not exist.
+pub async fn lock_credit(conn: &mut PgConnection, partner_id: Uuid) -> Result<Option<LockedCredit>, sqlx::Error> {
+    sqlx::query_as!(
+        LockedCredit,
+        r#"select p.credit_limit - partner_credit_used(p.organisation_id) as "available!", p.currency as "currency!: crate::domain::Currency"
+           from partner p where p.organisation_id = $1 for update"#,
+        partner_id
+    )
+    .fetch_optional(&mut *conn)
+    .await
+}
+
 pub async fn usage(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<Option<CreditUsage>, sqlx::Error> {
     sqlx::query_as!(
         CreditUsage,

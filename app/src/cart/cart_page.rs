@@ -121,7 +121,10 @@ fn CartRow(
     let error_id = format!("{input_id}-error");
     let price = line.unit_price;
     let currency = line.currency;
-    let parsed = move || qty.with(|q| Quantity::parse(q));
+    let max_seats = line.max_seats;
+    // The catalog's seat limit is told at the field as the partner types, before any request.
+    let product = StoredValue::new(line.name.clone());
+    let parsed = move || qty.with(|q| Quantity::parse(q).and_then(|q| q.within(&product.read_value(), max_seats)));
     let line_total_text = {
         move || match parsed() {
             Ok(q) => format_money(line_total(price, q.get()), currency),
@@ -151,7 +154,7 @@ fn CartRow(
                         name="quantity"
                         type="number"
                         min="1"
-                        max="10000"
+                        max=max_seats.to_string()
                         inputmode="numeric"
                         class="qty"
                         value=qty.get_untracked()

@@ -27,6 +27,8 @@ pub struct CartLine {
     pub currency: crate::domain::Currency,
     /// Set for add-ons: the base product's name.
     pub base_product: Option<String>,
+    /// The catalog's seat limit for the product.
+    pub max_seats: i32,
 }
 
 impl CartLine {
@@ -90,51 +92,43 @@ fn parse_quantity(raw: &str) -> Result<crate::domain::Quantity, AppError> {
 
 #[server(prefix = "/api", endpoint = "cart")]
 pub async fn get_cart() -> Result<Cart, AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-        Ok(ssr::cart_of(&state.pool, user.user_id).await?)
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    Ok(ssr::cart_of(&state.pool, user.user_id).await?)
 }
 
 /// Adds a product at a billing option; adding it again at the same option adds to its quantity.
 #[server(prefix = "/api", endpoint = "add_to_cart")]
 pub async fn add_to_cart(sku: String, billing_cycle: String, quantity: String) -> Result<(), AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-        let cycle = parse_cycle(&billing_cycle)?;
-        let quantity = parse_quantity(&quantity)?;
-        if ssr::add(&state.pool, user.user_id, sku.trim(), cycle, quantity.get()).await? {
-            Ok(())
-        } else {
-            Err(AppError::NotFound("That product (at this billing option)".into()))
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    let cycle = parse_cycle(&billing_cycle)?;
+    let quantity = parse_quantity(&quantity)?;
+    match ssr::add(&state.pool, user.user_id, sku.trim(), cycle, quantity.get()).await? {
+        ssr::CartChange::Done => Ok(()),
+        ssr::CartChange::NotFound => Err(AppError::NotFound("That product (at this billing option)".into())),
+        ssr::CartChange::OverLimit { product_name, max_seats } => {
+            Err(AppError::invalid("quantity", crate::domain::seat_limit_message(&product_name, max_seats)))
         }
-    })
-    .await
+    }
 }
 
 #[server(prefix = "/api", endpoint = "update_cart_line")]
 pub async fn update_cart_line(sku: String, quantity: String) -> Result<(), AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-        let quantity = parse_quantity(&quantity)?;
-        if ssr::set_quantity(&state.pool, user.user_id, sku.trim(), quantity.get()).await? {
-            Ok(())
-        } else {
-            Err(AppError::NotFound("That cart line".into()))
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    let quantity = parse_quantity(&quantity)?;
+    match ssr::set_quantity(&state.pool, user.user_id, sku.trim(), quantity.get()).await? {
+        ssr::CartChange::Done => Ok(()),
+        ssr::CartChange::NotFound => Err(AppError::NotFound("That cart line".into())),
+        ssr::CartChange::OverLimit { product_name, max_seats } => {
+            Err(AppError::invalid("quantity", crate::domain::seat_limit_message(&product_name, max_seats)))
         }
-    })
-    .await
+    }
 }
 
 #[server(prefix = "/api", endpoint = "remove_cart_line")]
 pub async fn remove_cart_line(sku: String) -> Result<(), AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-        ssr::remove(&state.pool, user.user_id, sku.trim()).await?;
-        Ok(())
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    ssr::remove(&state.pool, user.user_id, sku.trim()).await?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -151,6 +145,7 @@ mod tests {
             unit_price: price,
             currency: crate::domain::Currency::USD,
             base_product: None,
+            max_seats: 10_000,
         }
     }
 

@@ -9,7 +9,7 @@ pub async fn lines(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Vec<CartLin
     sqlx::query_as!(
         CartLine,
         r#"select p.sku, p.name, c.billing_cycle as "billing_cycle: BillingCycle", c.quantity,
-                  pp.unit_price, pp.currency as "currency!: crate::domain::Currency", base.name as "base_product?"
+                  pp.unit_price, pp.currency as "currency!: crate::domain::Currency", base.name as "base_product?", p.max_seats
            from cart_line c
            join product p using (product_id)
            join product_price pp on pp.product_id = c.product_id and pp.billing_cycle = c.billing_cycle
@@ -46,7 +46,21 @@ pub async fn cart_of(pool: &sqlx::PgPool, user_id: Uuid) -> Result<Cart, sqlx::E
     Ok(Cart { lines: lines(pool, user_id).await?, add_ons: add_on_offers(pool, user_id).await? })
 }
 
-/// False when no active product with that SKU has a price at that billing option.
+/// What adding to the cart, or setting a line's count, came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CartChange {
+    Done,
+    /// No active product with that SKU has a price at that billing option (or no such line).
+    NotFound,
+    /// The line would go over the catalog's seat limit for the product: nothing changed.
+    OverLimit {
+        product_name: String,
+        max_seats: i32,
+    },
+}
+
+/// Adds licences of a product at a billing option (to its line at the same option; another
+/// option replaces the line), within the product's seat limit.
 #[tracing::instrument(name = "cart.add", skip(db))]
 pub async fn add(
     db: impl PgExecutor<'_>,
@@ -54,20 +68,23 @@ pub async fn add(
     sku: &str,
     cycle: BillingCycle,
     quantity: i32,
-) -> Result<bool, sqlx::Error> {
-    let added = sqlx::query_scalar!(
-        r#"insert into cart_line (user_id, product_id, billing_cycle, quantity)
-           select $1, p.product_id, $3, $4
-           from product p
-           join product_price pp on pp.product_id = p.product_id and pp.billing_cycle = $3
-           where p.sku = $2 and p.is_active
-           on conflict (user_id, product_id) do update set
-               -- Same option: more licences. Other option: the new choice replaces the line.
-               quantity = case when cart_line.billing_cycle = excluded.billing_cycle
-                               then least(cart_line.quantity + excluded.quantity, 10000)
-                               else excluded.quantity end,
-               billing_cycle = excluded.billing_cycle
-           returning 1 as "one!""#,
+) -> Result<CartChange, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"with wanted as (
+               select p.product_id, p.name, p.max_seats,
+                      coalesce((select c.quantity from cart_line c
+                                where c.user_id = $1 and c.product_id = p.product_id and c.billing_cycle = $3), 0)
+                          + $4 as quantity
+               from product p
+               join product_price pp on pp.product_id = p.product_id and pp.billing_cycle = $3
+               where p.sku = $2 and p.is_active),
+           added as (
+               insert into cart_line (user_id, product_id, billing_cycle, quantity)
+               select $1, product_id, $3, quantity from wanted where quantity <= max_seats
+               on conflict (user_id, product_id) do update set
+                   quantity = excluded.quantity, billing_cycle = excluded.billing_cycle
+               returning 1)
+           select name, max_seats, exists(select 1 from added) as "added!" from wanted"#,
         user_id,
         sku,
         cycle as BillingCycle,
@@ -75,7 +92,11 @@ pub async fn add(
     )
     .fetch_optional(db)
     .await?;
-    Ok(added.is_some())
+    Ok(match row {
+        None => CartChange::NotFound,
+        Some(r) if r.added => CartChange::Done,
+        Some(r) => CartChange::OverLimit { product_name: r.name, max_seats: r.max_seats },
+    })
 }
 
 #[tracing::instrument(name = "cart.set_quantity", skip(db))]
@@ -84,17 +105,27 @@ pub async fn set_quantity(
     user_id: Uuid,
     sku: &str,
     quantity: i32,
-) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query!(
-        "update cart_line set quantity = $3
-         where user_id = $1 and product_id = (select product_id from product where sku = $2)",
+) -> Result<CartChange, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"with line as (
+               select c.product_id, p.name, p.max_seats from cart_line c join product p using (product_id)
+               where c.user_id = $1 and p.sku = $2),
+           updated as (
+               update cart_line c set quantity = $3 from line
+               where c.user_id = $1 and c.product_id = line.product_id and $3 <= line.max_seats
+               returning 1)
+           select name, max_seats, exists(select 1 from updated) as "updated!" from line"#,
         user_id,
         sku,
         quantity
     )
-    .execute(db)
+    .fetch_optional(db)
     .await?;
-    Ok(result.rows_affected() == 1)
+    Ok(match row {
+        None => CartChange::NotFound,
+        Some(r) if r.updated => CartChange::Done,
+        Some(r) => CartChange::OverLimit { product_name: r.name, max_seats: r.max_seats },
+    })
 }
 
 #[tracing::instrument(name = "cart.remove", skip(db))]

@@ -42,11 +42,8 @@ impl CatalogProduct {
 
 #[server(prefix = "/api", endpoint = "catalog")]
 pub async fn list_catalog() -> Result<Vec<CatalogProduct>, AppError> {
-    crate::error::ssr::respond(async {
-        let (_, state) = crate::auth::ssr::caller(Permission::BrowseCatalog).await?;
-        Ok(ssr::list_products(&state.pool).await?)
-    })
-    .await
+    let (_, state) = crate::auth::ssr::caller(Permission::BrowseCatalog).await?;
+    Ok(ssr::list_products(&state.pool).await?)
 }
 
 impl CatalogProduct {
@@ -67,18 +64,15 @@ pub struct ProductDetail {
 
 #[server(prefix = "/api", endpoint = "product")]
 pub async fn get_product(sku: String) -> Result<ProductDetail, AppError> {
-    crate::error::ssr::respond(async {
-        let (_, state) = crate::auth::ssr::caller(Permission::BrowseCatalog).await?;
-        let all = ssr::list_products(&state.pool).await?;
-        let product = all
-            .iter()
-            .find(|p| p.sku.eq_ignore_ascii_case(sku.trim()))
-            .cloned()
-            .ok_or_else(|| AppError::NotFound("That product".into()))?;
-        let add_ons = all.into_iter().filter(|p| p.base_sku.as_deref() == Some(product.sku.as_str())).collect();
-        Ok(ProductDetail { product, add_ons })
-    })
-    .await
+    let (_, state) = crate::auth::ssr::caller(Permission::BrowseCatalog).await?;
+    let all = ssr::list_products(&state.pool).await?;
+    let product = all
+        .iter()
+        .find(|p| p.sku.eq_ignore_ascii_case(sku.trim()))
+        .cloned()
+        .ok_or_else(|| AppError::NotFound("That product".into()))?;
+    let add_ons = all.into_iter().filter(|p| p.base_sku.as_deref() == Some(product.sku.as_str())).collect();
+    Ok(ProductDetail { product, add_ons })
 }
 
 #[cfg(test)]

@@ -184,11 +184,8 @@ pub fn parse_customer(form: &CustomerForm) -> Result<(CustomerChoice, MpnId), Ap
 
 #[server(prefix = "/api", endpoint = "checkout")]
 pub async fn get_checkout() -> Result<CheckoutState, AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-        ssr::checkout_state(&state, &user).await
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    ssr::checkout_state(&state, &user).await
 }
 
 #[server(prefix = "/api", endpoint = "checkout_customer")]
@@ -203,24 +200,21 @@ pub async fn save_checkout_customer(
     contact_email: Option<String>,
     mpn_id: Option<String>,
 ) -> Result<(), AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-        let form = CustomerForm {
-            customer_mode: customer_mode.unwrap_or_default(),
-            customer_id,
-            company_name,
-            tax_number,
-            address,
-            phone,
-            contact_name,
-            contact_email,
-            mpn_id,
-        };
-        ssr::save_customer(&state, &user, &form).await?;
-        leptos_axum::redirect("/cp/checkout/tenant");
-        Ok(())
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    let form = CustomerForm {
+        customer_mode: customer_mode.unwrap_or_default(),
+        customer_id,
+        company_name,
+        tax_number,
+        address,
+        phone,
+        contact_name,
+        contact_email,
+        mpn_id,
+    };
+    ssr::save_customer(&state, &user, &form).await?;
+    leptos_axum::redirect("/cp/checkout/tenant");
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "checkout_tenant")]
@@ -229,30 +223,18 @@ pub async fn save_checkout_tenant(
     domain: Option<String>,
     prefix: Option<String>,
 ) -> Result<(), AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-        ssr::save_tenant(
-            &state,
-            &user,
-            tenant_mode.as_deref().unwrap_or_default(),
-            domain.as_deref(),
-            prefix.as_deref(),
-        )
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    ssr::save_tenant(&state, &user, tenant_mode.as_deref().unwrap_or_default(), domain.as_deref(), prefix.as_deref())
         .await?;
-        leptos_axum::redirect("/cp/checkout/review");
-        Ok(())
-    })
-    .await
+    leptos_axum::redirect("/cp/checkout/review");
+    Ok(())
 }
 
 /// Live availability of a new tenant's prefix, as the partner types it.
 #[server(prefix = "/api", endpoint = "check_prefix")]
 pub async fn check_tenant_prefix(prefix: String) -> Result<PrefixCheck, AppError> {
-    crate::error::ssr::respond(async {
-        let (_, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-        ssr::check_prefix(&state, &prefix).await
-    })
-    .await
+    let (_, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    ssr::check_prefix(&state, &prefix).await
 }
 
 /// "Submit": places the order once per idempotency key and goes to its page.
@@ -261,19 +243,16 @@ pub async fn submit_order(
     idempotency_key: String,
     payment_method: Option<String>,
 ) -> Result<crate::domain::OrderNumber, AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-        let key: Uuid = idempotency_key
-            .trim()
-            .parse()
-            .map_err(|_| AppError::invalid("form", "The checkout form is out of date: reload the page."))?;
-        let payment = crate::domain::PaymentMethod::parse(payment_method.as_deref().unwrap_or_default())
-            .map_err(|m| AppError::invalid("payment_method", m))?;
-        let number = ssr::submit(&state, &user, key, payment).await?;
-        leptos_axum::redirect(&format!("/cp/orders/{number}"));
-        Ok(number)
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    let key: Uuid = idempotency_key
+        .trim()
+        .parse()
+        .map_err(|_| AppError::invalid("form", "The checkout form is out of date: reload the page."))?;
+    let payment = crate::domain::PaymentMethod::parse(payment_method.as_deref().unwrap_or_default())
+        .map_err(|m| AppError::invalid("payment_method", m))?;
+    let number = ssr::submit(&state, &user, key, payment).await?;
+    leptos_axum::redirect(&format!("/cp/orders/{number}"));
+    Ok(number)
 }
 
 #[cfg(test)]

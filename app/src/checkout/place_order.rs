@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::mails;
 use crate::{
     audit::AuditEntry,
+    billing::mails as credit_mails,
     components::format_money,
     domain::{
         BillingCycle, DomainPrefix, MpnId, OrderStatus, PaymentMethod, Quantity, SubscriptionStatus, Totals, line_total,
@@ -147,8 +148,8 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
     // The partner's mail, and for an order over its credit the one every credit controller gets.
     let (partner_mail, staff_mail) = if status == OrderStatus::AwaitingCreditApproval {
         (
-            mails::awaiting_credit_approval(order_number, &customer.name, &committed, &available_text),
-            Some(mails::credit_approval_needed(order_number, &customer.name, &committed, &available_text)),
+            credit_mails::awaiting_credit_approval(order_number, &customer.name, &committed, &available_text),
+            Some(credit_mails::credit_approval_needed(order_number, &customer.name, &committed, &available_text)),
         )
     } else {
         let total = format_money(totals.total, partner.currency);
@@ -364,7 +365,8 @@ async fn resolve_customer(tx: &mut PgConnection, request: &OrderRequest) -> Resu
 async fn price_lines(db: impl PgExecutor<'_>, requested: &[LineRequest]) -> Result<Vec<PricedLine>, AppError> {
     let skus: Vec<String> = requested.iter().map(|l| l.sku.clone()).collect();
     let rows = sqlx::query!(
-        r#"select p.product_id, p.sku, p.name, p.base_product_id, pp.billing_cycle as "cycle: BillingCycle", pp.unit_price
+        r#"select p.product_id, p.sku, p.name, p.base_product_id, p.max_seats,
+                  pp.billing_cycle as "cycle: BillingCycle", pp.unit_price
            from product p join product_price pp using (product_id)
            where p.is_active and p.sku = any($1)"#,
         &skus
@@ -374,22 +376,22 @@ async fn price_lines(db: impl PgExecutor<'_>, requested: &[LineRequest]) -> Resu
     requested
         .iter()
         .map(|line| {
-            rows.iter()
-                .find(|r| r.sku == line.sku && r.cycle == line.cycle)
-                .map(|r| PricedLine {
-                    product_id: r.product_id,
-                    base_product_id: r.base_product_id,
-                    name: r.name.clone(),
-                    cycle: line.cycle,
-                    quantity: line.quantity.get(),
-                    unit_price: r.unit_price,
-                })
-                .ok_or_else(|| {
-                    AppError::invalid(
-                        "cart",
-                        format!("{} is no longer sold at this billing option: remove it from the cart.", line.sku),
-                    )
-                })
+            let row = rows.iter().find(|r| r.sku == line.sku && r.cycle == line.cycle).ok_or_else(|| {
+                AppError::invalid(
+                    "cart",
+                    format!("{} is no longer sold at this billing option: remove it from the cart.", line.sku),
+                )
+            })?;
+            // The catalog's seat limit, checked again here: the cart may predate it.
+            let quantity = line.quantity.within(&row.name, row.max_seats).map_err(|m| AppError::invalid("cart", m))?;
+            Ok(PricedLine {
+                product_id: row.product_id,
+                base_product_id: row.base_product_id,
+                name: row.name.clone(),
+                cycle: line.cycle,
+                quantity: quantity.get(),
+                unit_price: row.unit_price,
+            })
         })
         .collect()
 }

@@ -108,23 +108,17 @@ pub struct CustomerDetail {
 /// One of the signed-in partner's customers; another partner's customer is not found.
 #[server(prefix = "/api", endpoint = "customer")]
 pub async fn get_customer(customer_id: crate::domain::CustomerId) -> Result<CustomerDetail, AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-        ssr::customer_of_partner(&state.pool, user.organisation_id, customer_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("That customer".into()))
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    ssr::customer_of_partner(&state.pool, user.organisation_id, customer_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That customer".into()))
 }
 
 /// The signed-in partner's own customers; never anyone else's.
 #[server(prefix = "/api", endpoint = "customers")]
 pub async fn list_my_customers() -> Result<Vec<CustomerSummary>, AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-        Ok(ssr::customers_of_partner(&state.pool, user.organisation_id).await?)
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    Ok(ssr::customers_of_partner(&state.pool, user.organisation_id).await?)
 }
 
 /// Control Panel → Customers → Actions: the partner admin opens the customer's portal as that
@@ -132,57 +126,51 @@ pub async fn list_my_customers() -> Result<Vec<CustomerSummary>, AppError> {
 /// customer is not found. Returns where to go.
 #[server(prefix = "/api", endpoint = "open_customer_portal")]
 pub async fn open_customer_portal(customer_id: crate::domain::CustomerId) -> Result<String, AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-        if !ssr::is_customer_of(&state.pool, user.organisation_id, customer_id).await? {
-            return Err(AppError::NotFound("That customer".into()));
-        }
-        crate::auth::ssr::start_acting_as(customer_id.get()).await?;
-        crate::audit::record(
-            &state.pool,
-            crate::audit::AuditEntry {
-                actor: Some(user.user_id),
-                acting_as: Some(customer_id.get()),
-                action: "portal.opened",
-                target_type: "customer",
-                target_id: customer_id.to_string(),
-                detail: serde_json::json!({}),
-            },
-        )
-        .await?;
-        crate::auth::ssr::redirect_plain_form("/portal");
-        Ok("/portal".to_owned())
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    if !ssr::is_customer_of(&state.pool, user.organisation_id, customer_id).await? {
+        return Err(AppError::NotFound("That customer".into()));
+    }
+    crate::auth::ssr::start_acting_as(customer_id.get()).await?;
+    crate::audit::record(
+        &state.pool,
+        crate::audit::AuditEntry {
+            actor: Some(user.user_id),
+            acting_as: Some(customer_id.get()),
+            action: "portal.opened",
+            target_type: "customer",
+            target_id: customer_id.to_string(),
+            detail: serde_json::json!({}),
+        },
+    )
+    .await?;
+    crate::auth::ssr::redirect_plain_form("/portal");
+    Ok("/portal".to_owned())
 }
 
 /// Leaves the customer portal the partner opened, back to that customer's page.
 #[server(prefix = "/api", endpoint = "leave_customer_portal")]
 pub async fn leave_customer_portal() -> Result<String, AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-        let back = match crate::auth::ssr::stop_acting_as().await? {
-            Some(customer_id) => {
-                crate::audit::record(
-                    &state.pool,
-                    crate::audit::AuditEntry {
-                        actor: Some(user.user_id),
-                        acting_as: Some(customer_id),
-                        action: "portal.left",
-                        target_type: "customer",
-                        target_id: customer_id.to_string(),
-                        detail: serde_json::json!({}),
-                    },
-                )
-                .await?;
-                format!("/cp/customers/{customer_id}")
-            }
-            None => "/cp/customers".to_owned(),
-        };
-        crate::auth::ssr::redirect_plain_form(&back);
-        Ok(back)
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    let back = match crate::auth::ssr::stop_acting_as().await? {
+        Some(customer_id) => {
+            crate::audit::record(
+                &state.pool,
+                crate::audit::AuditEntry {
+                    actor: Some(user.user_id),
+                    acting_as: Some(customer_id),
+                    action: "portal.left",
+                    target_type: "customer",
+                    target_id: customer_id.to_string(),
+                    detail: serde_json::json!({}),
+                },
+            )
+            .await?;
+            format!("/cp/customers/{customer_id}")
+        }
+        None => "/cp/customers".to_owned(),
+    };
+    crate::auth::ssr::redirect_plain_form(&back);
+    Ok(back)
 }
 
 /// The partner's reseller relationship link, a message ready to send with it, and where each
@@ -208,17 +196,14 @@ pub fn relationship_message(partner_name: &str, link: &str) -> String {
 /// soon as it happened.
 #[server(prefix = "/api", endpoint = "relationship")]
 pub async fn get_relationship() -> Result<RelationshipInfo, AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-        ssr::refresh_relationships(&state, user.organisation_id).await?;
-        let link = state.settings.relationship_link(user.organisation_id);
-        Ok(RelationshipInfo {
-            message: relationship_message(&user.organisation_name, &link),
-            link,
-            customers: ssr::customers_of_partner(&state.pool, user.organisation_id).await?,
-        })
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    ssr::refresh_relationships(&state, user.organisation_id).await?;
+    let link = state.settings.relationship_link(user.organisation_id);
+    Ok(RelationshipInfo {
+        message: relationship_message(&user.organisation_name, &link),
+        link,
+        customers: ssr::customers_of_partner(&state.pool, user.organisation_id).await?,
     })
-    .await
 }
 
 #[cfg(test)]

@@ -303,6 +303,20 @@ impl Quantity {
     pub fn get(self) -> i32 {
         self.0
     }
+
+    /// The count within a product's seat limit from the catalog (Microsoft 365 Business plans:
+    /// 300), or the message for the count's field.
+    pub fn within(self, product_name: &str, max_seats: i32) -> Result<Self, String> {
+        if self.0 > max_seats {
+            return Err(seat_limit_message(product_name, max_seats));
+        }
+        Ok(self)
+    }
+}
+
+/// Why a licence count above a product's seat limit is refused, at the count's field.
+pub fn seat_limit_message(product_name: &str, max_seats: i32) -> String {
+    format!("{product_name} is sold with at most {max_seats} licences per customer: enter {max_seats} or fewer.")
 }
 
 /// A customer's company name as Microsoft accepts it for a tenant's profile: 2–100 characters,
@@ -491,6 +505,17 @@ mod tests {
         for bad in ["", "0", "-3", "2.5", "ten", "10001", "99999999999999999999"] {
             assert!(Quantity::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_quantity_stays_within_the_products_seat_limit() {
+        let basic = "Microsoft 365 Business Basic";
+        assert_eq!(Quantity::new(300).unwrap().within(basic, 300).unwrap().get(), 300);
+        let refused = Quantity::new(301).unwrap().within(basic, 300).unwrap_err();
+        assert_eq!(
+            refused,
+            "Microsoft 365 Business Basic is sold with at most 300 licences per customer: enter 300 or fewer."
+        );
     }
 
     #[test]

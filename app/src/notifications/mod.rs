@@ -30,6 +30,43 @@ impl MailText {
     }
 }
 
+/// Where a mail's secret goes in its body. A template writes this slot; the outbox keeps the body
+/// with it, and the secret beside it only sealed, until the mail is delivered.
+pub const SECRET_SLOT: &str = "⟦secret⟧";
+
+/// What secret a mail carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "mail_secret_kind", rename_all = "snake_case"))]
+pub enum MailSecretKind {
+    /// A new partner admin's single-use link to set its password.
+    SetPasswordLink,
+    /// A new tenant's one-time admin password (shown to the partner once by "View Password").
+    AdminPassword,
+}
+
+/// A mail with a secret in its [`SECRET_SLOT`]: queued by `ssr::send_secret`, never by `send`.
+/// Its `Debug` leaves the secret out, so it cannot reach a log.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretMail {
+    pub text: MailText,
+    pub kind: MailSecretKind,
+    pub secret: String,
+}
+
+impl std::fmt::Debug for SecretMail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretMail").field("text", &self.text).field("kind", &self.kind).finish_non_exhaustive()
+    }
+}
+
+impl SecretMail {
+    /// The body as the recipient reads it.
+    pub fn delivered_body(&self) -> String {
+        self.text.body.replace(SECRET_SLOT, &self.secret)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "outbox_status", rename_all = "snake_case"))]
@@ -39,11 +76,20 @@ pub enum OutboxStatus {
     Failed,
 }
 
+/// A mail as the back office lists it. Operations see who it went to, its subject and how its
+/// delivery stands; credit control also reads the body, with any secret left out — except an
+/// undelivered set-password link while no mail server is configured (demos and tests: the link
+/// cannot reach the new partner any other way).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxMail {
     pub recipient: String,
     pub subject: String,
-    pub body_text: String,
+    /// With the secret's [`SECRET_SLOT`] still in it; `None` for a reader who sees no bodies.
+    pub body_text: Option<String>,
+    /// What secret the mail carries (or carried, before delivery wiped it).
+    pub secret_kind: Option<MailSecretKind>,
+    /// The secret for the slot, in the one case above.
+    pub revealed_secret: Option<String>,
     pub status: OutboxStatus,
     /// Delivery attempts so far, and why the last one failed (mail is retried, then `Failed`).
     pub attempts: i32,
@@ -54,9 +100,11 @@ pub struct OutboxMail {
 
 #[server(prefix = "/api", endpoint = "outbox")]
 pub async fn list_outbox() -> Result<Vec<OutboxMail>, AppError> {
-    crate::error::ssr::respond(async {
-        let (_, state) = crate::auth::ssr::caller(Permission::Oversee).await?;
-        Ok(ssr::latest(&state.pool, 200).await?)
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(Permission::Oversee).await?;
+    let reader = if Permission::ControlCredit.allows(user.role) {
+        ssr::OutboxReader::CreditControl
+    } else {
+        ssr::OutboxReader::Operations
+    };
+    Ok(ssr::latest(&state.pool, &state.settings.secrets, reader, 200).await?)
 }

@@ -4,13 +4,18 @@
 //! [`enqueue_to_partner`] or checkout's single statement alike, gets its [`DeliverMail`] job from
 //! the table's insert trigger, in the same transaction. The job's handler (`server::mailer`)
 //! sends it and keeps the row's status, attempts and last error truthful for the outbox page.
+//!
+//! A mail with a secret (a set-password link, a tenant's one-time password) is queued by
+//! [`send_secret`]: its body keeps a slot, the secret rests only sealed beside it, is opened by
+//! the delivery job alone and wiped once sent ([`mark_sent`]). [`latest`] never shows it, but for
+//! the demo's one exception (see `OutboxMail`).
 
 use serde::{Deserialize, Serialize};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-use super::{OutboxMail, OutboxStatus};
-use crate::jobs::Job;
+use super::{MailSecretKind, OutboxMail, OutboxStatus, SECRET_SLOT, SecretMail};
+use crate::{jobs::Job, secrets::SecretKey};
 
 /// Delivers one outbox mail. Its rows are written by the outbox's insert trigger (in SQL, so
 /// that no insert path can forget it), with the kind and attempts [`enable_delivery`] stored
@@ -115,6 +120,32 @@ pub async fn send(db: impl PgExecutor<'_>, recipient: &str, mail: &super::MailTe
     enqueue(db, recipient, &mail.subject, &mail.body).await
 }
 
+/// Queues a mail with a secret, in the caller's transaction: the body with its slot, the secret
+/// sealed for this row only. The mail job opens it to deliver and then wipes it.
+#[tracing::instrument(name = "outbox.send_secret", skip(db, key, mail), fields(kind = ?mail.kind))]
+pub async fn send_secret(
+    db: impl PgExecutor<'_>,
+    key: &SecretKey,
+    recipient: &str,
+    mail: &SecretMail,
+) -> Result<Uuid, sqlx::Error> {
+    let id = Uuid::new_v4();
+    let sealed = key.seal(&mail.secret, id.as_bytes());
+    sqlx::query!(
+        "insert into email_outbox (outbox_id, recipient, subject, body_text, secret_kind, secret)
+         values ($1, $2, $3, $4, $5, $6)",
+        id,
+        recipient,
+        mail.text.subject,
+        mail.text.body,
+        mail.kind as MailSecretKind,
+        sealed
+    )
+    .execute(db)
+    .await?;
+    Ok(id)
+}
+
 /// Queues `mail` to every admin of a partner.
 pub async fn send_to_partner(
     db: impl PgExecutor<'_>,
@@ -122,6 +153,19 @@ pub async fn send_to_partner(
     mail: &super::MailText,
 ) -> Result<(), sqlx::Error> {
     enqueue_to_partner(db, partner_id, &mail.subject, &mail.body).await
+}
+
+/// Queues `mail` to every credit controller (an order waiting for their decision).
+pub async fn send_to_credit_control(db: impl PgExecutor<'_>, mail: &super::MailText) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into email_outbox (outbox_id, recipient, subject, body_text)
+         select gen_random_uuid(), email, $1, $2 from app_user where role = 'credit_control'",
+        mail.subject,
+        mail.body
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// Queues a mail to every admin of a partner.
@@ -144,25 +188,94 @@ pub async fn enqueue_to_partner(
     Ok(())
 }
 
-#[tracing::instrument(name = "outbox.latest", skip(db))]
-pub async fn latest(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<OutboxMail>, sqlx::Error> {
-    sqlx::query_as!(
-        OutboxMail,
-        r#"select recipient, subject, body_text, status as "status: OutboxStatus", attempts, last_error, created_at
+/// Who reads the outbox: what `latest` shows depends on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutboxReader {
+    /// Subjects, recipients and delivery state; no bodies.
+    Operations,
+    /// Bodies too, secrets left out, but for the demo's one exception (see [`OutboxMail`]).
+    CreditControl,
+}
+
+#[tracing::instrument(name = "outbox.latest", skip(db, key))]
+pub async fn latest(
+    db: impl PgExecutor<'_>,
+    key: &SecretKey,
+    reader: OutboxReader,
+    limit: i64,
+) -> Result<Vec<OutboxMail>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select outbox_id, recipient, subject, body_text, status as "status: OutboxStatus", attempts, last_error,
+                  created_at, secret_kind as "secret_kind: MailSecretKind", secret,
+                  exists(select 1 from mail_delivery) as "delivery_on!"
            from email_outbox order by created_at desc limit $1"#,
         limit
     )
     .fetch_all(db)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let readable = reader == OutboxReader::CreditControl;
+            // Nothing else can bring the link to the new partner: no mail server will send it.
+            let undeliverable_link = readable
+                && !r.delivery_on
+                && r.status == OutboxStatus::Pending
+                && r.secret_kind == Some(MailSecretKind::SetPasswordLink);
+            let revealed_secret =
+                r.secret.filter(|_| undeliverable_link).and_then(|sealed| key.open(&sealed, r.outbox_id.as_bytes()));
+            OutboxMail {
+                recipient: r.recipient,
+                subject: r.subject,
+                body_text: readable.then_some(r.body_text),
+                secret_kind: r.secret_kind,
+                revealed_secret,
+                status: r.status,
+                attempts: r.attempts,
+                last_error: r.last_error,
+                created_at: r.created_at,
+            }
+        })
+        .collect())
 }
 
 /// A mail its delivery job is to send.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct MailToSend {
     pub outbox_id: Uuid,
     pub recipient: String,
     pub subject: String,
-    pub body_text: String,
+    body_text: String,
+    secret_kind: Option<MailSecretKind>,
+    secret: Option<Vec<u8>>,
+}
+
+/// Leaves the body out: it may be about to carry a secret.
+impl std::fmt::Debug for MailToSend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailToSend")
+            .field("outbox_id", &self.outbox_id)
+            .field("recipient", &self.recipient)
+            .field("subject", &self.subject)
+            .field("secret_kind", &self.secret_kind)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MailToSend {
+    /// The body as the recipient reads it, its secret opened into the slot; an error (without the
+    /// secret) when the secret cannot be opened: another `CLOUDMARKET_SECRET_KEY` sealed it, or
+    /// it is gone.
+    pub fn body(&self, key: &SecretKey) -> Result<String, String> {
+        match (self.secret_kind, &self.secret) {
+            (None, _) => Ok(self.body_text.clone()),
+            (Some(_), Some(sealed)) => key
+                .open(sealed, self.outbox_id.as_bytes())
+                .map(|secret| self.body_text.replace(SECRET_SLOT, &secret))
+                .ok_or_else(|| "the mail's secret does not open with this server's CLOUDMARKET_SECRET_KEY".to_owned()),
+            (Some(_), None) => Err("the mail's secret is no longer kept".to_owned()),
+        }
+    }
 }
 
 /// The mail, unless it is already sent (a job that ran again after sending, or one retried by
@@ -172,7 +285,8 @@ pub struct MailToSend {
 pub async fn to_send(db: impl PgExecutor<'_>, outbox_id: Uuid) -> Result<Option<MailToSend>, sqlx::Error> {
     sqlx::query_as!(
         MailToSend,
-        "select outbox_id, recipient, subject, body_text from email_outbox where outbox_id = $1 and status <> 'sent'",
+        r#"select outbox_id, recipient, subject, body_text, secret_kind as "secret_kind: MailSecretKind", secret
+           from email_outbox where outbox_id = $1 and status <> 'sent'"#,
         outbox_id
     )
     .fetch_optional(db)
@@ -182,7 +296,8 @@ pub async fn to_send(db: impl PgExecutor<'_>, outbox_id: Uuid) -> Result<Option<
 #[tracing::instrument(name = "outbox.mark_sent", skip(db))]
 pub async fn mark_sent(db: impl PgExecutor<'_>, outbox_id: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "update email_outbox set status = 'sent', attempts = attempts + 1, sent_at = now(), last_error = null
+        // Delivered, its secret is wiped: the recipient has it now, and nobody else ever may.
+        "update email_outbox set status = 'sent', attempts = attempts + 1, sent_at = now(), last_error = null, secret = null
          where outbox_id = $1 and status <> 'sent'",
         outbox_id
     )

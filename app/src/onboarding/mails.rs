@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::application_number;
-use crate::notifications::MailText;
+use crate::notifications::{MailText, SECRET_SLOT};
 
 /// To the applicant: the application is in, with its number and the status page's address.
 pub fn application_received(number: i64, contact_name: &str, status_url: &str) -> MailText {
@@ -19,8 +19,8 @@ pub fn application_received(number: i64, contact_name: &str, status_url: &str) -
     )
 }
 
-/// To the new partner admin: the application is approved, with the credit limit, where to sign
-/// in, the username and the temporary password.
+/// To the new partner admin: the application is approved, with the credit limit, the username,
+/// where to sign in and, in the [`SECRET_SLOT`], the single-use link to set the password.
 pub fn application_approved(
     number: i64,
     contact_name: &str,
@@ -28,7 +28,7 @@ pub fn application_approved(
     credit_limit: Decimal,
     public_url: &str,
     username: &str,
-    temporary_password: &str,
+    link_hours: i32,
 ) -> MailText {
     let reference = application_number(number);
     MailText::new(
@@ -36,8 +36,8 @@ pub fn application_approved(
         format!(
             "Dear {contact_name},\n\nyour partner application {reference} has been approved. {company_name} has a marketplace credit limit of \
              {credit_limit} USD + VAT, separate from your distributor account limit.\n\n\
-             Sign in to the Control Panel:\n{public_url}/login\n\nUsername: {username}\nTemporary password: {temporary_password}\n\n\
-             You will be asked to choose a new password when you first sign in.\n"
+             Username: {username}\n\nSet your password with this link (it works once, within {link_hours} hours):\n{SECRET_SLOT}\n\n\
+             Then sign in to the Control Panel:\n{public_url}/login\n"
         ),
     )
 }
@@ -79,16 +79,17 @@ mod tests {
             Decimal::new(2500000, 2),
             "https://market.example",
             "ayse@bulut.example",
-            "a1b2-c3d4-e5f6",
+            72,
         );
         assert_eq!(mail.subject, "Your cloudmarket partner account is ready (APP-000007)");
         assert_eq!(
             mail.body,
             "Dear Ayşe Yılmaz,\n\nyour partner application APP-000007 has been approved. Bulut Bilişim A.Ş. has a \
-             marketplace credit limit of 25000.00 USD + VAT, separate from your distributor account limit.\n\nSign in \
-             to the Control Panel:\nhttps://market.example/login\n\nUsername: ayse@bulut.example\nTemporary \
-             password: a1b2-c3d4-e5f6\n\nYou will be asked to choose a new password when you first sign in.\n"
+             marketplace credit limit of 25000.00 USD + VAT, separate from your distributor account limit.\n\n\
+             Username: ayse@bulut.example\n\nSet your password with this link (it works once, within 72 hours):\n\
+             ⟦secret⟧\n\nThen sign in to the Control Panel:\nhttps://market.example/login\n"
         );
+        assert!(!mail.body.contains("password:"), "no password is ever mailed");
     }
 
     #[test]

@@ -174,33 +174,22 @@ pub fn application_number(number: i64) -> String {
 
 #[server(prefix = "/api", endpoint = "applications")]
 pub async fn list_applications(status: Option<String>) -> Result<Vec<ApplicationSummary>, AppError> {
-    crate::error::ssr::respond(async {
-        let (_, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
-        let status = status.as_deref().and_then(ApplicationStatus::from_filter);
-        Ok(ssr::list(&state.pool, status).await?)
-    })
-    .await
+    let (_, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
+    let status = status.as_deref().and_then(ApplicationStatus::from_filter);
+    Ok(ssr::list(&state.pool, status).await?)
 }
 
 #[server(prefix = "/api", endpoint = "application")]
 pub async fn get_application(number: crate::domain::ApplicationNumber) -> Result<ApplicationDetail, AppError> {
-    crate::error::ssr::respond(async {
-        let (_, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
-        ssr::detail_by_number(&state.pool, number.get())
-            .await?
-            .ok_or_else(|| AppError::NotFound("The application".into()))
-    })
-    .await
+    let (_, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
+    ssr::detail_by_number(&state.pool, number.get()).await?.ok_or_else(|| AppError::NotFound("The application".into()))
 }
 
 /// The applicant's view, found by the secret token from its status link.
 #[server(prefix = "/api", endpoint = "application_status")]
 pub async fn get_application_status(token: String) -> Result<ApplicationDetail, AppError> {
-    crate::error::ssr::respond(async {
-        let state = crate::state::app_state()?;
-        ssr::detail_by_token(&state.pool, &token).await?.ok_or_else(|| AppError::NotFound("The application".into()))
-    })
-    .await
+    let state = crate::state::app_state()?;
+    ssr::detail_by_token(&state.pool, &token).await?.ok_or_else(|| AppError::NotFound("The application".into()))
 }
 
 #[server(prefix = "/api", endpoint = "approve_application")]
@@ -208,30 +197,21 @@ pub async fn approve_application(
     application_id: crate::domain::ApplicationId,
     credit_limit: String,
 ) -> Result<(), AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
-        let limit = crate::domain::parse_amount(&credit_limit, Decimal::from(1_000_000))
-            .map_err(|message| AppError::invalid("credit_limit", message))?;
-        ssr::approve(&state, &user, application_id.get(), limit).await
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
+    let limit = crate::domain::parse_amount(&credit_limit, Decimal::from(1_000_000))
+        .map_err(|message| AppError::invalid("credit_limit", message))?;
+    ssr::approve(&state, &user, application_id.get(), limit).await
 }
 
 #[server(prefix = "/api", endpoint = "reject_application")]
 pub async fn reject_application(application_id: crate::domain::ApplicationId, reason: String) -> Result<(), AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
-        let reason = reason.trim();
-        if reason.chars().count() < 5 {
-            return Err(AppError::invalid(
-                "reason",
-                "Write the reason the applicant will read (at least 5 characters).",
-            ));
-        }
-        if reason.chars().count() > 2000 {
-            return Err(AppError::invalid("reason", "Keep the reason under 2000 characters."));
-        }
-        ssr::reject(&state, &user, application_id.get(), reason).await
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
+    let reason = reason.trim();
+    if reason.chars().count() < 5 {
+        return Err(AppError::invalid("reason", "Write the reason the applicant will read (at least 5 characters)."));
+    }
+    if reason.chars().count() > 2000 {
+        return Err(AppError::invalid("reason", "Keep the reason under 2000 characters."));
+    }
+    ssr::reject(&state, &user, application_id.get(), reason).await
 }

@@ -19,23 +19,17 @@ use super::{
 };
 use crate::{
     audit::{self, AuditEntry},
-    auth::ssr::{AuthUser, hash_password},
+    auth::ssr::{self as auth, AuthUser},
     error::{AppError, ssr::ResultExt},
     i18n::{Locale, Msg},
     limits::Client,
-    notifications::{self, MailText},
+    notifications::{self, MailText, SecretMail},
     state::AppState,
 };
 
 /// An unguessable token for the applicant's links (244 random bits).
 fn new_token() -> String {
     format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple())
-}
-
-/// A temporary password the new partner admin must change at first sign-in.
-fn temporary_password() -> String {
-    let raw = Uuid::new_v4().simple().to_string();
-    format!("{}-{}-{}", &raw[0..4], &raw[4..8], &raw[8..12])
 }
 
 /// Stores a parsed application and its documents in one transaction, with the applicant's mail.
@@ -336,21 +330,15 @@ struct LockedApplication {
     contact_email: String,
 }
 
-/// Approves: the partner organisation, its credit limit and its admin user with a temporary
-/// password, all with the credentials mail, in one transaction.
+/// Approves: the partner organisation, its credit limit and its admin user, who sets its own
+/// password through a single-use link in the credentials mail (no password exists until then,
+/// so none can be mailed or read on the way), all in one transaction.
 pub async fn approve(
     state: &AppState,
     approver: &AuthUser,
     application_id: Uuid,
     credit_limit: Decimal,
 ) -> Result<(), AppError> {
-    let password = temporary_password();
-    let hash = {
-        let password = password.clone();
-        tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|e| crate::error::ssr::internal("hashing a temporary password", e))??
-    };
     let mut tx = state.pool.begin().await?;
     let app = lock_submitted(&mut tx, application_id).await?;
     let partner_id = Uuid::new_v4();
@@ -378,12 +366,12 @@ pub async fn approve(
     let user_id = Uuid::new_v4();
     sqlx::query!(
         "insert into app_user (user_id, organisation_id, email, display_name, role, password_hash, must_change_password)
-         values ($1, $2, $3, $4, 'partner_admin', $5, true)",
+         values ($1, $2, $3, $4, 'partner_admin', $5, false)",
         user_id,
         partner_id,
         app.contact_email,
         app.contact_name,
-        hash,
+        auth::NO_PASSWORD_YET,
     )
     .execute(&mut *tx)
     .await
@@ -402,17 +390,23 @@ pub async fn approve(
     )
     .execute(&mut *tx)
     .await?;
-    let mail = mails::application_approved(
-        app.number,
-        &app.contact_name,
-        &app.company_name,
-        credit_limit,
-        &state.settings.public_url,
-        &app.contact_email,
-        &password,
-    );
+    let link = auth::issue_password_link(&mut tx, &state.settings.public_url, user_id).await?;
+    let mail = SecretMail {
+        text: mails::application_approved(
+            app.number,
+            &app.contact_name,
+            &app.company_name,
+            credit_limit,
+            &state.settings.public_url,
+            &app.contact_email,
+            auth::PASSWORD_LINK_HOURS,
+        ),
+        kind: notifications::MailSecretKind::SetPasswordLink,
+        secret: link,
+    };
+    notifications::ssr::send_secret(&mut *tx, &state.settings.secrets, &app.contact_email, &mail).await?;
     let detail = json!({ "partner_id": partner_id, "admin_user_id": user_id, "credit_limit": credit_limit });
-    finish_decision(tx, approver, application_id, &app, "application.approved", detail, mail).await
+    finish_decision(tx, approver, application_id, &app, "application.approved", detail, None).await
 }
 
 pub async fn reject(state: &AppState, approver: &AuthUser, application_id: Uuid, reason: &str) -> Result<(), AppError> {
@@ -428,10 +422,12 @@ pub async fn reject(state: &AppState, approver: &AuthUser, application_id: Uuid,
     .execute(&mut *tx)
     .await?;
     let mail = mails::application_rejected(app.number, &app.contact_name, &app.company_name, reason);
-    finish_decision(tx, approver, application_id, &app, "application.rejected", json!({ "reason": reason }), mail).await
+    let detail = json!({ "reason": reason });
+    finish_decision(tx, approver, application_id, &app, "application.rejected", detail, Some(mail)).await
 }
 
-/// The end of every decision: the applicant's mail and the audit entry, committed with it.
+/// The end of every decision: the applicant's mail (unless the decision queued its own, with a
+/// secret) and the audit entry, committed with it.
 async fn finish_decision(
     mut tx: Transaction<'_, Postgres>,
     approver: &AuthUser,
@@ -439,9 +435,11 @@ async fn finish_decision(
     app: &LockedApplication,
     action: &str,
     detail: serde_json::Value,
-    mail: MailText,
+    mail: Option<MailText>,
 ) -> Result<(), AppError> {
-    notifications::ssr::send(&mut *tx, &app.contact_email, &mail).await?;
+    if let Some(mail) = mail {
+        notifications::ssr::send(&mut *tx, &app.contact_email, &mail).await?;
+    }
     let entry = AuditEntry {
         actor: Some(approver.user_id),
         acting_as: None,

@@ -46,21 +46,15 @@ pub struct JobsOverview {
 
 #[server(prefix = "/api", endpoint = "jobs_overview")]
 pub async fn get_jobs_overview() -> Result<JobsOverview, AppError> {
-    crate::error::ssr::respond(async {
-        let (_, state) = crate::auth::ssr::caller(Permission::OperateJobs).await?;
-        Ok(ssr::overview(&state.pool, 200).await?)
-    })
-    .await
+    let (_, state) = crate::auth::ssr::caller(Permission::OperateJobs).await?;
+    Ok(ssr::overview(&state.pool, 200).await?)
 }
 
 /// "Retry": a dead job goes back to the queue at once with a fresh set of attempts.
 #[server(prefix = "/api", endpoint = "retry_job")]
 pub async fn retry_job(job_id: String) -> Result<(), AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::OperateJobs).await?;
-        // An id that is not one cannot name a job: the same answer as an unknown one.
-        let job_id = job_id.trim().parse::<uuid::Uuid>().map_err(|_| AppError::NotFound("That job".into()))?;
-        ssr::retry(&state.pool, &user, job_id).await
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(Permission::OperateJobs).await?;
+    // An id that is not one cannot name a job: the same answer as an unknown one.
+    let job_id = job_id.trim().parse::<uuid::Uuid>().map_err(|_| AppError::NotFound("That job".into()))?;
+    ssr::retry(&state.pool, &user, job_id).await
 }

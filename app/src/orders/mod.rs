@@ -107,28 +107,22 @@ impl OrderDetail {
 /// The signed-in partner's orders, newest first.
 #[server(prefix = "/api", endpoint = "my_orders")]
 pub async fn list_my_orders() -> Result<Vec<OrderSummary>, AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
-        Ok(ssr::list(&state.pool, Some(user.organisation_id)).await?)
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
+    Ok(ssr::list(&state.pool, Some(user.organisation_id)).await?)
 }
 
 /// One order: the partner sees only its own; the distributor's staff see any.
 #[server(prefix = "/api", endpoint = "order")]
 pub async fn get_order(order_number: crate::domain::OrderNumber) -> Result<OrderDetail, AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ViewOrder).await?;
-        let partner = (user.role == Role::PartnerAdmin).then_some(user.organisation_id);
-        let mut detail = ssr::detail(&state.pool, order_number, partner)
-            .await?
-            .ok_or_else(|| AppError::NotFound("That order".into()))?;
-        if detail.summary.status == OrderStatus::Completed && detail.kind == OrderKind::Sales {
-            detail.o365_link = Some(state.settings.o365_link(&detail.tenant_domain));
-        }
-        Ok(detail)
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ViewOrder).await?;
+    let partner = (user.role == Role::PartnerAdmin).then_some(user.organisation_id);
+    let mut detail = ssr::detail(&state.pool, order_number, partner)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That order".into()))?;
+    if detail.summary.status == OrderStatus::Completed && detail.kind == OrderKind::Sales {
+        detail.o365_link = Some(state.settings.o365_link(&detail.tenant_domain));
+    }
+    Ok(detail)
 }
 
 /// A new tenant's administrator and one-time password.
@@ -142,21 +136,15 @@ pub struct AdminCredentials {
 /// wiped as it is read, so a second look (or anyone after the partner) finds nothing.
 #[server(prefix = "/api", endpoint = "view_admin_password")]
 pub async fn view_admin_password(order_number: crate::domain::OrderNumber) -> Result<AdminCredentials, AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
-        ssr::take_admin_password(&state.pool, &user, order_number).await
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
+    ssr::take_admin_password(&state.pool, &state.settings.secrets, &user, order_number).await
 }
 
 /// Every partner's orders for the back office, those awaiting credit approval first.
 #[server(prefix = "/api", endpoint = "all_orders")]
 pub async fn list_all_orders() -> Result<Vec<OrderSummary>, AppError> {
-    crate::error::ssr::respond(async {
-        let (_, state) = crate::auth::ssr::caller(crate::auth::Permission::Oversee).await?;
-        Ok(ssr::list(&state.pool, None).await?)
-    })
-    .await
+    let (_, state) = crate::auth::ssr::caller(crate::auth::Permission::Oversee).await?;
+    Ok(ssr::list(&state.pool, None).await?)
 }
 
 /// Credit control approves an order over the partner's available credit (it goes on to
@@ -167,19 +155,16 @@ pub async fn decide_credit(
     decision: crate::domain::Decision,
     reason: Option<String>,
 ) -> Result<(), AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
-        let approve = decision.approves();
-        let reason = reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
-        if !approve && reason.is_none() {
-            return Err(AppError::invalid("reason", "Give the partner a reason for the rejection."));
-        }
-        if reason.as_ref().is_some_and(|r| r.chars().count() > 1000) {
-            return Err(AppError::invalid("reason", "The reason can be at most 1000 characters."));
-        }
-        ssr::decide_credit(&state.pool, &user, order_number, approve, reason.as_deref()).await
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
+    let approve = decision.approves();
+    let reason = reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
+    if !approve && reason.is_none() {
+        return Err(AppError::invalid("reason", "Give the partner a reason for the rejection."));
+    }
+    if reason.as_ref().is_some_and(|r| r.chars().count() > 1000) {
+        return Err(AppError::invalid("reason", "The reason can be at most 1000 characters."));
+    }
+    ssr::decide_credit(&state.pool, &user, order_number, approve, reason.as_deref()).await
 }
 
 /// "Resubmit for Provisioning": after the partner corrected the MPN ID or the tenant of an order
@@ -190,12 +175,9 @@ pub async fn resubmit_order(
     mpn_id: String,
     tenant: String,
 ) -> Result<(), AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
-        let mpn = crate::domain::MpnId::parse(&mpn_id).map_err(|m| AppError::invalid("mpn_id", m))?;
-        ssr::resubmit(&state, &user, order_number, &mpn, &tenant).await
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
+    let mpn = crate::domain::MpnId::parse(&mpn_id).map_err(|m| AppError::invalid("mpn_id", m))?;
+    ssr::resubmit(&state, &user, order_number, &mpn, &tenant).await
 }
 
 #[cfg(test)]

@@ -19,7 +19,10 @@ use crate::{
     domain::{DomainPrefix, MpnId},
     error::{AppError, ssr::ResultExt},
     notifications,
-    provisioning::{self, ssr::ProvisionOrder},
+    provisioning::{
+        self,
+        ssr::{ChangeSubscription, ProvisionOrder},
+    },
 };
 
 #[tracing::instrument(name = "orders.list", skip(db))]
@@ -53,7 +56,7 @@ pub async fn detail(
                   so.currency as "currency!: crate::domain::Currency", so.created_at, so.mpn_id, so.tenant_prefix, so.new_tenant,
                   so.subtotal, so.vat, so.decision_reason, so.provisioning_run,
                   so.failure_code, so.failure_reason, so.failure_fix,
-                  so.admin_password is not null as "password_pending!",
+                  so.admin_password_sealed is not null as "password_pending!",
                   so.admin_password_viewed_at is not null as "password_viewed!",
                   (select j.state::text from job j where j.job_id = so.current_job_id) as job_state
            from sales_order so
@@ -133,21 +136,22 @@ pub async fn detail(
 }
 
 /// Reads and wipes a new tenant's one-time admin password in one statement: two tabs pressing
-/// "View Password" together still see it once between them.
+/// "View Password" together still see it once between them. It rests sealed for its order.
 pub async fn take_admin_password(
     pool: &PgPool,
+    key: &crate::secrets::SecretKey,
     user: &AuthUser,
     order_number: crate::domain::OrderNumber,
 ) -> Result<super::AdminCredentials, AppError> {
     let mut tx = pool.begin().await?;
     let taken = sqlx::query!(
         r#"with old as (
-               select order_id, admin_password, tenant_prefix from sales_order
-               where order_number = $1 and partner_id = $2 and admin_password is not null
+               select order_id, admin_password_sealed, tenant_prefix from sales_order
+               where order_number = $1 and partner_id = $2 and admin_password_sealed is not null
                for update)
-           update sales_order so set admin_password = null, admin_password_viewed_at = now()
+           update sales_order so set admin_password_sealed = null, admin_password_viewed_at = now()
            from old where so.order_id = old.order_id
-           returning so.order_id, old.admin_password as "password!", old.tenant_prefix"#,
+           returning so.order_id, old.admin_password_sealed as "sealed!", old.tenant_prefix"#,
         order_number.get(),
         user.organisation_id
     )
@@ -185,10 +189,13 @@ pub async fn take_admin_password(
         },
     )
     .await?;
+    let password = key.open(&taken.sealed, taken.order_id.as_bytes()).ok_or_else(|| {
+        crate::error::ssr::internal("opening a one-time password", "it does not open with CLOUDMARKET_SECRET_KEY")
+    })?;
     tx.commit().await?;
     Ok(super::AdminCredentials {
         user_name: format!("admin@{}{}", taken.tenant_prefix, crate::domain::ONMICROSOFT),
-        password: taken.password,
+        password,
     })
 }
 
@@ -203,7 +210,8 @@ pub async fn decide_credit(
 ) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let order = sqlx::query!(
-        r#"select so.order_id, so.status as "status: OrderStatus", u.email, co.name as customer_name
+        r#"select so.order_id, so.status as "status: OrderStatus", so.kind as "kind: OrderKind", so.partner_id,
+                  u.email, u.organisation_id = so.partner_id as "by_partner!", co.name as customer_name
            from sales_order so
            join app_user u on u.user_id = so.created_by
            join organisation co on co.organisation_id = so.customer_id
@@ -228,21 +236,38 @@ pub async fn decide_credit(
     )
     .execute(&mut *tx)
     .await?;
+    // A licence increase (a change order) waits for credit like a sale; approved, it goes to the
+    // vendor as a change; rejected, the subscription keeps its count and can be changed again.
+    let change = order.kind == OrderKind::Change;
     let mail = if approve {
-        provisioning::ssr::enqueue_for_order(
-            &mut tx,
-            order.order_id,
-            &ProvisionOrder { order_id: order.order_id, run: 1 },
-        )
-        .await?;
+        if change {
+            let job = ChangeSubscription { order_id: order.order_id };
+            provisioning::ssr::enqueue_for_order(&mut tx, order.order_id, &job).await?;
+        } else {
+            let job = ProvisionOrder { order_id: order.order_id, run: 1 };
+            provisioning::ssr::enqueue_for_order(&mut tx, order.order_id, &job).await?;
+        }
         mails::credit_approved(order_number, &order.customer_name, reason)
     } else {
-        sqlx::query!("update subscription set status = 'cancelled' where order_id = $1", order.order_id)
+        if change {
+            sqlx::query!(
+                "update subscription_change set settled_at = market_now() where order_id = $1",
+                order.order_id
+            )
             .execute(&mut *tx)
             .await?;
+        } else {
+            sqlx::query!("update subscription set status = 'cancelled' where order_id = $1", order.order_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         mails::credit_rejected(order_number, &order.customer_name, reason)
     };
     notifications::ssr::send(&mut *tx, &order.email, &mail).await?;
+    // A change a customer admin asked for concerns the partner, whose credit it uses, too.
+    if !order.by_partner {
+        notifications::ssr::send_to_partner(&mut *tx, order.partner_id, &mail).await?;
+    }
     audit::record(
         &mut *tx,
         AuditEntry {

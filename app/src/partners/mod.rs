@@ -39,32 +39,23 @@ pub struct PartnerOverview {
 
 #[server(prefix = "/api", endpoint = "partners")]
 pub async fn list_partners() -> Result<Vec<PartnerSummary>, AppError> {
-    crate::error::ssr::respond(async {
-        let (_, state) = crate::auth::ssr::caller(Permission::Oversee).await?;
-        Ok(ssr::list_partners(&state.pool).await?)
-    })
-    .await
+    let (_, state) = crate::auth::ssr::caller(Permission::Oversee).await?;
+    Ok(ssr::list_partners(&state.pool).await?)
 }
 
 #[server(prefix = "/api", endpoint = "partner_overview")]
 pub async fn get_partner_overview() -> Result<PartnerOverview, AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-        ssr::overview(&state.pool, user.organisation_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("Your partner account".into()))
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    ssr::overview(&state.pool, user.organisation_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Your partner account".into()))
 }
 
 /// Credit control changes a partner's marketplace credit limit (audited with old and new value).
 #[server(prefix = "/api", endpoint = "set_credit_limit")]
 pub async fn set_credit_limit(partner_id: crate::domain::PartnerId, credit_limit: String) -> Result<(), AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
-        let limit = crate::domain::parse_amount(&credit_limit, Decimal::from(1_000_000))
-            .map_err(|message| AppError::invalid("credit_limit", message))?;
-        ssr::set_credit_limit(&state.pool, &user, partner_id, limit).await
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
+    let limit = crate::domain::parse_amount(&credit_limit, Decimal::from(1_000_000))
+        .map_err(|message| AppError::invalid("credit_limit", message))?;
+    ssr::set_credit_limit(&state.pool, &user, partner_id, limit).await
 }

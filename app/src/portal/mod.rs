@@ -22,9 +22,6 @@ pub struct CompanyInfo {
 /// session, never the request.
 #[server(prefix = "/api", endpoint = "my_company")]
 pub async fn my_company() -> Result<CompanyInfo, AppError> {
-    crate::error::ssr::respond(async {
-        let (actor, state) = crate::auth::ssr::customer_caller().await?;
-        ssr::company(&state.pool, actor.customer_id).await?.ok_or_else(|| AppError::NotFound("Your company".into()))
-    })
-    .await
+    let (actor, state) = crate::auth::ssr::customer_caller().await?;
+    ssr::company(&state.pool, actor.customer_id).await?.ok_or_else(|| AppError::NotFound("Your company".into()))
 }

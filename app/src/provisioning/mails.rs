@@ -1,23 +1,41 @@
 //! The mails provisioning sends when an order completes or fails at the vendor, as pure
 //! functions of what they say.
 
-use crate::notifications::MailText;
+use crate::notifications::{MailText, SECRET_SLOT};
+
+/// Who a completion mail is for, which decides what it says about a new tenant's password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordNote {
+    /// An existing tenant: there is no password.
+    None,
+    /// To the partner: the password went to the customer's contact, and "View Password" shows
+    /// it once; it is never in the partner's mail.
+    Elsewhere,
+    /// To the partner, for a customer without a contact address: "View Password" only.
+    ViewOnly,
+    /// To the customer's contact: the password itself, in the [`SECRET_SLOT`].
+    Enclosed,
+}
 
 /// To the partner and the customer's contact: a new order's licences are live on the tenant,
-/// with the new tenant's one-time admin password when the order created the tenant.
-pub fn order_provisioned(
-    order_number: i64,
-    customer_name: &str,
-    tenant_domain: &str,
-    admin_password: Option<&str>,
-) -> MailText {
+/// and for a tenant the order created, how its administrator signs in.
+pub fn order_provisioned(order_number: i64, customer_name: &str, tenant_domain: &str, note: PasswordNote) -> MailText {
     let mut body =
         format!("Order {order_number} for {customer_name} is provisioned: its licences are active on {tenant_domain}.");
-    if let Some(password) = admin_password {
-        body.push_str(&format!(
+    match note {
+        PasswordNote::None => {}
+        PasswordNote::Elsewhere => body.push_str(&format!(
+            "\n\nThe new tenant's administrator is admin@{tenant_domain}. Its one-time password was e-mailed to the \
+             customer's contact; the order page shows it to you once with \"View Password\"."
+        )),
+        PasswordNote::ViewOnly => body.push_str(&format!(
+            "\n\nThe new tenant's administrator is admin@{tenant_domain}; the order page shows its one-time password to \
+             you once with \"View Password\"."
+        )),
+        PasswordNote::Enclosed => body.push_str(&format!(
             "\n\nThe new tenant's administrator signs in as admin@{tenant_domain} with the one-time \
-             password {password} and chooses a new one at the first sign-in."
-        ));
+             password {SECRET_SLOT} and chooses a new one at the first sign-in."
+        )),
     }
     MailText::new(format!("Order {order_number} completed"), body)
 }
@@ -63,7 +81,7 @@ mod tests {
     #[test]
     fn provisioned_names_the_order_customer_and_tenant() {
         let domain = initial_domain("acmeltd");
-        let mail = order_provisioned(1042, "Acme Ltd", &domain, None);
+        let mail = order_provisioned(1042, "Acme Ltd", &domain, PasswordNote::None);
         assert_eq!(mail.subject, "Order 1042 completed");
         assert_eq!(
             mail.body,
@@ -74,21 +92,25 @@ mod tests {
     #[test]
     fn provisioned_tells_the_password_only_for_a_new_tenant() {
         let domain = initial_domain("acmeltd");
-        let without = order_provisioned(1042, "Acme Ltd", &domain, None);
+        let without = order_provisioned(1042, "Acme Ltd", &domain, PasswordNote::None);
         assert!(!without.body.contains("password"), "{}", without.body);
         assert!(!without.body.contains("admin@"), "{}", without.body);
 
-        let with = order_provisioned(1042, "Acme Ltd", &domain, Some("Xk7-pq2-Lm9"));
+        let with = order_provisioned(1042, "Acme Ltd", &domain, PasswordNote::Enclosed);
         assert_eq!(with.subject, without.subject);
         assert!(with.body.starts_with(&without.body), "{}", with.body);
         assert!(
             with.body.ends_with(
                 "\n\nThe new tenant's administrator signs in as admin@acmeltd.onmicrosoft.com with the one-time \
-                 password Xk7-pq2-Lm9 and chooses a new one at the first sign-in."
+                 password ⟦secret⟧ and chooses a new one at the first sign-in."
             ),
             "{}",
             with.body
         );
+
+        let partner = order_provisioned(1042, "Acme Ltd", &domain, PasswordNote::Elsewhere);
+        assert!(partner.body.contains("e-mailed to the customer's contact") && partner.body.contains("View Password"));
+        assert!(!partner.body.contains(SECRET_SLOT), "the partner's mail never carries the password");
     }
 
     #[test]

@@ -66,6 +66,8 @@ impl Job for ProvisionOrder {
 pub struct Engine {
     pub pool: PgPool,
     pub partner_center: PartnerCenter,
+    /// Seals a new tenant's one-time password while it waits for "View Password" and its mail.
+    pub secrets: crate::secrets::SecretKey,
     /// How long each step takes at the vendor in the demo (Microsoft takes minutes in reality).
     pub step_pause: Duration,
 }
@@ -235,19 +237,48 @@ impl Engine {
         crate::billing::ssr::charge_purchases(&mut tx, order.order_id).await?;
         record(&mut tx, &order.as_ref(), ProvisioningStep::Completed).await?;
         // From the order, not this attempt: a resumed run did not create the tenant again.
-        let admin_password =
-            sqlx::query_scalar!("select admin_password from sales_order where order_id = $1", order.order_id)
+        let sealed =
+            sqlx::query_scalar!("select admin_password_sealed from sales_order where order_id = $1", order.order_id)
                 .fetch_one(&mut *tx)
                 .await?;
-        let mail = mails::order_provisioned(
-            order.order_number,
-            &order.customer_name,
-            &crate::domain::initial_domain(&order.tenant_prefix),
-            admin_password.as_deref(),
-        );
-        notifications::ssr::send(&mut *tx, &order.partner_email, &mail).await?;
-        if let Some(contact) = order.contact_email.as_deref().filter(|c| *c != order.partner_email) {
-            notifications::ssr::send(&mut *tx, contact, &mail).await?;
+        let admin_password = sealed.and_then(|sealed| self.secrets.open(&sealed, order.order_id.as_bytes()));
+        let domain = crate::domain::initial_domain(&order.tenant_prefix);
+        let contact = order.contact_email.as_deref();
+        // The password goes to the order's contact only; the partner sees it once with "View
+        // Password", never in a mail.
+        let (partner_note, enclosed) = match (&admin_password, contact) {
+            (None, _) => (mails::PasswordNote::None, None),
+            (Some(password), Some(contact)) => (mails::PasswordNote::Elsewhere, Some((contact, password))),
+            (Some(_), None) => (mails::PasswordNote::ViewOnly, None),
+        };
+        if contact != Some(order.partner_email.as_str()) || enclosed.is_none() {
+            let mail = mails::order_provisioned(order.order_number, &order.customer_name, &domain, partner_note);
+            notifications::ssr::send(&mut *tx, &order.partner_email, &mail).await?;
+        }
+        match (enclosed, contact) {
+            (Some((contact, password)), _) => {
+                let mail = notifications::SecretMail {
+                    text: mails::order_provisioned(
+                        order.order_number,
+                        &order.customer_name,
+                        &domain,
+                        mails::PasswordNote::Enclosed,
+                    ),
+                    kind: notifications::MailSecretKind::AdminPassword,
+                    secret: password.clone(),
+                };
+                notifications::ssr::send_secret(&mut *tx, &self.secrets, contact, &mail).await?;
+            }
+            (None, Some(contact)) if contact != order.partner_email => {
+                let mail = mails::order_provisioned(
+                    order.order_number,
+                    &order.customer_name,
+                    &domain,
+                    mails::PasswordNote::None,
+                );
+                notifications::ssr::send(&mut *tx, contact, &mail).await?;
+            }
+            (None, _) => {}
         }
         tx.commit().await?;
         Ok(())
@@ -282,14 +313,16 @@ impl Engine {
                 }
             }
         };
-        // The password stays on the order until the partner views it once.
+        // The password stays on the order, sealed for it, until the partner views it once.
+        let sealed = admin_password.map(|password| self.secrets.seal(&password, order.order_id.as_bytes()));
         sqlx::query!(
             "update sales_order set vendor_tenant_id = $2,
-                    admin_password = case when admin_password_viewed_at is null then coalesce($3, admin_password) end
+                    admin_password_sealed = case when admin_password_viewed_at is null
+                                                 then coalesce($3, admin_password_sealed) end
              where order_id = $1",
             order.order_id,
             tenant_id,
-            admin_password.as_deref()
+            sealed
         )
         .execute(&self.pool)
         .await?;

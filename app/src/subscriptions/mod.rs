@@ -89,23 +89,17 @@ pub fn parse_licences(raw: &str) -> Result<i32, AppError> {
 /// acting as it).
 #[server(prefix = "/api", endpoint = "my_subscriptions")]
 pub async fn my_subscriptions() -> Result<Vec<SubscriptionView>, AppError> {
-    crate::error::ssr::respond(async {
-        let (actor, state) = crate::auth::ssr::customer_caller().await?;
-        Ok(ssr::of_customer(&state.pool, actor.customer_id).await?)
-    })
-    .await
+    let (actor, state) = crate::auth::ssr::customer_caller().await?;
+    Ok(ssr::of_customer(&state.pool, actor.customer_id).await?)
 }
 
 /// One of the portal's subscriptions; another company's is not found.
 #[server(prefix = "/api", endpoint = "subscription")]
 pub async fn get_subscription(subscription_id: crate::domain::SubscriptionId) -> Result<SubscriptionDetail, AppError> {
-    crate::error::ssr::respond(async {
-        let (actor, state) = crate::auth::ssr::customer_caller().await?;
-        ssr::detail(&state.pool, actor.customer_id, subscription_id.get())
-            .await?
-            .ok_or_else(|| AppError::NotFound("That subscription".into()))
-    })
-    .await
+    let (actor, state) = crate::auth::ssr::customer_caller().await?;
+    ssr::detail(&state.pool, actor.customer_id, subscription_id.get())
+        .await?
+        .ok_or_else(|| AppError::NotFound("That subscription".into()))
 }
 
 /// "Manage Subscription": asks for a new licence count. An increase is always allowed; a
@@ -116,14 +110,11 @@ pub async fn change_licences(
     subscription_id: crate::domain::SubscriptionId,
     quantity: String,
 ) -> Result<crate::domain::OrderNumber, AppError> {
-    crate::error::ssr::respond(async {
-        let (actor, state) = crate::auth::ssr::customer_caller().await?;
-        let target = parse_licences(&quantity)?;
-        let number = ssr::request_change(&state.pool, &actor, subscription_id.get(), target).await?;
-        crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
-        Ok(crate::domain::OrderNumber(number))
-    })
-    .await
+    let (actor, state) = crate::auth::ssr::customer_caller().await?;
+    let target = parse_licences(&quantity)?;
+    let number = ssr::request_change(&state.pool, &actor, subscription_id.get(), target).await?;
+    crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
+    Ok(crate::domain::OrderNumber(number))
 }
 
 /// Turns auto-renew on or off: off, the subscription ends at its renewal date.
@@ -132,14 +123,11 @@ pub async fn set_auto_renew(
     subscription_id: crate::domain::SubscriptionId,
     auto_renew: crate::domain::Switch,
 ) -> Result<(), AppError> {
-    crate::error::ssr::respond(async {
-        let (actor, state) = crate::auth::ssr::customer_caller().await?;
-        let on = auto_renew.is_on();
-        ssr::set_renewal(&state.pool, &actor, subscription_id.get(), ssr::RenewalChoice::AutoRenew(on)).await?;
-        crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
-        Ok(())
-    })
-    .await
+    let (actor, state) = crate::auth::ssr::customer_caller().await?;
+    let on = auto_renew.is_on();
+    ssr::set_renewal(&state.pool, &actor, subscription_id.get(), ssr::RenewalChoice::AutoRenew(on)).await?;
+    crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
+    Ok(())
 }
 
 /// Schedules a licence count for the renewal (an empty count clears it): how to go below the
@@ -149,17 +137,14 @@ pub async fn schedule_renewal(
     subscription_id: crate::domain::SubscriptionId,
     renewal_quantity: String,
 ) -> Result<(), AppError> {
-    crate::error::ssr::respond(async {
-        let (actor, state) = crate::auth::ssr::customer_caller().await?;
-        let quantity = match renewal_quantity.trim() {
-            "" => None,
-            raw => Some(parse_licences(raw).map_err(|e| AppError::invalid("renewal_quantity", e.to_string()))?),
-        };
-        ssr::set_renewal(&state.pool, &actor, subscription_id.get(), ssr::RenewalChoice::Quantity(quantity)).await?;
-        crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
-        Ok(())
-    })
-    .await
+    let (actor, state) = crate::auth::ssr::customer_caller().await?;
+    let quantity = match renewal_quantity.trim() {
+        "" => None,
+        raw => Some(parse_licences(raw).map_err(|e| AppError::invalid("renewal_quantity", e.to_string()))?),
+    };
+    ssr::set_renewal(&state.pool, &actor, subscription_id.get(), ssr::RenewalChoice::Quantity(quantity)).await?;
+    crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
+    Ok(())
 }
 
 /// "Cancel Subscription": the subscription (and its add-ons) becomes pending cancellation and a
@@ -168,13 +153,10 @@ pub async fn schedule_renewal(
 pub async fn cancel_subscription(
     subscription_id: crate::domain::SubscriptionId,
 ) -> Result<crate::domain::OrderNumber, AppError> {
-    crate::error::ssr::respond(async {
-        let (actor, state) = crate::auth::ssr::customer_caller().await?;
-        let number = ssr::request_cancellation(&state.pool, &actor, subscription_id.get()).await?;
-        crate::auth::ssr::redirect_plain_form(&format!("/portal/account/subscriptions/{subscription_id}"));
-        Ok(crate::domain::OrderNumber(number))
-    })
-    .await
+    let (actor, state) = crate::auth::ssr::customer_caller().await?;
+    let number = ssr::request_cancellation(&state.pool, &actor, subscription_id.get()).await?;
+    crate::auth::ssr::redirect_plain_form(&format!("/portal/account/subscriptions/{subscription_id}"));
+    Ok(crate::domain::OrderNumber(number))
 }
 
 /// The partner opens a Cancellation Order: "Open Order" approves it (the vendor cancels), or it
@@ -185,14 +167,11 @@ pub async fn decide_cancellation(
     order_number: crate::domain::OrderNumber,
     decision: crate::domain::Decision,
 ) -> Result<(), AppError> {
-    crate::error::ssr::respond(async {
-        let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-        let approve = decision.approves();
-        ssr::decide_cancellation(&state.pool, &user, order_number.get(), approve).await?;
-        crate::auth::ssr::redirect_plain_form(&format!("/cp/orders/{order_number}"));
-        Ok(())
-    })
-    .await
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    let approve = decision.approves();
+    ssr::decide_cancellation(&state.pool, &user, order_number.get(), approve).await?;
+    crate::auth::ssr::redirect_plain_form(&format!("/cp/orders/{order_number}"));
+    Ok(())
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ pub async fn of_customer(db: impl PgExecutor<'_>, customer_id: Uuid) -> Result<V
                where (s.status = 'pending' and so.order_id = s.order_id)
                   or (so.order_id in (select c.order_id from subscription_change c
                                       where c.subscription_id = s.subscription_id and c.settled_at is null)
-                      and so.status in ('submitted', 'provisioning'))
+                      and so.status in ('awaiting_credit_approval', 'submitted', 'provisioning'))
                limit 1) w on true
            left join lateral (
                select step, percent from order_progress op
@@ -98,6 +98,8 @@ struct Held {
     vendor_tenant_id: Option<Uuid>,
     now: OffsetDateTime,
     open_order: Option<i64>,
+    /// The catalog's seat limit for the product.
+    max_seats: i32,
 }
 
 impl Held {
@@ -154,7 +156,7 @@ async fn held(
                   s.product_id, p.name as product_name, s.billing_cycle as "billing_cycle: BillingCycle", s.quantity,
                   s.status as "status: SubscriptionStatus", s.term_start, s.term_end,
                   pp.unit_price, pp.currency as "currency!: crate::domain::Currency", so.mpn_id, so.tenant_prefix, so.vendor_tenant_id,
-                  market_now() as "now!",
+                  market_now() as "now!", p.max_seats,
                   (select o.order_number from subscription_change c join sales_order o using (order_id)
                    where c.subscription_id = s.subscription_id and c.settled_at is null) as open_order
            from subscription s
@@ -310,8 +312,11 @@ async fn insert_change_order(
     Ok((order_id, number))
 }
 
-/// "Manage Subscription": checks the new count against the seat lots at the marketplace's time
-/// and writes the change order with its job, in one transaction.
+/// "Manage Subscription": checks the new count against the catalog's seat limit and the seat lots
+/// at the marketplace's time, and writes the change order in one transaction. An increase is
+/// checked against the partner's available credit under the partner's lock, as checkout checks a
+/// sale: over it, the order waits in "Awaiting Credit Approval" (no job yet) and credit control
+/// is asked, with the same mails; within it, the order goes to the vendor at once.
 #[tracing::instrument(name = "subscriptions.request_change", skip(pool, actor), fields(customer = %actor.customer_id))]
 pub async fn request_change(
     pool: &PgPool,
@@ -320,10 +325,28 @@ pub async fn request_change(
     target: i32,
 ) -> Result<i64, AppError> {
     let mut tx = pool.begin().await?;
+    // The partner first, then the subscription: the lock order checkout keeps (partner, then
+    // customer), so a change and a checkout of the same partner queue instead of deadlocking.
+    let partner_id = sqlx::query_scalar!(
+        r#"select parent_id as "parent_id!" from organisation where organisation_id = $1 and parent_id is not null"#,
+        actor.customer_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::NotFound("That subscription".into()))?;
+    let credit = crate::billing::ssr::lock_credit(&mut tx, partner_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That subscription".into()))?;
     let held = held(&mut tx, actor.customer_id, subscription_id, true)
         .await?
         .ok_or_else(|| AppError::NotFound("That subscription".into()))?;
     held.changeable()?;
+    if target > held.max_seats {
+        return Err(AppError::invalid(
+            "quantity",
+            crate::domain::seat_limit_message(&held.product_name, held.max_seats),
+        ));
+    }
     let (start, end) = held.term()?;
     let lots = lots(&mut *tx, subscription_id).await?;
     let change = rules::check_change(&lots, held.quantity, target, held.now)
@@ -347,12 +370,15 @@ pub async fn request_change(
             (removed, Decimal::ZERO, refund)
         }
     };
+    // The charge is what the order puts on the credit (its term value), as a sale's commitment.
+    let over_credit = charge > Decimal::ZERO && charge > credit.available;
+    let status = if over_credit { OrderStatus::AwaitingCreditApproval } else { OrderStatus::Submitted };
     let (order_id, number) = insert_change_order(
         &mut tx,
         &held,
         NewChangeOrder {
             kind: OrderKind::Change,
-            status: OrderStatus::Submitted,
+            status,
             line_quantity,
             charge,
             to_quantity: target,
@@ -361,7 +387,9 @@ pub async fn request_change(
         },
     )
     .await?;
-    provisioning::ssr::enqueue_for_order(&mut tx, order_id, &ChangeSubscription { order_id }).await?;
+    if !over_credit {
+        provisioning::ssr::enqueue_for_order(&mut tx, order_id, &ChangeSubscription { order_id }).await?;
+    }
     audit::record(
         &mut *tx,
         AuditEntry {
@@ -370,21 +398,41 @@ pub async fn request_change(
             action: "subscription.change_requested",
             target_type: "subscription",
             target_id: subscription_id.to_string(),
-            detail: json!({ "order_number": number, "from": held.quantity, "to": target, "charge": charge, "refund": refund }),
+            detail: json!({ "order_number": number, "from": held.quantity, "to": target, "charge": charge, "refund": refund,
+                            "status": status }),
         },
     )
     .await?;
-    let mail = mails::change_requested(&mails::LicenceChange {
-        order_number: number,
-        product_name: &held.product_name,
-        customer_name: &held.customer_name,
-        from_quantity: held.quantity,
-        to_quantity: target,
-        charge,
-        refund,
-        currency: held.currency,
-    });
-    notifications::ssr::send_to_partner(&mut *tx, held.partner_id, &mail).await?;
+    if over_credit {
+        let committed = crate::components::format_money(charge, credit.currency);
+        let available = crate::components::format_money(credit.available.max(Decimal::ZERO), credit.currency);
+        let partner_mail = crate::billing::mails::awaiting_credit_approval(
+            crate::domain::OrderNumber(number),
+            &held.customer_name,
+            &committed,
+            &available,
+        );
+        let staff_mail = crate::billing::mails::credit_approval_needed(
+            crate::domain::OrderNumber(number),
+            &held.customer_name,
+            &committed,
+            &available,
+        );
+        notifications::ssr::send_to_partner(&mut *tx, held.partner_id, &partner_mail).await?;
+        notifications::ssr::send_to_credit_control(&mut *tx, &staff_mail).await?;
+    } else {
+        let mail = mails::change_requested(&mails::LicenceChange {
+            order_number: number,
+            product_name: &held.product_name,
+            customer_name: &held.customer_name,
+            from_quantity: held.quantity,
+            to_quantity: target,
+            charge,
+            refund,
+            currency: held.currency,
+        });
+        notifications::ssr::send_to_partner(&mut *tx, held.partner_id, &mail).await?;
+    }
     tx.commit().await?;
     Ok(number)
 }

@@ -66,3 +66,36 @@ export class Shell {
     return this.page.getByRole('button', { name: /Sign out|Çıkış yap/ });
   }
 }
+
+/** Where a new partner's set-password link leads: the new password twice. */
+export class SetPasswordPage {
+  readonly newPassword: Locator;
+  readonly confirm: Locator;
+  readonly save: Locator;
+
+  constructor(private readonly page: Page) {
+    this.newPassword = page.getByLabel('New password', { exact: true });
+    this.confirm = page.getByLabel('Repeat the new password');
+    this.save = page.getByRole('button', { name: 'Save password' });
+  }
+
+  async setPassword(password: string) {
+    await expect(this.page.getByRole('heading', { level: 1, name: 'Set your password' })).toBeVisible();
+    await this.newPassword.fill(password);
+    await this.confirm.fill(password);
+    await this.save.click();
+  }
+}
+
+/**
+ * The set-password link of a credentials mail, as credit control reads it in the outbox while no
+ * mail server is configured (the demo); the page must be signed in as credit control.
+ */
+export async function setPasswordLink(page: Page, email: string): Promise<string> {
+  await page.goto('/backoffice/outbox');
+  const mail = page.getByRole('listitem').filter({ hasText: email }).filter({ hasText: 'partner account is ready' });
+  await mail.locator('summary').click();
+  const link = await mail.locator('code.secret').textContent();
+  expect(link, 'the credentials mail carries a set-password link').toMatch(/\/set-password\/[0-9a-f]{64}$/);
+  return link!.trim();
+}

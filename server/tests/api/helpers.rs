@@ -43,6 +43,13 @@ pub async fn fresh_pool() -> PgPool {
     pool
 }
 
+/// The key the test servers seal secrets with, so a test can check what rests sealed.
+pub const TEST_SECRET_KEY: &str = "5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed";
+
+pub fn test_secret_key() -> app::secrets::SecretKey {
+    app::secrets::SecretKey::from_hex(TEST_SECRET_KEY).expect("the test key")
+}
+
 pub fn test_config(database_url: String) -> Config {
     // Defaults as a server started with no flags would have them, then the test's own database.
     let mut config = Config::try_parse_from(["server"]).expect("default configuration");
@@ -65,6 +72,8 @@ pub fn test_config(database_url: String) -> Config {
     // Mail stays in the outbox unless a test points the server at its fake mail server.
     config.smtp_url = None;
     config.mail_retry_base_ms = 200;
+    // Set, so a test that turns the demo off still starts.
+    config.secret_key = Some(TEST_SECRET_KEY.into());
     config
 }
 

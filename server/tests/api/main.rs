@@ -5,6 +5,7 @@ mod auth;
 mod billing;
 mod faults;
 mod first_day;
+mod go_live;
 mod guards;
 mod hardening;
 mod helpers;

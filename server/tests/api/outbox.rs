@@ -103,7 +103,7 @@ async fn an_undeliverable_address_is_failed_with_its_reason_and_shown_in_the_out
 }
 
 #[tokio::test]
-async fn without_smtp_mail_stays_pending_and_readable_in_the_outbox() {
+async fn without_smtp_mail_stays_pending_and_readable_in_the_outbox_by_credit_control() {
     let app = TestApp::spawn().await;
 
     let id = enqueue(&app.pool, "someone@example.com", "Your one-time password", "OTP 123456").await.unwrap();
@@ -114,10 +114,19 @@ async fn without_smtp_mail_stays_pending_and_readable_in_the_outbox() {
     assert_eq!(state.status, OutboxStatus::Pending);
     assert_eq!(state.attempts, 0);
     assert!(state.last_error.is_none());
-    app.login_ok("ops@distributor.example").await;
+    app.login_ok("credit@distributor.example").await;
     let mails = json(app.call("outbox", &[]).await).await;
     assert_eq!(mails[0]["subject"], "Your one-time password");
     assert_eq!(mails[0]["body_text"], "OTP 123456");
     assert_eq!(mails[0]["status"], "Pending");
     assert_eq!(mails[0]["attempts"], 0);
+    // Operations see who a mail is for, its subject and its delivery state, never its words.
+    let ops = app.another_user();
+    ops.login_ok("ops@distributor.example").await;
+    let mails = json(ops.call("outbox", &[]).await).await;
+    assert_eq!(
+        (mails[0]["subject"].as_str(), mails[0]["status"].as_str()),
+        (Some("Your one-time password"), Some("Pending"))
+    );
+    assert!(mails[0]["body_text"].is_null(), "{mails}");
 }

@@ -204,23 +204,34 @@ async fn a_new_tenants_password_is_shown_once_and_mailed_to_the_customers_contac
     let again = app.call("view_admin_password", &[("order_number", &n)]).await;
     assert_eq!(again.status(), StatusCode::CONFLICT, "shown once only");
     let kept = sqlx::query!(
-        "select admin_password, admin_password_viewed_at from sales_order where order_number = $1",
+        "select admin_password_sealed, admin_password_viewed_at from sales_order where order_number = $1",
         number
     )
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert!(kept.admin_password.is_none() && kept.admin_password_viewed_at.is_some(), "not kept once viewed");
+    assert!(kept.admin_password_sealed.is_none() && kept.admin_password_viewed_at.is_some(), "not kept once viewed");
     let order = json(app.call("order", &[("order_number", &n)]).await).await;
     assert_eq!((order["password_pending"].as_bool(), order["password_viewed"].as_bool()), (Some(false), Some(true)));
 
-    let mailed = sqlx::query_scalar!(
-        "select body_text from email_outbox where recipient = 'it@provpass.example' and subject like '%completed%'"
+    // The contact's mail carries it, sealed until delivery; the partner's mail never does.
+    let mailed = sqlx::query!(
+        r#"select outbox_id, body_text, secret as "secret!" from email_outbox
+           where recipient = 'it@provpass.example' and subject like '%completed%'"#
     )
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert!(mailed.contains(&password), "the customer's contact gets the password by e-mail");
+    assert!(!mailed.body_text.contains(&password), "never readable in the outbox");
+    let sealed = crate::helpers::test_secret_key().open(&mailed.secret, mailed.outbox_id.as_bytes());
+    assert_eq!(sealed.as_deref(), Some(password.as_str()), "the customer's contact gets the password by e-mail");
+    let to_partner = sqlx::query_scalar!(
+        "select body_text from email_outbox where recipient = 'partner@reseller.example' and subject like '%completed%'"
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(!to_partner.contains(&password) && to_partner.contains("View Password"), "{to_partner}");
 
     // Staff may look at the order but never at the password.
     let ops = app.another_user();
