@@ -56,8 +56,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// data), wasm compiled from this server's bundle, no styles or images from elsewhere, no
 /// framing. The hydrated page talks to this server only (server functions, the event stream).
 pub fn page_csp(nonce: &str) -> String {
+    page_csp_allowing(&format!("'nonce-{nonce}'"))
+}
+
+/// The same policy with other sources for the inline scripts (their hashes, say).
+pub fn page_csp_allowing(inline_scripts: &str) -> String {
     format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+        "default-src 'self'; script-src 'self' {inline_scripts} 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
          form-action 'self'; frame-ancestors 'none'"
     )

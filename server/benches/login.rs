@@ -36,6 +36,8 @@ async fn start(database_url: &str, hashes_at_once: Option<&str>) -> anyhow::Resu
         .env("LEPTOS_OUTPUT_NAME", "cloudmarket")
         .env("CLOUDMARKET_DEMO", "0")
         .env("CLOUDMARKET_WORKERS", "0")
+        // Without the demo the server needs a key for secrets at rest; any will do for one run.
+        .env("CLOUDMARKET_SECRET_KEY", "be".repeat(32))
         // One client sends everything here: the per-IP limit would refuse the flood before it
         // reaches the hashing this measures.
         .env("CLOUDMARKET_SIGN_IN_PER_IP_PER_MINUTE", "1000000")

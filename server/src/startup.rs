@@ -219,6 +219,7 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .layer(middleware::from_fn_with_state(state.clone(), guard::require_area))
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn(crate::input_hygiene::refuse_control_characters))
+        .layer(middleware::from_fn(crate::headers::complete_page_csp))
         .layer(middleware::from_fn(crate::form_echo::remember_refused))
         .layer(middleware::from_fn(crate::form_echo::hand_to_page))
         .layer(sessions.clone())

@@ -210,6 +210,8 @@ impl ServerProcess {
             .env("CLOUDMARKET_DEMO", "0")
             .env("CLOUDMARKET_SANDBOX", "0")
             .env("CLOUDMARKET_WORKERS", "0")
+            // Without the demo the server needs a key for secrets at rest.
+            .env("CLOUDMARKET_SECRET_KEY", crate::helpers::TEST_SECRET_KEY)
             .env("RUST_LOG", "warn")
             .envs(extra_env.iter().copied())
             .stdout(std::process::Stdio::null())
