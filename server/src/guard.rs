@@ -67,7 +67,8 @@ pub async fn require_area(State(state): State<AppState>, session: Session, reque
     next.run(request).await
 }
 
-fn locale(headers: &HeaderMap) -> Locale {
+/// The language a request's cookie asks for, for answers written outside the app's render.
+pub fn locale(headers: &HeaderMap) -> Locale {
     headers
         .get_all(header::COOKIE)
         .iter()

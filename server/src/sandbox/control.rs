@@ -12,7 +12,7 @@ use tower_sessions::Session;
 
 use app::{
     auth::{Permission, ssr::user_from_session},
-    i18n::{Locale, Msg},
+    i18n::Msg,
     state::AppState,
 };
 
@@ -34,15 +34,6 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
-pub fn locale(headers: &HeaderMap) -> Locale {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(Locale::from_cookie_header)
-        .unwrap_or_default()
-}
-
 pub async fn allow(State(access): State<ControlAccess>, request: Request, next: Next) -> Response {
     let headers = request.headers();
     if let (Some(given), Some(expected)) = (bearer(headers), access.token.as_deref())
@@ -50,7 +41,7 @@ pub async fn allow(State(access): State<ControlAccess>, request: Request, next: 
     {
         return next.run(request).await;
     }
-    let refuse = |status: StatusCode, msg: Msg| (status, msg.text(locale(headers))).into_response();
+    let refuse = |status: StatusCode, msg: Msg| (status, msg.text(crate::guard::locale(headers))).into_response();
     let Some(session) = request.extensions().get::<Session>().cloned() else {
         tracing::error!("no session layer in front of the sandbox controls");
         return refuse(StatusCode::UNAUTHORIZED, Msg::SandboxControlsNeedOperations);

@@ -141,7 +141,7 @@ pub(super) async fn move_clock(
     match moved {
         Ok(Some(_)) => clock_json(&pool).await.unwrap_or_else(internal),
         Ok(None) => {
-            let message = app::i18n::Msg::SandboxClockOnlyForward.text(super::control::locale(&headers));
+            let message = app::i18n::Msg::SandboxClockOnlyForward.text(crate::guard::locale(&headers));
             error(StatusCode::CONFLICT, 409, message)
         }
         Err(err) => internal(err),
