@@ -438,6 +438,10 @@ messages! {
     JobsDead => "Dead", "Ölü";
     DeadJobs => "Dead jobs", "Ölü işler";
     NoDeadJobs => "No dead jobs: every job has succeeded or is still being tried.", "Ölü iş yok: her iş başarılı oldu ya da hâlâ deneniyor.";
+    MissingSettings => "Settings missing", "Eksik ayarlar";
+    MissingSettingsHelp => "Set the variable shown and restart the server.", "Gösterilen değişkeni ayarlayıp sunucuyu yeniden başlatın.";
+    MissingMailServer => "No mail server is configured: mail is not sent and waits in the Outbox.", "E-posta sunucusu ayarlanmamış: e-postalar gönderilmiyor, Giden kutusunda bekliyor.";
+    MissingPartnerCenter => "No Partner Center is configured and the sandbox is off: MPN IDs cannot be checked and orders cannot be provisioned.", "Partner Center ayarlanmamış ve sandbox kapalı: MPN ID'leri doğrulanamıyor ve siparişler hazırlanamıyor.";
     JobKind => "Job", "İş";
     JobReference => "Reference", "Referans";
     JobAttempts => "Attempts", "Deneme";

@@ -29,6 +29,8 @@ pub struct Settings {
     pub applications_per_email_per_day: i64,
     /// Seals the secrets that wait in the database (see `secrets`).
     pub secrets: crate::secrets::SecretKey,
+    /// What this process runs without (shown to operations and credit control).
+    pub missing: Vec<crate::domain::MissingSetting>,
 }
 
 impl Settings {
@@ -56,6 +58,7 @@ impl Default for Settings {
             o365_portal_base: "http://127.0.0.1:3000/sandbox/portal".into(),
             applications_per_email_per_day: 2,
             secrets: crate::secrets::SecretKey::random(),
+            missing: Vec::new(),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::{path::PathBuf, time::Duration};
 
+use app::domain::MissingSetting;
 use clap::{Parser, Subcommand, builder::BoolishValueParser};
 
 /// The demo's key for secrets at rest: public (it is in the source), so used only with the demo
@@ -248,16 +249,13 @@ impl Config {
 
     /// Settings some features need that are missing, each with what it costs: reported at
     /// start, never a reason to refuse one.
-    pub fn missing_settings(&self) -> Vec<&'static str> {
+    pub fn missing_settings(&self) -> Vec<MissingSetting> {
         let mut missing = Vec::new();
         if self.smtp_url.is_none() {
-            missing.push("CLOUDMARKET_SMTP_URL is not set: mail stays pending in Back office → Outbox");
+            missing.push(MissingSetting::MailServer);
         }
         if !self.sandbox && self.partner_center_url.is_none() {
-            missing.push(
-                "CLOUDMARKET_PARTNER_CENTER_URL is not set and the sandbox is off: MPN IDs cannot be checked \
-                 and orders cannot be provisioned",
-            );
+            missing.push(MissingSetting::PartnerCenter);
         }
         missing
     }
@@ -355,6 +353,7 @@ impl Config {
             secure_cookies: self.secure_cookies(),
             applications_per_email_per_day: i64::from(self.applications_per_email_per_day),
             secrets,
+            missing: self.missing_settings(),
         }
     }
 
@@ -478,9 +477,9 @@ mod tests {
     #[test]
     fn missing_mail_and_partner_center_are_reported_not_refused() {
         let missing = parsed(&[]).missing_settings();
-        assert!(missing.iter().any(|m| m.contains("CLOUDMARKET_SMTP_URL")));
-        assert!(missing.iter().any(|m| m.contains("CLOUDMARKET_PARTNER_CENTER_URL")));
-        assert_eq!(parsed(&["--demo", "--smtp-url", "smtp://127.0.0.1:2525"]).missing_settings(), Vec::<&str>::new());
+        assert_eq!(missing, [MissingSetting::MailServer, MissingSetting::PartnerCenter]);
+        assert!(missing[0].consequence().contains(missing[0].variable()));
+        assert_eq!(parsed(&["--demo", "--smtp-url", "smtp://127.0.0.1:2525"]).missing_settings(), []);
     }
 
     #[test]

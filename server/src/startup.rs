@@ -19,6 +19,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_cont
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
+    catch_panic::CatchPanicLayer,
     compression::{
         CompressionLayer,
         predicate::{DefaultPredicate, NotForContentType, Predicate},
@@ -60,7 +61,7 @@ async fn open(config: &Config) -> anyhow::Result<Opened> {
     // Before connecting: a bad mail setting or a missing key is a configuration error, found at once.
     let mail = crate::mailer::MailSettings::from_config(config)?;
     for missing in config.missing_settings() {
-        tracing::warn!("{missing}");
+        tracing::warn!("{}", missing.consequence());
     }
     let secrets = config.secret_key()?;
     let database =
@@ -235,6 +236,9 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
                     tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
                 }))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                // A handler that panics answers 500 like any other failure, logged in its
+                // request's span, instead of dropping the connection.
+                .layer(CatchPanicLayer::custom(answer_panic))
                 // Pages, server-function answers, scripts and styles go out compressed (brotli
                 // or gzip, as the browser accepts); event streams and images are left alone, and
                 // so is the wasm bundle: compressing megabytes on every request costs seconds of
@@ -264,6 +268,20 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
     // Last, so the sandbox's pages get them too.
     let https = crate::headers::Https(config.secure_cookies());
     Ok(router.layer(middleware::from_fn_with_state(https, crate::headers::security)))
+}
+
+/// The answer to a request whose handler panicked: the generic message of a 500 (as JSON, which
+/// server-function callers read and a browser shows as text), with the panic logged.
+fn answer_panic(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    tracing::error!(panic = message, "a request handler panicked");
+    let body = serde_json::to_string(&app::error::AppError::Internal).unwrap_or_default();
+    (axum::http::StatusCode::INTERNAL_SERVER_ERROR, [(axum::http::header::CONTENT_TYPE, "application/json")], body)
+        .into_response()
 }
 
 async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {

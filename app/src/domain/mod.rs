@@ -5,11 +5,13 @@
 mod ids;
 mod inputs;
 mod money;
+mod settings;
 mod status;
 mod totals;
 
 pub use ids::*;
 pub use inputs::*;
 pub use money::*;
+pub use settings::*;
 pub use status::*;
 pub use totals::*;

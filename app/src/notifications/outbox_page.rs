@@ -4,6 +4,7 @@ use super::{MailSecretKind, OutboxMail, OutboxStatus, SECRET_SLOT, list_outbox};
 use crate::{
     components::{EmptyState, PageHeader, format_datetime, loaded},
     i18n::{Msg, t},
+    operations::MissingSettingsNotice,
 };
 
 #[component]
@@ -11,6 +12,7 @@ pub fn OutboxPage() -> impl IntoView {
     let mails = Resource::new(|| (), |_| list_outbox());
     view! {
         <PageHeader title=Msg::Outbox />
+        <MissingSettingsNotice />
         {loaded(mails, |mails: Vec<OutboxMail>| {
             if mails.is_empty() {
                 return view! { <EmptyState msg=Msg::NoMail /> }.into_any();

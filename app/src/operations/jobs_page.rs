@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::{DeadJob, JobsOverview, RetryJob, get_jobs_overview};
+use super::{DeadJob, JobsOverview, MissingSettingsNotice, RetryJob, get_jobs_overview};
 use crate::{
     components::{EmptyState, ErrorAlert, PageHeader, TableWrap, format_datetime, loaded},
     i18n::{Msg, t},
@@ -14,6 +14,7 @@ pub fn JobsPage() -> impl IntoView {
     let feedback = move || retry.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error /> });
     view! {
         <PageHeader title=Msg::Jobs subtitle=Msg::JobsHelp />
+        <MissingSettingsNotice />
         {feedback}
         {loaded(overview, move |overview: JobsOverview| {
             let counts = overview.counts;

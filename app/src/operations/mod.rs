@@ -3,10 +3,12 @@
 //! once the cause is dealt with (e.g. after a long Partner Center outage).
 
 mod jobs_page;
+mod missing_settings;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use jobs_page::JobsPage;
+pub use missing_settings::{MissingSettings, MissingSettingsNotice, missing_settings};
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

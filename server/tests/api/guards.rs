@@ -176,3 +176,59 @@ async fn a_plain_form_with_a_nul_byte_goes_back_to_the_form() {
     let page = app.get(back.trim_start_matches(&app.address)).await.text().await.expect("page");
     assert!(page.contains("control character"), "the message is shown at the form");
 }
+
+/// A partner names a new customer `-SUM(A1/A2)` at checkout. Its statement's CSV, opened in a
+/// spreadsheet, must show that name, not run it as a formula: the cell starts with a quote.
+#[tokio::test]
+async fn a_customer_named_like_a_formula_stays_text_in_the_statement_csv() {
+    let app = TestApp::spawn().await;
+    app.login_ok("partner@reseller.example").await;
+    let step = |response: reqwest::Response| async move {
+        let status = response.status();
+        assert_eq!(status, StatusCode::OK, "{}", response.text().await.unwrap_or_default());
+    };
+    let add = [("sku", "CFQ7TTC0LH18"), ("billing_cycle", "monthly"), ("quantity", "2")];
+    step(app.call("add_to_cart", &add).await).await;
+    let customer = [
+        ("customer_mode", "new"),
+        ("company_name", "-SUM(A1/A2)"),
+        ("tax_number", "1234567890"),
+        ("address", "Levent, İstanbul"),
+        ("phone", "0212 555 01 02"),
+        ("contact_name", "Ayşe Yılmaz"),
+        ("contact_email", "ayse@formula.example"),
+        ("mpn_id", "1234567"),
+    ];
+    step(app.call("checkout_customer", &customer).await).await;
+    step(app.call("checkout_tenant", &[("tenant_mode", "new"), ("prefix", "formulaltd")]).await).await;
+    let checkout: serde_json::Value = app.call("checkout", &[]).await.json().await.expect("the checkout");
+    let key = checkout["idempotency_key"].as_str().expect("a key").to_owned();
+    let submitted =
+        app.call("submit_order", &[("idempotency_key", key.as_str()), ("payment_method", "wire_transfer")]).await;
+    assert_eq!(submitted.status(), StatusCode::OK);
+
+    // The month's purchase charge on a statement, as a billing run leaves them.
+    let statement: i64 = sqlx::query_scalar(
+        "with s as (
+             insert into statement (statement_id, partner_id, period, subtotal, vat, total, currency, issued_at)
+             values (gen_random_uuid(), '00000000-0000-4000-8000-000000000002', '2026-11-01', 12, 2.4, 14.4, 'USD', now())
+             returning statement_id, statement_number)
+         insert into charge (partner_id, customer_id, subscription_id, order_id, kind, description, quantity,
+                             service_start, service_end, amount, currency, occurred_at, source_key, statement_id)
+         select so.partner_id, so.customer_id, sub.subscription_id, so.order_id, 'purchase', 'Microsoft 365 Business Basic',
+                2, '2026-11-01', '2026-12-01', 12, 'USD', now(), 'purchase:' || sub.subscription_id, s.statement_id
+         from sales_order so join subscription sub using (order_id) cross join s
+         returning (select statement_number from s)",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("a statement with the charge");
+
+    let csv = app.get(&format!("/cp/billing/statements/{statement}/csv")).await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    let csv = csv.text().await.expect("the CSV");
+    let line = csv.lines().nth(1).expect("the charge's line");
+    let cells: Vec<&str> = line.split(',').collect();
+    assert_eq!(cells[2], "'-SUM(A1/A2)", "{csv}");
+    assert!(!cells.iter().any(|cell| cell.starts_with(['=', '+', '-', '@'])), "{line}");
+}

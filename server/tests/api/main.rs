@@ -2,9 +2,11 @@
 //! database on the private test PostgreSQL (`DATABASE_URL`, started by `make test`).
 
 mod auth;
+mod authorisation;
 mod billing;
 mod faults;
 mod first_day;
+mod fuzz;
 mod go_live;
 mod guards;
 mod hardening;
@@ -24,4 +26,5 @@ mod pg;
 mod placed_rows;
 mod provisioning;
 mod retention;
+mod surface;
 mod transport;

@@ -5,12 +5,11 @@
 use reqwest::StatusCode;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use uuid::Uuid;
 
 use app::orders::OrderStatus;
 
 use crate::{
-    helpers::{TestApp, json, ok},
+    helpers::{TestApp, json, ok, second_tenant},
     provisioning::{order_for, wait_for, with_workers},
 };
 
@@ -274,44 +273,6 @@ async fn after_seven_days_a_cancellation_refunds_nothing_and_a_rejection_keeps_i
     assert!(mail.contains("not approved"), "{mail}");
     // A change can start again.
     changed_to(&app, &admin, &basic, 11).await;
-}
-
-async fn second_tenant(app: &TestApp) -> (TestApp, TestApp) {
-    // Another customer of the demo partner with its own admin, and another partner with its admin.
-    let customer = Uuid::new_v4();
-    let other_partner = Uuid::new_v4();
-    let hash = app::auth::ssr::hash_password("demo-password").unwrap();
-    sqlx::query!(
-        "insert into organisation (organisation_id, kind, parent_id, name) values
-             ($1, 'customer', '00000000-0000-4000-8000-000000000002', 'Northwind'),
-             ($2, 'partner', '00000000-0000-4000-8000-000000000001', 'Other Reseller')",
-        customer,
-        other_partner
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    sqlx::query!("insert into customer (organisation_id) values ($1)", customer).execute(&app.pool).await.unwrap();
-    sqlx::query!("insert into partner (organisation_id, mpn_id) values ($1, '7654321')", other_partner)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    sqlx::query!(
-        "insert into app_user (user_id, organisation_id, email, display_name, role, password_hash) values
-             (gen_random_uuid(), $1, 'admin@northwind.example', 'Northwind admin', 'customer_admin', $3),
-             (gen_random_uuid(), $2, 'other@reseller.example', 'Other', 'partner_admin', $3)",
-        customer,
-        other_partner,
-        hash
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    let northwind = app.another_user();
-    northwind.login_ok("admin@northwind.example").await;
-    let other = app.another_user();
-    other.login_ok("other@reseller.example").await;
-    (northwind, other)
 }
 
 #[tokio::test]

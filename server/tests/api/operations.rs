@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 
 use crate::{
-    helpers::{TestApp, json},
+    helpers::{TestApp, json, unused_port},
     provisioning::order_for,
 };
 
@@ -98,4 +98,28 @@ async fn retry_puts_a_dead_job_back_in_the_queue_with_fresh_attempts() {
     let overview = json(app.call("jobs_overview", &[]).await).await;
     assert_eq!(overview["counts"]["dead"], 0);
     assert_eq!(overview["counts"]["queued"], 1);
+}
+
+/// Without a mail server the server still starts (on loopback), and the staff whose pages it
+/// affects are told on those pages what does not work and which variable to set, in their
+/// language; with one, nothing is shown.
+#[tokio::test]
+async fn a_missing_mail_server_is_shown_on_the_jobs_and_outbox_pages() {
+    let app = TestApp::spawn().await;
+    app.login_ok("ops@distributor.example").await;
+    assert_eq!(json(app.call("missing_settings", &[]).await).await, serde_json::json!(["MailServer"]));
+    for page in ["/backoffice/jobs", "/backoffice/outbox"] {
+        let html = app.get(page).await.text().await.expect("the page");
+        assert!(html.contains("No mail server is configured"), "{page}");
+        assert!(html.contains("<code>CLOUDMARKET_SMTP_URL</code>"), "{page}");
+    }
+    app.call("set_locale", &[("locale", "tr")]).await;
+    let html = app.get("/backoffice/outbox").await.text().await.expect("the page");
+    assert!(html.contains("E-posta sunucusu ayarlanmamış"), "the notice in Turkish");
+
+    let mailing = TestApp::spawn_with(|c| c.smtp_url = Some(format!("smtp://127.0.0.1:{}", unused_port()))).await;
+    mailing.login_ok("credit@distributor.example").await;
+    assert_eq!(json(mailing.call("missing_settings", &[]).await).await, serde_json::json!([]));
+    let html = mailing.get("/backoffice/outbox").await.text().await.expect("the page");
+    assert!(!html.contains("missing-setting"), "no notice when nothing is missing");
 }

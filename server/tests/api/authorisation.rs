@@ -1,0 +1,476 @@
+//! The authorisation matrix: every server function and every plain HTTP route of the product,
+//! called by six callers — nobody, the admin of another customer (of the same partner), the
+//! admin of another partner, operations, credit control, and the owner of what the call names —
+//! with the owner's real ids. Each cell states what that caller gets. The rows are checked
+//! against the functions and routes in the source (`surface`): one without a row, or a row for
+//! one that no longer exists, fails the test.
+
+use std::collections::BTreeSet;
+
+use reqwest::{Method, StatusCode, header};
+use uuid::Uuid;
+
+use app::orders::OrderStatus;
+
+use crate::{
+    helpers::{TestApp, location, second_tenant},
+    provisioning::{order_for, wait_for},
+    surface,
+};
+
+/// What a caller gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// Past every check: the answer is the function's own (200, or 409/422 about the input).
+    Y,
+    /// Sign in first: 401, or a page's redirect to the sign-in page.
+    S,
+    /// Signed in, but this role may not: 403.
+    F,
+    /// Someone else's: 404, as if it did not exist.
+    H,
+    /// Someone else's, named in a form: the field's message (422) that an id which does not
+    /// exist gets too.
+    I,
+}
+use Outcome::{F, H, I, S, Y};
+
+/// The columns, in this order.
+const CALLERS: [&str; 6] =
+    ["anonymous", "other customer's admin", "other partner's admin", "operations", "credit control", "owner"];
+
+/// Who the owner is in a row: whose ids the call carries, or the role the function is for.
+#[derive(Clone, Copy, Debug)]
+enum Owner {
+    Partner,
+    Customer,
+    CreditControl,
+    Operations,
+}
+
+/// The owner's things the calls name.
+struct Fixture {
+    contoso: String,
+    subscription: String,
+    contoso_order: String,
+    new_tenant_order: String,
+    cancellation: String,
+    statement: String,
+    application_id: String,
+    application_number: String,
+    application_token: String,
+    document: String,
+    dead_job: String,
+    product: String,
+    vendor_subscription: String,
+}
+
+type Form = Vec<(&'static str, String)>;
+
+struct Call {
+    endpoint: &'static str,
+    owner: Owner,
+    cells: [Outcome; 6],
+    form: fn(&Fixture) -> Form,
+}
+
+fn none(_: &Fixture) -> Form {
+    Vec::new()
+}
+
+const BASIC: &str = "CFQ7TTC0LH18";
+const PARTNER_ID: &str = "00000000-0000-4000-8000-000000000002";
+/// Contoso's tenant in the sandbox's Partner Center.
+const CONTOSO_TENANT: &str = "11111111-1111-4111-8111-111111111111";
+
+/// The server functions, in the order they are called: the ones that change the caller's
+/// session (the portal, sign-in, sign-out) come last.
+fn calls() -> Vec<Call> {
+    use Owner::*;
+    let c = |endpoint: &'static str, owner: Owner, cells: [Outcome; 6], form: fn(&Fixture) -> Form| Call {
+        endpoint,
+        owner,
+        cells,
+        form,
+    };
+    vec![
+        // Anyone: who am I, the language, an applicant's status by its secret link.
+        c("me", Partner, [Y, Y, Y, Y, Y, Y], none),
+        c("set_locale", Partner, [Y, Y, Y, Y, Y, Y], |_| vec![("locale", "en".into())]),
+        c("application_status", CreditControl, [Y, Y, Y, Y, Y, Y], |f| vec![("token", f.application_token.clone())]),
+        // The catalog: staff and partners, not customers.
+        c("catalog", Partner, [S, F, Y, Y, Y, Y], none),
+        c("product", Partner, [S, F, Y, Y, Y, Y], |_| vec![("sku", BASIC.into())]),
+        // A partner's own business: another partner gets its own (empty) answer.
+        c("billing", Partner, [S, F, Y, F, F, Y], none),
+        c("my_prices", Partner, [S, F, Y, F, F, Y], none),
+        c("set_markup", Partner, [S, F, Y, F, F, Y], |f| {
+            vec![("product_id", f.product.clone()), ("markup", "10".into())]
+        }),
+        c("cart", Partner, [S, F, Y, F, F, Y], none),
+        c("add_to_cart", Partner, [S, F, Y, F, F, Y], |_| {
+            vec![("sku", BASIC.into()), ("billing_cycle", "monthly".into()), ("quantity", "1".into())]
+        }),
+        c("update_cart_line", Partner, [S, F, Y, F, F, Y], |_| vec![("sku", BASIC.into()), ("quantity", "2".into())]),
+        c("remove_cart_line", Partner, [S, F, Y, F, F, Y], |_| vec![("sku", BASIC.into())]),
+        c("checkout", Partner, [S, F, Y, F, F, Y], none),
+        c("checkout_customer", Partner, [S, F, I, F, F, Y], |f| {
+            vec![("customer_mode", "existing".into()), ("customer_id", f.contoso.clone()), ("mpn_id", "1234567".into())]
+        }),
+        c("checkout_tenant", Partner, [S, F, Y, F, F, Y], |_| {
+            vec![("tenant_mode", "existing".into()), ("domain", "contoso.onmicrosoft.com".into())]
+        }),
+        c("check_prefix", Partner, [S, F, Y, F, F, Y], |_| vec![("prefix", "matrixfree".into())]),
+        c("submit_order", Partner, [S, F, Y, F, F, Y], |_| {
+            vec![("idempotency_key", Uuid::new_v4().to_string()), ("payment_method", "wire_transfer".into())]
+        }),
+        c("customers", Partner, [S, F, Y, F, F, Y], none),
+        c("customer", Partner, [S, F, H, F, F, Y], |f| vec![("customer_id", f.contoso.clone())]),
+        c("relationship", Partner, [S, F, Y, F, F, Y], none),
+        c("partner_overview", Partner, [S, F, Y, F, F, Y], none),
+        c("my_orders", Partner, [S, F, Y, F, F, Y], none),
+        // One order: its partner and the distributor's staff.
+        c("order", Partner, [S, F, H, Y, Y, Y], |f| vec![("order_number", f.contoso_order.clone())]),
+        c("view_admin_password", Partner, [S, F, H, F, F, Y], |f| vec![("order_number", f.new_tenant_order.clone())]),
+        c("resubmit_order", Partner, [S, F, H, F, F, Y], |f| {
+            vec![("order_number", f.contoso_order.clone()), ("mpn_id", "1234567".into()), ("tenant", "contoso".into())]
+        }),
+        c("decide_cancellation", Partner, [S, F, H, F, F, Y], |f| {
+            vec![("order_number", f.cancellation.clone()), ("decision", "reject".into())]
+        }),
+        // One statement: its partner and credit control.
+        c("statement", Partner, [S, F, H, F, Y, Y], |f| vec![("statement_number", f.statement.clone())]),
+        // The customer portal: its customer's admin (another customer gets its own answer).
+        c("my_company", Customer, [S, Y, F, F, F, Y], none),
+        c("my_subscriptions", Customer, [S, Y, F, F, F, Y], none),
+        c("subscription", Customer, [S, H, F, F, F, Y], |f| vec![("subscription_id", f.subscription.clone())]),
+        c("change_licences", Customer, [S, H, F, F, F, Y], |f| {
+            vec![("subscription_id", f.subscription.clone()), ("quantity", "11".into())]
+        }),
+        c("set_auto_renew", Customer, [S, H, F, F, F, Y], |f| {
+            vec![("subscription_id", f.subscription.clone()), ("auto_renew", "off".into())]
+        }),
+        c("schedule_renewal", Customer, [S, H, F, F, F, Y], |f| {
+            vec![("subscription_id", f.subscription.clone()), ("renewal_quantity", "12".into())]
+        }),
+        c("cancel_subscription", Customer, [S, H, F, F, F, Y], |f| vec![("subscription_id", f.subscription.clone())]),
+        // The distributor's overview: both kinds of staff.
+        c("all_orders", CreditControl, [S, F, F, Y, Y, Y], none),
+        c("partners", CreditControl, [S, F, F, Y, Y, Y], none),
+        c("outbox", CreditControl, [S, F, F, Y, Y, Y], none),
+        c("missing_settings", CreditControl, [S, F, F, Y, Y, Y], none),
+        // Credit control only.
+        c("partner_billing", CreditControl, [S, F, F, F, Y, Y], |_| vec![("partner_id", PARTNER_ID.into())]),
+        c("statements", CreditControl, [S, F, F, F, Y, Y], none),
+        c("record_payment", CreditControl, [S, F, F, F, Y, Y], |f| {
+            vec![("statement_number", f.statement.clone()), ("reference", "EFT matrix".into())]
+        }),
+        c("run_billing", CreditControl, [S, F, F, F, Y, Y], |_| vec![("period", "2026-10".into())]),
+        c("set_credit_limit", CreditControl, [S, F, F, F, Y, Y], |_| {
+            vec![("partner_id", PARTNER_ID.into()), ("credit_limit", "6000".into())]
+        }),
+        c("decide_credit", CreditControl, [S, F, F, F, Y, Y], |f| {
+            vec![("order_number", f.contoso_order.clone()), ("decision", "approve".into())]
+        }),
+        c("applications", CreditControl, [S, F, F, F, Y, Y], none),
+        c("application", CreditControl, [S, F, F, F, Y, Y], |f| vec![("number", f.application_number.clone())]),
+        c("reject_application", CreditControl, [S, F, F, F, Y, Y], |f| {
+            vec![("application_id", f.application_id.clone()), ("reason", "Documents do not match.".into())]
+        }),
+        c("approve_application", CreditControl, [S, F, F, F, Y, Y], |f| {
+            vec![("application_id", f.application_id.clone()), ("credit_limit", "1000".into())]
+        }),
+        // Operations only.
+        c("jobs_overview", Operations, [S, F, F, Y, F, Y], none),
+        c("retry_job", Operations, [S, F, F, Y, F, Y], |f| vec![("job_id", f.dead_job.clone())]),
+        // The caller's own account: a wrong current password or link is the answer, not a refusal.
+        c("change_password", Partner, [S, Y, Y, Y, Y, Y], |_| {
+            vec![
+                ("current_password", "not-the-password".into()),
+                ("new_password", "another-long-password".into()),
+                ("confirm_password", "another-long-password".into()),
+            ]
+        }),
+        c("set_password", Partner, [Y, Y, Y, Y, Y, Y], |_| {
+            vec![
+                ("token", "not-a-real-link".into()),
+                ("new_password", "another-long-password".into()),
+                ("confirm_password", "another-long-password".into()),
+            ]
+        }),
+        c("open_customer_portal", Partner, [S, F, H, F, F, Y], |f| vec![("customer_id", f.contoso.clone())]),
+        c("leave_customer_portal", Partner, [S, F, Y, F, F, Y], none),
+        c("login", Partner, [Y, Y, Y, Y, Y, Y], |_| {
+            vec![("email", "nobody@matrix.example".into()), ("password", "wrong".into()), ("next", String::new())]
+        }),
+        c("logout", Partner, [Y, Y, Y, Y, Y, Y], none),
+    ]
+}
+
+/// A plain HTTP route: its path as the router names it, and the request made for it.
+struct Route {
+    route: &'static str,
+    owner: Owner,
+    cells: [Outcome; 6],
+    method: Method,
+    path: fn(&Fixture) -> String,
+}
+
+fn routes() -> Vec<Route> {
+    use Owner::*;
+    let r = |route: &'static str, owner: Owner, cells: [Outcome; 6], method: Method, path: fn(&Fixture) -> String| {
+        Route { route, owner, cells, method, path }
+    };
+    // The sandbox's Partner Center (nested under /sandbox) is open to anyone, as Microsoft's API
+    // is to its callers; it exists only when the sandbox is on. Its requests below carry no body,
+    // so the ones that create things answer with a refusal of the input, never of the caller.
+    let vendor = [Y, Y, Y, Y, Y, Y];
+    vec![
+        r("/healthz", Partner, [Y, Y, Y, Y, Y, Y], Method::GET, |_| "/healthz".into()),
+        r("/become-a-partner/submit", Partner, [Y, Y, Y, Y, Y, Y], Method::POST, |_| "/become-a-partner/submit".into()),
+        r("/applications/{token}/documents/{document_id}", CreditControl, [Y, Y, Y, Y, Y, Y], Method::GET, |f| {
+            format!("/applications/{}/documents/{}", f.application_token, f.document)
+        }),
+        r("/backoffice/documents/{document_id}", CreditControl, [S, F, F, F, Y, Y], Method::GET, |f| {
+            format!("/backoffice/documents/{}", f.document)
+        }),
+        r("/cp/billing/statements/{number}/csv", Partner, [S, F, H, F, F, Y], Method::GET, |f| {
+            format!("/cp/billing/statements/{}/csv", f.statement)
+        }),
+        r("/backoffice/statements/{number}/csv", CreditControl, [S, F, F, F, Y, Y], Method::GET, |f| {
+            format!("/backoffice/statements/{}/csv", f.statement)
+        }),
+        r("/live/progress", Partner, [S, Y, Y, Y, Y, Y], Method::GET, |_| "/live/progress".into()),
+        // The sandbox's test controls: operations (or the token, tested in `hardening`).
+        r("/clock", Operations, [S, F, F, Y, F, Y], Method::GET, |_| "/sandbox/clock".into()),
+        r("/faults", Operations, [S, F, F, Y, F, Y], Method::GET, |_| "/sandbox/faults".into()),
+        r("/relationship", Partner, vendor, Method::GET, |_| "/sandbox/relationship".into()),
+        r("/portal", Partner, vendor, Method::GET, |_| "/sandbox/portal?domain=contoso.onmicrosoft.com".into()),
+        r("/v1/domains/{domain}", Partner, vendor, Method::HEAD, |_| {
+            "/sandbox/v1/domains/contoso.onmicrosoft.com".into()
+        }),
+        r("/v1/profiles/mpn", Partner, vendor, Method::GET, |_| "/sandbox/v1/profiles/mpn?mpnId=1234567".into()),
+        r("/v1/customers", Partner, vendor, Method::GET, |_| "/sandbox/v1/customers".into()),
+        r("/v1/customers/{tenant_id}/agreements", Partner, vendor, Method::POST, |_| {
+            format!("/sandbox/v1/customers/{CONTOSO_TENANT}/agreements")
+        }),
+        r("/v1/customers/{tenant_id}/orders", Partner, vendor, Method::POST, |_| {
+            format!("/sandbox/v1/customers/{CONTOSO_TENANT}/orders")
+        }),
+        r("/v1/customers/{tenant_id}/subscriptions", Partner, vendor, Method::GET, |_| {
+            format!("/sandbox/v1/customers/{CONTOSO_TENANT}/subscriptions")
+        }),
+        r("/v1/customers/{tenant_id}/subscriptions/{subscription_id}", Partner, vendor, Method::PATCH, |f| {
+            format!("/sandbox/v1/customers/{CONTOSO_TENANT}/subscriptions/{}", f.vendor_subscription)
+        }),
+    ]
+}
+
+/// What a response says about the caller, or `Err` when no cell may ever be it (≥ 500).
+fn outcome(expected: Outcome, status: StatusCode, location: &str) -> Result<Outcome, String> {
+    match status.as_u16() {
+        422 if expected == I => Ok(I),
+        401 => Ok(S),
+        403 => Ok(F),
+        404 => Ok(H),
+        300..=399 if location.starts_with("/login") => Ok(S),
+        500.. => Err(format!("{status}")),
+        _ => Ok(Y),
+    }
+}
+
+async fn fixture(app: &TestApp, contoso_admin: &TestApp) -> Fixture {
+    let scalar = |sql: &'static str| {
+        let pool = app.pool.clone();
+        async move { sqlx::query_scalar::<_, String>(sql).fetch_one(&pool).await.unwrap_or_else(|e| panic!("{sql}: {e}")) }
+    };
+    // Contoso's subscriptions, provisioned; and a new tenant whose admin password can be viewed.
+    let contoso_order = order_for(app, "contoso", "1234567").await;
+    let new_tenant_order = order_for(app, "matrixtenant", "1234567").await;
+    wait_for(app, contoso_order, OrderStatus::Completed).await;
+    wait_for(app, new_tenant_order, OrderStatus::Completed).await;
+    let contoso = scalar("select organisation_id::text from customer where tenant_prefix = 'contoso'").await;
+    let subscription = scalar(
+        "select s.subscription_id::text from subscription s join product p using (product_id)
+         where p.sku = 'CFQ7TTC0LH18' and s.customer_id = '00000000-0000-4000-8000-000000000003'",
+    )
+    .await;
+    let defender = scalar(
+        "select s.subscription_id::text from subscription s join product p using (product_id)
+         where p.sku = 'CFQ7TTC0LHXK' and s.customer_id = '00000000-0000-4000-8000-000000000003'",
+    )
+    .await;
+    // A cancellation request (status New) for the partner to decide.
+    let cancelled = contoso_admin.call("cancel_subscription", &[("subscription_id", defender.as_str())]).await;
+    assert_eq!(cancelled.status(), StatusCode::OK, "{}", cancelled.text().await.unwrap_or_default());
+    let cancellation = cancelled.json::<i64>().await.expect("the request's number").to_string();
+
+    let statement = scalar(
+        "insert into statement (statement_id, partner_id, period, subtotal, vat, total, currency, issued_at)
+         values (gen_random_uuid(), '00000000-0000-4000-8000-000000000002', '2026-10-01', 100, 20, 120, 'USD', now())
+         returning statement_number::text",
+    )
+    .await;
+    let application_id = Uuid::new_v4();
+    let application_token = format!("matrix-{}", Uuid::new_v4().simple());
+    let application_number = sqlx::query_scalar::<_, i64>(
+        "insert into partner_application (application_id, access_token, kind, company_name, tax_number, address,
+                                          mpn_id, contact_name, contact_email, contact_phone)
+         values ($1, $2, 'new_partner', 'Matrix Bilişim', '1234567890', 'İstanbul', '7654321', 'Deniz',
+                 'deniz@matrix.example', '02125550102')
+         returning number",
+    )
+    .bind(application_id)
+    .bind(&application_token)
+    .fetch_one(&app.pool)
+    .await
+    .expect("an application");
+    let document = Uuid::new_v4();
+    sqlx::query(
+        "insert into application_document (document_id, application_id, kind, file_name, content_type, size_bytes, content)
+         values ($1, $2, (select min(e) from unnest(enum_range(null::document_kind)) e), 'vergi.pdf', 'application/pdf', 8,
+                 '%PDF-1.4'::bytea)",
+    )
+    .bind(document)
+    .bind(application_id)
+    .execute(&app.pool)
+    .await
+    .expect("a document");
+    // A job that gave up, of a kind no worker takes (so a retry leaves it queued).
+    let dead_job = scalar(
+        "insert into job (job_id, kind, payload, max_attempts, state, attempts, finished_at, last_error)
+         values (gen_random_uuid(), 'matrix_probe', '{}', 1, 'dead', 1, now(), 'gave up')
+         returning job_id::text",
+    )
+    .await;
+    let product = scalar("select product_id::text from product where sku = 'CFQ7TTC0LH18'").await;
+    let vendor_subscription = scalar(
+        "select subscription_id::text from sandbox.subscription
+         where tenant_id = '11111111-1111-4111-8111-111111111111' limit 1",
+    )
+    .await;
+    Fixture {
+        contoso,
+        subscription,
+        contoso_order: contoso_order.to_string(),
+        new_tenant_order: new_tenant_order.to_string(),
+        cancellation,
+        statement,
+        application_id: application_id.to_string(),
+        application_number: application_number.to_string(),
+        application_token,
+        document: document.to_string(),
+        dead_job,
+        product,
+        vendor_subscription,
+    }
+}
+
+struct Callers {
+    anonymous: TestApp,
+    other_customer: TestApp,
+    other_partner: TestApp,
+    operations: TestApp,
+    credit: TestApp,
+    partner: TestApp,
+    customer: TestApp,
+}
+
+impl Callers {
+    fn column(&self, column: usize, owner: Owner) -> &TestApp {
+        match (column, owner) {
+            (0, _) => &self.anonymous,
+            (1, _) => &self.other_customer,
+            (2, _) => &self.other_partner,
+            (3, _) | (5, Owner::Operations) => &self.operations,
+            (4, _) | (5, Owner::CreditControl) => &self.credit,
+            (5, Owner::Partner) => &self.partner,
+            (5, Owner::Customer) => &self.customer,
+            _ => unreachable!("six columns"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_server_function_and_route_answers_each_caller_as_its_row_says() {
+    let app = TestApp::spawn_with(|c| c.workers = 1).await;
+    let signed_in = |email: &'static str| {
+        let user = app.another_user();
+        async move {
+            user.login_ok(email).await;
+            user
+        }
+    };
+    let (other_customer, other_partner) = second_tenant(&app).await;
+    let callers = Callers {
+        anonymous: app.another_user(),
+        other_customer,
+        other_partner,
+        operations: signed_in("ops@distributor.example").await,
+        credit: signed_in("credit@distributor.example").await,
+        partner: signed_in("partner@reseller.example").await,
+        customer: signed_in("admin@contoso.example").await,
+    };
+    let fixture = fixture(&app, &callers.customer).await;
+
+    // Every server function and route has exactly one row.
+    let calls = calls();
+    let rows: BTreeSet<String> = calls.iter().map(|c| c.endpoint.to_owned()).collect();
+    assert_eq!(rows.len(), calls.len(), "a server function with two rows");
+    let functions: BTreeSet<String> = surface::server_fns().into_iter().map(|f| f.endpoint).collect();
+    assert_eq!(
+        rows.symmetric_difference(&functions).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "server functions without a row in the matrix (or rows for functions that are gone)"
+    );
+    let routes = routes();
+    let route_rows: BTreeSet<String> = routes.iter().map(|r| r.route.to_owned()).collect();
+    assert_eq!(
+        route_rows.symmetric_difference(&surface::routes()).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "routes without a row in the matrix (or rows for routes that are gone)"
+    );
+
+    // Routes first: the last server functions sign the callers out.
+    let mut wrong = Vec::new();
+    for route in &routes {
+        let path = (route.path)(&fixture);
+        for (column, expected) in route.cells.iter().enumerate() {
+            let caller = callers.column(column, route.owner);
+            let response = caller
+                .client
+                .request(route.method.clone(), caller.url(&path))
+                .header(header::ACCEPT, "text/html,application/json")
+                .send()
+                .await
+                .expect("a response");
+            let status = response.status();
+            let got = outcome(*expected, status, &location(&response));
+            // Streams stay open: only the status and headers are read.
+            drop(response);
+            if got != Ok(*expected) {
+                wrong.push(format!(
+                    "{} {} as {}: expected {expected:?}, got {got:?} ({status})",
+                    route.method, route.route, CALLERS[column]
+                ));
+            }
+        }
+    }
+    for call in &calls {
+        let form = (call.form)(&fixture);
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        for (column, expected) in call.cells.iter().enumerate() {
+            let response = callers.column(column, call.owner).call(call.endpoint, &form).await;
+            let status = response.status();
+            let got = outcome(*expected, status, &location(&response));
+            if got != Ok(*expected) {
+                let body: String = response.text().await.unwrap_or_default().chars().take(200).collect();
+                wrong.push(format!(
+                    "{} as {}: expected {expected:?}, got {got:?} ({status} {body})",
+                    call.endpoint, CALLERS[column]
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} cells differ from the matrix:\n{}", wrong.len(), wrong.join("\n"));
+}
