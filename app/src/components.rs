@@ -144,9 +144,34 @@ pub fn EmptyState(msg: Msg) -> impl IntoView {
     }
 }
 
+/// What a browser tab, a bookmark and a screen reader call a page: `Sepet · cloudmarket`.
+pub fn titled(page: &str) -> String {
+    format!("{page} · cloudmarket")
+}
+
+/// The document title of a page named by a message, in the reader's language (it follows a
+/// language switch without a reload).
+pub fn page_title(msg: Msg) -> impl IntoView {
+    let text = t(msg);
+    view! { <leptos_meta::Title text=move || titled(text()) /> }
+}
+
+/// The document title of a page named by a message and a number: `Sipariş 100042 · cloudmarket`.
+pub fn numbered_title(msg: Msg, number: String) -> impl IntoView {
+    let text = t(msg);
+    view! { <leptos_meta::Title text=move || titled(&format!("{} {number}", text())) /> }
+}
+
+/// The document title of a page named by its data (a product, a customer).
+pub fn named_title(name: String) -> impl IntoView {
+    view! { <leptos_meta::Title text=titled(&name) /> }
+}
+
+/// The page's heading, and the document title it names.
 #[component]
 pub fn PageHeader(title: Msg, #[prop(optional)] subtitle: Option<Msg>) -> impl IntoView {
     view! {
+        {page_title(title)}
         <header class="page-header">
             <h1>{t(title)}</h1>
             {subtitle.map(|s| view! { <p class="subtitle">{t(s)}</p> })}

@@ -3,7 +3,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{Login, go_to};
 use crate::{
-    components::{Field, FormMessage},
+    components::{Field, FormMessage, page_title},
     i18n::{Msg, t},
 };
 
@@ -25,6 +25,7 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <section class="auth-card">
+            {page_title(Msg::SignInTitle)}
             <h1>{t(Msg::SignInTitle)}</h1>
             <p class="subtitle">{t(Msg::SignInHelp)}</p>
             {move || {

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::{ChangePassword, get_me, go_to};
 use crate::{
-    components::{Field, FormMessage},
+    components::{Field, FormMessage, page_title},
     i18n::{Msg, t},
 };
 
@@ -28,6 +28,7 @@ pub fn PasswordPage() -> impl IntoView {
 
     view! {
         <section class="auth-card">
+            {page_title(Msg::ChangePassword)}
             <h1>{t(Msg::ChangePassword)}</h1>
             <Transition fallback=|| ()>{forced}</Transition>
             <ActionForm action=action attr:novalidate=true attr:aria-label=t(Msg::ChangePassword)>

@@ -3,7 +3,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{SetPassword, go_to};
 use crate::{
-    components::{Field, FormMessage},
+    components::{Field, FormMessage, page_title},
     i18n::{Msg, t},
 };
 
@@ -25,6 +25,7 @@ pub fn SetPasswordPage() -> impl IntoView {
 
     view! {
         <section class="auth-card">
+            {page_title(Msg::SetYourPassword)}
             <h1>{t(Msg::SetYourPassword)}</h1>
             <p class="subtitle">{t(Msg::SetYourPasswordHelp)}</p>
             <ActionForm action=action attr:novalidate=true attr:aria-label=t(Msg::SetYourPassword)>

@@ -5,7 +5,7 @@ use super::{
     get_partner_billing, list_statements,
 };
 use crate::{
-    components::{EmptyState, ErrorAlert, Field, PageHeader, TableWrap, format_money, loaded},
+    components::{EmptyState, ErrorAlert, Field, PageHeader, TableWrap, format_money, loaded, named_title},
     error::AppError,
     i18n::{Msg, t},
 };
@@ -117,6 +117,7 @@ pub fn PartnerBillingPage() -> impl IntoView {
         {loaded(billing, |b: BillingOverview| view! {
             <header class="page-header">
                 <p class="eyebrow"><a href="/backoffice/partners">{t(Msg::Partners)}</a></p>
+                {named_title(b.usage.partner_name.clone())}
                 <h1>{b.usage.partner_name.clone()}</h1>
             </header>
             <BillingSections billing=b statements_base="/backoffice/statements" />

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::{
     components::TotalsBox,
-    components::{ErrorAlert, format_date, loaded},
+    components::{ErrorAlert, format_date, loaded, named_title},
     domain::Totals,
     i18n::{Msg, t},
 };
@@ -41,6 +41,7 @@ pub fn StatementPage() -> impl IntoView {
             view! {
                 <header class="page-header">
                     <p class="eyebrow">{t(Msg::Statement)} " " {summary.statement_number}</p>
+                    {named_title(format!("{} · {}", summary.partner_name, &summary.period.to_string()[..7]))}
                     <h1>{summary.partner_name.clone()} " · " {summary.period.to_string()[..7].to_owned()}</h1>
                     <p class="subtitle">
                         <span class=summary.status.tone()>{t(summary.status.label())}</span>

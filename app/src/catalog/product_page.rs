@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     cart::{AddToCart, AddToCartForm, cart_page::action_feedback, get_cart},
-    components::{format_money, loaded},
+    components::{format_money, loaded, named_title},
     i18n::{Msg, t},
 };
 
@@ -29,6 +29,7 @@ pub fn ProductPage() -> impl IntoView {
             let base_path = format!("/cp/catalog/{}", product.sku);
             view! {
                 <header class="page-header">
+                    {named_title(product.name.clone())}
                     <h1>{product.name.clone()}</h1>
                     <p class="subtitle">{product.vendor.clone()} " · " {product.product_group.clone()} " · " {product.sku.clone()}</p>
                 </header>

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::{CustomerDetail, OpenCustomerPortal, get_customer};
 use crate::{
     auth::go_to,
-    components::{ErrorAlert, loaded},
+    components::{ErrorAlert, loaded, named_title},
     error::AppError,
     i18n::{Msg, t},
     live::use_live,
@@ -40,6 +40,7 @@ pub fn CustomerPage() -> impl IntoView {
             view! {
                 <header class="page-header">
                     <p class="eyebrow"><a href="/cp/customers">{t(Msg::Customers)}</a></p>
+                    {named_title(s.name.clone())}
                     <h1>{s.name}</h1>
                 </header>
                 <dl class="facts">

@@ -6,7 +6,7 @@ use super::{
     DEFAULT_CREDIT_LIMIT, DocumentInfo, RejectApplication, application_number, get_application, list_applications,
 };
 use crate::{
-    components::{EmptyState, ErrorAlert, FieldMessage, PageHeader, TableWrap, format_datetime, loaded},
+    components::{EmptyState, ErrorAlert, FieldMessage, PageHeader, TableWrap, format_datetime, loaded, named_title},
     i18n::{Msg, t},
 };
 
@@ -155,6 +155,7 @@ pub fn ApplicationDetailPage() -> impl IntoView {
             let reject_id = approve_id.clone();
             view! {
                 <header class="page-header">
+                    {named_title(format!("{} · {}", application_number(a.number.get()), a.company_name))}
                     <h1>{application_number(a.number.get())} " · " {a.company_name.clone()}</h1>
                     <p class="subtitle"><StatusBadge status=a.status /> " " {t(kind_msg(a.kind))}</p>
                 </header>

@@ -3,7 +3,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{ApplicationDetail, ApplicationStatus, application_number, get_application_status};
 use crate::{
-    components::loaded,
+    components::{loaded, page_title},
     i18n::{Msg, t},
     onboarding::applications_page::{DocumentList, StatusBadge},
 };
@@ -19,6 +19,7 @@ pub fn ApplicationStatusPage() -> impl IntoView {
             let base = format!("/applications/{}/documents", token());
             view! {
                 <header class="page-header">
+                    {page_title(Msg::ApplicationTitle)}
                     <h1>{t(Msg::ApplicationTitle)}</h1>
                     <p class="subtitle">{a.company_name.clone()}</p>
                 </header>

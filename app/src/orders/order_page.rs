@@ -9,6 +9,7 @@ use crate::{
     components::TotalsBox,
     components::{
         EmptyState, ErrorAlert, Field, FormMessage, PageHeader, TableWrap, format_datetime, format_money, loaded,
+        numbered_title,
     },
     domain::Totals,
     i18n::{Msg, t},
@@ -103,6 +104,7 @@ pub fn OrderPage() -> impl IntoView {
             view! {
                 <header class="page-header">
                     <p class="eyebrow">{t(Msg::OrderNumber)}</p>
+                    {numbered_title(Msg::Order, s.order_number.to_string())}
                     <h1 class="order-number">{s.order_number}</h1>
                     <p class="subtitle">{s.customer_name.clone()} " · " <StatusBadge status=s.status /></p>
                 </header>

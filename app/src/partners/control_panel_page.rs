@@ -3,7 +3,7 @@ use leptos_router::components::A;
 
 use super::{PartnerOverview, get_partner_overview};
 use crate::{
-    components::{format_money, loaded},
+    components::{format_money, loaded, page_title},
     i18n::{Msg, t},
 };
 
@@ -14,6 +14,7 @@ pub fn ControlPanelPage() -> impl IntoView {
         {loaded(overview, |o: PartnerOverview| {
             view! {
                 <header class="page-header">
+                    {page_title(Msg::ControlPanel)}
                     <h1>{t(Msg::ControlPanel)}</h1>
                     <p class="subtitle">{t(Msg::Welcome)} ", " {o.name.clone()}</p>
                 </header>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::{CompanyInfo, my_company};
 use crate::{
-    components::{PageHeader, loaded},
+    components::{PageHeader, loaded, page_title},
     i18n::{Msg, t},
     live::use_live,
     subscriptions::{AccountSubscriptions, SubscriptionCards, SubscriptionView, my_subscriptions},
@@ -26,6 +26,7 @@ pub fn PortalHomePage() -> impl IntoView {
         {loaded(company, |c: CompanyInfo| {
             view! {
                 <header class="page-header">
+                    {page_title(Msg::CustomerPortal)}
                     <h1>{t(Msg::CustomerPortal)}</h1>
                     <p class="subtitle">{c.name}</p>
                 </header>

@@ -5,7 +5,7 @@ use super::{
     get_subscription,
 };
 use crate::{
-    components::{Field, FormMessage, format_datetime, format_money, loaded},
+    components::{Field, FormMessage, format_datetime, format_money, loaded, page_title},
     error::AppError,
     i18n::{Msg, licences, t},
     live::use_live,
@@ -56,6 +56,7 @@ pub fn ManageSubscriptionPage() -> impl IntoView {
     view! {
         <header class="page-header">
             <p class="eyebrow"><a href="/portal/csp">{t(Msg::MicrosoftCsp)}</a></p>
+            {page_title(Msg::ManageSubscription)}
             <h1>{t(Msg::ManageSubscription)}</h1>
         </header>
         {placed}

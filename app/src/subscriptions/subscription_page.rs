@@ -5,7 +5,7 @@ use super::{
     manage_page::subscription_resource, my_subscriptions, rules::Refund,
 };
 use crate::{
-    components::{EmptyState, ErrorAlert, format_date, format_money, loaded},
+    components::{EmptyState, ErrorAlert, format_date, format_money, loaded, named_title},
     i18n::{Msg, licences, t},
 };
 
@@ -62,6 +62,7 @@ pub fn SubscriptionPage() -> impl IntoView {
             view! {
                 <header class="page-header">
                     <p class="eyebrow"><a href="/portal/account">{t(Msg::Account)}</a></p>
+                    {named_title(d.view.product_name.clone())}
                     <h1>{d.view.product_name.clone()}</h1>
                     <p class="subtitle">
                         <span class="licence-count">{d.view.quantity}</span> " " {t(licences(d.view.quantity))} " "

@@ -10,11 +10,9 @@ use std::collections::BTreeSet;
 use reqwest::{Method, StatusCode, header};
 use uuid::Uuid;
 
-use app::orders::OrderStatus;
-
 use crate::{
     helpers::{TestApp, location, second_tenant},
-    provisioning::{order_for, wait_for},
+    owned::{Fixture, fixture},
     surface,
 };
 
@@ -46,23 +44,6 @@ enum Owner {
     Customer,
     CreditControl,
     Operations,
-}
-
-/// The owner's things the calls name.
-struct Fixture {
-    contoso: String,
-    subscription: String,
-    contoso_order: String,
-    new_tenant_order: String,
-    cancellation: String,
-    statement: String,
-    application_id: String,
-    application_number: String,
-    application_token: String,
-    document: String,
-    dead_job: String,
-    product: String,
-    vendor_subscription: String,
 }
 
 type Form = Vec<(&'static str, String)>;
@@ -276,93 +257,6 @@ fn outcome(expected: Outcome, status: StatusCode, location: &str) -> Result<Outc
         300..=399 if location.starts_with("/login") => Ok(S),
         500.. => Err(format!("{status}")),
         _ => Ok(Y),
-    }
-}
-
-async fn fixture(app: &TestApp, contoso_admin: &TestApp) -> Fixture {
-    let scalar = |sql: &'static str| {
-        let pool = app.pool.clone();
-        async move { sqlx::query_scalar::<_, String>(sql).fetch_one(&pool).await.unwrap_or_else(|e| panic!("{sql}: {e}")) }
-    };
-    // Contoso's subscriptions, provisioned; and a new tenant whose admin password can be viewed.
-    let contoso_order = order_for(app, "contoso", "1234567").await;
-    let new_tenant_order = order_for(app, "matrixtenant", "1234567").await;
-    wait_for(app, contoso_order, OrderStatus::Completed).await;
-    wait_for(app, new_tenant_order, OrderStatus::Completed).await;
-    let contoso = scalar("select organisation_id::text from customer where tenant_prefix = 'contoso'").await;
-    let subscription = scalar(
-        "select s.subscription_id::text from subscription s join product p using (product_id)
-         where p.sku = 'CFQ7TTC0LH18' and s.customer_id = '00000000-0000-4000-8000-000000000003'",
-    )
-    .await;
-    let defender = scalar(
-        "select s.subscription_id::text from subscription s join product p using (product_id)
-         where p.sku = 'CFQ7TTC0LHXK' and s.customer_id = '00000000-0000-4000-8000-000000000003'",
-    )
-    .await;
-    // A cancellation request (status New) for the partner to decide.
-    let cancelled = contoso_admin.call("cancel_subscription", &[("subscription_id", defender.as_str())]).await;
-    assert_eq!(cancelled.status(), StatusCode::OK, "{}", cancelled.text().await.unwrap_or_default());
-    let cancellation = cancelled.json::<i64>().await.expect("the request's number").to_string();
-
-    let statement = scalar(
-        "insert into statement (statement_id, partner_id, period, subtotal, vat, total, currency, issued_at)
-         values (gen_random_uuid(), '00000000-0000-4000-8000-000000000002', '2026-10-01', 100, 20, 120, 'USD', now())
-         returning statement_number::text",
-    )
-    .await;
-    let application_id = Uuid::new_v4();
-    let application_token = format!("matrix-{}", Uuid::new_v4().simple());
-    let application_number = sqlx::query_scalar::<_, i64>(
-        "insert into partner_application (application_id, access_token, kind, company_name, tax_number, address,
-                                          mpn_id, contact_name, contact_email, contact_phone)
-         values ($1, $2, 'new_partner', 'Matrix Bilişim', '1234567890', 'İstanbul', '7654321', 'Deniz',
-                 'deniz@matrix.example', '02125550102')
-         returning number",
-    )
-    .bind(application_id)
-    .bind(&application_token)
-    .fetch_one(&app.pool)
-    .await
-    .expect("an application");
-    let document = Uuid::new_v4();
-    sqlx::query(
-        "insert into application_document (document_id, application_id, kind, file_name, content_type, size_bytes, content)
-         values ($1, $2, (select min(e) from unnest(enum_range(null::document_kind)) e), 'vergi.pdf', 'application/pdf', 8,
-                 '%PDF-1.4'::bytea)",
-    )
-    .bind(document)
-    .bind(application_id)
-    .execute(&app.pool)
-    .await
-    .expect("a document");
-    // A job that gave up, of a kind no worker takes (so a retry leaves it queued).
-    let dead_job = scalar(
-        "insert into job (job_id, kind, payload, max_attempts, state, attempts, finished_at, last_error)
-         values (gen_random_uuid(), 'matrix_probe', '{}', 1, 'dead', 1, now(), 'gave up')
-         returning job_id::text",
-    )
-    .await;
-    let product = scalar("select product_id::text from product where sku = 'CFQ7TTC0LH18'").await;
-    let vendor_subscription = scalar(
-        "select subscription_id::text from sandbox.subscription
-         where tenant_id = '11111111-1111-4111-8111-111111111111' limit 1",
-    )
-    .await;
-    Fixture {
-        contoso,
-        subscription,
-        contoso_order: contoso_order.to_string(),
-        new_tenant_order: new_tenant_order.to_string(),
-        cancellation,
-        statement,
-        application_id: application_id.to_string(),
-        application_number: application_number.to_string(),
-        application_token,
-        document: document.to_string(),
-        dead_job,
-        product,
-        vendor_subscription,
     }
 }
 
