@@ -1,7 +1,10 @@
 //! Builds the application (database, router, listener) so that `main` and the tests start the
 //! very same thing.
 
-use std::{net::SocketAddr, sync::Arc};
+use std::{
+    net::SocketAddr,
+    sync::{Arc, LazyLock},
+};
 
 use anyhow::Context;
 use axum::{
@@ -15,7 +18,7 @@ use axum::{
     serve::ListenerExt,
 };
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
@@ -179,6 +182,16 @@ impl Application {
     }
 }
 
+/// The app's page routes, generated once per process. Generating them renders the app with every
+/// resource held back by a process-wide switch (`leptos_server::SuppressResourceLoad`), so a
+/// resource that first runs meanwhile in another server of the same process never finishes and
+/// its page never ends: a second server started beside a serving one (as the integration tests
+/// do, many per process) must not generate them again.
+pub fn page_routes() -> &'static [AxumRouteListing] {
+    static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+    &ROUTES
+}
+
 async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
     let session_store = PostgresStore::new(state.pool.clone());
     session_store.migrate().await.context("creating the session table")?;
@@ -189,7 +202,7 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .with_secure(state.settings.secure_cookies)
         .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(8)));
 
-    let routes = generate_route_list(App);
+    let routes = page_routes().to_vec();
     let allowed = AllowedOrigins { public_origin: config.public_url.clone() };
 
     let router = Router::new()

@@ -107,6 +107,9 @@ impl TestApp {
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .default_headers(headers)
+            // A response that stalls fails its test with the request named, instead of holding the
+            // whole run until CI gives up.
+            .read_timeout(std::time::Duration::from_secs(120))
             .build()
             .expect("http client")
     }

@@ -73,7 +73,7 @@ async fn every_page_has_its_own_title_in_both_languages() {
         _ => &anonymous,
     };
 
-    let routes: Vec<String> = leptos_axum::generate_route_list(app::app::App)
+    let routes: Vec<String> = server::startup::page_routes()
         .iter()
         .map(|listing| listing.path().to_owned())
         .filter(|path| !path.starts_with("/api"))
