@@ -288,22 +288,15 @@ impl Callers {
 #[tokio::test]
 async fn every_server_function_and_route_answers_each_caller_as_its_row_says() {
     let app = TestApp::spawn_with(|c| c.workers = 1).await;
-    let signed_in = |email: &'static str| {
-        let user = app.another_user();
-        async move {
-            user.login_ok(email).await;
-            user
-        }
-    };
     let (other_customer, other_partner) = second_tenant(&app).await;
     let callers = Callers {
         anonymous: app.another_user(),
         other_customer,
         other_partner,
-        operations: signed_in("ops@distributor.example").await,
-        credit: signed_in("credit@distributor.example").await,
-        partner: signed_in("partner@reseller.example").await,
-        customer: signed_in("admin@contoso.example").await,
+        operations: app.signed_in_as("ops@distributor.example").await,
+        credit: app.signed_in_as("credit@distributor.example").await,
+        partner: app.signed_in_as("partner@reseller.example").await,
+        customer: app.signed_in_as("admin@contoso.example").await,
     };
     let fixture = fixture(&app, &callers.customer).await;
 

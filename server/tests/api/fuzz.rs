@@ -144,19 +144,12 @@ struct Real {
 #[tokio::test]
 async fn no_argument_of_any_server_function_gets_a_server_error() {
     let app = TestApp::spawn().await;
-    let signed_in = |email: &'static str| {
-        let user = app.another_user();
-        async move {
-            user.login_ok(email).await;
-            user
-        }
-    };
     let callers = [
         ("anonymous", app.another_user()),
-        ("partner admin", signed_in("partner@reseller.example").await),
-        ("customer admin", signed_in("admin@contoso.example").await),
-        ("credit control", signed_in("credit@distributor.example").await),
-        ("operations", signed_in("ops@distributor.example").await),
+        ("partner admin", app.signed_in_as("partner@reseller.example").await),
+        ("customer admin", app.signed_in_as("admin@contoso.example").await),
+        ("credit control", app.signed_in_as("credit@distributor.example").await),
+        ("operations", app.signed_in_as("ops@distributor.example").await),
     ];
     let order = crate::provisioning::order_for(&app, "contoso", "1234567").await;
     let subscription = sqlx::query_scalar::<_, String>(

@@ -124,6 +124,13 @@ impl TestApp {
         }
     }
 
+    /// Another browser on the same server, signed in as `email` with the demo password.
+    pub async fn signed_in_as(&self, email: &str) -> TestApp {
+        let user = self.another_user();
+        user.login_ok(email).await;
+        user
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -50,20 +50,11 @@ fn title_of(html: &str) -> String {
 #[tokio::test]
 async fn every_page_has_its_own_title_in_both_languages() {
     let app = TestApp::spawn_with(|c| c.workers = 1).await;
-    let as_user = |email: Option<&'static str>| {
-        let user = app.another_user();
-        async move {
-            if let Some(email) = email {
-                user.login_ok(email).await;
-            }
-            user
-        }
-    };
-    let anonymous = as_user(None).await;
-    let partner = as_user(Some("partner@reseller.example")).await;
-    let customer = as_user(Some("admin@contoso.example")).await;
-    let credit = as_user(Some("credit@distributor.example")).await;
-    let operations = as_user(Some("ops@distributor.example")).await;
+    let anonymous = app.another_user();
+    let partner = app.signed_in_as("partner@reseller.example").await;
+    let customer = app.signed_in_as("admin@contoso.example").await;
+    let credit = app.signed_in_as("credit@distributor.example").await;
+    let operations = app.signed_in_as("ops@distributor.example").await;
     let fixture = fixture(&app, &customer).await;
     let reader = |path: &str| match path {
         p if p.starts_with("/cp") || p == "/account/password" => &partner,
