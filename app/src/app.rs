@@ -1,7 +1,7 @@
 //! The document shell, the router and the layout every page shares.
 
 use leptos::prelude::*;
-use leptos_meta::{Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{A, Outlet, ParentRoute, Route, Router, Routes},
@@ -30,7 +30,7 @@ use crate::{
 /// The HTML document, rendered on the server only.
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    use leptos_meta::MetaTags;
+    use leptos_meta::{HashedStylesheet, MetaTags};
     let lang = crate::i18n::request_locale().code();
     #[cfg(feature = "ssr")]
     send_page_csp();
@@ -41,6 +41,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
+                // The browser's bar in the brand colour, and what a phone needs to keep the
+                // portal on its home screen (public/manifest.webmanifest starts at /portal).
+                <meta name="theme-color" content="#0b5cab" />
+                <link rel="icon" href="/favicon.ico" sizes="32x32" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/apple-touch-icon.png" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                // The stylesheet by its hashed name (see server/src/assets.rs).
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -106,7 +115,6 @@ pub fn App() -> impl IntoView {
     // need a script to put resolved content in place; in-order streaming sends the status with
     // the first chunk, before the data is read.
     view! {
-        <Stylesheet id="leptos" href="/pkg/cloudmarket.css" />
         <Title text="cloudmarket" />
         <Router>
             <Routes fallback=NotFoundPage>

@@ -1,6 +1,7 @@
 //! The cloudmarket server: configuration, database, HTTP router and the guards around it.
 //! `main.rs` only wires these together; tests build the same application on a random port.
 
+pub mod assets;
 pub mod background;
 pub mod config;
 pub mod db;

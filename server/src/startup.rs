@@ -11,6 +11,7 @@ use axum::{
     Router,
     body::Body,
     extract::{Request, State},
+    handler::Handler,
     http::HeaderName,
     middleware,
     response::IntoResponse,
@@ -115,6 +116,7 @@ impl Application {
         if let Some(addr) = site_addr {
             leptos_options.site_addr = addr;
         }
+        crate::assets::detect_hashed_names(&mut leptos_options);
         config.refuse_unsafe(leptos_options.site_addr)?;
         let Opened { database: Database { pool, embedded }, mail, secrets } = open(config).await?;
         if config.demo {
@@ -223,12 +225,16 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            {
-                let state = state.clone();
-                move || provide_context(state.clone())
-            },
-            shell,
+        .fallback_service(crate::assets::site_files(
+            &state.leptos_options.site_root,
+            leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+                {
+                    let state = state.clone();
+                    move || provide_context(state.clone())
+                },
+                shell,
+            )
+            .with_state(state.clone()),
         ))
         .layer(middleware::from_fn_with_state(state.clone(), guard::require_area))
         .layer(middleware::from_fn(server_fn_error_status))
@@ -280,7 +286,10 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
     };
     // Last, so the sandbox's pages get them too.
     let https = crate::headers::Https(config.secure_cookies());
-    Ok(router.layer(middleware::from_fn_with_state(https, crate::headers::security)))
+    let hashed = crate::assets::HashedNames(state.leptos_options.hash_files);
+    Ok(router
+        .layer(middleware::from_fn_with_state(hashed, crate::assets::cache_control))
+        .layer(middleware::from_fn_with_state(https, crate::headers::security)))
 }
 
 /// The answer to a request whose handler panicked: the generic message of a 500 (as JSON, which

@@ -103,6 +103,17 @@ struct Scan {
 }
 
 impl<'a> Visit<'a> for Scan {
+    // A unit test's own little router is not the server's surface.
+    fn visit_item_mod(&mut self, item: &'a syn::ItemMod) {
+        let test_only = item
+            .attrs
+            .iter()
+            .any(|attr| attr.path().is_ident("cfg") && attr.parse_args::<syn::Ident>().is_ok_and(|cfg| cfg == "test"));
+        if !test_only {
+            syn::visit::visit_item_mod(self, item);
+        }
+    }
+
     fn visit_item_fn(&mut self, item: &'a syn::ItemFn) {
         if let Some(endpoint) = item.attrs.iter().find_map(endpoint_of) {
             let name = &item.sig.ident;

@@ -1,0 +1,80 @@
+import { expect, test } from '@playwright/test';
+import { demoUsers, signInAs } from './pages/app';
+
+// What a phone keeps and what it asks for again, on the build the suite runs: the bundle's
+// hashed names are kept for a year, pages are revalidated, and the portal can be added to the
+// home screen (icons and a manifest that opens /portal).
+
+test('the bundle is loaded by hashed names and kept, pages are asked for again', async ({ page }) => {
+  const bundle: { url: string; cacheControl: string; encoding: string }[] = [];
+  page.on('response', (response) => {
+    if (new URL(response.url()).pathname.startsWith('/pkg/')) {
+      const headers = response.headers();
+      bundle.push({ url: response.url(), cacheControl: headers['cache-control'] ?? '', encoding: headers['content-encoding'] ?? '' });
+    }
+  });
+  const answer = await page.goto('/login');
+  expect(answer?.status()).toBe(200);
+  expect(answer?.headers()['cache-control']).toContain('no-cache');
+
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+  // The script, the wasm and the stylesheet, each named cloudmarket.<hash>.<ext>.
+  const names = bundle.map((b) => new URL(b.url).pathname);
+  for (const ext of ['js', 'wasm', 'css']) {
+    expect(names, ext).toContainEqual(expect.stringMatching(new RegExp(`^/pkg/cloudmarket\\.[\\w-]{8,}\\.${ext}$`)));
+  }
+  for (const file of bundle) {
+    expect(file.cacheControl, file.url).toBe('public, max-age=31536000, immutable');
+  }
+  // The script goes out compressed as the browser accepts (brotli from Chromium).
+  const script = bundle.find((b) => b.url.endsWith('.js'));
+  expect(script?.encoding).toBe('br');
+});
+
+test('a revisit asks for the page again and gets the bundle without downloading it', async ({ page, request }) => {
+  await page.goto('/login');
+  const css = await page.locator('link[rel="stylesheet"]').getAttribute('href');
+  expect(css).toMatch(/^\/pkg\/cloudmarket\.[\w-]+\.css$/);
+  const first = await request.get(css!);
+  const modified = first.headers()['last-modified'];
+  expect(modified).toBeTruthy();
+  const again = await request.get(css!, { headers: { 'If-Modified-Since': modified } });
+  expect(again.status()).toBe(304);
+});
+
+test('the portal can be added to a phone home screen', async ({ page, request }) => {
+  await signInAs(page, demoUsers.customer);
+  const head = page.locator('head');
+  await expect(head.locator('meta[name="theme-color"]')).toHaveAttribute('content', '#0b5cab');
+  const links: Record<string, string> = {};
+  for (const rel of ['manifest', 'apple-touch-icon']) {
+    links[rel] = (await head.locator(`link[rel="${rel}"]`).getAttribute('href'))!;
+  }
+  const icons = await head.locator('link[rel="icon"]').evaluateAll((all) => all.map((l) => l.getAttribute('href')!));
+  expect(icons).toEqual(['/favicon.ico', '/favicon.svg']);
+  for (const href of [...icons, links['apple-touch-icon']]) {
+    const response = await request.get(href);
+    expect(response.status(), href).toBe(200);
+    expect(response.headers()['content-type'], href).toMatch(/^image\//);
+  }
+
+  const manifest = await request.get(links.manifest);
+  expect(manifest.status()).toBe(200);
+  const app = await manifest.json();
+  expect(app).toMatchObject({ start_url: '/portal', display: 'standalone', theme_color: '#0b5cab' });
+  const purposes: string[] = [];
+  for (const icon of app.icons as { src: string; sizes: string; purpose?: string }[]) {
+    const response = await request.get(icon.src);
+    expect(response.status(), icon.src).toBe(200);
+    expect(response.headers()['content-type']).toBe('image/png');
+    purposes.push(`${icon.sizes} ${icon.purpose ?? 'any'}`);
+  }
+  expect(purposes).toEqual(expect.arrayContaining(['192x192 any', '512x512 any', '512x512 maskable']));
+});
+
+test('robots keep the private areas out of search indexes', async ({ request }) => {
+  const robots = await (await request.get('/robots.txt')).text();
+  for (const area of ['/cp', '/portal', '/backoffice', '/api']) {
+    expect(robots).toContain(`Disallow: ${area}`);
+  }
+});
