@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 
 use crate::{
     error::AppError,
-    i18n::{Msg, t},
+    i18n::{Locale, Msg, t},
 };
 
 /// Renders a resource once loaded: a loading line first, an error alert if it failed.
@@ -179,10 +179,10 @@ pub fn PageHeader(title: Msg, #[prop(optional)] subtitle: Option<Msg>) -> impl I
     }
 }
 
-/// `1234.5` and `USD` as `1,234.50 USD`: exact, from the decimal, never through a float. The
-/// rule itself is [`crate::domain::Money`]'s `Display`; this is the shorthand views use.
+/// An amount as the reader's language writes it (`1,234.50 USD`, `1.234,50 USD`): exact, from
+/// the decimal, never through a float. The rule is [`crate::domain::Money::in_locale`].
 pub fn format_money(amount: Decimal, currency: crate::domain::Currency) -> String {
-    crate::domain::Money::new(amount, currency).to_string()
+    crate::domain::Money::new(amount, currency).in_locale(crate::i18n::current_locale())
 }
 
 /// The route segment `name` read as `T` (an id, a number); `None` when the URL holds something
@@ -192,14 +192,45 @@ pub fn route_param<T: std::str::FromStr>(name: &'static str) -> impl Fn() -> Opt
     move || params.read().get(name).and_then(|raw| raw.parse().ok())
 }
 
-/// A timestamp as people read it in lists: `2026-11-24 14:05` (UTC).
-pub fn format_datetime(at: time::OffsetDateTime) -> String {
-    at.format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]")).unwrap_or_default()
+const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS_TR: [&str; 12] =
+    ["Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım", "Aralık"];
+
+/// A day as `locale` writes it: `1 Dec 2026`, `01.12.2026`.
+pub fn date_in(date: time::Date, locale: Locale) -> String {
+    match locale {
+        Locale::En => format!("{} {} {}", date.day(), MONTHS_EN[usize::from(u8::from(date.month())) - 1], date.year()),
+        Locale::Tr => format!("{:02}.{:02}.{}", date.day(), u8::from(date.month()), date.year()),
+    }
 }
 
-/// A date as `2026-11-24`.
+/// A month (a statement's period) as `locale` names it: `Dec 2026`, `Aralık 2026`.
+pub fn month_in(date: time::Date, locale: Locale) -> String {
+    let months = match locale {
+        Locale::En => MONTHS_EN,
+        Locale::Tr => MONTHS_TR,
+    };
+    format!("{} {}", months[usize::from(u8::from(date.month())) - 1], date.year())
+}
+
+/// A timestamp as people read it in lists, in UTC: `1 Dec 2026 14:05`, `01.12.2026 14:05`.
+pub fn datetime_in(at: time::OffsetDateTime, locale: Locale) -> String {
+    format!("{} {:02}:{:02}", date_in(at.date(), locale), at.hour(), at.minute())
+}
+
+/// [`datetime_in`] the reader's language.
+pub fn format_datetime(at: time::OffsetDateTime) -> String {
+    datetime_in(at, crate::i18n::current_locale())
+}
+
+/// [`date_in`] the reader's language.
 pub fn format_date(at: time::OffsetDateTime) -> String {
-    at.format(&time::macros::format_description!("[year]-[month]-[day]")).unwrap_or_default()
+    date_in(at.date(), crate::i18n::current_locale())
+}
+
+/// [`month_in`] the reader's language.
+pub fn format_month(date: time::Date) -> String {
+    month_in(date, crate::i18n::current_locale())
 }
 
 #[cfg(test)]
@@ -215,6 +246,18 @@ mod tests {
         assert_eq!(format_money(dec!(-72.5), crate::domain::Currency::USD), "-72.50 USD");
         assert_eq!(format_money(dec!(0), crate::domain::Currency::USD), "0.00 USD");
         assert_eq!(format_money(dec!(999.999), crate::domain::Currency::USD), "1,000.00 USD");
+    }
+
+    #[test]
+    fn dates_read_as_each_language_writes_them() {
+        let day = time::macros::date!(2026 - 12 - 01);
+        assert_eq!(date_in(day, Locale::En), "1 Dec 2026");
+        assert_eq!(date_in(day, Locale::Tr), "01.12.2026");
+        assert_eq!(month_in(day, Locale::En), "Dec 2026");
+        assert_eq!(month_in(time::macros::date!(2026 - 02 - 01), Locale::Tr), "Şubat 2026");
+        let at = time::macros::datetime!(2026-03-09 7:05 UTC);
+        assert_eq!(datetime_in(at, Locale::En), "9 Mar 2026 07:05");
+        assert_eq!(datetime_in(at, Locale::Tr), "09.03.2026 07:05");
     }
 }
 

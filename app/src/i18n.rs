@@ -508,6 +508,12 @@ fn initial_locale() -> Locale {
     }
 }
 
+/// The reader's language for text built once (a row's amount, a date): read without following
+/// later switches, and English where there is no page (mail, logs).
+pub fn current_locale() -> Locale {
+    use_context::<I18n>().map(|i18n| i18n.locale.get_untracked()).unwrap_or_default()
+}
+
 pub fn use_i18n() -> I18n {
     use_context::<I18n>().unwrap_or_else(provide_i18n)
 }

@@ -21,3 +21,19 @@ test('the language switch turns the UI Turkish and back, and is remembered', asy
   await expect(page.getByRole('heading', { level: 1, name: 'Control Panel' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 });
+
+test('amounts and dates are written as each language writes them', async ({ page }) => {
+  await signInAs(page, demoUsers.partner);
+  const shell = new Shell(page);
+  // The demo partner's credit limit, on the Control Panel.
+  await expect(page.getByText('5,000.00 USD')).toBeVisible();
+  await shell.switchLanguage('TR');
+  // Built when the page renders: the next page shows it in the new language.
+  await page.reload();
+  await expect(page.getByText('5.000,00 USD')).toBeVisible();
+
+  await page.goto('/cp/catalog');
+  const basic = page.getByRole('row', { name: /Microsoft 365 Business Basic/ }).first();
+  await expect(basic).toContainText(/\d+,\d{2} USD/);
+  await expect(basic).not.toContainText(/\d+\.\d{2} USD/);
+});

@@ -5,7 +5,9 @@ use super::{
     get_partner_billing, list_statements,
 };
 use crate::{
-    components::{EmptyState, ErrorAlert, Field, PageHeader, TableWrap, format_money, loaded, named_title},
+    components::{
+        EmptyState, ErrorAlert, Field, PageHeader, TableWrap, format_money, format_month, loaded, named_title,
+    },
     error::AppError,
     i18n::{Msg, t},
 };
@@ -62,7 +64,7 @@ pub fn StatementsPage() -> impl IntoView {
                                                 <a href=format!("/backoffice/statements/{}", s.statement_number)>{s.statement_number}</a>
                                             </th>
                                             <td>{s.partner_name.clone()}</td>
-                                            <td>{s.period.to_string()[..7].to_owned()}</td>
+                                            <td>{format_month(s.period)}</td>
                                             <td class="num">{format_money(s.total, s.currency)}</td>
                                             <td><span class=s.status.tone()>{t(s.status.label())}</span></td>
                                             <td>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::{BillingOverview, CreditUsage, StatementLine, StatementSummary, chart::SpendChart, get_billing};
 use crate::{
-    components::{EmptyState, PageHeader, TableWrap, format_money, loaded},
+    components::{EmptyState, PageHeader, TableWrap, format_money, format_month, loaded},
     i18n::{Msg, t},
 };
 
@@ -97,7 +97,7 @@ pub fn StatementTable(statements: Vec<StatementSummary>, base: &'static str) -> 
                                 <th scope="row">
                                     <a href=format!("{base}/{}", s.statement_number)>{s.statement_number}</a>
                                 </th>
-                                <td>{s.period.to_string()[..7].to_owned()}</td>
+                                <td>{format_month(s.period)}</td>
                                 <td>{s.partner_name}</td>
                                 <td class="num">{format_money(s.total, s.currency)}</td>
                                 <td><span class=s.status.tone()>{t(s.status.label())}</span></td>

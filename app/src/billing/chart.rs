@@ -3,7 +3,7 @@ use rust_decimal::{Decimal, prelude::ToPrimitive};
 
 use super::MonthSpend;
 use crate::{
-    components::format_money,
+    components::{format_money, format_month},
     i18n::{Msg, t},
 };
 
@@ -22,7 +22,7 @@ pub fn SpendChart(spend: Vec<MonthSpend>, currency: crate::domain::Currency) -> 
             let share = (m.amount.max(Decimal::ZERO) / scale).to_f64().unwrap_or(0.0);
             let h = (share * (height - 20.0)).max(if m.amount > Decimal::ZERO { 1.0 } else { 0.0 });
             let x = i as f64 * bar + 2.0;
-            let label = format!("{} {}", &m.month.to_string()[..7], format_money(m.amount, currency));
+            let label = format!("{} {}", format_month(m.month), format_money(m.amount, currency));
             view! {
                 <g>
                     <title>{label}</title>
@@ -46,7 +46,7 @@ pub fn SpendChart(spend: Vec<MonthSpend>, currency: crate::domain::Currency) -> 
                     {spend
                         .into_iter()
                         .map(|m| view! {
-                            <tr><td>{m.month.to_string()[..7].to_owned()}</td><td>{format_money(m.amount, currency)}</td></tr>
+                            <tr><td>{format_month(m.month)}</td><td>{format_money(m.amount, currency)}</td></tr>
                         })
                         .collect_view()}
                 </tbody>

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::{
     components::TotalsBox,
-    components::{ErrorAlert, format_date, loaded, named_title},
+    components::{ErrorAlert, format_date, format_month, loaded, named_title},
     domain::Totals,
     i18n::{Msg, t},
 };
@@ -41,8 +41,8 @@ pub fn StatementPage() -> impl IntoView {
             view! {
                 <header class="page-header">
                     <p class="eyebrow">{t(Msg::Statement)} " " {summary.statement_number}</p>
-                    {named_title(format!("{} · {}", summary.partner_name, &summary.period.to_string()[..7]))}
-                    <h1>{summary.partner_name.clone()} " · " {summary.period.to_string()[..7].to_owned()}</h1>
+                    {named_title(format!("{} · {}", summary.partner_name, format_month(summary.period)))}
+                    <h1>{summary.partner_name.clone()} " · " {format_month(summary.period)}</h1>
                     <p class="subtitle">
                         <span class=summary.status.tone()>{t(summary.status.label())}</span>
                         " · " {t(Msg::Issued)} " " {format_date(summary.issued_at)}

@@ -33,10 +33,12 @@ pub struct CatalogProduct {
 }
 
 impl CatalogProduct {
-    /// Case-insensitive match on name, vendor, group or SKU; every word must match somewhere.
+    /// Match on name, vendor, group or SKU, ignoring case as Turkish and English readers both
+    /// expect (`crate::domain::search_key`); every word must match somewhere.
     pub fn matches(&self, query: &str) -> bool {
-        let haystack = format!("{} {} {} {}", self.name, self.vendor, self.product_group, self.sku).to_lowercase();
-        query.split_whitespace().all(|word| haystack.contains(&word.to_lowercase()))
+        let haystack =
+            crate::domain::search_key(&format!("{} {} {} {}", self.name, self.vendor, self.product_group, self.sku));
+        crate::domain::matches_every_word(&haystack, query)
     }
 }
 

@@ -86,11 +86,12 @@ impl CustomerSummary {
         }
     }
 
-    /// The search on the customer list: name or tenant, ignoring case.
+    /// The search on the customer list: name or tenant, ignoring case as Turkish and English
+    /// readers both expect (`crate::domain::search_key`).
     pub fn matches(&self, query: &str) -> bool {
-        let query = query.trim().to_lowercase();
+        let query = crate::domain::search_key(query.trim());
         query.is_empty()
-            || self.name.to_lowercase().contains(&query)
+            || crate::domain::search_key(&self.name).contains(&query)
             || self.tenant_domain.as_deref().is_some_and(|d| d.contains(&query))
     }
 }

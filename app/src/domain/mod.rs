@@ -5,6 +5,7 @@
 mod ids;
 mod inputs;
 mod money;
+mod search;
 mod settings;
 mod status;
 mod totals;
@@ -12,6 +13,7 @@ mod totals;
 pub use ids::*;
 pub use inputs::*;
 pub use money::*;
+pub use search::*;
 pub use settings::*;
 pub use status::*;
 pub use totals::*;

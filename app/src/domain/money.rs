@@ -8,6 +8,8 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Locale;
+
 /// An ISO 4217 currency code: three capital ASCII letters. `Copy`, so totals and lines pass it
 /// around freely; on the wire and in the database it is the plain code (`"USD"`).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -77,24 +79,39 @@ impl Money {
     pub fn new(amount: Decimal, currency: Currency) -> Self {
         Self { amount, currency }
     }
-}
 
-impl fmt::Display for Money {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// As a reader of `locale` writes it: `1,234.50 USD` in English, `1.234,50 USD` in Turkish.
+    pub fn in_locale(self, locale: Locale) -> String {
+        let (group, decimal) = match locale {
+            Locale::En => (',', '.'),
+            Locale::Tr => ('.', ','),
+        };
         let rounded = self.amount.round_dp(2);
         let negative = rounded.is_sign_negative() && !rounded.is_zero();
         let text = format!("{:.2}", rounded.abs());
         let (whole, fraction) = text.split_once('.').unwrap_or((&text, "00"));
+        let mut out = String::with_capacity(text.len() + 8);
         if negative {
-            f.write_str("-")?;
+            out.push('-');
         }
         for (i, digit) in whole.chars().enumerate() {
             if i > 0 && (whole.len() - i) % 3 == 0 {
-                f.write_str(",")?;
+                out.push(group);
             }
-            write!(f, "{digit}")?;
+            out.push(digit);
         }
-        write!(f, ".{fraction} {}", self.currency)
+        out.push(decimal);
+        out.push_str(fraction);
+        out.push(' ');
+        out.push_str(self.currency.code());
+        out
+    }
+}
+
+/// The English form, for logs and English-only text.
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.in_locale(Locale::En))
     }
 }
 
@@ -147,6 +164,17 @@ mod tests {
         assert_eq!(usd(dec!(-0.001)), "0.00 USD");
         assert_eq!(usd(dec!(999.999)), "1,000.00 USD");
         assert_eq!(Money::new(dec!(12.5), Currency::TRY).to_string(), "12.50 TRY");
+    }
+
+    #[test]
+    fn turkish_readers_get_dots_between_thousands_and_a_decimal_comma() {
+        let tr = |amount| Money::new(amount, Currency::USD).in_locale(Locale::Tr);
+        assert_eq!(tr(dec!(1234.56)), "1.234,56 USD");
+        assert_eq!(tr(dec!(5000)), "5.000,00 USD");
+        assert_eq!(tr(dec!(1234567.891)), "1.234.567,89 USD");
+        assert_eq!(tr(dec!(-72.5)), "-72,50 USD");
+        assert_eq!(tr(dec!(7.2)), "7,20 USD");
+        assert_eq!(Money::new(dec!(1234.56), Currency::USD).in_locale(Locale::En), "1,234.56 USD");
     }
 
     #[test]

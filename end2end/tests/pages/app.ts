@@ -62,6 +62,13 @@ export class Shell {
     return this.page.getByRole('button', { name: new RegExp(`^${code}`) });
   }
 
+  /** Switches the language and waits until the server remembers it for the next page. */
+  async switchLanguage(code: 'EN' | 'TR') {
+    const remembered = this.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/set_locale' && r.ok());
+    await this.languageButton(code).click();
+    await remembered;
+  }
+
   signOut(): Locator {
     return this.page.getByRole('button', { name: /Sign out|Çıkış yap/ });
   }

@@ -30,3 +30,4 @@ mod retention;
 mod surface;
 mod titles;
 mod transport;
+mod turkish;
