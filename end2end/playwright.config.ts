@@ -1,16 +1,18 @@
 import { defineConfig, devices } from '@playwright/test';
 
-// The server under test is the debug build `make test` has just made, on a port of its own so a
-// running `make run` is not disturbed, with its own database (CLOUDMARKET_E2E_DATABASE_URL).
+// The server under test is the debug build `make test` has just made (CLOUDMARKET_E2E_PROFILE=release
+// runs the release build `make run` made instead: every spec passes on both), on a port of its own
+// so a running `make run` is not disturbed, with its own database (CLOUDMARKET_E2E_DATABASE_URL).
 const port = Number(process.env.CLOUDMARKET_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+const release = process.env.CLOUDMARKET_E2E_PROFILE === 'release';
 // Set here so the test workers (started with this process's environment) send the same token.
 process.env.CLOUDMARKET_SANDBOX_TOKEN ??= 'e2e-sandbox-token';
 const sandboxToken = process.env.CLOUDMARKET_SANDBOX_TOKEN;
 
 const serverEnv: Record<string, string> = {
   LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-  LEPTOS_SITE_ROOT: 'target/site',
+  LEPTOS_SITE_ROOT: release ? 'target/site-release' : 'target/site',
   LEPTOS_OUTPUT_NAME: 'cloudmarket',
   CLOUDMARKET_DEMO: '1',
   // Said outright rather than left to the demo's default: the tests need the sandbox, and move its
@@ -69,7 +71,7 @@ export default defineConfig({
     { name: 'phone', use: { ...devices['Pixel 7'], launchOptions: chromium }, testIgnore: /checkout\.spec\.ts/ },
   ],
   webServer: {
-    command: 'target/debug/server',
+    command: release ? 'target/release/server' : 'target/debug/server',
     cwd: '..',
     url: `${baseURL}/healthz`,
     env: serverEnv,

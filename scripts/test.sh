@@ -105,5 +105,8 @@ stage sqlx-check sqlx_check
 stage rust-tests "${plain[@]}" LEPTOS_OUTPUT_NAME=cloudmarket cargo test --workspace -- --include-ignored
 stage leptos-build env SQLX_OFFLINE=true cargo leptos build
 stage playwright bash -c 'cd end2end && npx playwright test'
+# What a phone downloads on its first visit, from the release bundle users get (the browser tests
+# run on the debug build: a release server build would add about 20 minutes here).
+stage budget scripts/check-budget.sh
 
 printf '\n==> all checks passed\n'

@@ -423,18 +423,20 @@ test('credit control bills the month and records the payment; the partner sees t
   page,
 }) => {
   const month = new Date().toISOString().slice(0, 7);
+  // As the statements name it in English: "Dec 2026".
+  const shown = new Date().toLocaleDateString('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
   await signInAs(page, demoUsers.creditControl);
   await page.goto('/backoffice/statements');
   await waitForHydration(page);
   await page.getByLabel('Month').fill(month);
   await page.getByRole('button', { name: 'Run billing' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Statements issued' })).toBeVisible();
-  const row = page.getByRole('row').filter({ hasText: month }).first();
+  const row = page.getByRole('row').filter({ hasText: shown }).first();
   await expect(row.locator('.badge')).toHaveText('Unpaid');
   const number = (await row.getByRole('link').innerText()).trim();
 
   await row.getByRole('link').click();
-  await expect(page.getByRole('heading', { level: 1 })).toContainText(month);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(shown);
   await expect(page.getByText('KDV', { exact: false }).first()).toBeVisible();
   const csv = await page.request.get(`/backoffice/statements/${number}/csv`);
   expect(csv.ok()).toBeTruthy();
