@@ -196,7 +196,7 @@ fn Layout() -> impl IntoView {
 
     view! {
         <div class=area_class>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="skip-link" href="#main">{t(Msg::SkipToContent)}</a>
             <header class="topbar">
                 <a class="brand" href="/">{t(Msg::AppName)}</a>
                 <Transition fallback=|| ()>

@@ -52,6 +52,9 @@ macro_rules! messages {
         pub enum Msg { $($key),* }
 
         impl Msg {
+            /// Every key, for the test that checks both languages have each one.
+            pub const ALL: &[Msg] = &[$(Msg::$key),*];
+
             pub fn text(self, locale: Locale) -> &'static str {
                 match (self, locale) {
                     $(
@@ -144,7 +147,7 @@ messages! {
     Subscription => "Subscription", "Abonelik";
     Refund => "Refund", "İade";
     CancellationDecisionHelp => "The customer asked to cancel this subscription. “Open Order” approves it and cancels it at Microsoft; rejecting keeps it active.", "Müşteri bu aboneliğin iptalini istedi. “Open Order” onaylar ve Microsoft'ta iptal eder; reddetmek aboneliği aktif tutar.";
-    OpenOrder => "Open Order", "Open Order";
+    OpenOrder => "Open Order", "Siparişi Onayla (Open Order)";
     RejectCancellation => "Reject", "Reddet";
     BillingOrders => "Orders", "Siparişler";
     BillingOrdersHelp => "Every order: sales, licence changes and cancellations.", "Tüm siparişler: satış, lisans değişiklikleri ve iptaller.";
@@ -156,8 +159,8 @@ messages! {
     ViewOrder => "View order", "Siparişi görüntüle";
     Dismiss => "Dismiss", "Kapat";
     LicencesProvisioned => "Licences provisioned", "Lisanslar provizyon edildi";
-    LogIntoO365 => "Log into O365", "Log into O365";
-    ViewPassword => "View Password", "View Password";
+    LogIntoO365 => "Log into O365", "O365'e giriş yap";
+    ViewPassword => "View Password", "Şifreyi Görüntüle";
     AdminUserName => "Administrator", "Yönetici";
     OneTimePassword => "One-time password", "Tek kullanımlık parola";
     PasswordShownOnce => "Copy it now: it is shown only once and is not kept. The administrator chooses a new one at the first sign-in.", "Şimdi kopyalayın: yalnızca bir kez gösterilir ve saklanmaz. Yönetici ilk girişte yenisini belirler.";
@@ -194,7 +197,7 @@ messages! {
     FailureReason => "What happened", "Ne oldu";
     FailureFix => "What fixes it", "Nasıl düzelir";
     VendorCode => "Partner Center code", "Partner Center kodu";
-    ResubmitForProvisioning => "Resubmit for Provisioning", "Resubmit for Provisioning";
+    ResubmitForProvisioning => "Resubmit for Provisioning", "Provizyon için Yeniden Gönder";
     Resubmitted => "Resubmitted: provisioning starts again.", "Yeniden gönderildi: provizyon yeniden başlıyor.";
 
     // Ordering: catalog, cart, checkout and orders.
@@ -217,15 +220,16 @@ messages! {
     Total => "Total", "Toplam";
     Remove => "Remove", "Kaldır";
     Update => "Update", "Güncelle";
-    Continue => "Continue", "Continue";
+    Continue => "Continue", "Devam";
+    SkipToContent => "Skip to content", "İçeriğe geç";
     ContinueShopping => "Add more products", "Ürün eklemeye devam et";
-    ProceedToCheckOut => "Proceed to Check Out", "Proceed to Check Out";
+    ProceedToCheckOut => "Proceed to Check Out", "Siparişi Tamamla";
     CheckOut => "Check out", "Sipariş tamamlama";
     CheckoutSteps => "Checkout steps", "Sipariş adımları";
     Customer => "Customer", "Müşteri";
     Review => "Review", "Gözden geçir";
-    ExistingCustomer => "Existing Customer", "Existing Customer";
-    NewCustomer => "New Customer", "New Customer";
+    ExistingCustomer => "Existing Customer", "Mevcut Müşteri";
+    NewCustomer => "New Customer", "Yeni Müşteri";
     ChooseCustomer => "Choose a customer…", "Müşteri seçin…";
     ChooseCustomerFirst => "Choose the customer first.", "Önce müşteriyi seçin.";
     TenantFirst => "Give the tenant information first.", "Önce tenant bilgisini girin.";
@@ -234,8 +238,8 @@ messages! {
     Change => "Change", "Değiştir";
     Phone => "Phone", "Telefon";
     MpnHint => "The 7-digit Microsoft Partner ID (location PartnerID) this order is placed under. It is verified with Microsoft before submit.", "Siparişin verileceği 7 haneli Microsoft Partner ID (lokasyon PartnerID). Göndermeden önce Microsoft'ta doğrulanır.";
-    ExistingTenant => "Customer has an existing Microsoft Tenant", "Customer has an existing Microsoft Tenant";
-    NewTenant => "My customer requires a New Microsoft Customer Tenant", "My customer requires a New Microsoft Customer Tenant";
+    ExistingTenant => "Customer has an existing Microsoft Tenant", "Müşterinin mevcut bir Microsoft Tenant'ı var";
+    NewTenant => "My customer requires a New Microsoft Customer Tenant", "Müşterim için yeni bir Microsoft Tenant'ı gerekiyor";
     ExistingTenantShort => "existing tenant", "mevcut tenant";
     NewTenantShort => "new tenant", "yeni tenant";
     CustomerTenantIs => "This customer's tenant:", "Bu müşterinin tenant'ı:";
@@ -255,8 +259,8 @@ messages! {
     NoTenantsYet => "None of your customers has a Microsoft tenant yet.", "Henüz hiçbir müşterinizin Microsoft tenant'ı yok.";
     OverCreditNotice => "This order is over your available marketplace credit, so it will wait for credit approval before provisioning. Available:", "Bu sipariş kullanılabilir marketplace kredinizi aşıyor; provizyondan önce kredi onayı bekleyecek. Kullanılabilir:";
     PaymentMethod => "Payment method", "Ödeme yöntemi";
-    WireTransfer => "Wire Transfer", "Wire Transfer";
-    Submit => "Submit", "Submit";
+    WireTransfer => "Wire Transfer", "Havale/EFT";
+    Submit => "Submit", "Gönder";
     Submitting => "Submitting…", "Gönderiliyor…";
     OrderNumber => "Order number", "Sipariş numarası";
     NoOrdersYet => "No orders yet. Start in Cloud Services.", "Henüz sipariş yok. Bulut Servisleri'nden başlayın.";
@@ -593,6 +597,24 @@ mod tests {
     fn unknown_locale_codes_fall_back_to_english() {
         assert_eq!(Locale::from_code("de"), Locale::En);
         assert_eq!(Locale::from_code(" TR "), Locale::Tr);
+    }
+
+    /// Words Turkish writes as English does: names of products, brands and languages.
+    const SAME_IN_BOTH: &[Msg] =
+        &[Msg::AppName, Msg::English, Msg::Turkish, Msg::MicrosoftCsp, Msg::Tenant, Msg::MpnId];
+
+    #[test]
+    fn every_key_is_written_in_turkish_too() {
+        let mut untranslated = Vec::new();
+        for &msg in Msg::ALL {
+            let (en, tr) = (msg.text(Locale::En), msg.text(Locale::Tr));
+            assert!(!en.trim().is_empty() && !tr.trim().is_empty(), "{msg:?} has an empty text");
+            if en == tr && !SAME_IN_BOTH.contains(&msg) {
+                untranslated.push(msg);
+            }
+        }
+        assert!(untranslated.is_empty(), "the Turkish UI would show English for {untranslated:?}");
+        assert!(Msg::ALL.len() > 300, "{}", Msg::ALL.len());
     }
 
     #[test]
