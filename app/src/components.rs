@@ -149,17 +149,29 @@ pub fn titled(page: &str) -> String {
     format!("{page} · cloudmarket")
 }
 
+/// A document title that follows a language switch in the browser. On the server it is written
+/// out at once: leptos_meta reads the title while the response's head is sent, outside the
+/// render's reactive arena, and reading the language signal there panics (seen as a 500 on
+/// about one page in a few hundred).
+fn live_title(make: impl Fn() -> String + Send + Sync + 'static) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let text = leptos::text_prop::TextProp::from(untrack(make));
+    #[cfg(not(feature = "ssr"))]
+    let text = leptos::text_prop::TextProp::from(make);
+    view! { <leptos_meta::Title text /> }
+}
+
 /// The document title of a page named by a message, in the reader's language (it follows a
 /// language switch without a reload).
 pub fn page_title(msg: Msg) -> impl IntoView {
     let text = t(msg);
-    view! { <leptos_meta::Title text=move || titled(text()) /> }
+    live_title(move || titled(text()))
 }
 
 /// The document title of a page named by a message and a number: `Sipariş 100042 · cloudmarket`.
 pub fn numbered_title(msg: Msg, number: String) -> impl IntoView {
     let text = t(msg);
-    view! { <leptos_meta::Title text=move || titled(&format!("{} {number}", text())) /> }
+    live_title(move || titled(&format!("{} {number}", text())))
 }
 
 /// The document title of a page named by its data (a product, a customer).
