@@ -10,14 +10,17 @@ use leptos_router::{
 };
 
 use crate::{
-    auth::{ActingAs, Area, LoginPage, Logout, Me, NavItem, PasswordPage, SetPasswordPage, get_me, go_to, nav},
+    auth::{
+        ActingAs, Area, LanguageSwitch, LoginPage, Logout, Me, NavItem, PasswordPage, SetPasswordPage, get_me, go_to,
+        nav,
+    },
     backoffice::BackOfficePage,
     billing::{BillingPage, PartnerBillingPage, PricesPage, StatementPage, StatementsPage},
     cart::CartPage,
     catalog::{CatalogPage, ProductPage},
     checkout::{CustomerStepPage, ReviewStepPage, TenantStepPage},
     customers::{CustomerPage, CustomersPage, LeaveCustomerPortal, RelationshipPage},
-    i18n::{LanguageSwitch, Msg, provide_i18n, t},
+    i18n::{Msg, provide_i18n, t},
     notifications::OutboxPage,
     onboarding::{ApplicationDetailPage, ApplicationStatusPage, ApplicationsPage, BecomePartnerPage},
     operations::JobsPage,

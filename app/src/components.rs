@@ -53,7 +53,7 @@ fn page_status(error: &AppError) {
 pub fn ErrorAlert(error: AppError) -> impl IntoView {
     view! {
         <div class="alert alert-error" role="alert">
-            {error.to_string()}
+            {error.message(crate::i18n::current_locale())}
         </div>
     }
 }

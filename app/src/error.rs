@@ -6,52 +6,97 @@
 use serde::{Deserialize, Serialize};
 use server_fn::{ServerFnError, codec::JsonEncoding, error::FromServerFnError};
 
-/// A message tied to one form field, shown next to it.
+use crate::i18n::{Locale, Say, Text};
+
+/// A message tied to one form field, shown next to it. On the wire: `{"field", "key", "message",
+/// "args"}`, the message rendered in the caller's language.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
-    pub message: String,
+    #[serde(flatten)]
+    pub message: Text,
 }
 
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<Text>) -> Self {
+        Self { field: field.to_owned(), message: message.into() }
+    }
+}
+
+/// Every message is a key with its arguments ([`Say`]), rendered in the reader's language when
+/// shown; `Display` is English, for logs.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum AppError {
     /// 401: no session, or it expired.
-    #[error("Please sign in to continue.")]
+    #[error("{}", Say::SignInToContinue)]
     Unauthenticated,
     /// 403: signed in, but this role may not do this.
-    #[error("Your account does not have access to this.")]
+    #[error("{}", Say::NoAccess)]
     Forbidden,
     /// 404: the thing does not exist or belongs to someone else (never say which).
-    #[error("{0} was not found.")]
-    NotFound(String),
+    #[error("{0}")]
+    NotFound(Text),
     /// 422: input that fails validation, with a message per field.
-    #[error("{}", .0.first().map(|e| e.message.as_str()).unwrap_or("Please check the form."))]
+    #[error("{}", .0.first().map(|e| e.message.to_string()).unwrap_or_else(|| Say::CheckTheForm.to_string()))]
     Invalid(Vec<FieldError>),
     /// 409: the request conflicts with the current state.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Text),
     /// 429: too many attempts.
     #[error("{0}")]
-    TooManyRequests(String),
+    TooManyRequests(Text),
     /// 500: logged on the server with its detail; the user sees only this.
-    #[error("Something went wrong on our side. Please try again; if it keeps happening, contact support.")]
+    #[error("{}", Say::SomethingWentWrong)]
     Internal,
-    /// The request never reached the server or its answer could not be read (browser side).
-    #[error("The server could not be reached. Check your connection and try again.")]
+    /// The request never reached the server or its answer could not be read (browser side). The
+    /// detail is for the console; the user reads [`Say::ServerUnreachable`].
+    #[error("{}", Say::ServerUnreachable)]
     Transport(String),
 }
 
 impl AppError {
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Self::Invalid(vec![FieldError { field: field.to_owned(), message: message.into() }])
+    pub fn invalid(field: &str, message: impl Into<Text>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    pub fn not_found(message: Say) -> Self {
+        Self::NotFound(message.into())
+    }
+
+    pub fn conflict(message: Say) -> Self {
+        Self::Conflict(message.into())
+    }
+
+    pub fn too_many(message: Say) -> Self {
+        Self::TooManyRequests(message.into())
+    }
+
+    /// What the user reads, in `locale`.
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            Self::Unauthenticated => Say::SignInToContinue.render(locale),
+            Self::Forbidden => Say::NoAccess.render(locale),
+            Self::NotFound(text) | Self::Conflict(text) | Self::TooManyRequests(text) => text.render(locale),
+            Self::Invalid(errors) => match errors.first() {
+                Some(error) => error.message.render(locale),
+                None => Say::CheckTheForm.render(locale),
+            },
+            Self::Internal => Say::SomethingWentWrong.render(locale),
+            Self::Transport(_) => Say::ServerUnreachable.render(locale),
+        }
     }
 
     /// The message for one field, if this error carries one.
-    pub fn field_message(&self, field: &str) -> Option<String> {
+    pub fn field_text(&self, field: &str) -> Option<&Text> {
         match self {
-            Self::Invalid(errors) => errors.iter().find(|e| e.field == field).map(|e| e.message.clone()),
+            Self::Invalid(errors) => errors.iter().find(|e| e.field == field).map(|e| &e.message),
             _ => None,
         }
+    }
+
+    /// The message for one field in the reader's language, if this error carries one.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        self.field_text(field).map(|text| text.render(crate::i18n::current_locale()))
     }
 
     /// The HTTP status this error maps to.
@@ -76,15 +121,31 @@ impl FromServerFnError for AppError {
         use server_fn::error::ServerFnErrorErr as E;
         match value {
             // Arguments that do not even parse are the client's fault, not ours.
-            E::Args(msg) | E::MissingArg(msg) => Self::invalid("form", format!("The form was incomplete: {msg}")),
+            #[cfg(feature = "ssr")]
+            E::Args(detail) | E::MissingArg(detail) => {
+                Self::invalid("form", Say::FormIncomplete { detail: clipped(detail) })
+            }
+            #[cfg(not(feature = "ssr"))]
+            E::Args(_) | E::MissingArg(_) => Self::invalid("form", Say::CheckTheForm),
             // On the server, what fails to deserialize is the request: a malformed id, say.
             #[cfg(feature = "ssr")]
-            E::Deserialization(msg) => Self::invalid("form", format!("The form could not be read: {msg}")),
+            E::Deserialization(detail) => Self::invalid("form", Say::FormUnreadable { detail: clipped(detail) }),
             #[cfg(not(feature = "ssr"))]
             E::Deserialization(msg) => Self::Transport(msg),
             E::Request(msg) | E::Serialization(msg) => Self::Transport(msg),
             _ => Self::Internal,
         }
+    }
+}
+
+/// The parser's words about a refused argument, which quote what was sent: kept short, so a
+/// megabyte posted in a field is not sent back (twice: in the message and its arguments).
+#[cfg(feature = "ssr")]
+fn clipped(detail: String) -> String {
+    const SHOWN: usize = 200;
+    match detail.char_indices().nth(SHOWN) {
+        Some((at, _)) => format!("{}…", &detail[..at]),
+        None => detail,
     }
 }
 
@@ -155,11 +216,30 @@ mod tests {
 
     #[test]
     fn invalid_error_reports_its_field_message() {
-        let err = AppError::invalid("email", "Enter your e-mail address.");
+        let err = AppError::invalid("email", Say::EnterEmail);
         assert_eq!(err.field_message("email").as_deref(), Some("Enter your e-mail address."));
         assert_eq!(err.field_message("password"), None);
         assert_eq!(err.to_string(), "Enter your e-mail address.");
+        assert_eq!(err.message(Locale::Tr), "E-posta adresinizi girin.");
         assert_eq!(err.status_code(), 422);
+    }
+
+    #[test]
+    fn a_huge_refused_argument_is_not_echoed_back() {
+        use server_fn::error::ServerFnErrorErr;
+        let error =
+            AppError::from_server_fn_error(ServerFnErrorErr::Args(format!("unknown `{}`", "x".repeat(100_000))));
+        let body = serde_json::to_string(&error).expect("json");
+        assert!(body.len() < 1_000, "{} bytes", body.len());
+        assert_eq!(error.status_code(), 422);
+    }
+
+    #[test]
+    fn a_field_error_is_flat_on_the_wire() {
+        let json = serde_json::to_value(AppError::invalid("prefix", Say::PrefixTooLong { max: 27 })).expect("json");
+        assert_eq!(json["Invalid"][0]["field"], "prefix");
+        assert_eq!(json["Invalid"][0]["key"], "PrefixTooLong");
+        assert_eq!(json["Invalid"][0]["message"], "The prefix can be at most 27 characters.");
     }
 
     #[test]
@@ -170,9 +250,11 @@ mod tests {
 
     #[test]
     fn errors_round_trip_through_json() {
-        let err = AppError::TooManyRequests("Try again in 15 minutes.".into());
+        let err = AppError::conflict(Say::CheckTheForm);
         let json = serde_json::to_string(&err).expect("serialise");
         let back: AppError = serde_json::from_str(&json).expect("deserialise");
-        assert_eq!(back, err);
+        assert_eq!(back.status_code(), 409);
+        assert_eq!(back.to_string(), err.to_string());
+        assert!(matches!(back, AppError::Conflict(text) if text.is(&Say::CheckTheForm)));
     }
 }

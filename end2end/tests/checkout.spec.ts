@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { devices, expect, test, type Page } from '@playwright/test';
-import { demoUsers, LoginPage, signInAs, waitForHydration } from './pages/app';
+import { demoUsers, LoginPage, Shell, signInAs, waitForHydration } from './pages/app';
 import { AccountPage, CspPage, clockAhead } from './pages/managing';
 import { CartPage, CatalogPage, CheckoutPage, OrderPage, type NewCustomer } from './pages/ordering';
 
@@ -604,3 +604,75 @@ for (const width of [360, 412]) {
     await portal.close();
   });
 }
+
+test.describe('in Turkish', () => {
+  /** The next pages render in Turkish, as the language switch would make them. */
+  async function inTurkish(page: Page) {
+    await page.context().addCookies([{ name: 'cm_lang', value: 'tr', url: page.url() }]);
+  }
+
+  test('a Turkish partner reads every checkout refusal in Turkish, and Turkish amounts in the cart', async ({ page }) => {
+    await checkoutWith(page, 'Monthly', 'Microsoft 365 Business Basic', 2);
+    await inTurkish(page);
+    await page.goto('/cp/cart');
+    // 2 × 7.20 = 14.40, KDV 2.88: written as Turkish writes amounts.
+    await expect(page.locator('dd[data-total="subtotal"]')).toHaveText('14,40 USD');
+    await expect(page.locator('dd[data-total="total"]')).toHaveText('17,28 USD');
+
+    await page.goto('/cp/checkout/customer');
+    await waitForHydration(page);
+    const company = unique('Anadolu ');
+    await page.getByRole('radio', { name: 'Yeni Müşteri' }).check();
+    await page.getByLabel('Firma adı').fill(company);
+    await page.getByLabel('Vergi numarası').fill('12');
+    await page.getByLabel('Adres').fill('Kadıköy, İstanbul');
+    await page.getByLabel('Telefon', { exact: true }).fill('0216 555 01 02');
+    await page.getByLabel('Yetkili adı soyadı').fill('Zeynep Kaya');
+    await page.getByLabel('Yetkili e-posta adresi').fill('it@microsoft.com');
+    await page.getByLabel('MPN ID').fill('8000150');
+    await page.getByRole('button', { name: 'Devam' }).click();
+    const error = (field: string) => page.locator(`#${field}-error`);
+    await expect(error('tax_number')).toHaveText('Vergi numarası 10 hanelidir (şahıs şirketlerinde 11: T.C. kimlik numarası).');
+    await expect(error('contact_email')).toContainText('Müşterinin kendi e-posta adresini kullanın');
+
+    await page.getByLabel('Vergi numarası').fill('1234567890');
+    await page.getByLabel('Yetkili e-posta adresi').fill(customer(company).contactEmail);
+    await page.getByRole('button', { name: 'Devam' }).click();
+    // Partner Center's refusal of the MPN ID, with its code and what to do, in Turkish.
+    await expect(error('mpn_id')).toContainText('Partner Center bu MPN ID\'yi tanımıyor (800015)');
+    await expect(error('mpn_id')).not.toContainText('does not know');
+
+    await page.getByLabel('MPN ID').fill('1234567');
+    await page.getByRole('button', { name: 'Devam' }).click();
+    await expect(page).toHaveURL(/\/cp\/checkout\/tenant$/);
+    await waitForHydration(page);
+    await page.getByRole('radio', { name: 'Müşterim için yeni bir Microsoft Tenant\'ı gerekiyor' }).check();
+    await page.getByLabel('Yeni tenant için etki alanı ön eki').fill('contoso');
+    await expect(page.locator('#prefix-status')).toHaveText('contoso.onmicrosoft.com alınmış.');
+    await page.getByLabel('Yeni tenant için etki alanı ön eki').fill('acme-ltd');
+    await expect(page.locator('#prefix-status')).toContainText('Yalnızca harf (a–z) ve rakam kullanın');
+    await page.getByLabel('Yeni tenant için etki alanı ön eki').fill('contoso');
+    await page.getByRole('button', { name: 'Devam' }).click();
+    await expect(error('prefix')).toContainText('contoso.onmicrosoft.com alınmış. Başka bir önek seçin');
+    await expect(error('prefix')).not.toContainText('already taken');
+  });
+
+  test('a failed provisioning reads its reason and fix in Turkish, and in English after switching back', async ({ page }) => {
+    await orderForNewCustomer(page, { product: 'Microsoft 365 Business Basic', quantity: 1, name: 'Kayit', mpn: '8000151' });
+    const order = new OrderPage(page);
+    await expect(order.status()).toContainText('Provisioning Failed', { timeout: 20_000 });
+    await waitForHydration(page);
+    const shell = new Shell(page);
+    const failure = page.locator('section.failure');
+
+    await shell.switchLanguage('TR');
+    await expect(failure).toContainText('Ne oldu');
+    await expect(failure).toContainText('Partner Center bu MPN ID\'yi tanımıyor (800015)');
+    await expect(failure).toContainText('Bu siparişteki MPN ID\'yi düzeltin');
+    await expect(failure).not.toContainText('Correct the MPN ID');
+
+    await shell.switchLanguage('EN');
+    await expect(failure).toContainText('Partner Center does not know this MPN ID (800015)');
+    await expect(failure).toContainText('Correct the MPN ID on this order');
+  });
+});

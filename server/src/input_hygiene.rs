@@ -15,7 +15,7 @@ use axum::{
 };
 use leptos::server_fn::error::{FromServerFnError, ServerFnUrlError};
 
-use app::{domain::is_refused_control, error::AppError};
+use app::{domain::is_refused_control, error::AppError, i18n::Say};
 
 /// Server-function bodies are small forms; larger ones are left to the framework's own limit.
 const MAX_CHECKED_BODY: usize = 1024 * 1024;
@@ -48,7 +48,7 @@ pub async fn refuse_control_characters(request: Request, next: Next) -> Response
     let bytes: Bytes = match axum::body::to_bytes(body, MAX_CHECKED_BODY).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            let error = AppError::invalid("form", "The form is too large to send. Shorten the text and try again.");
+            let error = AppError::invalid("form", Say::FormTooLarge);
             return json_refusal(StatusCode::PAYLOAD_TOO_LARGE, &error);
         }
     };
@@ -61,10 +61,7 @@ pub async fn refuse_control_characters(request: Request, next: Next) -> Response
 
 fn refuse(request: &Request, path: &str, field: &str) -> Response {
     tracing::info!(path, field, "refused a control character in a server function's argument");
-    let error = AppError::invalid(
-        field,
-        "This contains a control character (such as NUL) that cannot be saved. Remove it and try again.",
-    );
+    let error = AppError::invalid(field, Say::ControlCharacterRefused);
     // A browser posting the form by itself: back to the form with the error, as the framework
     // does for any refusal (the same `__path`/`__err` query).
     let referer = request.headers().get(header::REFERER).and_then(|v| v.to_str().ok());

@@ -1,5 +1,6 @@
 //! Sign-in, sign-out, password changes and who the current user is.
 
+mod language_switch;
 mod login_page;
 mod password_page;
 mod policy;
@@ -7,6 +8,7 @@ mod set_password_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+pub use language_switch::{LanguageSwitch, SetLocale, set_locale};
 pub use login_page::LoginPage;
 pub use password_page::PasswordPage;
 pub use policy::{NAV, NavItem, Permission, nav};
@@ -17,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::AppError;
+use crate::i18n::Say;
 
 /// What a user may do. Distributor staff are `CreditControl` or `Operations`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,13 +117,13 @@ impl Me {
 pub struct EmailAddress(String);
 
 impl EmailAddress {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Say> {
         let email = raw.trim().to_lowercase();
         if email.is_empty() {
-            return Err("Enter your e-mail address.".into());
+            return Err(Say::EnterEmail);
         }
         if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err("Enter a valid e-mail address, like name@company.com.".into());
+            return Err(Say::EmailInvalid);
         }
         match email.split_once('@') {
             Some((local, domain))
@@ -132,7 +135,7 @@ impl EmailAddress {
             {
                 Ok(Self(email))
             }
-            _ => Err("Enter a valid e-mail address, like name@company.com.".into()),
+            _ => Err(Say::EmailInvalid),
         }
     }
 }
@@ -149,19 +152,20 @@ pub struct NewPassword(String);
 
 impl NewPassword {
     pub const MIN_LEN: usize = 10;
+    pub const MAX_LEN: usize = 1024;
 
     pub fn parse(new: &str, confirm: &str, current: &str) -> Result<Self, AppError> {
         if new.chars().count() < Self::MIN_LEN {
-            return Err(AppError::invalid("new_password", format!("Use at least {} characters.", Self::MIN_LEN)));
+            return Err(AppError::invalid("new_password", Say::PasswordTooShort { min: Self::MIN_LEN }));
         }
-        if new.len() > 1024 {
-            return Err(AppError::invalid("new_password", "Use at most 1024 characters."));
+        if new.len() > Self::MAX_LEN {
+            return Err(AppError::invalid("new_password", Say::PasswordTooLong { max: Self::MAX_LEN }));
         }
         if new == current {
-            return Err(AppError::invalid("new_password", "Choose a password different from the current one."));
+            return Err(AppError::invalid("new_password", Say::PasswordUnchanged));
         }
         if new != confirm {
-            return Err(AppError::invalid("confirm_password", "The two new passwords do not match."));
+            return Err(AppError::invalid("confirm_password", Say::PasswordsDiffer));
         }
         Ok(Self(new.to_owned()))
     }

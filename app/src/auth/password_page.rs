@@ -59,6 +59,7 @@ pub fn PasswordPage() -> impl IntoView {
                     {move || if pending.get() { t(Msg::Saving)() } else { t(Msg::SavePassword)() }}
                 </button>
             </ActionForm>
+            <p class="muted">{t(Msg::MailLanguageHint)}</p>
         </section>
     }
 }

@@ -12,13 +12,13 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::{ActingAs, EmailAddress, Me, NewPassword, Permission, Role, landing_for};
+use crate::i18n::{Locale, Say};
 use crate::{
     audit::{self, AuditEntry},
     error::{
         AppError,
         ssr::{internal, is_plain_form_post},
     },
-    i18n::Msg,
     limits::Client,
     state::{AppState, app_state},
 };
@@ -251,6 +251,14 @@ pub async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(|e| internal("reading the session", e))
 }
 
+/// The language a user's mail is written in, as they last chose it with the language switch.
+pub async fn remember_language(db: impl PgExecutor<'_>, user_id: Uuid, language: Locale) -> Result<(), sqlx::Error> {
+    sqlx::query!("update app_user set language = $2 where user_id = $1", user_id, language as Locale)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// The user behind the current request's session, if any.
 pub async fn current_user(pool: &PgPool) -> Result<Option<AuthUser>, AppError> {
     user_from_session(pool, &session().await?).await
@@ -416,14 +424,13 @@ pub fn redirect_plain_form(path: &str) {
 
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<String, AppError> {
     let state = app_state()?;
-    let locale = crate::i18n::request_locale();
     let client = client_of_request().await;
     if !state.limits.sign_in_from(client) {
-        return Err(AppError::TooManyRequests(Msg::SignInTooManyFromClient.text(locale).to_owned()));
+        return Err(AppError::too_many(Say::SignInTooManyFromClient));
     }
     let email = EmailAddress::parse(&email).map_err(|msg| AppError::invalid("email", msg))?;
     if password.is_empty() {
-        return Err(AppError::invalid("password", "Enter your password."));
+        return Err(AppError::invalid("password", Say::EnterPassword));
     }
     let settings = &state.settings;
     let client = client.to_string();
@@ -431,9 +438,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         reserve_attempt(&state.pool, &email, &client, settings.login_max_failures, settings.login_window_minutes)
             .await?
     else {
-        let message =
-            Msg::SignInSlowedDown.text(locale).replace("{minutes}", &settings.login_window_minutes.to_string());
-        return Err(AppError::TooManyRequests(message));
+        return Err(AppError::too_many(Say::SignInSlowedDown { minutes: settings.login_window_minutes.into() }));
     };
 
     let row = find_login(&state.pool, &email).await?;
@@ -443,7 +448,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         (_, verified) => {
             settle_attempt(&state.pool, attempt, false).await?;
             verified?;
-            return Err(AppError::invalid("password", "The e-mail address or the password is not correct."));
+            return Err(AppError::invalid("password", Say::WrongCredentials));
         }
     };
 
@@ -481,14 +486,14 @@ pub async fn change_password(current: String, new: String, confirm: String) -> R
     let session = session().await?;
     let user = user_from_session(&state.pool, &session).await?.ok_or(AppError::Unauthenticated)?;
     if current.is_empty() {
-        return Err(AppError::invalid("current_password", "Enter your current password."));
+        return Err(AppError::invalid("current_password", Say::EnterCurrentPassword));
     }
     let new = NewPassword::parse(&new, &confirm, &current)?;
 
     let email = EmailAddress::parse(&user.email).map_err(|e| internal("stored e-mail is invalid", e))?;
     let stored = find_login(&state.pool, &email).await?.map(|row| row.password_hash);
     if !verify_password_blocking(stored, current).await? {
-        return Err(AppError::invalid("current_password", "The current password is not correct."));
+        return Err(AppError::invalid("current_password", Say::WrongCurrentPassword));
     }
     let hash = hash_password_blocking(new.as_ref().to_owned()).await?;
 
@@ -568,13 +573,7 @@ pub async fn set_password_with_link(token: String, new: String, confirm: String)
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| {
-        AppError::invalid(
-            "new_password",
-            "This link has expired or was already used. Ask credit control for a new one, or sign in if you have \
-             already set your password.",
-        )
-    })?;
+    .ok_or_else(|| AppError::invalid("new_password", Say::PasswordLinkExpired))?;
     store_password(&mut tx, user_id, &hash).await?;
     audit_own_account(&mut *tx, user_id, "auth.password_set_by_link", json!({})).await?;
     tx.commit().await?;

@@ -112,7 +112,7 @@ pub fn PartnerBillingPage() -> impl IntoView {
     let billing = Resource::new(id, |id| async move {
         match id {
             Some(id) => get_partner_billing(id).await,
-            None => Err(AppError::NotFound("That partner".into())),
+            None => Err(AppError::not_found(crate::i18n::Say::PartnerNotFound)),
         }
     });
     view! {

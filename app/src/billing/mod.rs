@@ -166,14 +166,16 @@ pub async fn get_billing() -> Result<BillingOverview, AppError> {
     let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::Resell).await?;
     ssr::overview(&state.pool, user.organisation_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("Your partner account".into()))
+        .ok_or_else(|| AppError::not_found(crate::i18n::Say::YourPartnerAccountNotFound))
 }
 
 /// Credit control's view of one partner's billing.
 #[server(prefix = "/api", endpoint = "partner_billing")]
 pub async fn get_partner_billing(partner_id: crate::domain::PartnerId) -> Result<BillingOverview, AppError> {
     let (_, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
-    ssr::overview(&state.pool, partner_id.get()).await?.ok_or_else(|| AppError::NotFound("That partner".into()))
+    ssr::overview(&state.pool, partner_id.get())
+        .await?
+        .ok_or_else(|| AppError::not_found(crate::i18n::Say::PartnerNotFound))
 }
 
 /// One statement with its lines: a partner sees only its own, credit control any.
@@ -183,7 +185,7 @@ pub async fn get_statement(statement_number: crate::domain::StatementNumber) -> 
     let partner = (user.role == Role::PartnerAdmin).then_some(user.organisation_id);
     ssr::statement(&state.pool, statement_number, partner)
         .await?
-        .ok_or_else(|| AppError::NotFound("That statement".into()))
+        .ok_or_else(|| AppError::not_found(crate::i18n::Say::StatementNotFound))
 }
 
 /// Every partner's statements, unpaid first (credit control).
@@ -202,7 +204,7 @@ pub async fn record_payment(
     let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
     let reference = reference.trim();
     if reference.is_empty() || reference.chars().count() > 100 {
-        return Err(AppError::invalid("reference", "Give the wire transfer's reference (at most 100 characters)."));
+        return Err(AppError::invalid("reference", crate::i18n::Say::GiveTransferReference { max: 100 }));
     }
     ssr::record_payment(&state.pool, &user, statement_number, reference).await?;
     // Without JavaScript the framework answers with a redirect back to the page that posted:

@@ -6,6 +6,7 @@ use time::{Date, Month};
 
 use super::{StatementDetail, StatementLine};
 use crate::domain::Totals;
+use crate::i18n::Say;
 
 /// Subtotal (the sum of the lines), KDV on it, and the total: always subtotal + KDV. The same
 /// arithmetic as every other total (`domain::Totals`), as a statement's three columns.
@@ -15,8 +16,8 @@ pub fn totals(amounts: impl IntoIterator<Item = Decimal>) -> (Decimal, Decimal, 
 }
 
 /// `2026-11` as the month's first day.
-pub fn parse_period(raw: &str) -> Result<Date, String> {
-    let message = || "Give the month as YYYY-MM, for example 2026-11.".to_owned();
+pub fn parse_period(raw: &str) -> Result<Date, Say> {
+    let message = || Say::PeriodFormat;
     let (year, month) = raw.trim().split_once('-').ok_or_else(message)?;
     let year: i32 = year.parse().map_err(|_| message())?;
     let month: u8 = month.parse().map_err(|_| message())?;
@@ -54,11 +55,10 @@ pub fn retail_price(price: Decimal, markup_percent: Decimal) -> Decimal {
 }
 
 /// A markup as typed: 0 to 500 percent, at most two decimals.
-pub fn parse_markup(raw: &str) -> Result<Decimal, String> {
-    let message = "Give the markup as a percentage from 0 to 500, such as 15 or 12.5.";
-    let markup = crate::domain::parse_decimal(raw.trim().trim_end_matches('%')).map_err(|_| message.to_owned())?;
+pub fn parse_markup(raw: &str) -> Result<Decimal, Say> {
+    let markup = crate::domain::parse_decimal(raw.trim().trim_end_matches('%')).map_err(|_| Say::MarkupFormat)?;
     if markup.is_sign_negative() || markup > Decimal::from(500) || markup.scale() > 2 {
-        return Err(message.to_owned());
+        return Err(Say::MarkupFormat);
     }
     Ok(markup)
 }
@@ -75,8 +75,11 @@ fn csv_field(text: &str) -> String {
 /// The statement as CSV: one row per charge, then subtotal, KDV and total rows.
 pub fn statement_csv(statement: &StatementDetail) -> String {
     let s = &statement.summary;
+    // A machine format whatever the reader's language (ISO dates, a decimal point, no grouping),
+    // and the header says so, so a spreadsheet in a Turkish locale can be told how to read it.
     let mut out = String::from(
-        "statement,period,customer,subscription,kind,service_start,service_end,quantity,amount,currency\r\n",
+        "statement,period (YYYY-MM),customer,subscription,kind,service_start (YYYY-MM-DD),service_end (YYYY-MM-DD),\
+         quantity,amount (1234.50),currency\r\n",
     );
     let row = |line: &StatementLine| {
         [
@@ -191,6 +194,7 @@ mod tests {
         let csv = statement_csv(&detail);
         let rows: Vec<&str> = csv.lines().collect();
         assert_eq!(rows.len(), 6);
+        assert!(rows[0].contains("service_start (YYYY-MM-DD)") && rows[0].contains("amount (1234.50)"), "{}", rows[0]);
         assert_eq!(
             rows[1],
             "5001,2030-03,\"Contoso, Ltd\",Microsoft 365 Business Basic,purchase,2030-03-01,2030-04-01,10,72.00,USD"

@@ -12,6 +12,7 @@ use super::{
     BillingOverview, ChargeKind, CreditUsage, MonthSpend, PriceRow, StatementDetail, StatementLine, StatementStatus,
     StatementSummary, rules,
 };
+use crate::i18n::Say;
 use crate::{
     audit::{self, AuditEntry},
     auth::ssr::AuthUser,
@@ -315,9 +316,9 @@ pub async fn record_payment(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::NotFound("That statement".into()))?;
+    .ok_or_else(|| AppError::not_found(Say::StatementNotFound))?;
     if status == StatementStatus::Paid {
-        return Err(AppError::Conflict(format!("Statement {number} is already paid.")));
+        return Err(AppError::conflict(Say::StatementAlreadyPaid { statement: number.to_string() }));
     }
     sqlx::query!(
         "update statement set status = 'paid', paid_at = market_now(), payment_reference = $2, recorded_by = $3
@@ -503,7 +504,7 @@ pub async fn set_markup(
     .execute(&mut *tx)
     .await?;
     if saved.rows_affected() == 0 {
-        return Err(AppError::NotFound("That product".into()));
+        return Err(AppError::not_found(Say::ProductNotFound));
     }
     audit::record(
         &mut *tx,

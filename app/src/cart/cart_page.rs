@@ -6,7 +6,7 @@ use crate::{
     components::{ErrorAlert, PageHeader, TableWrap, TotalsBox, format_money, loaded},
     domain::BillingCycle,
     domain::Quantity,
-    i18n::{Msg, t},
+    i18n::{Msg, t, use_i18n},
 };
 
 /// Quantity and "Add to cart" for one product at one billing option.
@@ -124,6 +124,7 @@ fn CartRow(
     let max_seats = line.max_seats;
     // The catalog's seat limit is told at the field as the partner types, before any request.
     let product = StoredValue::new(line.name.clone());
+    let i18n = use_i18n();
     let parsed = move || qty.with(|q| Quantity::parse(q).and_then(|q| q.within(&product.read_value(), max_seats)));
     let line_total_text = {
         move || match parsed() {
@@ -169,7 +170,7 @@ fn CartRow(
                         }
                     />
                     <button type="submit" class="button link">{t(Msg::Update)}</button>
-                    {move || parsed().err().map(|message| view! { <p class="field-error" id=error_line.clone()>{message}</p> })}
+                    {move || parsed().err().map(|message| view! { <p class="field-error" id=error_line.clone()>{message.render(i18n.get())}</p> })}
                 </ActionForm>
             </td>
             <td class="num">{line_total_text}</td>

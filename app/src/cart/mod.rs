@@ -104,7 +104,7 @@ pub async fn add_to_cart(sku: String, billing_cycle: String, quantity: String) -
     let quantity = parse_quantity(&quantity)?;
     match ssr::add(&state.pool, user.user_id, sku.trim(), cycle, quantity.get()).await? {
         ssr::CartChange::Done => Ok(()),
-        ssr::CartChange::NotFound => Err(AppError::NotFound("That product (at this billing option)".into())),
+        ssr::CartChange::NotFound => Err(AppError::not_found(crate::i18n::Say::ProductOptionNotFound)),
         ssr::CartChange::OverLimit { product_name, max_seats } => {
             Err(AppError::invalid("quantity", crate::domain::seat_limit_message(&product_name, max_seats)))
         }
@@ -117,7 +117,7 @@ pub async fn update_cart_line(sku: String, quantity: String) -> Result<(), AppEr
     let quantity = parse_quantity(&quantity)?;
     match ssr::set_quantity(&state.pool, user.user_id, sku.trim(), quantity.get()).await? {
         ssr::CartChange::Done => Ok(()),
-        ssr::CartChange::NotFound => Err(AppError::NotFound("That cart line".into())),
+        ssr::CartChange::NotFound => Err(AppError::not_found(crate::i18n::Say::CartLineNotFound)),
         ssr::CartChange::OverLimit { product_name, max_seats } => {
             Err(AppError::invalid("quantity", crate::domain::seat_limit_message(&product_name, max_seats)))
         }

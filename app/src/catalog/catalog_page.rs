@@ -5,7 +5,7 @@ use super::{BillingCycle, CatalogProduct, list_catalog};
 use crate::{
     cart::{AddToCart, AddToCartForm, Cart, cart_page::AddOnOffers, cart_page::action_feedback, get_cart},
     components::{PageHeader, TableWrap, format_money, loaded},
-    i18n::{Msg, t},
+    i18n::{Msg, Say, t, use_i18n},
 };
 
 /// The billing option chosen with `?cycle=`, which comes first (SPEC E.2).
@@ -99,13 +99,14 @@ pub fn CatalogPage() -> impl IntoView {
             />
         </form>
         {loaded(products, move |products: Vec<CatalogProduct>| {
+            let i18n = use_i18n();
             let shown = Memo::new(move |_| {
                 let q = search.get();
                 products.iter().filter(|p| p.matches(&q)).cloned().collect::<Vec<_>>()
             });
             view! {
                 <p class="result-count" role="status" aria-live="polite">
-                    {move || shown.with(Vec::len)} " " {t(Msg::ProductsShown)}
+                    {move || Say::ProductsShown { count: shown.with(Vec::len) }.render(i18n.get())}
                 </p>
                 <Show
                     when=move || shown.with(|s| !s.is_empty())

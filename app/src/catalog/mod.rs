@@ -72,7 +72,7 @@ pub async fn get_product(sku: String) -> Result<ProductDetail, AppError> {
         .iter()
         .find(|p| p.sku.eq_ignore_ascii_case(sku.trim()))
         .cloned()
-        .ok_or_else(|| AppError::NotFound("That product".into()))?;
+        .ok_or_else(|| AppError::not_found(crate::i18n::Say::ProductNotFound))?;
     let add_ons = all.into_iter().filter(|p| p.base_sku.as_deref() == Some(product.sku.as_str())).collect();
     Ok(ProductDetail { product, add_ons })
 }

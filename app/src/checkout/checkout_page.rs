@@ -10,7 +10,7 @@ use crate::{
     customers::RelationshipLinkBox,
     error::AppError,
     forms::refused_input,
-    i18n::{Msg, t},
+    i18n::{Msg, current_locale, t},
     orders::LinesTable,
 };
 
@@ -310,7 +310,7 @@ fn PrefixField(initial: String, max: usize, error: Signal<Option<AppError>>) -> 
                 {move || Suspend::new(async move {
                     availability.await.map(|check| view! {
                         <p id="prefix-status" role="status" class=if check.available { "availability ok" } else { "availability bad" }>
-                            {check.message}
+                            {check.message.render(current_locale())}
                         </p>
                     })
                 })}

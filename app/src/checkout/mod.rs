@@ -23,12 +23,14 @@ use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 use crate::auth::Permission;
+#[cfg(feature = "ssr")]
 pub use crate::partner_center::mpn_refusal;
 use crate::{
     auth::EmailAddress,
     cart::Cart,
     domain::{DomainPrefix, MpnId, PhoneNumber, TaxNumber, company_name, required_text},
     error::{AppError, FieldError},
+    i18n::{Noun, Say},
     orders::NewCustomerProfile,
 };
 
@@ -91,7 +93,7 @@ pub struct CheckoutState {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrefixCheck {
     pub available: bool,
-    pub message: String,
+    pub message: crate::i18n::Text,
 }
 
 /// The raw customer step, as posted.
@@ -113,8 +115,8 @@ pub struct CustomerForm {
 pub fn parse_customer(form: &CustomerForm) -> Result<(CustomerChoice, MpnId), AppError> {
     let mut errors = Vec::new();
     // Each field parsed once into its type; a failure leaves its message and `None`.
-    fn check<T>(errors: &mut Vec<FieldError>, field: &str, result: Result<T, String>) -> Option<T> {
-        result.map_err(|message| errors.push(FieldError { field: field.into(), message })).ok()
+    fn check<T>(errors: &mut Vec<FieldError>, field: &str, result: Result<T, Say>) -> Option<T> {
+        result.map_err(|message| errors.push(FieldError::new(field, message))).ok()
     }
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
     let mpn = check(&mut errors, "mpn_id", MpnId::parse(&text(&form.mpn_id)));
@@ -122,26 +124,23 @@ pub fn parse_customer(form: &CustomerForm) -> Result<(CustomerChoice, MpnId), Ap
         "existing" => check(
             &mut errors,
             "customer_id",
-            text(&form.customer_id)
-                .trim()
-                .parse::<crate::domain::CustomerId>()
-                .map_err(|_| "Choose the customer from the list, or pick “New Customer”.".to_owned()),
+            text(&form.customer_id).trim().parse::<crate::domain::CustomerId>().map_err(|_| Say::ChooseCustomerOrNew),
         )
         .map(|customer_id| CustomerChoice::Existing { customer_id }),
         "new" => {
             let name = check(&mut errors, "company_name", company_name(&text(&form.company_name)));
             let tax = check(&mut errors, "tax_number", TaxNumber::parse(&text(&form.tax_number)));
-            let address = check(&mut errors, "address", required_text(&text(&form.address), "address", 300));
+            let address = check(&mut errors, "address", required_text(&text(&form.address), Noun::Address, 300));
             let phone = check(&mut errors, "phone", PhoneNumber::parse(&text(&form.phone)));
             let contact_name =
-                check(&mut errors, "contact_name", required_text(&text(&form.contact_name), "contact name", 100));
+                check(&mut errors, "contact_name", required_text(&text(&form.contact_name), Noun::ContactName, 100));
             let contact_email = check(
                 &mut errors,
                 "contact_email",
                 EmailAddress::parse(&text(&form.contact_email)).map(|e| e.as_ref().to_owned()).and_then(|email| {
                     // Microsoft refuses its own domain for a customer's contact.
                     if email.ends_with("@microsoft.com") || email.ends_with(".microsoft.com") {
-                        Err("Use the customer's own e-mail address: @microsoft.com addresses are not accepted.".into())
+                        Err(Say::MicrosoftEmailRefused)
                     } else {
                         Ok(email)
                     }
@@ -169,10 +168,7 @@ pub fn parse_customer(form: &CustomerForm) -> Result<(CustomerChoice, MpnId), Ap
             }
         }
         _ => {
-            errors.push(FieldError {
-                field: "customer_mode".into(),
-                message: "Choose “Existing Customer” or “New Customer”.".into(),
-            });
+            errors.push(FieldError::new("customer_mode", Say::ChooseCustomerMode));
             None
         }
     };
@@ -244,10 +240,8 @@ pub async fn submit_order(
     payment_method: Option<String>,
 ) -> Result<crate::domain::OrderNumber, AppError> {
     let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-    let key: Uuid = idempotency_key
-        .trim()
-        .parse()
-        .map_err(|_| AppError::invalid("form", "The checkout form is out of date: reload the page."))?;
+    let key: Uuid =
+        idempotency_key.trim().parse().map_err(|_| AppError::invalid("form", crate::i18n::Say::CheckoutOutOfDate))?;
     let payment = crate::domain::PaymentMethod::parse(payment_method.as_deref().unwrap_or_default())
         .map_err(|m| AppError::invalid("payment_method", m))?;
     let number = ssr::submit(&state, &user, key, payment).await?;
@@ -321,8 +315,8 @@ mod tests {
 
     #[test]
     fn mpn_refusals_are_explained_with_their_code() {
-        assert!(mpn_refusal(800015).contains("800015"));
-        assert!(mpn_refusal(800016).contains("indirect reseller"));
-        assert!(mpn_refusal(900123).contains("Partner Agreement"));
+        assert!(mpn_refusal(800015).to_string().contains("800015"));
+        assert!(mpn_refusal(800016).to_string().contains("indirect reseller"));
+        assert!(mpn_refusal(900123).to_string().contains("Partner Agreement"));
     }
 }

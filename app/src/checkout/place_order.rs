@@ -9,16 +9,17 @@ use sqlx::{PgConnection, PgExecutor, PgPool};
 use uuid::Uuid;
 
 use super::mails;
+use crate::i18n::{Locale, Say};
 use crate::{
     audit::AuditEntry,
     billing::mails as credit_mails,
-    components::format_money,
     domain::{
-        BillingCycle, DomainPrefix, MpnId, OrderStatus, PaymentMethod, Quantity, SubscriptionStatus, Totals, line_total,
+        BillingCycle, DomainPrefix, Money, MpnId, OrderNumber, OrderStatus, PaymentMethod, Quantity,
+        SubscriptionStatus, Totals, line_total,
     },
     error::{AppError, ssr::ResultExt},
     jobs::JobRow,
-    notifications::ssr::OutboxRow,
+    notifications::{Mail, MailText, ssr::OutboxRow},
     orders::NewCustomerProfile,
     provisioning::ssr::ProvisionOrder,
 };
@@ -103,6 +104,7 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
     // we waited for the lock is caught by the key's unique constraint below instead.
     let partner = sqlx::query!(
         r#"select p.credit_limit, p.currency as "currency!: crate::domain::Currency", u.email,
+                  u.language as "language: Locale",
                   so.order_number as "order_number?: crate::domain::OrderNumber", so.status as "status?: OrderStatus"
            from partner p
            join app_user u on u.organisation_id = p.organisation_id and u.user_id = $2
@@ -115,14 +117,14 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::NotFound("Your partner account".into()))?;
+    .ok_or_else(|| AppError::not_found(Say::YourPartnerAccountNotFound))?;
     if let (Some(order_number), Some(status)) = (partner.order_number, partner.status) {
         return Ok(Placed { order_number, status, created: false });
     }
     // After the key: a retry that read the cart just after the first submission emptied it is
     // answered with that order above, not told its cart is empty.
     if lines.is_empty() {
-        return Err(AppError::invalid("cart", "Your cart is empty: add products from Cloud Services first."));
+        return Err(AppError::invalid("cart", Say::CartEmpty));
     }
 
     let customer = resolve_customer(&mut tx, request).await?;
@@ -143,19 +145,33 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
     let (order_number, available) = (next.order_number, partner.credit_limit - next.used);
     let status = if term_value > available { OrderStatus::AwaitingCreditApproval } else { OrderStatus::Submitted };
 
-    let committed = format_money(term_value, partner.currency);
-    let available_text = format_money(available.max(Decimal::ZERO), partner.currency);
-    // The partner's mail, and for an order over its credit the one every credit controller gets.
+    let committed = Money::new(term_value, partner.currency);
+    let available_left = Money::new(available.max(Decimal::ZERO), partner.currency);
+    // The partner's mail, and for an order over its credit the one every credit controller gets,
+    // each in the language of who reads it.
     let (partner_mail, staff_mail) = if status == OrderStatus::AwaitingCreditApproval {
-        (
-            credit_mails::awaiting_credit_approval(order_number, &customer.name, &committed, &available_text),
-            Some(credit_mails::credit_approval_needed(order_number, &customer.name, &committed, &available_text)),
-        )
+        let written = |template: fn(Locale, OrderNumber, &str, &str, &str) -> MailText| {
+            Mail::written(|locale| {
+                template(
+                    locale,
+                    order_number,
+                    &customer.name,
+                    &committed.in_locale(locale),
+                    &available_left.in_locale(locale),
+                )
+            })
+        };
+        (written(credit_mails::awaiting_credit_approval), Some(written(credit_mails::credit_approval_needed)))
     } else {
-        let total = format_money(totals.total, partner.currency);
-        (mails::order_received(order_number, &customer.name, &total), None)
+        let total = Money::new(totals.total, partner.currency);
+        (
+            Mail::written(|locale| {
+                mails::order_received(locale, order_number, &customer.name, &total.in_locale(locale))
+            }),
+            None,
+        )
     };
-    let outbox = serde_json::to_value([OutboxRow::new(&partner.email, &partner_mail)])
+    let outbox = serde_json::to_value([OutboxRow::new(&partner.email, partner.language, &partner_mail)])
         .map_err(|e| crate::error::ssr::internal("writing an order's mail", e))?;
 
     let order_id = Uuid::new_v4();
@@ -189,8 +205,8 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
                -- checkout, and a tenant the marketplace creates is created under this reseller
                -- (SPEC B: a new tenant needs no relationship link).
                insert into customer (organisation_id, tenant_prefix, contact_name, contact_email, mpn_id,
-                                     relationship_accepted_at)
-               select $4, $9, $29, $30, $8, now() where $25::text is not null
+                                     relationship_accepted_at, contact_language)
+               select $4, $9, $29, $30, $8, now(), $35 where $25::text is not null
            ),
            -- The job, mail and audit rows come as JSON from the types that own them (`JobRow`,
            -- `OutboxRow`, `AuditEntry`), column by column: the same rows `jobs::enqueue`,
@@ -224,7 +240,9 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
                select outbox_id, recipient, subject, body_text
                from jsonb_populate_recordset(null::email_outbox, $21)
                union all
-               select gen_random_uuid(), email, $22::text, $23::text
+               select gen_random_uuid(), email,
+                      case when language = 'tr' then $33::text else $22::text end,
+                      case when language = 'tr' then $34::text else $23::text end
                from app_user where role = 'credit_control' and $22::text is not null
            ),
            audit as (
@@ -257,8 +275,8 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
         &quantities,
         &prices,
         outbox,
-        staff_mail.as_ref().map(|m| m.subject.as_str()),
-        staff_mail.as_ref().map(|m| m.body.as_str()),
+        staff_mail.as_ref().map(|m| m.en.subject.as_str()),
+        staff_mail.as_ref().map(|m| m.en.body.as_str()),
         audit.row_json(),
         new_customer.map(|c| c.company_name.as_str()),
         new_customer.map(|c| c.tax_number.as_ref()),
@@ -268,6 +286,10 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
         new_customer.map(|c| c.contact_email.as_str()),
         job,
         job_id,
+        staff_mail.as_ref().map(|m| m.tr.subject.as_str()),
+        staff_mail.as_ref().map(|m| m.tr.body.as_str()),
+        // A new customer's contact reads mail in the language of the partner who created it.
+        partner.language as Locale,
     )
     .execute(&mut *tx)
     .await;
@@ -287,7 +309,7 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
         }
         other => {
             other.on_constraint("subscription_one_live_per_product", || {
-                duplicate_error(&customer.name, "one of these products")
+                AppError::invalid("cart", Say::AlreadyHasOneOfThese { customer: customer.name.clone() })
             })?;
         }
     }
@@ -296,7 +318,7 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
 }
 
 fn tenant_taken(tenant: &TenantRef) -> AppError {
-    AppError::invalid(tenant.field(), "This tenant already belongs to another customer in the marketplace.")
+    AppError::invalid(tenant.field(), Say::TenantTaken)
 }
 
 struct ResolvedCustomer {
@@ -319,16 +341,12 @@ async fn resolve_customer(tx: &mut PgConnection, request: &OrderRequest) -> Resu
             )
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| AppError::NotFound("That customer".into()))?;
+            .ok_or_else(|| AppError::not_found(Say::CustomerNotFound))?;
             match row.tenant_prefix {
                 Some(prefix) if prefix != tenant.prefix.as_ref() || tenant.new => {
                     return Err(AppError::invalid(
                         tenant.field(),
-                        format!(
-                            "{} already has the tenant {}; its orders use that tenant.",
-                            row.name,
-                            crate::domain::initial_domain(&prefix)
-                        ),
+                        Say::CustomerHasTenant { customer: row.name, domain: crate::domain::initial_domain(&prefix) },
                     ));
                 }
                 Some(_) => {}
@@ -376,12 +394,10 @@ async fn price_lines(db: impl PgExecutor<'_>, requested: &[LineRequest]) -> Resu
     requested
         .iter()
         .map(|line| {
-            let row = rows.iter().find(|r| r.sku == line.sku && r.cycle == line.cycle).ok_or_else(|| {
-                AppError::invalid(
-                    "cart",
-                    format!("{} is no longer sold at this billing option: remove it from the cart.", line.sku),
-                )
-            })?;
+            let row = rows
+                .iter()
+                .find(|r| r.sku == line.sku && r.cycle == line.cycle)
+                .ok_or_else(|| AppError::invalid("cart", Say::NoLongerSold { sku: line.sku.clone() }))?;
             // The catalog's seat limit, checked again here: the cart may predate it.
             let quantity = line.quantity.within(&row.name, row.max_seats).map_err(|m| AppError::invalid("cart", m))?;
             Ok(PricedLine {
@@ -414,26 +430,10 @@ async fn check_add_ons(tx: &mut PgConnection, customer_id: Uuid, lines: &[Priced
         .fetch_one(&mut *tx)
         .await?;
         if !base.active {
-            return Err(AppError::invalid(
-                "cart",
-                format!(
-                    "“{}” is an add-on of “{}”: add “{}” to this order, or order the add-on once “{}” is active for this customer.",
-                    line.name, base.name, base.name, base.name
-                ),
-            ));
+            return Err(AppError::invalid("cart", Say::AddOnNeedsBase { add_on: line.name.clone(), base: base.name }));
         }
     }
     Ok(())
-}
-
-fn duplicate_error(customer: &str, products: &str) -> AppError {
-    AppError::invalid(
-        "cart",
-        format!(
-            "{customer} already has {products} (active or being provisioned). To add licences, use “Manage Subscription” \
-             in the customer's portal instead of a new order."
-        ),
-    )
 }
 
 /// SPEC G case 4: the same product again for the same customer is refused before it reaches
@@ -459,7 +459,7 @@ async fn check_duplicates(
         return Ok(());
     }
     let names = existing.iter().map(|n| format!("“{n}”")).collect::<Vec<_>>().join(", ");
-    Err(duplicate_error(customer_name, &names))
+    Err(AppError::invalid("cart", Say::AlreadyHasProduct { customer: customer_name.to_owned(), product: names }))
 }
 
 /// The order a checkout's idempotency key made, if any.

@@ -10,6 +10,7 @@ use super::{
     CheckoutState, CustomerChoice, CustomerDraft, CustomerForm, CustomerOption, PrefixCheck, TenantDraft, mpn_refusal,
     parse_customer,
 };
+use crate::i18n::{Code, Msg, Say};
 use crate::{
     auth::ssr::AuthUser,
     domain::PaymentMethod,
@@ -113,21 +114,19 @@ async fn own_customer(
     .fetch_optional(pool)
     .await?
     .map(|r| (r.name, r.tenant_prefix))
-    .ok_or_else(|| AppError::invalid("customer_id", "Choose one of your customers from the list."))
+    .ok_or_else(|| AppError::invalid("customer_id", Say::ChooseOwnCustomer))
 }
 
-fn unreachable(what: &str, err: &str) -> AppError {
+fn unreachable(what: Msg, err: &str) -> AppError {
     tracing::warn!(error = %err, "Partner Center unavailable during checkout");
-    AppError::Conflict(format!(
-        "Partner Center could not be reached to check {what}. Nothing was lost: try again in a minute."
-    ))
+    AppError::conflict(Say::PartnerCenterUnreachable { what })
 }
 
 async fn verify_mpn(state: &AppState, mpn: &MpnId) -> Result<(), AppError> {
     match state.partner_center.verify_mpn(mpn.as_ref()).await {
         Ok(_) => Ok(()),
         Err(PartnerCenterError::Refused { code, .. }) => Err(AppError::invalid("mpn_id", mpn_refusal(code))),
-        Err(PartnerCenterError::Unavailable { message, .. }) => Err(unreachable("the MPN ID", &message)),
+        Err(PartnerCenterError::Unavailable { message, .. }) => Err(unreachable(Msg::TheMpnId, &message)),
     }
 }
 
@@ -147,38 +146,18 @@ async fn check_tenant(state: &AppState, prefix: &DomainPrefix, new: bool) -> Res
                 .partner_center
                 .domain_taken(prefix.as_ref())
                 .await
-                .map_err(|e| unreachable("the domain", &e.to_string()))?;
-        return if taken {
-            Err(AppError::invalid(
-                "prefix",
-                format!(
-                    "{domain} is already taken. Choose another prefix, or, if it is this customer's own tenant, \
-                     pick “Customer has an existing Microsoft Tenant”."
-                ),
-            ))
-        } else {
-            Ok(())
-        };
+                .map_err(|e| unreachable(Msg::TheDomain, &e.to_string()))?;
+        return if taken { Err(AppError::invalid("prefix", Say::DomainTaken { domain })) } else { Ok(()) };
     }
     match state.partner_center.tenant_status(prefix.as_ref()).await {
         Ok(TenantStatus::Related { .. }) => Ok(()),
-        Ok(TenantStatus::Free) => Err(AppError::invalid(
-            "domain",
-            format!(
-                "Microsoft has no tenant {domain} ({}). Check the spelling with the customer, or choose “My customer \
-                 requires a New Microsoft Customer Tenant”.",
-                codes::TENANT_NOT_FOUND
-            ),
-        )),
-        Ok(TenantStatus::NoRelationship) => Err(AppError::invalid(
-            "domain",
-            format!(
-                "{domain} has not accepted you as its reseller yet ({}). Send the customer's Global admin your \
-                 reseller relationship link; you can submit once they accept.",
-                codes::NO_RELATIONSHIP
-            ),
-        )),
-        Err(e) => Err(unreachable("the tenant", &e.to_string())),
+        Ok(TenantStatus::Free) => {
+            Err(AppError::invalid("domain", Say::NoSuchTenant { domain, code: Code(codes::TENANT_NOT_FOUND) }))
+        }
+        Ok(TenantStatus::NoRelationship) => {
+            Err(AppError::invalid("domain", Say::TenantNotRelated { domain, code: Code(codes::NO_RELATIONSHIP) }))
+        }
+        Err(e) => Err(unreachable(Msg::TheTenant, &e.to_string())),
     }
 }
 
@@ -289,9 +268,7 @@ pub async fn save_tenant(
     prefix: Option<&str>,
 ) -> Result<(), AppError> {
     let draft = load_draft(&state.pool, user.user_id).await?;
-    let customer = draft
-        .customer
-        .ok_or_else(|| AppError::invalid("tenant_mode", "Choose the customer first (step 1 of checkout)."))?;
+    let customer = draft.customer.ok_or_else(|| AppError::invalid("tenant_mode", Say::CustomerFirst))?;
     let (tenant, new) = match mode {
         "existing" => (
             DomainPrefix::parse_initial_domain(domain.unwrap_or_default())
@@ -304,10 +281,7 @@ pub async fn save_tenant(
             true,
         ),
         _ => {
-            return Err(AppError::invalid(
-                "tenant_mode",
-                "Choose “Customer has an existing Microsoft Tenant” or “My customer requires a New Microsoft Customer Tenant”.",
-            ));
+            return Err(AppError::invalid("tenant_mode", Say::ChooseTenantMode));
         }
     };
     if let CustomerChoice::Existing { customer_id } = &customer.choice {
@@ -317,7 +291,7 @@ pub async fn save_tenant(
         {
             return Err(AppError::invalid(
                 if new { "prefix" } else { "domain" },
-                format!("{name} already has the tenant {}; its orders use that tenant.", initial_domain(&fixed)),
+                Say::CustomerHasTenant { customer: name, domain: initial_domain(&fixed) },
             ));
         }
     }
@@ -329,13 +303,14 @@ pub async fn save_tenant(
 pub async fn check_prefix(state: &AppState, raw: &str) -> Result<PrefixCheck, AppError> {
     let prefix = match DomainPrefix::parse(raw, state.settings.tenant_prefix_max) {
         Ok(prefix) => prefix,
-        Err(message) => return Ok(PrefixCheck { available: false, message }),
+        Err(message) => return Ok(PrefixCheck { available: false, message: message.into() }),
     };
     let domain = prefix.initial_domain();
     Ok(match check_tenant(state, &prefix, true).await {
-        Ok(()) => PrefixCheck { available: true, message: format!("{domain} is available.") },
-        Err(AppError::Invalid(_)) => PrefixCheck { available: false, message: format!("{domain} is already taken.") },
-        Err(other) => PrefixCheck { available: false, message: other.to_string() },
+        Ok(()) => PrefixCheck { available: true, message: Say::DomainAvailable { domain }.into() },
+        Err(AppError::Invalid(_)) => PrefixCheck { available: false, message: Say::DomainTakenShort { domain }.into() },
+        Err(AppError::Conflict(message)) => PrefixCheck { available: false, message },
+        Err(other) => return Err(other),
     })
 }
 
@@ -363,18 +338,12 @@ pub async fn submit(
         _ => {
             return match order_by_key(pool, user.organisation_id, key).await? {
                 Some(number) => Ok(number),
-                None => Err(AppError::Conflict(
-                    "This checkout was changed or submitted in another tab. Review it again before submitting.".into(),
-                )),
+                None => Err(AppError::conflict(Say::CheckoutChangedElsewhere)),
             };
         }
     };
-    let customer = draft
-        .customer
-        .ok_or_else(|| AppError::invalid("customer", "Choose the customer first (step 1 of checkout)."))?;
-    let tenant = draft
-        .tenant
-        .ok_or_else(|| AppError::invalid("tenant", "Give the tenant information first (step 2 of checkout)."))?;
+    let customer = draft.customer.ok_or_else(|| AppError::invalid("customer", Say::CustomerFirst))?;
+    let tenant = draft.tenant.ok_or_else(|| AppError::invalid("tenant", Say::TenantFirst))?;
     // Both were parsed when their step was saved, and again when the draft was read back.
     let (mpn_id, prefix) = (customer.mpn_id.clone(), tenant.prefix.clone());
     let lines = crate::cart::ssr::lines(pool, user.user_id)

@@ -22,7 +22,7 @@ pub fn CustomerPage() -> impl IntoView {
         |(id, _)| async move {
             match id {
                 Some(id) => get_customer(id).await,
-                None => Err(AppError::NotFound("That customer".into())),
+                None => Err(AppError::not_found(crate::i18n::Say::CustomerNotFound)),
             }
         },
     );

@@ -112,7 +112,7 @@ pub async fn get_customer(customer_id: crate::domain::CustomerId) -> Result<Cust
     let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
     ssr::customer_of_partner(&state.pool, user.organisation_id, customer_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("That customer".into()))
+        .ok_or_else(|| AppError::not_found(crate::i18n::Say::CustomerNotFound))
 }
 
 /// The signed-in partner's own customers; never anyone else's.
@@ -129,7 +129,7 @@ pub async fn list_my_customers() -> Result<Vec<CustomerSummary>, AppError> {
 pub async fn open_customer_portal(customer_id: crate::domain::CustomerId) -> Result<String, AppError> {
     let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
     if !ssr::is_customer_of(&state.pool, user.organisation_id, customer_id).await? {
-        return Err(AppError::NotFound("That customer".into()));
+        return Err(AppError::not_found(crate::i18n::Say::CustomerNotFound));
     }
     crate::auth::ssr::start_acting_as(customer_id.get()).await?;
     crate::audit::record(

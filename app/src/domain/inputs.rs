@@ -4,6 +4,8 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{Noun, Say};
+
 /// Microsoft's location Partner ID: exactly seven digits. Read back from JSON (a saved checkout
 /// step) through `parse` too, so a stored value is as checked as a typed one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -11,13 +13,13 @@ use serde::{Deserialize, Serialize};
 pub struct MpnId(String);
 
 impl MpnId {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Say> {
         let id = raw.trim();
         if id.is_empty() {
-            return Err("Enter the Microsoft Partner ID (MPN ID).".into());
+            return Err(Say::EnterMpnId);
         }
         if id.len() != 7 || !id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err("The MPN ID is the 7-digit number of your Microsoft partner location, e.g. 1234567.".into());
+            return Err(Say::MpnIdFormat);
         }
         Ok(Self(id.to_owned()))
     }
@@ -28,13 +30,13 @@ impl MpnId {
 pub struct TaxNumber(String);
 
 impl TaxNumber {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Say> {
         let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
         if digits.is_empty() {
-            return Err("Enter the tax number.".into());
+            return Err(Say::EnterTaxNumber);
         }
         if !(digits.len() == 10 || digits.len() == 11) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err("A tax number has 10 digits (11 for sole proprietors: the T.C. identity number).".into());
+            return Err(Say::TaxNumberFormat);
         }
         Ok(Self(digits))
     }
@@ -45,13 +47,13 @@ impl TaxNumber {
 pub struct PhoneNumber(String);
 
 impl PhoneNumber {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Say> {
         let trimmed = raw.trim();
         if trimmed.is_empty() {
-            return Err("Enter a phone number.".into());
+            return Err(Say::EnterPhone);
         }
         if !trimmed.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) {
-            return Err("Use digits only, e.g. +90 212 555 01 02.".into());
+            return Err(Say::PhoneDigitsOnly);
         }
         let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
         let normalised = if trimmed.starts_with('+') {
@@ -64,7 +66,7 @@ impl PhoneNumber {
             format!("+{digits}")
         };
         if !(10..=15).contains(&(normalised.len() - 1)) {
-            return Err("This does not look like a full phone number; include the area code.".into());
+            return Err(Say::PhoneIncomplete);
         }
         Ok(Self(normalised))
     }
@@ -101,14 +103,14 @@ impl Switch {
 }
 
 /// A required line of text with a length limit.
-pub fn required_text(raw: &str, what: &str, max: usize) -> Result<String, String> {
+pub fn required_text(raw: &str, what: Noun, max: usize) -> Result<String, Say> {
     let text = raw.trim();
     if text.is_empty() {
-        return Err(format!("Enter the {what}."));
+        return Err(Say::EnterText { what });
     }
     refuse_control(text)?;
     if text.chars().count() > max {
-        return Err(format!("The {what} can be at most {max} characters."));
+        return Err(Say::TextTooLong { what, max });
     }
     Ok(text.to_owned())
 }
@@ -117,13 +119,10 @@ pub fn required_text(raw: &str, what: &str, max: usize) -> Result<String, String
 /// PostgreSQL will not store in text; line breaks and tabs stay, for addresses and reasons.
 /// The server also refuses them for every server function's arguments before they run
 /// (`server/src/input_hygiene.rs`); this is the same rule for forms parsed elsewhere.
-pub fn refuse_control(text: &str) -> Result<(), String> {
+pub fn refuse_control(text: &str) -> Result<(), Say> {
     match text.chars().find(|c| is_refused_control(*c)) {
         None => Ok(()),
-        Some(c) => Err(format!(
-            "This contains a control character (U+{:04X}) that cannot be saved. Remove it and try again.",
-            u32::from(c)
-        )),
+        Some(c) => Err(Say::ControlCharacter { code: format!("{:04X}", u32::from(c)) }),
     }
 }
 
@@ -140,8 +139,8 @@ pub fn is_refused_control(c: char) -> bool {
 /// one kind, repeated, it groups thousands (`1.234.567`). Alone and followed by exactly three
 /// digits it could be either (`5.000` is five thousand in Turkish, five in English), so it is
 /// refused with a message rather than guessed; otherwise it is the decimal mark (`12,5`).
-pub fn parse_decimal(raw: &str) -> Result<Decimal, String> {
-    let unreadable = || "Enter a number such as 5000 or 12,5.".to_owned();
+pub fn parse_decimal(raw: &str) -> Result<Decimal, Say> {
+    let unreadable = || Say::NumberUnreadable;
     let text: String = raw.trim().chars().filter(|c| !c.is_whitespace() && *c != '\u{2009}').collect();
     let (dots, commas) = (text.matches('.').count(), text.matches(',').count());
     let last_dot = text.rfind('.');
@@ -157,10 +156,11 @@ pub fn parse_decimal(raw: &str) -> Result<Decimal, String> {
             // "0,125" cannot be thousands; "5.000" can.
             let could_group = !digits.is_empty() && digits != "0" && digits.len() <= 3;
             if could_group && fraction.len() == 3 && fraction.chars().all(|c| c.is_ascii_digit()) {
-                return Err(format!(
-                    "Write {text} as {whole}{fraction} if you mean thousands, or as {whole}{mark}{} if not.",
-                    &fraction[..2]
-                ));
+                return Err(Say::NumberAmbiguous {
+                    typed: text.clone(),
+                    thousands: format!("{whole}{fraction}"),
+                    decimal: format!("{whole}{mark}{}", &fraction[..2]),
+                });
             }
             (None, Some(mark))
         }
@@ -202,22 +202,17 @@ pub fn parse_decimal(raw: &str) -> Result<Decimal, String> {
 }
 
 /// An amount of money typed by a person: at most two decimals, not negative, with an upper bound.
-pub fn parse_amount(raw: &str, max: Decimal) -> Result<Decimal, String> {
-    let amount = parse_decimal(raw).map_err(|m| {
-        if raw.trim().is_empty() || m.starts_with("Enter") {
-            "Enter an amount such as 5000 or 5000.00.".to_owned()
-        } else {
-            m
-        }
-    })?;
+pub fn parse_amount(raw: &str, max: Decimal) -> Result<Decimal, Say> {
+    let amount = parse_decimal(raw)
+        .map_err(|m| if raw.trim().is_empty() || m == Say::NumberUnreadable { Say::EnterAmount } else { m })?;
     if amount.is_sign_negative() {
-        return Err("The amount cannot be negative.".into());
+        return Err(Say::AmountNegative);
     }
     if amount.scale() > 2 && amount != amount.round_dp(2) {
-        return Err("Use at most two decimals.".into());
+        return Err(Say::AmountTwoDecimals);
     }
     if amount > max {
-        return Err(format!("The amount can be at most {max}."));
+        return Err(Say::AmountTooLarge { max: max.to_string() });
     }
     Ok(amount.round_dp(2))
 }
@@ -241,26 +236,24 @@ impl DomainPrefix {
     pub const DEFAULT_MAX_LEN: usize = 27;
 
     /// A prefix for a new tenant. A pasted full domain is accepted and cut to its prefix.
-    pub fn parse(raw: &str, max_len: usize) -> Result<Self, String> {
+    pub fn parse(raw: &str, max_len: usize) -> Result<Self, Say> {
         let lowered = raw.trim().to_lowercase();
         let prefix = lowered.strip_suffix(ONMICROSOFT).unwrap_or(&lowered);
         if prefix.is_empty() {
-            return Err("Enter a domain prefix for the new tenant, e.g. acmeltd.".into());
+            return Err(Say::EnterPrefix);
         }
         if !prefix.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
-            return Err("Use letters (a–z) and digits only: no spaces, dots, hyphens or accented letters.".into());
+            return Err(Say::PrefixCharacters);
         }
         if prefix.len() > max_len {
-            return Err(format!("The prefix can be at most {max_len} characters."));
+            return Err(Say::PrefixTooLong { max: max_len });
         }
         Ok(Self(prefix.to_owned()))
     }
 
     /// An existing tenant's initial domain, which must be given exactly.
-    pub fn parse_initial_domain(raw: &str) -> Result<Self, String> {
+    pub fn parse_initial_domain(raw: &str) -> Result<Self, Say> {
         let lowered = raw.trim().to_lowercase();
-        let hint = "Enter the tenant's initial domain exactly, e.g. contoso.onmicrosoft.com \
-                    (Microsoft 365 admin center → Settings → Domains: the default domain).";
         match lowered.strip_suffix(ONMICROSOFT) {
             Some(prefix)
                 if !prefix.is_empty()
@@ -269,7 +262,7 @@ impl DomainPrefix {
             {
                 Ok(Self(prefix.to_owned()))
             }
-            _ => Err(hint.into()),
+            _ => Err(Say::InitialDomainFormat),
         }
     }
 
@@ -285,17 +278,17 @@ pub struct Quantity(i32);
 impl Quantity {
     pub const MAX: i32 = 10_000;
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let n: i64 = raw.trim().parse().map_err(|_| "Enter the number of licences as a whole number.".to_owned())?;
+    pub fn parse(raw: &str) -> Result<Self, Say> {
+        let n: i64 = raw.trim().parse().map_err(|_| Say::LicencesWholeNumber)?;
         Self::new(n)
     }
 
-    pub fn new(n: i64) -> Result<Self, String> {
+    pub fn new(n: i64) -> Result<Self, Say> {
         if n < 1 {
-            return Err("Order at least 1 licence.".into());
+            return Err(Say::LicencesAtLeastOne);
         }
         if n > i64::from(Self::MAX) {
-            return Err(format!("At most {} licences per line; contact us for larger orders.", Self::MAX));
+            return Err(Say::LicencesPerLineMax { max: Self::MAX });
         }
         Ok(Self(n as i32))
     }
@@ -306,7 +299,7 @@ impl Quantity {
 
     /// The count within a product's seat limit from the catalog (Microsoft 365 Business plans:
     /// 300), or the message for the count's field.
-    pub fn within(self, product_name: &str, max_seats: i32) -> Result<Self, String> {
+    pub fn within(self, product_name: &str, max_seats: i32) -> Result<Self, Say> {
         if self.0 > max_seats {
             return Err(seat_limit_message(product_name, max_seats));
         }
@@ -315,28 +308,26 @@ impl Quantity {
 }
 
 /// Why a licence count above a product's seat limit is refused, at the count's field.
-pub fn seat_limit_message(product_name: &str, max_seats: i32) -> String {
-    format!("{product_name} is sold with at most {max_seats} licences per customer: enter {max_seats} or fewer.")
+pub fn seat_limit_message(product_name: &str, max_seats: i32) -> Say {
+    Say::SeatLimit { product: product_name.to_owned(), max: max_seats }
 }
 
 /// A customer's company name as Microsoft accepts it for a tenant's profile: 2–100 characters,
 /// at least one letter, and only letters, digits, spaces and `. , & - ' ( ) /`.
-pub fn company_name(raw: &str) -> Result<String, String> {
+pub fn company_name(raw: &str) -> Result<String, Say> {
     let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() {
-        return Err("Enter the company name.".into());
+        return Err(Say::EnterCompanyName);
     }
     let length = name.chars().count();
     if !(2..=100).contains(&length) {
-        return Err("The company name must be 2 to 100 characters.".into());
+        return Err(Say::CompanyNameLength);
     }
     if !name.chars().any(char::is_alphabetic) {
-        return Err("The company name must contain letters.".into());
+        return Err(Say::CompanyNameLetters);
     }
     if let Some(bad) = name.chars().find(|c| !(c.is_alphanumeric() || " .,&-'()/".contains(*c))) {
-        return Err(format!(
-            "The company name cannot contain “{bad}”: use letters, digits, spaces and . , & - ' ( ) /."
-        ));
+        return Err(Say::CompanyNameCharacter { bad: bad.to_string() });
     }
     Ok(name)
 }
@@ -344,21 +335,21 @@ pub fn company_name(raw: &str) -> Result<String, String> {
 impl DomainPrefix {
     /// A prefix the marketplace already holds (a customer's tenant, a saved checkout step): any
     /// length Microsoft allows, since a deployment's lower limit applies to new tenants only.
-    pub fn stored(raw: &str) -> Result<Self, String> {
+    pub fn stored(raw: &str) -> Result<Self, Say> {
         Self::parse(raw, 63)
     }
 }
 
 impl TryFrom<String> for MpnId {
-    type Error = String;
-    fn try_from(raw: String) -> Result<Self, String> {
+    type Error = Say;
+    fn try_from(raw: String) -> Result<Self, Say> {
         Self::parse(&raw)
     }
 }
 
 impl TryFrom<String> for DomainPrefix {
-    type Error = String;
-    fn try_from(raw: String) -> Result<Self, String> {
+    type Error = Say;
+    fn try_from(raw: String) -> Result<Self, Say> {
         Self::stored(&raw)
     }
 }
@@ -448,7 +439,7 @@ mod tests {
         }
         // Either five thousand or five: asked, never guessed.
         for ambiguous in ["5.000", "5,000", "12.500"] {
-            assert!(parse_decimal(ambiguous).unwrap_err().contains("if you mean thousands"), "{ambiguous}");
+            assert!(parse_decimal(ambiguous).unwrap_err().to_string().contains("if you mean thousands"), "{ambiguous}");
         }
         for bad in ["", "abc", "1.2.3,4,5", "12.34.567", "1,2,3.4.5", "1..2", "1,", ",5x", "1e5"] {
             assert!(parse_decimal(bad).is_err(), "{bad:?}");
@@ -469,12 +460,12 @@ mod tests {
 
     #[test]
     fn required_text_is_trimmed_and_bounded() {
-        assert_eq!(required_text("  Acme  ", "company name", 10).unwrap(), "Acme");
-        assert!(required_text("Ac\0me", "address", 10).unwrap_err().contains("U+0000"));
-        assert!(required_text("Ac\u{1b}[2Jme", "address", 10).is_err());
-        assert_eq!(required_text("Line 1\nLine 2", "address", 20).unwrap(), "Line 1\nLine 2");
-        assert!(required_text("   ", "company name", 10).is_err());
-        assert!(required_text("A very long name", "company name", 10).is_err());
+        assert_eq!(required_text("  Acme  ", Noun::Address, 10).unwrap(), "Acme");
+        assert!(required_text("Ac\0me", Noun::Address, 10).unwrap_err().to_string().contains("U+0000"));
+        assert!(required_text("Ac\u{1b}[2Jme", Noun::Address, 10).is_err());
+        assert_eq!(required_text("Line 1\nLine 2", Noun::Address, 20).unwrap(), "Line 1\nLine 2");
+        assert!(required_text("   ", Noun::Address, 10).is_err());
+        assert!(required_text("A very long name", Noun::Address, 10).is_err());
     }
 
     #[test]
@@ -513,7 +504,7 @@ mod tests {
         assert_eq!(Quantity::new(300).unwrap().within(basic, 300).unwrap().get(), 300);
         let refused = Quantity::new(301).unwrap().within(basic, 300).unwrap_err();
         assert_eq!(
-            refused,
+            refused.to_string(),
             "Microsoft 365 Business Basic is sold with at most 300 licences per customer: enter 300 or fewer."
         );
     }

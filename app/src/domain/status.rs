@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Msg;
+use crate::i18n::{Msg, Say};
 
 /// How a subscription is paid: "Monthly" or "Annual".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,11 +25,11 @@ impl BillingCycle {
     }
 
     /// Reads a form or URL value; anything unknown is refused with the message to show.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Say> {
         match raw.trim() {
             "monthly" => Ok(Self::Monthly),
             "annual" => Ok(Self::Annual),
-            _ => Err("Choose “Monthly” or “Annual” first.".into()),
+            _ => Err(Say::ChooseCycle),
         }
     }
 
@@ -155,10 +155,10 @@ pub enum PaymentMethod {
 }
 
 impl PaymentMethod {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Say> {
         match raw.trim() {
             "wire_transfer" => Ok(Self::WireTransfer),
-            _ => Err("Choose the payment method “Wire Transfer”.".into()),
+            _ => Err(Say::ChoosePayment),
         }
     }
 }

@@ -16,8 +16,32 @@ use time::OffsetDateTime;
 use crate::auth::Permission;
 use crate::error::AppError;
 
-/// A mail's words, as a template writes them: each feature's `mails.rs` has pure functions
-/// returning these (unit-tested without a database), and `ssr::send` queues one to a recipient.
+/// A mail written in both languages: the outbox picks the recipient's (see
+/// `recipient_language` in the migrations) when it queues it, so a caller never needs to know
+/// who reads which.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mail {
+    pub en: MailText,
+    pub tr: MailText,
+}
+
+impl Mail {
+    /// The template, written in each language.
+    pub fn written(template: impl Fn(crate::i18n::Locale) -> MailText) -> Self {
+        Self { en: template(crate::i18n::Locale::En), tr: template(crate::i18n::Locale::Tr) }
+    }
+
+    pub fn text(&self, locale: crate::i18n::Locale) -> &MailText {
+        match locale {
+            crate::i18n::Locale::En => &self.en,
+            crate::i18n::Locale::Tr => &self.tr,
+        }
+    }
+}
+
+/// A mail's words in one language, as a template writes them: each feature's `mails.rs` has pure
+/// functions returning these (unit-tested without a database), and `ssr::send` queues one, as a
+/// [`Mail`] in both languages, to a recipient.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MailText {
     pub subject: String,
@@ -27,6 +51,18 @@ pub struct MailText {
 impl MailText {
     pub fn new(subject: impl Into<String>, body: impl Into<String>) -> Self {
         Self { subject: subject.into(), body: body.into() }
+    }
+
+    /// For the templates' tests: this Turkish mail is written (not empty, not the English one)
+    /// and still says every value it was given.
+    #[cfg(test)]
+    pub fn assert_translates(&self, english: &MailText, values: &[&str]) {
+        assert!(!self.subject.trim().is_empty() && !self.body.trim().is_empty(), "{self:?}");
+        assert_ne!(self.subject, english.subject);
+        assert_ne!(self.body, english.body);
+        for value in values {
+            assert!(self.body.contains(value), "{value} missing: {}", self.body);
+        }
     }
 }
 
@@ -49,7 +85,7 @@ pub enum MailSecretKind {
 /// Its `Debug` leaves the secret out, so it cannot reach a log.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretMail {
-    pub text: MailText,
+    pub text: Mail,
     pub kind: MailSecretKind,
     pub secret: String,
 }
@@ -57,13 +93,6 @@ pub struct SecretMail {
 impl std::fmt::Debug for SecretMail {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SecretMail").field("text", &self.text).field("kind", &self.kind).finish_non_exhaustive()
-    }
-}
-
-impl SecretMail {
-    /// The body as the recipient reads it.
-    pub fn delivered_body(&self) -> String {
-        self.text.body.replace(SECRET_SLOT, &self.secret)
     }
 }
 

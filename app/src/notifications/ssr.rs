@@ -1,7 +1,7 @@
 //! The e-mail outbox. Mail is written here in the transaction that causes it; the job engine
 //! delivers it: with delivery on (a process with a mail server configured has started, see
-//! [`enable_delivery`]), every row inserted into `email_outbox`, by [`enqueue`],
-//! [`enqueue_to_partner`] or checkout's single statement alike, gets its [`DeliverMail`] job from
+//! [`enable_delivery`]), every row inserted into `email_outbox`, by [`send`],
+//! [`send_to_partner`] or checkout's single statement alike, gets its [`DeliverMail`] job from
 //! the table's insert trigger, in the same transaction. The job's handler (`server::mailer`)
 //! sends it and keeps the row's status, attempts and last error truthful for the outbox page.
 //!
@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-use super::{MailSecretKind, OutboxMail, OutboxStatus, SECRET_SLOT, SecretMail};
-use crate::{jobs::Job, secrets::SecretKey};
+use super::{Mail, MailSecretKind, OutboxMail, OutboxStatus, SECRET_SLOT, SecretMail};
+use crate::{i18n::Locale, jobs::Job, secrets::SecretKey};
 
 /// Delivers one outbox mail. Its rows are written by the outbox's insert trigger (in SQL, so
 /// that no insert path can forget it), with the kind and attempts [`enable_delivery`] stored
@@ -84,12 +84,14 @@ pub struct OutboxRow {
 }
 
 impl OutboxRow {
-    pub fn new(recipient: &str, mail: &super::MailText) -> Self {
+    /// The row of a mail to a recipient whose language the caller read with the rest of its row.
+    pub fn new(recipient: &str, language: Locale, mail: &Mail) -> Self {
+        let text = mail.text(language);
         Self {
             outbox_id: Uuid::new_v4(),
             recipient: recipient.to_owned(),
-            subject: mail.subject.clone(),
-            body_text: mail.body.clone(),
+            subject: text.subject.clone(),
+            body_text: text.body.clone(),
         }
     }
 }
@@ -115,9 +117,24 @@ pub async fn enqueue(
     Ok(id)
 }
 
-/// Queues `mail` to `recipient`, in the caller's transaction.
-pub async fn send(db: impl PgExecutor<'_>, recipient: &str, mail: &super::MailText) -> Result<Uuid, sqlx::Error> {
-    enqueue(db, recipient, &mail.subject, &mail.body).await
+/// Queues `mail` to `recipient`, in the caller's transaction, in the recipient's language.
+#[tracing::instrument(name = "outbox.send", skip(db, mail))]
+pub async fn send(db: impl PgExecutor<'_>, recipient: &str, mail: &Mail) -> Result<Uuid, sqlx::Error> {
+    let id = Uuid::new_v4();
+    sqlx::query!(
+        "insert into email_outbox (outbox_id, recipient, subject, body_text)
+         select $1, $2, case when l = 'tr' then $5 else $3 end, case when l = 'tr' then $6 else $4 end
+         from recipient_language($2) as l",
+        id,
+        recipient,
+        mail.en.subject,
+        mail.en.body,
+        mail.tr.subject,
+        mail.tr.body
+    )
+    .execute(db)
+    .await?;
+    Ok(id)
 }
 
 /// Queues a mail with a secret, in the caller's transaction: the body with its slot, the secret
@@ -133,55 +150,53 @@ pub async fn send_secret(
     let sealed = key.seal(&mail.secret, id.as_bytes());
     sqlx::query!(
         "insert into email_outbox (outbox_id, recipient, subject, body_text, secret_kind, secret)
-         values ($1, $2, $3, $4, $5, $6)",
+         select $1, $2, case when l = 'tr' then $7 else $3 end, case when l = 'tr' then $8 else $4 end, $5, $6
+         from recipient_language($2) as l",
         id,
         recipient,
-        mail.text.subject,
-        mail.text.body,
+        mail.text.en.subject,
+        mail.text.en.body,
         mail.kind as MailSecretKind,
-        sealed
+        sealed,
+        mail.text.tr.subject,
+        mail.text.tr.body
     )
     .execute(db)
     .await?;
     Ok(id)
 }
 
-/// Queues `mail` to every admin of a partner.
-pub async fn send_to_partner(
-    db: impl PgExecutor<'_>,
-    partner_id: Uuid,
-    mail: &super::MailText,
-) -> Result<(), sqlx::Error> {
-    enqueue_to_partner(db, partner_id, &mail.subject, &mail.body).await
-}
-
-/// Queues `mail` to every credit controller (an order waiting for their decision).
-pub async fn send_to_credit_control(db: impl PgExecutor<'_>, mail: &super::MailText) -> Result<(), sqlx::Error> {
+/// Queues `mail` to every admin of a partner, each in their language.
+#[tracing::instrument(name = "outbox.send_to_partner", skip(db, mail))]
+pub async fn send_to_partner(db: impl PgExecutor<'_>, partner_id: Uuid, mail: &Mail) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "insert into email_outbox (outbox_id, recipient, subject, body_text)
-         select gen_random_uuid(), email, $1, $2 from app_user where role = 'credit_control'",
-        mail.subject,
-        mail.body
+         select gen_random_uuid(), email,
+                case when language = 'tr' then $4 else $2 end, case when language = 'tr' then $5 else $3 end
+         from app_user where organisation_id = $1 and role = 'partner_admin'",
+        partner_id,
+        mail.en.subject,
+        mail.en.body,
+        mail.tr.subject,
+        mail.tr.body
     )
     .execute(db)
     .await?;
     Ok(())
 }
 
-/// Queues a mail to every admin of a partner.
-#[tracing::instrument(name = "outbox.enqueue_to_partner", skip(db, body_text))]
-pub async fn enqueue_to_partner(
-    db: impl PgExecutor<'_>,
-    partner_id: Uuid,
-    subject: &str,
-    body_text: &str,
-) -> Result<(), sqlx::Error> {
+/// Queues `mail` to every credit controller (an order waiting for their decision), each in their
+/// language.
+pub async fn send_to_credit_control(db: impl PgExecutor<'_>, mail: &Mail) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "insert into email_outbox (outbox_id, recipient, subject, body_text)
-         select gen_random_uuid(), email, $2, $3 from app_user where organisation_id = $1 and role = 'partner_admin'",
-        partner_id,
-        subject,
-        body_text
+         select gen_random_uuid(), email,
+                case when language = 'tr' then $3 else $1 end, case when language = 'tr' then $4 else $2 end
+         from app_user where role = 'credit_control'",
+        mail.en.subject,
+        mail.en.body,
+        mail.tr.subject,
+        mail.tr.body
     )
     .execute(db)
     .await?;

@@ -10,7 +10,7 @@ use crate::{
     auth::EmailAddress,
     domain::{MpnId, PhoneNumber, TaxNumber, company_name, required_text},
     error::FieldError,
-    i18n::Locale,
+    i18n::{Noun, Say},
 };
 
 /// Documents are limited to 10 MB each.
@@ -83,11 +83,11 @@ impl Checker<'_> {
         self.fields.get(field).map(String::as_str).unwrap_or("")
     }
 
-    fn check<T>(&mut self, field: &str, parsed: Result<T, String>) -> Option<T> {
-        parsed.map_err(|message| self.errors.push(FieldError { field: field.to_owned(), message })).ok()
+    fn check<T>(&mut self, field: &str, parsed: Result<T, Say>) -> Option<T> {
+        parsed.map_err(|message| self.errors.push(FieldError::new(field, message))).ok()
     }
 
-    fn text(&mut self, field: &str, what: &str, max: usize) -> Option<String> {
+    fn text(&mut self, field: &str, what: Noun, max: usize) -> Option<String> {
         let parsed = required_text(self.raw(field), what, max);
         self.check(field, parsed)
     }
@@ -100,7 +100,7 @@ impl ApplicationForm {
             "dealer" => ApplicationKind::Dealer,
             "new_partner" => ApplicationKind::NewPartner,
             _ => {
-                return Err(vec![FieldError { field: "kind".into(), message: "Choose how you apply.".into() }]);
+                return Err(vec![FieldError::new("kind", Say::ChooseApplicationKind)]);
             }
         };
         // The same rule as a new customer's name at checkout: an approved applicant becomes an
@@ -109,7 +109,7 @@ impl ApplicationForm {
             let parsed = company_name(c.raw("company_name"));
             c.check("company_name", parsed)
         };
-        let contact_name = c.text("contact_name", "contact person's name", 200);
+        let contact_name = c.text("contact_name", Noun::ContactPersonName, 200);
         let contact_email = {
             let parsed = EmailAddress::parse(c.raw("contact_email"));
             c.check("contact_email", parsed)
@@ -124,15 +124,10 @@ impl ApplicationForm {
         let mut documents = Vec::new();
         match kind {
             ApplicationKind::Dealer => {
-                dealer_code = c.text("dealer_code", "dealer account code", 50);
+                dealer_code = c.text("dealer_code", Noun::DealerCode, 50);
                 dealer_credit_confirmed = c.raw("dealer_credit_confirmed") == "on";
                 if !dealer_credit_confirmed {
-                    c.errors.push(FieldError {
-                        field: "dealer_credit_confirmed".into(),
-                        message:
-                            "Confirm that your company has Armada credit approval; without it, apply as a new partner."
-                                .into(),
-                    });
+                    c.errors.push(FieldError::new("dealer_credit_confirmed", Say::ConfirmArmadaCredit));
                 }
                 let raw_tax = c.raw("tax_number").trim().to_owned();
                 if !raw_tax.is_empty() {
@@ -144,7 +139,7 @@ impl ApplicationForm {
                     let parsed = TaxNumber::parse(c.raw("tax_number"));
                     c.check("tax_number", parsed)
                 };
-                address = c.text("address", "company address", 500);
+                address = c.text("address", Noun::CompanyAddress, 500);
                 company_phone = {
                     let parsed = PhoneNumber::parse(c.raw("company_phone"));
                     c.check("company_phone", parsed)
@@ -155,15 +150,13 @@ impl ApplicationForm {
                 };
                 for kind in DocumentKind::ALL {
                     let file = files.iter().find(|f| f.field == kind.field() && !f.file_name.is_empty());
-                    let name = kind.msg().text(Locale::En);
+                    let what = kind.msg();
                     let checked = match file {
-                        None => Err(format!("Attach the {name}.")),
-                        Some(f) if f.too_large => Err(format!("The {name} is larger than 10 MB; send a smaller scan.")),
-                        Some(f) if f.bytes.is_empty() => Err(format!("The {name} file is empty.")),
+                        None => Err(Say::AttachDocument { what }),
+                        Some(f) if f.too_large => Err(Say::DocumentTooLarge { what }),
+                        Some(f) if f.bytes.is_empty() => Err(Say::DocumentEmpty { what }),
                         Some(f) => match sniff_content_type(&f.bytes) {
-                            None => Err(format!(
-                                "The {name} is not a PDF, JPEG or PNG file (checked by its content, not its name)."
-                            )),
+                            None => Err(Say::DocumentType { what }),
                             Some(content_type) => Ok(ValidDocument {
                                 kind,
                                 file_name: clean_file_name(&f.file_name),
@@ -292,10 +285,10 @@ mod tests {
                 "doc_membership_agreement"
             ]
         );
-        assert!(errors[2].message.contains("not a PDF, JPEG or PNG"));
-        assert!(errors[3].message.contains("empty"));
-        assert!(errors[4].message.contains("10 MB"));
-        assert!(errors[5].message.starts_with("Attach the"));
+        assert!(errors[2].message.to_string().contains("not a PDF, JPEG or PNG"));
+        assert!(errors[3].message.to_string().contains("empty"));
+        assert!(errors[4].message.to_string().contains("10 MB"));
+        assert!(errors[5].message.to_string().starts_with("Attach the"));
     }
 
     #[test]

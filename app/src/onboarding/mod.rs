@@ -182,14 +182,18 @@ pub async fn list_applications(status: Option<String>) -> Result<Vec<Application
 #[server(prefix = "/api", endpoint = "application")]
 pub async fn get_application(number: crate::domain::ApplicationNumber) -> Result<ApplicationDetail, AppError> {
     let (_, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
-    ssr::detail_by_number(&state.pool, number.get()).await?.ok_or_else(|| AppError::NotFound("The application".into()))
+    ssr::detail_by_number(&state.pool, number.get())
+        .await?
+        .ok_or_else(|| AppError::not_found(crate::i18n::Say::ApplicationNotFound))
 }
 
 /// The applicant's view, found by the secret token from its status link.
 #[server(prefix = "/api", endpoint = "application_status")]
 pub async fn get_application_status(token: String) -> Result<ApplicationDetail, AppError> {
     let state = crate::state::app_state()?;
-    ssr::detail_by_token(&state.pool, &token).await?.ok_or_else(|| AppError::NotFound("The application".into()))
+    ssr::detail_by_token(&state.pool, &token)
+        .await?
+        .ok_or_else(|| AppError::not_found(crate::i18n::Say::ApplicationNotFound))
 }
 
 #[server(prefix = "/api", endpoint = "approve_application")]
@@ -208,10 +212,10 @@ pub async fn reject_application(application_id: crate::domain::ApplicationId, re
     let (user, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
     let reason = reason.trim();
     if reason.chars().count() < 5 {
-        return Err(AppError::invalid("reason", "Write the reason the applicant will read (at least 5 characters)."));
+        return Err(AppError::invalid("reason", crate::i18n::Say::ApplicationReasonTooShort { min: 5 }));
     }
     if reason.chars().count() > 2000 {
-        return Err(AppError::invalid("reason", "Keep the reason under 2000 characters."));
+        return Err(AppError::invalid("reason", crate::i18n::Say::ApplicationReasonTooLong { max: 2000 }));
     }
     ssr::reject(&state, &user, application_id.get(), reason).await
 }

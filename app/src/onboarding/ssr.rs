@@ -17,13 +17,14 @@ use super::{
     ApplicationDetail, ApplicationForm, ApplicationKind, ApplicationStatus, ApplicationSummary, DocumentInfo,
     DocumentKind, FormDraft, MAX_DOCUMENT_BYTES, UploadedFile, application_number, mails,
 };
+use crate::i18n::Say;
 use crate::{
     audit::{self, AuditEntry},
     auth::ssr::{self as auth, AuthUser},
     error::{AppError, ssr::ResultExt},
-    i18n::{Locale, Msg},
+    i18n::Locale,
     limits::Client,
-    notifications::{self, MailText, SecretMail},
+    notifications::{self, Mail, SecretMail},
     state::AppState,
 };
 
@@ -39,14 +40,15 @@ pub async fn store(state: &AppState, form: ApplicationForm, locale: Locale) -> R
     // on the address so parallel posts cannot all pass the count.
     let received_today = applications_today(&mut tx, form.contact_email.as_ref()).await?;
     if received_today >= state.settings.applications_per_email_per_day {
-        return Err(AppError::invalid("contact_email", Msg::ApplicationsTooManyForEmail.text(locale)));
+        return Err(AppError::invalid("contact_email", Say::ApplicationsTooManyForEmail));
     }
     let application_id = Uuid::new_v4();
     let token = new_token();
     let number = sqlx::query_scalar!(
         "insert into partner_application (application_id, access_token, kind, company_name, tax_number, address,
-             company_phone, dealer_code, dealer_credit_confirmed, mpn_id, contact_name, contact_email, contact_phone)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             company_phone, dealer_code, dealer_credit_confirmed, mpn_id, contact_name, contact_email, contact_phone,
+             language)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          returning number",
         application_id,
         token,
@@ -61,6 +63,9 @@ pub async fn store(state: &AppState, form: ApplicationForm, locale: Locale) -> R
         form.contact_name,
         form.contact_email.as_ref(),
         form.contact_phone.as_ref(),
+        // The applicant's mail, and once approved the new partner admin's, follow the language
+        // the form was filled in.
+        locale as Locale,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -81,7 +86,7 @@ pub async fn store(state: &AppState, form: ApplicationForm, locale: Locale) -> R
         .await?;
     }
     let status_url = format!("{}/applications/{token}", state.settings.public_url);
-    let mail = mails::application_received(number, &form.contact_name, &status_url);
+    let mail = Mail::written(|locale| mails::application_received(locale, number, &form.contact_name, &status_url));
     notifications::ssr::send(&mut *tx, form.contact_email.as_ref(), &mail).await?;
     audit::record(
         &mut *tx,
@@ -129,11 +134,11 @@ pub async fn submit_handler(
         .unwrap_or_default();
     // Refused before a byte of the body is read: the form can carry 60 MB of documents.
     if !state.limits.application_from(Client::of(peer.ip())) {
-        let refusal = AppError::TooManyRequests(Msg::ApplicationsTooManyFromClient.text(locale).to_owned());
+        let refusal = AppError::too_many(Say::ApplicationsTooManyFromClient);
         return back_to_form("new_partner", &FormDraft::default(), &refusal);
     }
     let Some(_reading) = state.limits.upload_slot() else {
-        let refusal = AppError::TooManyRequests(Msg::ApplicationUploadsBusy.text(locale).to_owned());
+        let refusal = AppError::too_many(Say::ApplicationUploadsBusy);
         return back_to_form("new_partner", &FormDraft::default(), &refusal);
     };
     let (fields, files) = match read_multipart(multipart).await {
@@ -161,10 +166,10 @@ fn back_to_form(tab: &str, draft: &FormDraft, error: &AppError) -> Response {
     Redirect::to(&format!("/become-a-partner?{query}")).into_response()
 }
 
-async fn read_multipart(mut multipart: Multipart) -> Result<(BTreeMap<String, String>, Vec<UploadedFile>), String> {
+async fn read_multipart(mut multipart: Multipart) -> Result<(BTreeMap<String, String>, Vec<UploadedFile>), Say> {
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         tracing::info!(error = %e, "unreadable application form");
-        "The form could not be read completely (the files may be too large in total). Please try again.".to_owned()
+        Say::ApplicationFormUnreadable
     };
     let mut fields = BTreeMap::new();
     let mut files = Vec::new();
@@ -300,19 +305,20 @@ async fn lock_submitted(
     let row = sqlx::query_as!(
         LockedApplication,
         r#"select number, status as "status: ApplicationStatus", company_name, tax_number, address, company_phone,
-                  dealer_code, mpn_id, contact_name, contact_email
+                  dealer_code, mpn_id, contact_name, contact_email, language as "language: Locale"
            from partner_application where application_id = $1 for update"#,
         application_id
     )
     .fetch_optional(&mut **tx)
     .await?
-    .ok_or_else(|| AppError::NotFound("The application".into()))?;
+    .ok_or_else(|| AppError::not_found(Say::ApplicationNotFound))?;
     if row.status != ApplicationStatus::Submitted {
-        return Err(AppError::Conflict(format!(
-            "Application {} was already {}.",
-            application_number(row.number),
-            if row.status == ApplicationStatus::Approved { "approved" } else { "rejected" }
-        )));
+        let application = application_number(row.number).to_string();
+        return Err(AppError::conflict(if row.status == ApplicationStatus::Approved {
+            Say::ApplicationAlreadyApproved { application }
+        } else {
+            Say::ApplicationAlreadyRejected { application }
+        }));
     }
     Ok(row)
 }
@@ -328,6 +334,7 @@ struct LockedApplication {
     mpn_id: Option<String>,
     contact_name: String,
     contact_email: String,
+    language: Locale,
 }
 
 /// Approves: the partner organisation, its credit limit and its admin user, who sets its own
@@ -365,21 +372,20 @@ pub async fn approve(
     .await?;
     let user_id = Uuid::new_v4();
     sqlx::query!(
-        "insert into app_user (user_id, organisation_id, email, display_name, role, password_hash, must_change_password)
-         values ($1, $2, $3, $4, 'partner_admin', $5, false)",
+        "insert into app_user (user_id, organisation_id, email, display_name, role, password_hash, must_change_password,
+                               language)
+         values ($1, $2, $3, $4, 'partner_admin', $5, false, $6)",
         user_id,
         partner_id,
         app.contact_email,
         app.contact_name,
         auth::NO_PASSWORD_YET,
+        app.language as Locale,
     )
     .execute(&mut *tx)
     .await
     .on_constraint("app_user_email_key", || {
-        AppError::Conflict(format!(
-            "A user with the e-mail address {} already exists. Ask the applicant for another address, or reject with that reason.",
-            app.contact_email
-        ))
+        AppError::conflict(Say::ApplicantEmailInUse { email: app.contact_email.clone() })
     })?;
     sqlx::query!(
         "update partner_application set status = 'approved', decided_at = now(), decided_by = $2, partner_id = $3
@@ -392,15 +398,18 @@ pub async fn approve(
     .await?;
     let link = auth::issue_password_link(&mut tx, &state.settings.public_url, user_id).await?;
     let mail = SecretMail {
-        text: mails::application_approved(
-            app.number,
-            &app.contact_name,
-            &app.company_name,
-            credit_limit,
-            &state.settings.public_url,
-            &app.contact_email,
-            auth::PASSWORD_LINK_HOURS,
-        ),
+        text: Mail::written(|locale| {
+            mails::application_approved(
+                locale,
+                app.number,
+                &app.contact_name,
+                &app.company_name,
+                credit_limit,
+                &state.settings.public_url,
+                &app.contact_email,
+                auth::PASSWORD_LINK_HOURS,
+            )
+        }),
         kind: notifications::MailSecretKind::SetPasswordLink,
         secret: link,
     };
@@ -421,7 +430,9 @@ pub async fn reject(state: &AppState, approver: &AuthUser, application_id: Uuid,
     )
     .execute(&mut *tx)
     .await?;
-    let mail = mails::application_rejected(app.number, &app.contact_name, &app.company_name, reason);
+    let mail = Mail::written(|locale| {
+        mails::application_rejected(locale, app.number, &app.contact_name, &app.company_name, reason)
+    });
     let detail = json!({ "reason": reason });
     finish_decision(tx, approver, application_id, &app, "application.rejected", detail, Some(mail)).await
 }
@@ -435,7 +446,7 @@ async fn finish_decision(
     app: &LockedApplication,
     action: &str,
     detail: serde_json::Value,
-    mail: Option<MailText>,
+    mail: Option<Mail>,
 ) -> Result<(), AppError> {
     if let Some(mail) = mail {
         notifications::ssr::send(&mut *tx, &app.contact_email, &mail).await?;

@@ -57,6 +57,6 @@ pub async fn get_jobs_overview() -> Result<JobsOverview, AppError> {
 pub async fn retry_job(job_id: String) -> Result<(), AppError> {
     let (user, state) = crate::auth::ssr::caller(Permission::OperateJobs).await?;
     // An id that is not one cannot name a job: the same answer as an unknown one.
-    let job_id = job_id.trim().parse::<uuid::Uuid>().map_err(|_| AppError::NotFound("That job".into()))?;
+    let job_id = job_id.trim().parse::<uuid::Uuid>().map_err(|_| AppError::not_found(crate::i18n::Say::JobNotFound))?;
     ssr::retry(&state.pool, &user, job_id).await
 }

@@ -5,6 +5,7 @@ use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
 use super::{DeadJob, JobCounts, JobsOverview};
+use crate::i18n::Say;
 use crate::{
     audit::{self, AuditEntry},
     auth::ssr::AuthUser,
@@ -66,9 +67,9 @@ pub async fn retry(pool: &PgPool, user: &AuthUser, job_id: Uuid) -> Result<(), A
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::NotFound("That job".into()))?;
+    .ok_or_else(|| AppError::not_found(Say::JobNotFound))?;
     if job.state != JobState::Dead {
-        return Err(AppError::Conflict("This job is not dead any more: someone has already retried it.".into()));
+        return Err(AppError::conflict(Say::JobNotDead));
     }
     // The last error stays until the next attempt replaces it, so the page can still say why.
     sqlx::query!(

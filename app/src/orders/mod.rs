@@ -118,7 +118,7 @@ pub async fn get_order(order_number: crate::domain::OrderNumber) -> Result<Order
     let partner = (user.role == Role::PartnerAdmin).then_some(user.organisation_id);
     let mut detail = ssr::detail(&state.pool, order_number, partner)
         .await?
-        .ok_or_else(|| AppError::NotFound("That order".into()))?;
+        .ok_or_else(|| AppError::not_found(crate::i18n::Say::OrderNotFound))?;
     if detail.summary.status == OrderStatus::Completed && detail.kind == OrderKind::Sales {
         detail.o365_link = Some(state.settings.o365_link(&detail.tenant_domain));
     }
@@ -159,10 +159,10 @@ pub async fn decide_credit(
     let approve = decision.approves();
     let reason = reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
     if !approve && reason.is_none() {
-        return Err(AppError::invalid("reason", "Give the partner a reason for the rejection."));
+        return Err(AppError::invalid("reason", crate::i18n::Say::GiveRejectionReason));
     }
     if reason.as_ref().is_some_and(|r| r.chars().count() > 1000) {
-        return Err(AppError::invalid("reason", "The reason can be at most 1000 characters."));
+        return Err(AppError::invalid("reason", crate::i18n::Say::ReasonTooLong { max: 1000 }));
     }
     ssr::decide_credit(&state.pool, &user, order_number, approve, reason.as_deref()).await
 }

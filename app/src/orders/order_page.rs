@@ -12,7 +12,7 @@ use crate::{
         numbered_title,
     },
     domain::Totals,
-    i18n::{Msg, t},
+    i18n::{Msg, current_locale, t},
     live::use_live,
     provisioning::{Failure, ProgressView},
 };
@@ -201,9 +201,9 @@ fn CancellationDecision(
 fn FailureNote(failure: Failure) -> impl IntoView {
     view! {
         <section class="alert alert-error failure" role="alert">
-            <p><strong>{t(Msg::FailureReason)} ": "</strong> {failure.reason}</p>
+            <p><strong>{t(Msg::FailureReason)} ": "</strong> {failure.reason.render(current_locale())}</p>
             {failure.code.map(|code| view! { <p>{t(Msg::VendorCode)} ": " {code}</p> })}
-            <p><strong>{t(Msg::FailureFix)} ": "</strong> {failure.fix}</p>
+            <p><strong>{t(Msg::FailureFix)} ": "</strong> {failure.fix.render(current_locale())}</p>
         </section>
     }
 }
@@ -316,9 +316,9 @@ fn FailurePanel(
     let error = Signal::derive(move || resubmit.value().get().and_then(Result::err));
     view! {
         <section class="alert alert-error failure" role="alert">
-            <p><strong>{t(Msg::FailureReason)} ": "</strong> {failure.reason}</p>
+            <p><strong>{t(Msg::FailureReason)} ": "</strong> {failure.reason.render(current_locale())}</p>
             {failure.code.map(|code| view! { <p>{t(Msg::VendorCode)} ": " {code}</p> })}
-            <p><strong>{t(Msg::FailureFix)} ": "</strong> {failure.fix}</p>
+            <p><strong>{t(Msg::FailureFix)} ": "</strong> {failure.fix.render(current_locale())}</p>
         </section>
         <ActionForm action=resubmit attr:class="checkout-form">
             <input type="hidden" name="order_number" value=order_number.to_string() />

@@ -6,10 +6,9 @@ use serde_json::json;
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-use crate::{
-    domain::ProvisioningStep,
-    provisioning::{Failure, ProgressView},
-};
+use crate::i18n::Say;
+use crate::notifications::Mail;
+use crate::{domain::ProvisioningStep, provisioning::ProgressView};
 
 use super::{ChangeView, OrderDetail, OrderKind, OrderLineView, OrderStatus, OrderSummary, mails};
 use crate::{
@@ -55,7 +54,7 @@ pub async fn detail(
                   so.status as "status: OrderStatus", so.kind as "kind: OrderKind", so.total, so.term_value,
                   so.currency as "currency!: crate::domain::Currency", so.created_at, so.mpn_id, so.tenant_prefix, so.new_tenant,
                   so.subtotal, so.vat, so.decision_reason, so.provisioning_run,
-                  so.failure_code, so.failure_reason, so.failure_fix,
+                  so.failure_code, so.failure_detail,
                   so.admin_password_sealed is not null as "password_pending!",
                   so.admin_password_viewed_at is not null as "password_viewed!",
                   (select j.state::text from job j where j.job_id = so.current_job_id) as job_state
@@ -99,12 +98,13 @@ pub async fn detail(
     )
     .fetch_optional(pool)
     .await?;
-    let failure = match (row.status, row.failure_reason, row.failure_fix) {
-        (OrderStatus::ProvisioningFailed, Some(reason), Some(fix)) => {
-            Some(Failure { code: row.failure_code, reason, fix })
-        }
-        _ => None,
-    };
+    let failure = (row.status == OrderStatus::ProvisioningFailed).then(|| {
+        let facts = change.as_ref().map(|c| crate::provisioning::ChangeFacts {
+            product_name: &c.product_name,
+            from_quantity: c.from_quantity,
+        });
+        crate::provisioning::failure(row.failure_code, row.failure_detail.as_deref().unwrap_or_default(), facts)
+    });
     Ok(Some(OrderDetail {
         summary: OrderSummary {
             order_number: row.order_number,
@@ -166,15 +166,9 @@ pub async fn take_admin_password(
         .fetch_optional(&mut *tx)
         .await?;
         return Err(match exists {
-            None => AppError::NotFound("That order".into()),
-            Some(false) => AppError::Conflict(
-                "This order used the customer's existing tenant: there is no new password to show.".into(),
-            ),
-            Some(true) => AppError::Conflict(
-                "The one-time password was already shown once and is no longer kept. The customer's contact \
-                 received it by e-mail; if it is lost, reset it in the Microsoft 365 admin center."
-                    .into(),
-            ),
+            None => AppError::not_found(Say::OrderNotFound),
+            Some(false) => AppError::conflict(Say::NoNewTenantPassword),
+            Some(true) => AppError::conflict(Say::PasswordAlreadyShown),
         });
     };
     audit::record(
@@ -220,11 +214,9 @@ pub async fn decide_credit(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::NotFound("That order".into()))?;
+    .ok_or_else(|| AppError::not_found(Say::OrderNotFound))?;
     if order.status != OrderStatus::AwaitingCreditApproval {
-        return Err(AppError::Conflict(format!(
-            "Order {order_number} is no longer awaiting credit approval: someone has already decided on it."
-        )));
+        return Err(AppError::conflict(Say::OrderAlreadyDecided { order: order_number.to_string() }));
     }
     let status = if approve { OrderStatus::Submitted } else { OrderStatus::Rejected };
     sqlx::query!(
@@ -247,7 +239,7 @@ pub async fn decide_credit(
             let job = ProvisionOrder { order_id: order.order_id, run: 1 };
             provisioning::ssr::enqueue_for_order(&mut tx, order.order_id, &job).await?;
         }
-        mails::credit_approved(order_number, &order.customer_name, reason)
+        Mail::written(|locale| mails::credit_approved(locale, order_number, &order.customer_name, reason))
     } else {
         if change {
             sqlx::query!(
@@ -261,7 +253,7 @@ pub async fn decide_credit(
                 .execute(&mut *tx)
                 .await?;
         }
-        mails::credit_rejected(order_number, &order.customer_name, reason)
+        Mail::written(|locale| mails::credit_rejected(locale, order_number, &order.customer_name, reason))
     };
     notifications::ssr::send(&mut *tx, &order.email, &mail).await?;
     // A change a customer admin asked for concerns the partner, whose credit it uses, too.
@@ -303,16 +295,12 @@ pub async fn resubmit(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::NotFound("That order".into()))?;
+    .ok_or_else(|| AppError::not_found(Say::OrderNotFound))?;
     if order.status != OrderStatus::ProvisioningFailed {
-        return Err(AppError::Conflict(format!(
-            "Order {order_number} is not waiting for a correction: only a failed order can be resubmitted."
-        )));
+        return Err(AppError::conflict(Say::OrderNotFailed { order: order_number.to_string() }));
     }
     if order.kind != OrderKind::Sales {
-        return Err(AppError::Conflict(format!(
-            "Order {order_number} changed a subscription: ask for the change again in the customer portal instead."
-        )));
+        return Err(AppError::conflict(Say::OrderWasAChange { order: order_number.to_string() }));
     }
     let prefix = if order.new_tenant {
         DomainPrefix::parse(tenant, state.settings.tenant_prefix_max).map_err(|m| AppError::invalid("tenant", m))?
@@ -322,7 +310,7 @@ pub async fn resubmit(
     let run = order.provisioning_run + 1;
     sqlx::query!(
         "update sales_order set status = 'submitted', mpn_id = $2, tenant_prefix = $3, provisioning_run = $4,
-                failure_code = null, failure_reason = null, failure_fix = null
+                failure_code = null, failure_detail = null
          where order_id = $1",
         order.order_id,
         mpn.as_ref(),
@@ -341,9 +329,7 @@ pub async fn resubmit(
         )
         .execute(&mut *tx)
         .await
-        .on_constraint("customer_tenant_prefix_key", || {
-            AppError::invalid("tenant", "This tenant already belongs to another customer in the marketplace.")
-        })?;
+        .on_constraint("customer_tenant_prefix_key", || AppError::invalid("tenant", Say::TenantTaken))?;
     }
     provisioning::ssr::enqueue_for_order(&mut tx, order.order_id, &ProvisionOrder { order_id: order.order_id, run })
         .await?;

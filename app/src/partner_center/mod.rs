@@ -25,7 +25,9 @@ pub struct ErrorBody {
     pub description: String,
 }
 
+#[cfg(feature = "ssr")]
 mod refusals;
+#[cfg(feature = "ssr")]
 pub use refusals::{explain, mpn_refusal};
 
 #[cfg(feature = "ssr")]

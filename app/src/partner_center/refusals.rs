@@ -1,54 +1,32 @@
 //! What Partner Center's refusals mean to the people who must fix them: the reason in words with
-//! the code, and the one action that fixes it. Checkout and provisioning both speak through these.
+//! the code, and the one action that fixes it. Checkout and provisioning both speak through these,
+//! as messages ([`Say`]) worded in the reader's language when shown.
 
 use super::codes;
+use crate::i18n::{Code, Say};
 
-/// Partner Center's refusal of an MPN ID, in words, with what to do.
-pub fn mpn_refusal(code: i64) -> String {
+/// Partner Center's refusal of an MPN ID, with what to do.
+pub fn mpn_refusal(code: i64) -> Say {
     match code {
-        codes::MPN_NOT_FOUND => "Partner Center does not know this MPN ID (800015). Check the ID in Partner Center → \
-                                 Account settings → Identifiers: use your location's PartnerID."
-            .into(),
-        codes::MPN_NOT_INDIRECT_RESELLER => "This MPN ID is not enrolled as an indirect reseller (800016). Enrol \
-                                             the location as an indirect reseller in Partner Center, or use another ID."
-            .into(),
-        codes::PARTNER_AGREEMENT_NOT_SIGNED => "The Microsoft Partner Agreement is not signed for this MPN ID \
-                                                (900123). Sign it in Partner Center → Legal, then try again."
-            .into(),
-        other => format!("Partner Center refused this MPN ID ({other})."),
+        codes::MPN_NOT_FOUND => Say::MpnNotFound,
+        codes::MPN_NOT_INDIRECT_RESELLER => Say::MpnNotIndirectReseller,
+        codes::PARTNER_AGREEMENT_NOT_SIGNED => Say::PartnerAgreementNotSigned,
+        code => Say::MpnRefused { code: Code(code) },
     }
 }
 
-/// The reason and fix for a vendor refusal during provisioning (SPEC G).
-pub fn explain(code: i64, description: &str) -> (String, String) {
-    let resubmit = "then press “Resubmit for Provisioning”.";
+/// The reason and fix for a vendor refusal during provisioning (SPEC G), from its code and
+/// Partner Center's description.
+pub fn explain(code: i64, description: &str) -> (Say, Say) {
     match code {
         codes::MPN_NOT_FOUND | codes::MPN_NOT_INDIRECT_RESELLER | codes::PARTNER_AGREEMENT_NOT_SIGNED => {
-            (mpn_refusal(code), format!("Correct the MPN ID on this order, {resubmit}"))
+            (mpn_refusal(code), Say::FixMpnId)
         }
-        codes::NO_RELATIONSHIP => (
-            "The customer's tenant has not accepted you as its reseller (20002).".into(),
-            format!("Send the customer's Global admin your reseller relationship link; once they accept, {resubmit}"),
-        ),
-        codes::TENANT_NOT_FOUND => (
-            "Microsoft has no tenant with this domain (60003).".into(),
-            format!("Correct the tenant domain on this order with the customer, {resubmit}"),
-        ),
-        codes::CUSTOMER_AGREEMENT_NOT_ACCEPTED => (
-            "The customer has not accepted the Microsoft Customer Agreement (13605).".into(),
-            format!("Ask the customer to accept it, {resubmit}"),
-        ),
-        codes::UNAVAILABLE => (
-            format!("Partner Center did not answer after many tries over several hours ({description})."),
-            format!("Nothing needs correcting on the order: when Partner Center is back, {resubmit}"),
-        ),
-        409 => (
-            "The new tenant's domain was taken before it could be created.".into(),
-            format!("Choose another domain prefix on this order, {resubmit}"),
-        ),
-        other => (
-            format!("Partner Center refused the order ({other}): {description}"),
-            format!("Check the order's details, {resubmit}"),
-        ),
+        codes::NO_RELATIONSHIP => (Say::RefusedNoRelationship, Say::FixRelationship),
+        codes::TENANT_NOT_FOUND => (Say::RefusedNoTenant, Say::FixTenantDomain),
+        codes::CUSTOMER_AGREEMENT_NOT_ACCEPTED => (Say::RefusedCustomerAgreement, Say::FixCustomerAgreement),
+        codes::UNAVAILABLE => (Say::RefusedUnavailable { detail: description.to_owned() }, Say::FixWhenBack),
+        409 => (Say::RefusedDomainTakenMeanwhile, Say::FixPrefix),
+        code => (Say::RefusedOther { code: Code(code), detail: description.to_owned() }, Say::FixCheckOrder),
     }
 }

@@ -48,7 +48,7 @@ pub async fn get_partner_overview() -> Result<PartnerOverview, AppError> {
     let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
     ssr::overview(&state.pool, user.organisation_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("Your partner account".into()))
+        .ok_or_else(|| AppError::not_found(crate::i18n::Say::YourPartnerAccountNotFound))
 }
 
 /// Credit control changes a partner's marketplace credit limit (audited with old and new value).

@@ -6,6 +6,7 @@ use serde_json::json;
 use sqlx::PgPool;
 
 use super::{PartnerOverview, PartnerSummary};
+use crate::i18n::Say;
 use crate::{
     audit::{self, AuditEntry},
     auth::ssr::AuthUser,
@@ -53,7 +54,7 @@ pub async fn set_credit_limit(
         sqlx::query_scalar!("select credit_limit from partner where organisation_id = $1 for update", partner_id.get())
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| AppError::NotFound("The partner".into()))?;
+            .ok_or_else(|| AppError::not_found(Say::PartnerNotFound))?;
     sqlx::query!("update partner set credit_limit = $2 where organisation_id = $1", partner_id.get(), limit)
         .execute(&mut *tx)
         .await?;

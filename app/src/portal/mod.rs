@@ -23,5 +23,7 @@ pub struct CompanyInfo {
 #[server(prefix = "/api", endpoint = "my_company")]
 pub async fn my_company() -> Result<CompanyInfo, AppError> {
     let (actor, state) = crate::auth::ssr::customer_caller().await?;
-    ssr::company(&state.pool, actor.customer_id).await?.ok_or_else(|| AppError::NotFound("Your company".into()))
+    ssr::company(&state.pool, actor.customer_id)
+        .await?
+        .ok_or_else(|| AppError::not_found(crate::i18n::Say::YourCompanyNotFound))
 }

@@ -16,14 +16,14 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::mails;
+use crate::domain::ProvisioningStep;
 use crate::{
     domain::OrderStatus,
     jobs::Job,
     jobs::JobError,
-    notifications,
+    notifications::{self, Mail},
     partner_center::{OrderLine, PartnerCenter, PartnerCenterError, TenantStatus},
 };
-use crate::{domain::ProvisioningStep, partner_center::explain};
 
 pub use change::ChangeSubscription;
 
@@ -252,30 +252,38 @@ impl Engine {
             (Some(_), None) => (mails::PasswordNote::ViewOnly, None),
         };
         if contact != Some(order.partner_email.as_str()) || enclosed.is_none() {
-            let mail = mails::order_provisioned(order.order_number, &order.customer_name, &domain, partner_note);
+            let mail = Mail::written(|locale| {
+                mails::order_provisioned(locale, order.order_number, &order.customer_name, &domain, partner_note)
+            });
             notifications::ssr::send(&mut *tx, &order.partner_email, &mail).await?;
         }
         match (enclosed, contact) {
             (Some((contact, password)), _) => {
                 let mail = notifications::SecretMail {
-                    text: mails::order_provisioned(
-                        order.order_number,
-                        &order.customer_name,
-                        &domain,
-                        mails::PasswordNote::Enclosed,
-                    ),
+                    text: Mail::written(|locale| {
+                        mails::order_provisioned(
+                            locale,
+                            order.order_number,
+                            &order.customer_name,
+                            &domain,
+                            mails::PasswordNote::Enclosed,
+                        )
+                    }),
                     kind: notifications::MailSecretKind::AdminPassword,
                     secret: password.clone(),
                 };
                 notifications::ssr::send_secret(&mut *tx, &self.secrets, contact, &mail).await?;
             }
             (None, Some(contact)) if contact != order.partner_email => {
-                let mail = mails::order_provisioned(
-                    order.order_number,
-                    &order.customer_name,
-                    &domain,
-                    mails::PasswordNote::None,
-                );
+                let mail = Mail::written(|locale| {
+                    mails::order_provisioned(
+                        locale,
+                        order.order_number,
+                        &order.customer_name,
+                        &domain,
+                        mails::PasswordNote::None,
+                    )
+                });
                 notifications::ssr::send(&mut *tx, contact, &mail).await?;
             }
             (None, _) => {}
@@ -356,9 +364,9 @@ impl Engine {
     }
 
     async fn fail(&self, order: &Order, code: i64, description: &str) -> Result<(), sqlx::Error> {
-        let (reason, fix) = explain(code, description);
+        let failure = super::failure(Some(code), description, None);
         let mut tx = self.pool.begin().await?;
-        fail_in(&mut tx, &order.as_ref(), code, &reason, &fix).await?;
+        fail_in(&mut tx, &order.as_ref(), code, description, &failure).await?;
         tx.commit().await
     }
 
@@ -405,26 +413,27 @@ pub(super) async fn record(
     Ok(())
 }
 
-/// Marks the order "Provisioning Failed" with the reason and fix, and tells the partner.
+/// Marks the order "Provisioning Failed" with what Partner Center said (the reason and fix are
+/// worded from it when read), and tells the partner.
 pub(super) async fn fail_in(
     tx: &mut sqlx::PgConnection,
     order: &OrderRef<'_>,
     code: i64,
-    reason: &str,
-    fix: &str,
+    detail: &str,
+    failure: &super::Failure,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "update sales_order set status = 'provisioning_failed', failure_code = $2, failure_reason = $3, failure_fix = $4
+        "update sales_order set status = 'provisioning_failed', failure_code = $2, failure_detail = $3
          where order_id = $1",
         order.order_id,
         code,
-        reason,
-        fix
+        detail
     )
     .execute(&mut *tx)
     .await?;
     record(&mut *tx, order, ProvisioningStep::Failed).await?;
-    let mail = mails::provisioning_failed(order.order_number, order.customer_name, reason, fix);
+    let mail =
+        Mail::written(|locale| mails::provisioning_failed(locale, order.order_number, order.customer_name, failure));
     notifications::ssr::send(&mut *tx, order.partner_email, &mail).await?;
     Ok(())
 }

@@ -23,7 +23,7 @@ pub(super) fn subscription_resource(
         |(id, _, _)| async move {
             match id {
                 Some(id) => get_subscription(id).await,
-                None => Err(AppError::NotFound("That subscription".into())),
+                None => Err(AppError::not_found(crate::i18n::Say::SubscriptionNotFound)),
             }
         },
     )

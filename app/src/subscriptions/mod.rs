@@ -23,7 +23,7 @@ use time::OffsetDateTime;
 
 #[cfg(feature = "ssr")]
 use crate::auth::Permission;
-use crate::{domain::BillingCycle, error::AppError, provisioning::InFlight};
+use crate::{domain::BillingCycle, error::AppError, i18n::Say, provisioning::InFlight};
 
 /// One subscription as the customer portal shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,15 +74,12 @@ impl SubscriptionDetail {
 }
 
 /// A licence count typed into "Manage Subscription": a whole number of at least one.
-pub fn parse_licences(raw: &str) -> Result<i32, AppError> {
-    let n: i64 = raw
-        .trim()
-        .parse()
-        .map_err(|_| AppError::invalid("quantity", "Enter the number of licences as a whole number."))?;
+pub fn parse_licences(raw: &str) -> Result<i32, Say> {
+    let n: i64 = raw.trim().parse().map_err(|_| Say::LicencesWholeNumber)?;
     if n < 1 {
-        return Err(AppError::invalid("quantity", rules::ChangeRefusal::BelowOne.to_string()));
+        return Err(rules::ChangeRefusal::BelowOne.into());
     }
-    crate::domain::Quantity::new(n).map(|q| q.get()).map_err(|m| AppError::invalid("quantity", m))
+    crate::domain::Quantity::new(n).map(|q| q.get())
 }
 
 /// The portal's subscriptions: the company comes from the session (its admin, or the partner
@@ -99,7 +96,7 @@ pub async fn get_subscription(subscription_id: crate::domain::SubscriptionId) ->
     let (actor, state) = crate::auth::ssr::customer_caller().await?;
     ssr::detail(&state.pool, actor.customer_id, subscription_id.get())
         .await?
-        .ok_or_else(|| AppError::NotFound("That subscription".into()))
+        .ok_or_else(|| AppError::not_found(Say::SubscriptionNotFound))
 }
 
 /// "Manage Subscription": asks for a new licence count. An increase is always allowed; a
@@ -111,7 +108,7 @@ pub async fn change_licences(
     quantity: String,
 ) -> Result<crate::domain::OrderNumber, AppError> {
     let (actor, state) = crate::auth::ssr::customer_caller().await?;
-    let target = parse_licences(&quantity)?;
+    let target = parse_licences(&quantity).map_err(|e| AppError::invalid("quantity", e))?;
     let number = ssr::request_change(&state.pool, &actor, subscription_id.get(), target).await?;
     crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
     Ok(crate::domain::OrderNumber(number))
@@ -140,7 +137,7 @@ pub async fn schedule_renewal(
     let (actor, state) = crate::auth::ssr::customer_caller().await?;
     let quantity = match renewal_quantity.trim() {
         "" => None,
-        raw => Some(parse_licences(raw).map_err(|e| AppError::invalid("renewal_quantity", e.to_string()))?),
+        raw => Some(parse_licences(raw).map_err(|e| AppError::invalid("renewal_quantity", e))?),
     };
     ssr::set_renewal(&state.pool, &actor, subscription_id.get(), ssr::RenewalChoice::Quantity(quantity)).await?;
     crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
@@ -183,7 +180,7 @@ mod tests {
         assert_eq!(parse_licences(" 7 "), Ok(7));
         assert!(parse_licences("0").unwrap_err().to_string().contains("Cancel Subscription"));
         assert!(parse_licences("-3").is_err());
-        assert!(parse_licences("2.5").unwrap_err().field_message("quantity").is_some());
+        assert_eq!(parse_licences("2.5"), Err(Say::LicencesWholeNumber));
         assert!(parse_licences("10001").is_err());
     }
 }

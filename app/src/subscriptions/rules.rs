@@ -46,15 +46,19 @@ pub enum Change {
 }
 
 /// Why a licence count cannot be set.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChangeRefusal {
-    #[error("A subscription keeps at least one licence; to stop it, use “Cancel Subscription”.")]
     BelowOne,
-    #[error(
-        "Only seats added in the last 7 days (168 hours) can be removed: {removable} of the {requested} can go now. \
-         Turn auto-renew off, or schedule the lower count for the renewal."
-    )]
     WindowPassed { requested: i32, removable: i32 },
+}
+
+impl From<ChangeRefusal> for crate::i18n::Say {
+    fn from(refusal: ChangeRefusal) -> Self {
+        match refusal {
+            ChangeRefusal::BelowOne => Self::KeepsOneLicence,
+            ChangeRefusal::WindowPassed { requested, removable } => Self::RemovalWindowPassed { removable, requested },
+        }
+    }
 }
 
 /// Checks a change from `current` licences to `target` against the seat lots at `now`.
@@ -142,7 +146,7 @@ mod tests {
         assert_eq!(check_change(&lots, 17, 10, NOW), Ok(Change::Decrease(7)));
         let refused = check_change(&lots, 17, 9, NOW).unwrap_err();
         assert_eq!(refused, ChangeRefusal::WindowPassed { requested: 8, removable: 7 });
-        assert!(refused.to_string().contains("auto-renew"));
+        assert!(crate::i18n::Say::from(refused).to_string().contains("auto-renew"));
         let open = removable(&lots, NOW);
         assert_eq!(open.iter().map(|r| r.quantity).collect::<Vec<_>>(), [5, 2], "soonest to close first");
     }

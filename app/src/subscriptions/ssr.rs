@@ -11,6 +11,9 @@ use super::{
     SubscriptionDetail, SubscriptionStatus, SubscriptionView, mails,
     rules::{self, Change, Refund, SeatLot},
 };
+use crate::domain::Money;
+use crate::i18n::Say;
+use crate::notifications::Mail;
 use crate::{
     audit::{self, AuditEntry},
     auth::ssr::{AuthUser, CustomerActor},
@@ -106,26 +109,20 @@ impl Held {
     /// Only an active subscription can be changed or cancelled, and one thing at a time.
     fn changeable(&self) -> Result<(), AppError> {
         if let Some(number) = self.open_order {
-            return Err(AppError::Conflict(format!(
-                "Order {number} is still changing this subscription; wait until it is done."
-            )));
+            return Err(AppError::conflict(Say::SubscriptionChanging { order: number.to_string() }));
         }
         match self.status {
             SubscriptionStatus::Active => Ok(()),
-            SubscriptionStatus::Pending => Err(AppError::Conflict(
-                "This subscription is still being provisioned; try again once it is active.".into(),
-            )),
-            SubscriptionStatus::PendingCancellation => {
-                Err(AppError::Conflict("This subscription is waiting for its cancellation to be approved.".into()))
-            }
-            _ => Err(AppError::Conflict("This subscription is no longer active.".into())),
+            SubscriptionStatus::Pending => Err(AppError::conflict(Say::SubscriptionStillProvisioning)),
+            SubscriptionStatus::PendingCancellation => Err(AppError::conflict(Say::SubscriptionAwaitsCancellation)),
+            _ => Err(AppError::conflict(Say::SubscriptionNotActive)),
         }
     }
 
     fn term(&self) -> Result<(time::Date, time::Date), AppError> {
         match (self.term_start, self.term_end) {
             (Some(start), Some(end)) => Ok((start.date(), end.date())),
-            _ => Err(AppError::Conflict("This subscription has no term yet; try again once it is active.".into())),
+            _ => Err(AppError::conflict(Say::SubscriptionNoTerm)),
         }
     }
 }
@@ -231,7 +228,7 @@ pub async fn detail(
         .await?
         .into_iter()
         .find(|s| s.subscription_id.get() == subscription_id)
-        .ok_or_else(|| AppError::NotFound("That subscription".into()))?;
+        .ok_or_else(|| AppError::not_found(Say::SubscriptionNotFound))?;
     let cancellation_refund =
         if held.status == SubscriptionStatus::Active { cancellation_refund(&held).ok() } else { None };
     Ok(Some(SubscriptionDetail {
@@ -307,7 +304,7 @@ async fn insert_change_order(
     .fetch_one(&mut *tx)
     .await
     .on_constraint("subscription_change_one_open", || {
-        AppError::Conflict("Another change of this subscription is under way; wait until it is done.".into())
+        AppError::conflict(Say::AnotherChangeUnderWay)
     })?;
     Ok((order_id, number))
 }
@@ -333,13 +330,13 @@ pub async fn request_change(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::NotFound("That subscription".into()))?;
+    .ok_or_else(|| AppError::not_found(Say::SubscriptionNotFound))?;
     let credit = crate::billing::ssr::lock_credit(&mut tx, partner_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("That subscription".into()))?;
+        .ok_or_else(|| AppError::not_found(Say::SubscriptionNotFound))?;
     let held = held(&mut tx, actor.customer_id, subscription_id, true)
         .await?
-        .ok_or_else(|| AppError::NotFound("That subscription".into()))?;
+        .ok_or_else(|| AppError::not_found(Say::SubscriptionNotFound))?;
     held.changeable()?;
     if target > held.max_seats {
         return Err(AppError::invalid(
@@ -350,10 +347,10 @@ pub async fn request_change(
     let (start, end) = held.term()?;
     let lots = lots(&mut *tx, subscription_id).await?;
     let change = rules::check_change(&lots, held.quantity, target, held.now)
-        .map_err(|refusal| AppError::invalid("quantity", refusal.to_string()))?;
+        .map_err(|refusal| AppError::invalid("quantity", Say::from(refusal)))?;
     let (line_quantity, charge, refund) = match change {
         Change::Unchanged => {
-            return Err(AppError::invalid("quantity", format!("The subscription already has {target} licences.")));
+            return Err(AppError::invalid("quantity", Say::AlreadyHasLicences { count: target }));
         }
         Change::Increase(added) => {
             let charge = rules::prorate(held.unit_price * Decimal::from(added), start, end, held.now.date());
@@ -404,24 +401,31 @@ pub async fn request_change(
     )
     .await?;
     if over_credit {
-        let committed = crate::components::format_money(charge, credit.currency);
-        let available = crate::components::format_money(credit.available.max(Decimal::ZERO), credit.currency);
-        let partner_mail = crate::billing::mails::awaiting_credit_approval(
-            crate::domain::OrderNumber(number),
-            &held.customer_name,
-            &committed,
-            &available,
-        );
-        let staff_mail = crate::billing::mails::credit_approval_needed(
-            crate::domain::OrderNumber(number),
-            &held.customer_name,
-            &committed,
-            &available,
-        );
+        let committed = Money::new(charge, credit.currency);
+        let available = Money::new(credit.available.max(Decimal::ZERO), credit.currency);
+        let order_number = crate::domain::OrderNumber(number);
+        let partner_mail = Mail::written(|locale| {
+            crate::billing::mails::awaiting_credit_approval(
+                locale,
+                order_number,
+                &held.customer_name,
+                &committed.in_locale(locale),
+                &available.in_locale(locale),
+            )
+        });
+        let staff_mail = Mail::written(|locale| {
+            crate::billing::mails::credit_approval_needed(
+                locale,
+                order_number,
+                &held.customer_name,
+                &committed.in_locale(locale),
+                &available.in_locale(locale),
+            )
+        });
         notifications::ssr::send_to_partner(&mut *tx, held.partner_id, &partner_mail).await?;
         notifications::ssr::send_to_credit_control(&mut *tx, &staff_mail).await?;
     } else {
-        let mail = mails::change_requested(&mails::LicenceChange {
+        let change = mails::LicenceChange {
             order_number: number,
             product_name: &held.product_name,
             customer_name: &held.customer_name,
@@ -430,7 +434,8 @@ pub async fn request_change(
             charge,
             refund,
             currency: held.currency,
-        });
+        };
+        let mail = Mail::written(|locale| mails::change_requested(locale, &change));
         notifications::ssr::send_to_partner(&mut *tx, held.partner_id, &mail).await?;
     }
     tx.commit().await?;
@@ -455,9 +460,9 @@ pub async fn set_renewal(
     let mut tx = pool.begin().await?;
     let held = held(&mut tx, actor.customer_id, subscription_id, true)
         .await?
-        .ok_or_else(|| AppError::NotFound("That subscription".into()))?;
+        .ok_or_else(|| AppError::not_found(Say::SubscriptionNotFound))?;
     if held.status != SubscriptionStatus::Active {
-        return Err(AppError::Conflict("Only an active subscription renews.".into()));
+        return Err(AppError::conflict(Say::OnlyActiveRenews));
     }
     let (action, detail) = match choice {
         RenewalChoice::AutoRenew(on) => {
@@ -504,7 +509,7 @@ pub async fn request_cancellation(
     let mut tx = pool.begin().await?;
     let held = held(&mut tx, actor.customer_id, subscription_id, true)
         .await?
-        .ok_or_else(|| AppError::NotFound("That subscription".into()))?;
+        .ok_or_else(|| AppError::not_found(Say::SubscriptionNotFound))?;
     held.changeable()?;
     let refund = cancellation_refund(&held)?;
     let refund_amount = match refund {
@@ -544,15 +549,18 @@ pub async fn request_cancellation(
     )
     .await?;
     let addon_names: Vec<&str> = addons.iter().map(|(_, name)| name.as_str()).collect();
-    let mail = mails::cancellation_requested(
-        number,
-        &held.product_name,
-        &held.customer_name,
-        held.quantity,
-        &addon_names,
-        refund,
-        held.currency,
-    );
+    let mail = Mail::written(|locale| {
+        mails::cancellation_requested(
+            locale,
+            number,
+            &held.product_name,
+            &held.customer_name,
+            held.quantity,
+            &addon_names,
+            refund,
+            held.currency,
+        )
+    });
     notifications::ssr::send_to_partner(&mut *tx, held.partner_id, &mail).await?;
     tx.commit().await?;
     Ok(number)
@@ -583,9 +591,9 @@ pub async fn decide_cancellation(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::NotFound("That cancellation order".into()))?;
+    .ok_or_else(|| AppError::not_found(Say::CancellationOrderNotFound))?;
     if order.status != OrderStatus::New {
-        return Err(AppError::Conflict(format!("Cancellation order {order_number} was already decided.")));
+        return Err(AppError::conflict(Say::CancellationAlreadyDecided { order: order_number.to_string() }));
     }
     let status = if approve { OrderStatus::Submitted } else { OrderStatus::Rejected };
     sqlx::query!(
@@ -617,7 +625,7 @@ pub async fn decide_cancellation(
             .execute(&mut *tx)
             .await?;
         if let Some(contact) = order.contact_email.as_deref() {
-            let mail = mails::cancellation_rejected(order_number, &order.product_name);
+            let mail = Mail::written(|locale| mails::cancellation_rejected(locale, order_number, &order.product_name));
             notifications::ssr::send(&mut *tx, contact, &mail).await?;
         }
     }

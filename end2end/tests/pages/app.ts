@@ -62,11 +62,13 @@ export class Shell {
     return this.page.getByRole('button', { name: new RegExp(`^${code}`) });
   }
 
-  /** Switches the language and waits until the server remembers it for the next page. */
+  /** Switches the language and waits for the page to load again in it, with JavaScript. */
   async switchLanguage(code: 'EN' | 'TR') {
-    const remembered = this.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/set_locale' && r.ok());
+    const reloaded = this.page.waitForEvent('load');
     await this.languageButton(code).click();
-    await remembered;
+    await reloaded;
+    await expect(this.page.locator('html')).toHaveAttribute('lang', code.toLowerCase());
+    await waitForHydration(this.page);
   }
 
   signOut(): Locator {

@@ -73,7 +73,7 @@ async fn repeated_failures_lock_the_address_for_a_while() {
     let response = app.login("partner@reseller.example", "demo-password").await;
 
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(json(response).await["TooManyRequests"].as_str().unwrap().contains("15 minutes"));
+    assert!(json(response).await["TooManyRequests"]["message"].as_str().unwrap().contains("15 minutes"));
 }
 
 #[tokio::test]

@@ -198,8 +198,8 @@ async fn an_order_whose_vendor_never_recovers_fails_on_the_last_attempt_and_can_
     crate::provisioning::wait_for(&app, number, OrderStatus::ProvisioningFailed).await;
     let failed = crate::provisioning::failure_of(&app, number).await;
     assert_eq!(failed.code, Some(503));
-    assert!(failed.reason.contains("did not answer"));
-    assert!(failed.fix.contains("Resubmit for Provisioning"));
+    assert!(failed.reason.to_string().contains("did not answer"));
+    assert!(failed.fix.to_string().contains("Resubmit for Provisioning"));
     let job = sqlx::query_scalar!("select state::text from job where kind = 'provision_order'")
         .fetch_one(&app.pool)
         .await

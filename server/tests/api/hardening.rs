@@ -296,7 +296,7 @@ async fn the_application_form_is_limited_per_client_and_per_address() {
     assert!(location(&third).starts_with("/applications/"));
     // The client's three posts for the day are used up: refused before the body is read.
     let fourth = app.apply(new_partner_form("1112223337", "flood@example.com", good_documents)).await;
-    assert!(refusal(&fourth)["TooManyRequests"].as_str().unwrap().contains("Too many applications"));
+    assert!(refusal(&fourth)["TooManyRequests"]["message"].as_str().unwrap().contains("Too many applications"));
     // So is one with six 10 MB documents: answered (or its connection closed) without storing a byte.
     let big = |_: &str| Some((vec![b'%'; 10 * 1024 * 1024 - 1], "big.pdf"));
     let flood = app
@@ -306,7 +306,7 @@ async fn the_application_form_is_limited_per_client_and_per_address() {
         .send()
         .await;
     if let Ok(flood) = flood {
-        assert!(refusal(&flood)["TooManyRequests"].is_string());
+        assert!(refusal(&flood)["TooManyRequests"]["message"].is_string());
     }
     let stored: i64 =
         sqlx::query_scalar("select count(*) from partner_application").fetch_one(&app.pool).await.unwrap();

@@ -55,7 +55,8 @@ async fn mail_to_every_partner_admin_gets_one_job_per_mail() {
     sqlx::query("delete from email_outbox").execute(pool).await.unwrap();
     enable_delivery(pool).await.unwrap();
     let partner: Uuid = "00000000-0000-4000-8000-000000000002".parse().unwrap();
-    app::notifications::ssr::enqueue_to_partner(pool, partner, "Hello", "Body").await.unwrap();
+    let mail = app::notifications::Mail::written(|_| app::notifications::MailText::new("Hello", "Body"));
+    app::notifications::ssr::send_to_partner(pool, partner, &mail).await.unwrap();
 
     let mails: Vec<Uuid> =
         sqlx::query_scalar("select outbox_id from email_outbox order by outbox_id").fetch_all(pool).await.unwrap();

@@ -71,14 +71,14 @@ pub async fn order_for(app: &TestApp, prefix: &str, mpn: &str) -> i64 {
 /// The failure recorded on an order: code, reason and fix.
 pub async fn failure_of(app: &TestApp, number: i64) -> Failure {
     let row = sqlx::query!(
-        r#"select failure_code, failure_reason as "reason!", failure_fix as "fix!" from sales_order
-           where order_number = $1 and failure_reason is not null"#,
+        r#"select failure_code, failure_detail as "detail!" from sales_order
+           where order_number = $1 and failure_detail is not null"#,
         number
     )
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    Failure { code: row.failure_code, reason: row.reason, fix: row.fix }
+    app::provisioning::failure(row.failure_code, &row.detail, None)
 }
 
 pub async fn wait_for(app: &TestApp, number: i64, wanted: OrderStatus) {
@@ -154,8 +154,8 @@ async fn a_refused_mpn_id_fails_with_its_reason_and_fix_and_a_corrected_resubmis
     wait_for(&app, number, OrderStatus::ProvisioningFailed).await;
     let failed = failure_of(&app, number).await;
     assert_eq!(failed.code, Some(800015));
-    assert!(failed.reason.contains("800015"));
-    assert!(failed.fix.contains("Resubmit for Provisioning"));
+    assert!(failed.reason.to_string().contains("800015"));
+    assert!(failed.fix.to_string().contains("Resubmit for Provisioning"));
 
     app.login_ok("partner@reseller.example").await;
     let page = app.get(&format!("/cp/orders/{number}")).await.text().await.unwrap();

@@ -149,3 +149,108 @@ async fn amounts_and_dates_are_written_as_the_readers_language_writes_them() {
         }
     }
 }
+
+/// The refusal of `field` in a 422 answer: its key and its words.
+fn refusal_of(body: &serde_json::Value, field: &str) -> (String, String) {
+    let errors = body["Invalid"].as_array().unwrap_or_else(|| panic!("a refusal: {body}"));
+    let error = errors.iter().find(|e| e["field"] == field).unwrap_or_else(|| panic!("{field} refused: {body}"));
+    (error["key"].as_str().unwrap().to_owned(), error["message"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn a_refusal_carries_its_key_and_is_worded_in_the_callers_language() {
+    let app = TestApp::spawn().await;
+    let partner = app.signed_in_as("partner@reseller.example").await;
+    let step = [
+        ("customer_mode", "new"),
+        ("company_name", "Anadolu Bilişim"),
+        ("tax_number", "12"),
+        ("address", "Kadıköy"),
+        ("phone", "0216 555 01 02"),
+        ("contact_name", "Zeynep Kaya"),
+        ("contact_email", "it@microsoft.com"),
+        ("mpn_id", "123"),
+    ];
+    for (locale, tax, email, mpn) in [
+        ("tr", "Vergi numarası 10 hanelidir", "Müşterinin kendi e-posta adresini kullanın", "MPN ID, Microsoft"),
+        ("en", "A tax number has 10 digits", "Use the customer's own e-mail address", "The MPN ID is the 7-digit"),
+    ] {
+        assert_eq!(partner.call("set_locale", &[("locale", locale)]).await.status(), 200);
+        let response = partner.call("checkout_customer", &step).await;
+        assert_eq!(response.status(), 422, "{locale}");
+        let body = crate::helpers::json(response).await;
+        let (key, message) = refusal_of(&body, "tax_number");
+        assert_eq!(key, "TaxNumberFormat");
+        assert!(message.starts_with(tax), "{locale}: {message}");
+        let (key, message) = refusal_of(&body, "contact_email");
+        assert_eq!(key, "MicrosoftEmailRefused");
+        assert!(message.starts_with(email), "{locale}: {message}");
+        assert!(refusal_of(&body, "mpn_id").1.starts_with(mpn), "{locale}: {body}");
+    }
+
+    // A conflict and a page's not-found are worded the same way.
+    assert_eq!(partner.call("set_locale", &[("locale", "tr")]).await.status(), 200);
+    let missing = partner.get("/cp/orders/999999").await;
+    assert_eq!(missing.status(), 404);
+    assert!(missing.text().await.unwrap().contains("Sipariş bulunamadı."));
+}
+
+#[tokio::test]
+async fn mail_is_written_in_the_language_of_whoever_reads_it() {
+    use app::notifications::{Mail, MailText, ssr};
+    let app = TestApp::spawn().await;
+    let partner = app.signed_in_as("partner@reseller.example").await;
+    // The language switch, signed in, is also the language of this person's mail.
+    assert_eq!(partner.call("set_locale", &[("locale", "tr")]).await.status(), 200);
+    let language: String =
+        sqlx::query_scalar("select language::text from app_user where email = 'partner@reseller.example'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(language, "tr");
+
+    let mail = Mail::written(|locale| MailText::new(format!("subject {}", locale.code()), "body"));
+    let to_partner = ssr::send(&app.pool, "Partner@Reseller.example", &mail).await.unwrap();
+    let to_stranger = ssr::send(&app.pool, "someone@elsewhere.example", &mail).await.unwrap();
+    let subject = |id: uuid::Uuid| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>("select subject from email_outbox where outbox_id = $1")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(subject(to_partner).await, "subject tr");
+    assert_eq!(subject(to_stranger).await, "subject en", "a stranger reads English");
+
+    // Every admin of a partner in their own language.
+    ssr::send_to_partner(&app.pool, DEMO_PARTNER.parse().unwrap(), &mail).await.unwrap();
+    let subjects: Vec<String> = sqlx::query_scalar(
+        "select subject from email_outbox where recipient = 'partner@reseller.example' order by created_at",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(subjects.last().map(String::as_str), Some("subject tr"), "{subjects:?}");
+
+    // A customer's contact (not a user) reads the contact's language.
+    let id = uuid::Uuid::new_v4();
+    sqlx::query("insert into organisation (organisation_id, kind, parent_id, name) values ($1, 'customer', $2::uuid, 'Kaya Ltd')")
+        .bind(id)
+        .bind(DEMO_PARTNER)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into customer (organisation_id, contact_name, contact_email, contact_language)
+         values ($1, 'Zeynep Kaya', 'zeynep@kaya.example', 'tr')",
+    )
+    .bind(id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let to_contact = ssr::send(&app.pool, "zeynep@kaya.example", &mail).await.unwrap();
+    assert_eq!(subject(to_contact).await, "subject tr");
+}

@@ -15,8 +15,7 @@ use crate::{
     domain::ProvisioningStep,
     domain::{OrderKind, OrderStatus},
     jobs::{Job, JobError},
-    notifications,
-    partner_center::explain,
+    notifications::{self, Mail},
     partner_center::{VendorChange, codes},
 };
 
@@ -157,18 +156,19 @@ impl Engine {
             .await?;
         crate::billing::ssr::charge_change(&mut tx, order.order_id).await?;
         record(&mut tx, &order.as_ref(), ProvisioningStep::Completed).await?;
-        let mail = match order.kind {
+        let mail = Mail::written(|locale| match order.kind {
             OrderKind::Cancellation => {
-                mails::subscription_cancelled(order.order_number, &order.product_name, &order.customer_name)
+                mails::subscription_cancelled(locale, order.order_number, &order.product_name, &order.customer_name)
             }
             _ => mails::licences_changed(
+                locale,
                 order.order_number,
                 &order.product_name,
                 &order.customer_name,
                 order.from_quantity,
                 order.to_quantity,
             ),
-        };
+        });
         notifications::ssr::send(&mut *tx, &order.partner_email, &mail).await?;
         if let Some(contact) = order.contact_email.as_deref().filter(|c| *c != order.partner_email) {
             notifications::ssr::send(&mut *tx, contact, &mail).await?;
@@ -180,18 +180,11 @@ impl Engine {
     /// Nothing changed at the vendor: the order fails with the reason, the change is settled so
     /// another may be asked for, and a subscription waiting for cancellation is active again.
     async fn change_failed(&self, order: &ChangeOrder, code: i64, description: &str) -> Result<(), sqlx::Error> {
-        let (reason, _) = explain(code, description);
-        let reason = if code == codes::QUANTITY_DECREASE_WINDOW_PASSED {
-            "Microsoft refused the decrease: the seats were added more than 168 hours ago (800090).".to_owned()
-        } else {
-            reason
-        };
-        let fix = format!(
-            "Nothing changed at Microsoft: {} keeps {} licences. Once the cause is dealt with, ask for the change again.",
-            order.product_name, order.from_quantity
-        );
+        let facts =
+            crate::provisioning::ChangeFacts { product_name: &order.product_name, from_quantity: order.from_quantity };
+        let failure = crate::provisioning::failure(Some(code), description, Some(facts));
         let mut tx = self.pool.begin().await?;
-        fail_in(&mut tx, &order.as_ref(), code, &reason, &fix).await?;
+        fail_in(&mut tx, &order.as_ref(), code, description, &failure).await?;
         sqlx::query!("update subscription_change set settled_at = market_now() where order_id = $1", order.order_id)
             .execute(&mut *tx)
             .await?;

@@ -8,11 +8,15 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+mod say;
+pub use say::{Arg, Code, Noun, Say, Text, group_digits};
 
 pub const LANG_COOKIE: &str = "cm_lang";
 
+/// A language of the UI and of mail: the Postgres enum `language` holds a person's.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "language", rename_all = "lowercase"))]
 pub enum Locale {
     #[default]
     En,
@@ -337,7 +341,6 @@ messages! {
     AddOnFor => "Add-on for", "Eklentisi olduğu ürün";
     SearchCatalog => "Search the catalog", "Katalogda ara";
     SearchPlaceholder => "Product, vendor or SKU", "Ürün, üretici veya SKU";
-    ProductsShown => "products shown", "ürün gösteriliyor";
     NoProductsMatch => "No product matches your search. Try a vendor name such as Microsoft.", "Aramanızla eşleşen ürün yok. Microsoft gibi bir üretici adı deneyin.";
     PricesPerLicence => "Prices are per licence per month (Monthly) or per year (Annual), in USD, excluding VAT.", "Fiyatlar lisans başına aylık (Aylık) veya yıllık (Yıllık), USD cinsinden ve KDV hariçtir.";
     CustomerName => "Customer", "Müşteri";
@@ -366,11 +369,6 @@ messages! {
     Forbidden => "Your account does not have access to this page.", "Hesabınızın bu sayfaya erişimi yok.";
     SandboxControlsNeedOperations => "The sandbox's clock and faults can be changed only by a signed-in operations user, or with the sandbox token (CLOUDMARKET_SANDBOX_TOKEN) as a bearer token.", "Sanal ortamın saati ve hataları yalnızca oturum açmış bir operasyon kullanıcısı ya da taşıyıcı belirteç olarak sanal ortam belirteciyle (CLOUDMARKET_SANDBOX_TOKEN) değiştirilebilir.";
     SandboxClockOnlyForward => "The sandbox clock only moves forward: give an offset at least as large as the current one (GET /sandbox/clock shows it).", "Sanal ortam saati yalnızca ileri alınabilir: en az şimdiki kadar büyük bir fark verin (GET /sandbox/clock gösterir).";
-    SignInTooManyFromClient => "Too many sign-in attempts from your network. Wait a minute and try again.", "Ağınızdan çok fazla oturum açma denemesi yapıldı. Bir dakika bekleyip yeniden deneyin.";
-    SignInSlowedDown => "Too many wrong passwords for this address from your network. Wait {minutes} minutes and try again.", "Bu adres için ağınızdan çok fazla yanlış parola girildi. {minutes} dakika bekleyip yeniden deneyin.";
-    ApplicationsTooManyFromClient => "Too many applications were sent from your network today. Try again tomorrow, or contact us.", "Bugün ağınızdan çok fazla başvuru gönderildi. Yarın yeniden deneyin ya da bizimle iletişime geçin.";
-    ApplicationsTooManyForEmail => "Applications for this e-mail address were already received today. Follow them through the link in our e-mail, or try again tomorrow.", "Bu e-posta adresi için bugün zaten başvuru alındı. E-postamızdaki bağlantıdan takip edin ya da yarın yeniden deneyin.";
-    ApplicationUploadsBusy => "Many applications are being uploaded right now. Please send the form again in a minute.", "Şu anda çok sayıda başvuru yükleniyor. Lütfen formu bir dakika sonra yeniden gönderin.";
     LiveStreamsTooMany => "Too many live progress views are open in this session. Close a tab and reload.", "Bu oturumda çok fazla canlı ilerleme görünümü açık. Bir sekmeyi kapatıp sayfayı yenileyin.";
     NotFound => "This page does not exist.", "Bu sayfa mevcut değil.";
     BackHome => "Back to the start page", "Başlangıç sayfasına dön";
@@ -452,6 +450,10 @@ messages! {
     JobLastError => "Last error", "Son hata";
     JobFinishedAt => "Given up at", "Bırakıldığı an";
     RetryJob => "Retry", "Yeniden dene";
+    TheMpnId => "the MPN ID", "MPN ID";
+    MailLanguageHint => "Mail to you is written in the language you choose with EN | TR at the top of the page.", "Size gönderilen e-postalar, sayfanın üstündeki EN | TR ile seçtiğiniz dilde yazılır.";
+    TheDomain => "the domain", "Alan adı";
+    TheTenant => "the tenant", "Tenant";
 }
 
 /// The current language, shared through context.
@@ -514,8 +516,16 @@ fn initial_locale() -> Locale {
 
 /// The reader's language for text built once (a row's amount, a date): read without following
 /// later switches, and English where there is no page (mail, logs).
+///
+/// On the server outside a page (a server function's answer) it is the request's language.
 pub fn current_locale() -> Locale {
-    use_context::<I18n>().map(|i18n| i18n.locale.get_untracked()).unwrap_or_default()
+    match use_context::<I18n>() {
+        Some(i18n) => i18n.locale.get_untracked(),
+        #[cfg(feature = "ssr")]
+        None => request_locale(),
+        #[cfg(not(feature = "ssr"))]
+        None => Locale::default(),
+    }
 }
 
 pub fn use_i18n() -> I18n {
@@ -531,55 +541,6 @@ pub fn licences(n: impl Into<i64>) -> Msg {
 pub fn t(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let i18n = use_i18n();
     move || msg.text(i18n.get())
-}
-
-/// Remembers the chosen language in a cookie. Without JavaScript the form post is answered with
-/// a redirect back to the page it came from, which then renders in the new language.
-#[server(prefix = "/api", endpoint = "set_locale")]
-pub async fn set_locale(locale: String) -> Result<(), AppError> {
-    let locale = Locale::from_code(&locale);
-    let cookie = cookie::Cookie::build((LANG_COOKIE, locale.code()))
-        .path("/")
-        .max_age(cookie::time::Duration::days(365))
-        .same_site(cookie::SameSite::Lax)
-        .build();
-    let options = expect_context::<leptos_axum::ResponseOptions>();
-    let value = http::HeaderValue::from_str(&cookie.to_string())
-        .map_err(|e| crate::error::ssr::internal("building the language cookie", e))?;
-    options.append_header(http::header::SET_COOKIE, value);
-    Ok(())
-}
-
-/// The EN | TR switch in the header.
-#[component]
-pub fn LanguageSwitch() -> impl IntoView {
-    let action = ServerAction::<SetLocale>::new();
-    view! {
-        <ActionForm action=action attr:class="language-switch">
-            <span class="visually-hidden">{t(Msg::Language)}</span>
-            <LanguageButton locale=Locale::En name=Msg::English />
-            <LanguageButton locale=Locale::Tr name=Msg::Turkish />
-        </ActionForm>
-    }
-}
-
-#[component]
-fn LanguageButton(locale: Locale, name: Msg) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <button
-            type="submit"
-            name="locale"
-            value=locale.code()
-            lang=locale.code()
-            aria-pressed=move || (i18n.get() == locale).to_string()
-            // Switch the UI at once; the server call only remembers the choice for the next page.
-            on:click=move |_| i18n.locale.set(locale)
-        >
-            {locale.code().to_uppercase()}
-            <span class="visually-hidden">" " {name.text(locale)}</span>
-        </button>
-    }
 }
 
 #[cfg(test)]

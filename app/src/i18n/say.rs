@@ -1,0 +1,694 @@
+//! What the product says when it refuses or explains something: a message key with its
+//! arguments ([`Say`]), rendered in the reader's language only when it is shown.
+//!
+//! Each entry is written once with its arguments and both texts. The texts are `format!`
+//! strings over the arguments by name, so a text that leaves out an argument or names one that
+//! does not exist is a compile error, in either language. English plurals are written as
+//! `{count: "one", "many"}` (Turkish does not inflect a noun after a number).
+//!
+//! Entries marked `#[cfg(feature = "ssr")]` are said only by the server: the browser bundle never
+//! holds their text, and receives them already rendered (see [`Text`]). The rest are also said
+//! by the browser itself (a licence count checked as it is typed).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Locale, Msg};
+
+/// One value a message shows, as the reader's language writes it.
+pub trait Arg {
+    fn shown(&self, locale: Locale) -> String;
+    /// The value for machines (the partner API, logs): no grouping, no translation.
+    fn raw(&self) -> String;
+    /// Whether a count is exactly one, for English plurals.
+    fn is_one(&self) -> bool {
+        false
+    }
+}
+
+impl Arg for String {
+    fn shown(&self, _: Locale) -> String {
+        self.clone()
+    }
+    fn raw(&self) -> String {
+        self.clone()
+    }
+}
+
+macro_rules! count_arg {
+    ($($t:ty),*) => {$(
+        impl Arg for $t {
+            fn shown(&self, locale: Locale) -> String {
+                group_digits(&self.to_string(), locale)
+            }
+            fn raw(&self) -> String {
+                self.to_string()
+            }
+            fn is_one(&self) -> bool {
+                *self == 1
+            }
+        }
+    )*};
+}
+count_arg!(i32, i64, usize);
+
+impl Arg for Msg {
+    fn shown(&self, locale: Locale) -> String {
+        self.text(locale).to_owned()
+    }
+    fn raw(&self) -> String {
+        format!("{self:?}")
+    }
+}
+
+/// A vendor's code (Partner Center's 800015): an identifier, never grouped like a count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Code(pub i64);
+
+impl Arg for Code {
+    fn shown(&self, _: Locale) -> String {
+        self.0.to_string()
+    }
+    fn raw(&self) -> String {
+        self.0.to_string()
+    }
+}
+
+/// Thousands grouped as each language writes them: `10,000` and `10.000`. Years and four-digit
+/// numbers stay whole in both, as both languages write them in running text.
+pub fn group_digits(digits: &str, locale: Locale) -> String {
+    let (sign, digits) = digits.strip_prefix('-').map_or(("", digits), |rest| ("-", rest));
+    if digits.len() <= 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return format!("{sign}{digits}");
+    }
+    let separator = match locale {
+        Locale::En => ',',
+        Locale::Tr => '.',
+    };
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
+/// Words a message can name inside a sentence: a form's field. English uses it after "the",
+/// Turkish at the start of a sentence, so each has its own form in each language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Noun {
+    Address,
+    CompanyAddress,
+    ContactName,
+    ContactPersonName,
+    DealerCode,
+}
+
+impl Arg for Noun {
+    fn shown(&self, locale: Locale) -> String {
+        let (en, tr) = match self {
+            Self::Address => ("address", "Adres"),
+            Self::CompanyAddress => ("company address", "Şirket adresi"),
+            Self::ContactName => ("contact name", "Yetkili adı soyadı"),
+            Self::ContactPersonName => ("contact person's name", "İletişim kişisinin adı"),
+            Self::DealerCode => ("dealer account code", "Bayi hesap kodu"),
+        };
+        match locale {
+            Locale::En => en.to_owned(),
+            Locale::Tr => tr.to_owned(),
+        }
+    }
+    fn raw(&self) -> String {
+        format!("{self:?}")
+    }
+}
+
+/// One text of an entry: a plain `format!` string, or an English plural by a count argument.
+macro_rules! say_text {
+    ($locale:ident, $text:literal, $($arg:ident),*) => {
+        format!($text $(, $arg = Arg::shown($arg, $locale))*)
+    };
+    ($locale:ident, { $count:ident : $one:literal, $many:literal }, $($arg:ident),*) => {
+        if Arg::is_one($count) { say_text!($locale, $one, $($arg),*) } else { say_text!($locale, $many, $($arg),*) }
+    };
+}
+
+macro_rules! says {
+    ($( $(#[$meta:meta])* $key:ident $({ $($arg:ident : $ty:ty),* $(,)? })? => $en:tt, $tr:tt; )*) => {
+        /// A message the product says, with its arguments, in no language yet.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum Say {
+            $( $(#[$meta])* $key $({ $($arg: $ty),* })?, )*
+        }
+
+        impl Say {
+            /// The message's stable name, for machines and tests: `"OrderNotFound"`.
+            pub fn key(&self) -> &'static str {
+                match self {
+                    $( $(#[$meta])* Say::$key { .. } => stringify!($key), )*
+                }
+            }
+
+            /// The message in `locale`.
+            pub fn render(&self, locale: Locale) -> String {
+                match self {
+                    $(
+                        $(#[$meta])*
+                        Say::$key $({ $($arg),* })? => match locale {
+                            Locale::En => say_text!(locale, $en, $($($arg),*)?),
+                            Locale::Tr => say_text!(locale, $tr, $($($arg),*)?),
+                        },
+                    )*
+                }
+            }
+
+            /// The arguments by name, in their machine form.
+            pub fn args(&self) -> Vec<(&'static str, String)> {
+                match self {
+                    $(
+                        $(#[$meta])*
+                        #[allow(unused_variables)]
+                        Say::$key $({ $($arg),* })? => vec![$($( (stringify!($arg), Arg::raw($arg)) ),*)?],
+                    )*
+                }
+            }
+
+            /// Every entry with sample arguments, for the test that reads each in both languages.
+            #[cfg(test)]
+            pub fn samples() -> Vec<Say> {
+                vec![$( $(#[$meta])* Say::$key $({ $($arg: <$ty as tests::Sample>::sample()),* })?, )*]
+            }
+        }
+    };
+}
+
+says! {
+    // Who may do what.
+    SignInToContinue => "Please sign in to continue.", "Devam etmek için lütfen oturum açın.";
+    NoAccess => "Your account does not have access to this.", "Hesabınızın buna erişimi yok.";
+    SomethingWentWrong => "Something went wrong on our side. Please try again; if it keeps happening, contact support.",
+        "Bizim tarafımızda bir sorun oluştu. Lütfen tekrar deneyin; sürerse destek ekibine başvurun.";
+    ServerUnreachable => "The server could not be reached. Check your connection and try again.",
+        "Sunucuya ulaşılamadı. Bağlantınızı kontrol edip tekrar deneyin.";
+    CheckTheForm => "Please check the form.", "Lütfen formu kontrol edin.";
+    #[cfg(feature = "ssr")]
+    FormIncomplete { detail: String } => "The form was incomplete: {detail}", "Form eksik gönderildi: {detail}";
+    #[cfg(feature = "ssr")]
+    FormUnreadable { detail: String } => "The form could not be read: {detail}", "Form okunamadı: {detail}";
+    #[cfg(feature = "ssr")]
+    FormTooLarge => "The form is too large to send. Shorten the text and try again.",
+        "Form gönderilemeyecek kadar büyük. Metni kısaltıp tekrar deneyin.";
+    #[cfg(feature = "ssr")]
+    ControlCharacterRefused => "This contains a control character (such as NUL) that cannot be saved. Remove it and try again.",
+        "Bu metin kaydedilemeyen bir kontrol karakteri (NUL gibi) içeriyor. Karakteri silip tekrar deneyin.";
+
+    // Not found: another tenant's id reads as missing, never as someone else's.
+    #[cfg(feature = "ssr")]
+    OrderNotFound => "That order was not found.", "Sipariş bulunamadı.";
+    CustomerNotFound => "That customer was not found.", "Müşteri bulunamadı.";
+    #[cfg(feature = "ssr")]
+    ProductNotFound => "That product was not found.", "Ürün bulunamadı.";
+    #[cfg(feature = "ssr")]
+    ProductOptionNotFound => "That product (at this billing option) was not found.", "Ürün (bu faturalama seçeneğiyle) bulunamadı.";
+    #[cfg(feature = "ssr")]
+    CartLineNotFound => "That cart line was not found.", "Sepet satırı bulunamadı.";
+    #[cfg(feature = "ssr")]
+    StatementNotFound => "That statement was not found.", "Ekstre bulunamadı.";
+    PartnerNotFound => "That partner was not found.", "İş ortağı bulunamadı.";
+    #[cfg(feature = "ssr")]
+    YourPartnerAccountNotFound => "Your partner account was not found.", "İş ortağı hesabınız bulunamadı.";
+    #[cfg(feature = "ssr")]
+    YourCompanyNotFound => "Your company was not found.", "Şirketiniz bulunamadı.";
+    SubscriptionNotFound => "That subscription was not found.", "Abonelik bulunamadı.";
+    #[cfg(feature = "ssr")]
+    CancellationOrderNotFound => "That cancellation order was not found.", "İptal siparişi bulunamadı.";
+    #[cfg(feature = "ssr")]
+    JobNotFound => "That job was not found.", "İş bulunamadı.";
+    #[cfg(feature = "ssr")]
+    ApplicationNotFound => "The application was not found.", "Başvuru bulunamadı.";
+
+    // What is typed.
+    EnterEmail => "Enter your e-mail address.", "E-posta adresinizi girin.";
+    EmailInvalid => "Enter a valid e-mail address, like name@company.com.", "ad@sirket.com gibi geçerli bir e-posta adresi girin.";
+    #[cfg(feature = "ssr")]
+    EnterPassword => "Enter your password.", "Parolanızı girin.";
+    #[cfg(feature = "ssr")]
+    WrongCredentials => "The e-mail address or the password is not correct.", "E-posta adresi veya parola hatalı.";
+    #[cfg(feature = "ssr")]
+    EnterCurrentPassword => "Enter your current password.", "Mevcut parolanızı girin.";
+    #[cfg(feature = "ssr")]
+    WrongCurrentPassword => "The current password is not correct.", "Mevcut parola hatalı.";
+    PasswordTooShort { min: usize } => "Use at least {min} characters.", "En az {min} karakter kullanın.";
+    PasswordTooLong { max: usize } => "Use at most {max} characters.", "En fazla {max} karakter kullanın.";
+    PasswordUnchanged => "Choose a password different from the current one.", "Mevcut parolanızdan farklı bir parola seçin.";
+    PasswordsDiffer => "The two new passwords do not match.", "İki yeni parola birbirini tutmuyor.";
+    #[cfg(feature = "ssr")]
+    PasswordLinkExpired => "This link has expired or was already used. Ask credit control for a new one, or sign in if you have already set your password.",
+        "Bu bağlantının süresi dolmuş ya da bağlantı zaten kullanılmış. Kredi kontrolünden yenisini isteyin veya parolanızı belirlediyseniz oturum açın.";
+    #[cfg(feature = "ssr")]
+    SignInTooManyFromClient => "Too many sign-in attempts from your network. Wait a minute and try again.",
+        "Ağınızdan çok fazla oturum açma denemesi yapıldı. Bir dakika bekleyip yeniden deneyin.";
+    #[cfg(feature = "ssr")]
+    SignInSlowedDown { minutes: i64 } => "Too many wrong passwords for this address from your network. Wait {minutes} minutes and try again.",
+        "Bu adres için ağınızdan çok fazla yanlış parola girildi. {minutes} dakika bekleyip yeniden deneyin.";
+    EnterMpnId => "Enter the Microsoft Partner ID (MPN ID).", "Microsoft Partner ID'yi (MPN ID) girin.";
+    MpnIdFormat => "The MPN ID is the 7-digit number of your Microsoft partner location, e.g. 1234567.",
+        "MPN ID, Microsoft iş ortağı konumunuzun 7 haneli numarasıdır; örneğin 1234567.";
+    EnterTaxNumber => "Enter the tax number.", "Vergi numarasını girin.";
+    TaxNumberFormat => "A tax number has 10 digits (11 for sole proprietors: the T.C. identity number).",
+        "Vergi numarası 10 hanelidir (şahıs şirketlerinde 11: T.C. kimlik numarası).";
+    EnterPhone => "Enter a phone number.", "Bir telefon numarası girin.";
+    PhoneDigitsOnly => "Use digits only, e.g. +90 212 555 01 02.", "Yalnızca rakam kullanın; örneğin +90 212 555 01 02.";
+    PhoneIncomplete => "This does not look like a full phone number; include the area code.",
+        "Bu tam bir telefon numarasına benzemiyor; alan kodunu da yazın.";
+    EnterText { what: Noun } => "Enter the {what}.", "{what} boş bırakılamaz.";
+    TextTooLong { what: Noun, max: usize } => "The {what} can be at most {max} characters.", "{what} en fazla {max} karakter olabilir.";
+    ControlCharacter { code: String } => "This contains a control character (U+{code}) that cannot be saved. Remove it and try again.",
+        "Bu metin kaydedilemeyen bir kontrol karakteri (U+{code}) içeriyor. Karakteri silip tekrar deneyin.";
+    NumberUnreadable => "Enter a number such as 5000 or 12,5.", "5000 veya 12,5 gibi bir sayı girin.";
+    NumberAmbiguous { typed: String, thousands: String, decimal: String } =>
+        "Write {typed} as {thousands} if you mean thousands, or as {decimal} if not.",
+        "Binlik demek istiyorsanız {typed} yerine {thousands}, istemiyorsanız {decimal} yazın.";
+    EnterAmount => "Enter an amount such as 5000 or 5000.00.", "5000 veya 5000,00 gibi bir tutar girin.";
+    AmountNegative => "The amount cannot be negative.", "Tutar negatif olamaz.";
+    AmountTwoDecimals => "Use at most two decimals.", "En fazla iki ondalık basamak kullanın.";
+    AmountTooLarge { max: String } => "The amount can be at most {max}.", "Tutar en fazla {max} olabilir.";
+    EnterPrefix => "Enter a domain prefix for the new tenant, e.g. acmeltd.", "Yeni tenant için bir alan adı öneki girin; örneğin acmeltd.";
+    PrefixCharacters => "Use letters (a–z) and digits only: no spaces, dots, hyphens or accented letters.",
+        "Yalnızca harf (a–z) ve rakam kullanın: boşluk, nokta, tire veya Türkçe karakter olmasın.";
+    PrefixTooLong { max: usize } => "The prefix can be at most {max} characters.", "Önek en fazla {max} karakter olabilir.";
+    InitialDomainFormat => "Enter the tenant's initial domain exactly, e.g. contoso.onmicrosoft.com (Microsoft 365 admin center → Settings → Domains: the default domain).",
+        "Tenant'ın ilk alan adını tam olarak girin; örneğin contoso.onmicrosoft.com (Microsoft 365 yönetim merkezi → Ayarlar → Etki alanları: varsayılan alan adı).";
+    LicencesWholeNumber => "Enter the number of licences as a whole number.", "Lisans sayısını tam sayı olarak girin.";
+    LicencesAtLeastOne => "Order at least 1 licence.", "En az 1 lisans sipariş edin.";
+    LicencesPerLineMax { max: i32 } => "At most {max} licences per line; contact us for larger orders.",
+        "Satır başına en fazla {max} lisans; daha büyük siparişler için bizimle iletişime geçin.";
+    SeatLimit { product: String, max: i32 } =>
+        { max: "{product} is sold with at most {max} licence per customer: enter {max} or fewer.",
+               "{product} is sold with at most {max} licences per customer: enter {max} or fewer." },
+        "{product} müşteri başına en fazla {max} lisansla satılır: {max} veya daha az girin.";
+    EnterCompanyName => "Enter the company name.", "Firma adını girin.";
+    CompanyNameLength => "The company name must be 2 to 100 characters.", "Firma adı 2 ile 100 karakter arasında olmalıdır.";
+    CompanyNameLetters => "The company name must contain letters.", "Firma adı harf içermelidir.";
+    CompanyNameCharacter { bad: String } => "The company name cannot contain “{bad}”: use letters, digits, spaces and . , & - ' ( ) /.",
+        "Firma adı “{bad}” içeremez: harf, rakam, boşluk ve . , & - ' ( ) / kullanın.";
+    ChooseCycle => "Choose “Monthly” or “Annual” first.", "Önce “Aylık” veya “Yıllık” seçin.";
+    ChoosePayment => "Choose the payment method “Wire Transfer”.", "“Havale/EFT” ödeme yöntemini seçin.";
+    PeriodFormat => "Give the month as YYYY-MM, for example 2026-11.", "Ayı YYYY-AA biçiminde yazın; örneğin 2026-11.";
+    MarkupFormat => "Give the markup as a percentage from 0 to 500, such as 15 or 12.5.",
+        "Kâr marjını 0 ile 500 arasında bir yüzde olarak yazın; örneğin 15 veya 12,5.";
+    KeepsOneLicence => "A subscription keeps at least one licence; to stop it, use “Cancel Subscription”.",
+        "Bir abonelikte en az bir lisans kalır; aboneliği sonlandırmak için “Aboneliği İptal Et”i kullanın.";
+    RemovalWindowPassed { removable: i32, requested: i32 } =>
+        "Only seats added in the last 7 days (168 hours) can be removed: {removable} of the {requested} can go now. Turn auto-renew off, or schedule the lower count for the renewal.",
+        "Yalnızca son 7 günde (168 saat) eklenen lisanslar azaltılabilir: {requested} lisansın {removable} tanesi şimdi azaltılabilir. Otomatik yenilemeyi kapatın veya düşük sayıyı yenileme için planlayın.";
+    ChooseCustomerOrNew => "Choose the customer from the list, or pick “New Customer”.", "Listeden müşteriyi seçin ya da “Yeni Müşteri”yi seçin.";
+    ChooseCustomerMode => "Choose “Existing Customer” or “New Customer”.", "“Mevcut Müşteri” veya “Yeni Müşteri” seçin.";
+    MicrosoftEmailRefused => "Use the customer's own e-mail address: @microsoft.com addresses are not accepted.",
+        "Müşterinin kendi e-posta adresini kullanın: @microsoft.com adresleri kabul edilmez.";
+    ChooseApplicationKind => "Choose how you apply.", "Nasıl başvurduğunuzu seçin.";
+    ConfirmArmadaCredit => "Confirm that your company has Armada credit approval; without it, apply as a new partner.",
+        "Şirketinizin Armada kredi onayı olduğunu onaylayın; onay yoksa yeni iş ortağı olarak başvurun.";
+    AttachDocument { what: Msg } => "Attach the {what}.", "Şu belgeyi ekleyin: {what}.";
+    DocumentTooLarge { what: Msg } => "The {what} is larger than 10 MB; send a smaller scan.",
+        "Bu belge 10 MB'tan büyük; daha küçük bir tarama gönderin: {what}.";
+    DocumentEmpty { what: Msg } => "The {what} file is empty.", "Bu belgenin dosyası boş: {what}.";
+    DocumentType { what: Msg } => "The {what} is not a PDF, JPEG or PNG file (checked by its content, not its name).",
+        "Bu belge PDF, JPEG veya PNG dosyası değil (adına değil içeriğine bakıldı): {what}.";
+
+    // Checkout (SPEC B–E).
+    #[cfg(feature = "ssr")]
+    ChooseOwnCustomer => "Choose one of your customers from the list.", "Listeden müşterilerinizden birini seçin.";
+    #[cfg(feature = "ssr")]
+    PartnerCenterUnreachable { what: Msg } => "Partner Center could not be reached to check {what}. Nothing was lost: try again in a minute.",
+        "{what} doğrulanırken Partner Center'a ulaşılamadı. Hiçbir şey kaybolmadı: bir dakika sonra tekrar deneyin.";
+    #[cfg(feature = "ssr")]
+    MpnNotFound => "Partner Center does not know this MPN ID (800015). Check the ID in Partner Center → Account settings → Identifiers: use your location's PartnerID.",
+        "Partner Center bu MPN ID'yi tanımıyor (800015). Kimliği Partner Center → Hesap ayarları → Tanımlayıcılar bölümünde kontrol edin: konumunuzun PartnerID'sini kullanın.";
+    #[cfg(feature = "ssr")]
+    MpnNotIndirectReseller => "This MPN ID is not enrolled as an indirect reseller (800016). Enrol the location as an indirect reseller in Partner Center, or use another ID.",
+        "Bu MPN ID dolaylı bayi olarak kayıtlı değil (800016). Konumu Partner Center'da dolaylı bayi olarak kaydedin veya başka bir kimlik kullanın.";
+    #[cfg(feature = "ssr")]
+    PartnerAgreementNotSigned => "The Microsoft Partner Agreement is not signed for this MPN ID (900123). Sign it in Partner Center → Legal, then try again.",
+        "Bu MPN ID için Microsoft İş Ortağı Sözleşmesi imzalanmamış (900123). Partner Center → Yasal bölümünde imzalayıp tekrar deneyin.";
+    #[cfg(feature = "ssr")]
+    MpnRefused { code: Code } => "Partner Center refused this MPN ID ({code}).", "Partner Center bu MPN ID'yi reddetti ({code}).";
+    #[cfg(feature = "ssr")]
+    DomainTaken { domain: String } => "{domain} is already taken. Choose another prefix, or, if it is this customer's own tenant, pick “Customer has an existing Microsoft Tenant”.",
+        "{domain} alınmış. Başka bir önek seçin ya da bu müşterinin kendi tenant'ıysa “Müşterinin mevcut bir Microsoft Tenant'ı var” seçeneğini seçin.";
+    #[cfg(feature = "ssr")]
+    NoSuchTenant { domain: String, code: Code } => "Microsoft has no tenant {domain} ({code}). Check the spelling with the customer, or choose “My customer requires a New Microsoft Customer Tenant”.",
+        "Microsoft'ta {domain} adlı bir tenant yok ({code}). Yazımı müşteriyle kontrol edin ya da “Müşterim için yeni bir Microsoft Tenant'ı gerekiyor” seçeneğini seçin.";
+    #[cfg(feature = "ssr")]
+    TenantNotRelated { domain: String, code: Code } => "{domain} has not accepted you as its reseller yet ({code}). Send the customer's Global admin your reseller relationship link; you can submit once they accept.",
+        "{domain} sizi henüz bayisi olarak kabul etmedi ({code}). Müşterinin Genel yöneticisine bayi ilişkisi bağlantınızı gönderin; kabul ettiğinde gönderebilirsiniz.";
+    #[cfg(feature = "ssr")]
+    CustomerFirst => "Choose the customer first (step 1 of checkout).", "Önce müşteriyi seçin (ödemenin 1. adımı).";
+    #[cfg(feature = "ssr")]
+    TenantFirst => "Give the tenant information first (step 2 of checkout).", "Önce tenant bilgilerini girin (ödemenin 2. adımı).";
+    #[cfg(feature = "ssr")]
+    ChooseTenantMode => "Choose “Customer has an existing Microsoft Tenant” or “My customer requires a New Microsoft Customer Tenant”.",
+        "“Müşterinin mevcut bir Microsoft Tenant'ı var” veya “Müşterim için yeni bir Microsoft Tenant'ı gerekiyor” seçeneğini seçin.";
+    #[cfg(feature = "ssr")]
+    CustomerHasTenant { customer: String, domain: String } => "{customer} already has the tenant {domain}; its orders use that tenant.",
+        "{customer} müşterisinin zaten {domain} tenant'ı var; siparişleri bu tenant'ı kullanır.";
+    #[cfg(feature = "ssr")]
+    DomainAvailable { domain: String } => "{domain} is available.", "{domain} kullanılabilir.";
+    #[cfg(feature = "ssr")]
+    DomainTakenShort { domain: String } => "{domain} is already taken.", "{domain} alınmış.";
+    #[cfg(feature = "ssr")]
+    CheckoutChangedElsewhere => "This checkout was changed or submitted in another tab. Review it again before submitting.",
+        "Bu ödeme başka bir sekmede değiştirildi veya gönderildi. Göndermeden önce yeniden gözden geçirin.";
+    #[cfg(feature = "ssr")]
+    CheckoutOutOfDate => "The checkout form is out of date: reload the page.", "Ödeme formu güncel değil: sayfayı yenileyin.";
+    #[cfg(feature = "ssr")]
+    CartEmpty => "Your cart is empty: add products from Cloud Services first.", "Sepetiniz boş: önce Bulut Servisleri'nden ürün ekleyin.";
+    #[cfg(feature = "ssr")]
+    TenantTaken => "This tenant already belongs to another customer in the marketplace.", "Bu tenant pazaryerinde başka bir müşteriye ait.";
+    #[cfg(feature = "ssr")]
+    NoLongerSold { sku: String } => "{sku} is no longer sold at this billing option: remove it from the cart.",
+        "{sku} artık bu faturalama seçeneğiyle satılmıyor: sepetten çıkarın.";
+    #[cfg(feature = "ssr")]
+    AddOnNeedsBase { add_on: String, base: String } => "“{add_on}” is an add-on of “{base}”: add “{base}” to this order, or order the add-on once “{base}” is active for this customer.",
+        "“{add_on}”, “{base}” ürününün eklentisidir: “{base}” ürününü bu siparişe ekleyin ya da eklentiyi “{base}” bu müşteride etkin olduğunda sipariş edin.";
+    #[cfg(feature = "ssr")]
+    AlreadyHasProduct { customer: String, product: String } => "{customer} already has {product} (active or being provisioned). To add licences, use “Manage Subscription” in the customer's portal instead of a new order.",
+        "{customer} müşterisinde {product} zaten var (etkin veya hazırlanıyor). Lisans eklemek için yeni sipariş yerine müşteri portalındaki “Aboneliği Yönet”i kullanın.";
+    #[cfg(feature = "ssr")]
+    AlreadyHasOneOfThese { customer: String } => "{customer} already has one of these products (active or being provisioned). To add licences, use “Manage Subscription” in the customer's portal instead of a new order.",
+        "{customer} müşterisinde bu ürünlerden biri zaten var (etkin veya hazırlanıyor). Lisans eklemek için yeni sipariş yerine müşteri portalındaki “Aboneliği Yönet”i kullanın.";
+
+    // Orders and their provisioning (SPEC F–G).
+    #[cfg(feature = "ssr")]
+    NoNewTenantPassword => "This order used the customer's existing tenant: there is no new password to show.",
+        "Bu sipariş müşterinin mevcut tenant'ını kullandı: gösterilecek yeni bir parola yok.";
+    #[cfg(feature = "ssr")]
+    PasswordAlreadyShown => "The one-time password was already shown once and is no longer kept. The customer's contact received it by e-mail; if it is lost, reset it in the Microsoft 365 admin center.",
+        "Tek kullanımlık parola bir kez gösterildi ve artık saklanmıyor. Müşterinin iletişim kişisi parolayı e-postayla aldı; kaybolduysa Microsoft 365 yönetim merkezinde sıfırlayın.";
+    #[cfg(feature = "ssr")]
+    OrderAlreadyDecided { order: String } => "Order {order} is no longer awaiting credit approval: someone has already decided on it.",
+        "{order} numaralı sipariş artık kredi onayı beklemiyor: başka biri karar verdi.";
+    #[cfg(feature = "ssr")]
+    OrderNotFailed { order: String } => "Order {order} is not waiting for a correction: only a failed order can be resubmitted.",
+        "{order} numaralı sipariş düzeltme beklemiyor: yalnızca başarısız bir sipariş yeniden gönderilebilir.";
+    #[cfg(feature = "ssr")]
+    OrderWasAChange { order: String } => "Order {order} changed a subscription: ask for the change again in the customer portal instead.",
+        "{order} numaralı sipariş bir aboneliği değiştirdi: değişikliği müşteri portalında yeniden isteyin.";
+    #[cfg(feature = "ssr")]
+    GiveRejectionReason => "Give the partner a reason for the rejection.", "İş ortağına ret gerekçesini yazın.";
+    #[cfg(feature = "ssr")]
+    ReasonTooLong { max: usize } => "The reason can be at most {max} characters.", "Gerekçe en fazla {max} karakter olabilir.";
+    #[cfg(feature = "ssr")]
+    RefusedNoRelationship => "The customer's tenant has not accepted you as its reseller (20002).",
+        "Müşterinin tenant'ı sizi bayisi olarak kabul etmedi (20002).";
+    #[cfg(feature = "ssr")]
+    RefusedNoTenant => "Microsoft has no tenant with this domain (60003).", "Microsoft'ta bu alan adına sahip bir tenant yok (60003).";
+    #[cfg(feature = "ssr")]
+    RefusedCustomerAgreement => "The customer has not accepted the Microsoft Customer Agreement (13605).",
+        "Müşteri Microsoft Müşteri Sözleşmesi'ni kabul etmedi (13605).";
+    #[cfg(feature = "ssr")]
+    RefusedUnavailable { detail: String } => "Partner Center did not answer after many tries over several hours ({detail}).",
+        "Partner Center birkaç saat boyunca yapılan birçok denemeye yanıt vermedi ({detail}).";
+    #[cfg(feature = "ssr")]
+    RefusedDomainTakenMeanwhile => "The new tenant's domain was taken before it could be created.",
+        "Yeni tenant'ın alan adı, tenant oluşturulamadan başkası tarafından alındı.";
+    #[cfg(feature = "ssr")]
+    RefusedOther { code: Code, detail: String } => "Partner Center refused the order ({code}): {detail}",
+        "Partner Center siparişi reddetti ({code}): {detail}";
+    #[cfg(feature = "ssr")]
+    RefusedDecreaseWindow => "Microsoft refused the decrease: the seats were added more than 168 hours ago (800090).",
+        "Microsoft azaltmayı reddetti: lisanslar 168 saatten daha önce eklenmiş (800090).";
+    #[cfg(feature = "ssr")]
+    ChangeFailedFix { product: String, count: i32 } =>
+        { count: "Nothing changed at Microsoft: {product} keeps {count} licence. Once the cause is dealt with, ask for the change again.",
+                 "Nothing changed at Microsoft: {product} keeps {count} licences. Once the cause is dealt with, ask for the change again." },
+        "Microsoft'ta hiçbir şey değişmedi: {product} {count} lisansla kalıyor. Sorun giderildiğinde değişikliği yeniden isteyin.";
+    #[cfg(feature = "ssr")]
+    FixMpnId => "Correct the MPN ID on this order, then press “Resubmit for Provisioning”.",
+        "Bu siparişteki MPN ID'yi düzeltin, ardından “Provizyon için Yeniden Gönder”e basın.";
+    #[cfg(feature = "ssr")]
+    FixRelationship => "Send the customer's Global admin your reseller relationship link; once they accept, then press “Resubmit for Provisioning”.",
+        "Müşterinin Genel yöneticisine bayi ilişkisi bağlantınızı gönderin; kabul ettiğinde “Provizyon için Yeniden Gönder”e basın.";
+    #[cfg(feature = "ssr")]
+    FixTenantDomain => "Correct the tenant domain on this order with the customer, then press “Resubmit for Provisioning”.",
+        "Bu siparişteki tenant alan adını müşteriyle birlikte düzeltin, ardından “Provizyon için Yeniden Gönder”e basın.";
+    #[cfg(feature = "ssr")]
+    FixCustomerAgreement => "Ask the customer to accept it, then press “Resubmit for Provisioning”.",
+        "Müşteriden sözleşmeyi kabul etmesini isteyin, ardından “Provizyon için Yeniden Gönder”e basın.";
+    #[cfg(feature = "ssr")]
+    FixWhenBack => "Nothing needs correcting on the order: when Partner Center is back, then press “Resubmit for Provisioning”.",
+        "Siparişte düzeltilecek bir şey yok: Partner Center yeniden erişilebilir olduğunda “Provizyon için Yeniden Gönder”e basın.";
+    #[cfg(feature = "ssr")]
+    FixPrefix => "Choose another domain prefix on this order, then press “Resubmit for Provisioning”.",
+        "Bu sipariş için başka bir alan adı öneki seçin, ardından “Provizyon için Yeniden Gönder”e basın.";
+    #[cfg(feature = "ssr")]
+    FixCheckOrder => "Check the order's details, then press “Resubmit for Provisioning”.",
+        "Siparişin ayrıntılarını kontrol edin, ardından “Provizyon için Yeniden Gönder”e basın.";
+
+    // Subscriptions (SPEC H).
+    #[cfg(feature = "ssr")]
+    SubscriptionChanging { order: String } => "Order {order} is still changing this subscription; wait until it is done.",
+        "{order} numaralı sipariş bu aboneliği hâlâ değiştiriyor; bitmesini bekleyin.";
+    #[cfg(feature = "ssr")]
+    SubscriptionStillProvisioning => "This subscription is still being provisioned; try again once it is active.",
+        "Bu abonelik hâlâ hazırlanıyor; etkin olduğunda tekrar deneyin.";
+    #[cfg(feature = "ssr")]
+    SubscriptionAwaitsCancellation => "This subscription is waiting for its cancellation to be approved.",
+        "Bu abonelik iptalinin onaylanmasını bekliyor.";
+    #[cfg(feature = "ssr")]
+    SubscriptionNotActive => "This subscription is no longer active.", "Bu abonelik artık etkin değil.";
+    #[cfg(feature = "ssr")]
+    SubscriptionNoTerm => "This subscription has no term yet; try again once it is active.",
+        "Bu aboneliğin henüz bir dönemi yok; etkin olduğunda tekrar deneyin.";
+    #[cfg(feature = "ssr")]
+    AnotherChangeUnderWay => "Another change of this subscription is under way; wait until it is done.",
+        "Bu abonelikte başka bir değişiklik sürüyor; bitmesini bekleyin.";
+    #[cfg(feature = "ssr")]
+    AlreadyHasLicences { count: i32 } =>
+        { count: "The subscription already has {count} licence.", "The subscription already has {count} licences." },
+        "Abonelikte zaten {count} lisans var.";
+    #[cfg(feature = "ssr")]
+    OnlyActiveRenews => "Only an active subscription renews.", "Yalnızca etkin bir abonelik yenilenir.";
+    #[cfg(feature = "ssr")]
+    CancellationAlreadyDecided { order: String } => "Cancellation order {order} was already decided.",
+        "{order} numaralı iptal siparişi için zaten karar verildi.";
+
+    // Billing and credit (SPEC I).
+    #[cfg(feature = "ssr")]
+    StatementAlreadyPaid { statement: String } => "Statement {statement} is already paid.", "{statement} numaralı ekstre zaten ödendi.";
+    #[cfg(feature = "ssr")]
+    GiveTransferReference { max: usize } => "Give the wire transfer's reference (at most {max} characters).",
+        "Havalenin referansını yazın (en fazla {max} karakter).";
+
+    // Operations and onboarding (SPEC J–K).
+    #[cfg(feature = "ssr")]
+    JobNotDead => "This job is not dead any more: someone has already retried it.", "Bu iş artık ölü değil: başka biri yeniden denedi.";
+    #[cfg(feature = "ssr")]
+    ApplicationsTooManyForEmail => "Applications for this e-mail address were already received today. Follow them through the link in our e-mail, or try again tomorrow.",
+        "Bu e-posta adresi için bugün zaten başvuru alındı. E-postamızdaki bağlantıdan takip edin ya da yarın yeniden deneyin.";
+    #[cfg(feature = "ssr")]
+    ApplicationsTooManyFromClient => "Too many applications were sent from your network today. Try again tomorrow, or contact us.",
+        "Bugün ağınızdan çok fazla başvuru gönderildi. Yarın yeniden deneyin ya da bizimle iletişime geçin.";
+    #[cfg(feature = "ssr")]
+    ApplicationUploadsBusy => "Many applications are being uploaded right now. Please send the form again in a minute.",
+        "Şu anda çok sayıda başvuru yükleniyor. Lütfen formu bir dakika sonra yeniden gönderin.";
+    #[cfg(feature = "ssr")]
+    ApplicationFormUnreadable => "The form could not be read completely (the files may be too large in total). Please try again.",
+        "Form tam olarak okunamadı (dosyaların toplamı çok büyük olabilir). Lütfen tekrar deneyin.";
+    #[cfg(feature = "ssr")]
+    ApplicationAlreadyApproved { application: String } => "Application {application} was already approved.",
+        "{application} numaralı başvuru zaten onaylandı.";
+    #[cfg(feature = "ssr")]
+    ApplicationAlreadyRejected { application: String } => "Application {application} was already rejected.",
+        "{application} numaralı başvuru zaten reddedildi.";
+    #[cfg(feature = "ssr")]
+    ApplicantEmailInUse { email: String } => "A user with the e-mail address {email} already exists. Ask the applicant for another address, or reject with that reason.",
+        "{email} e-posta adresiyle bir kullanıcı zaten var. Başvurandan başka bir adres isteyin ya da bu gerekçeyle reddedin.";
+    #[cfg(feature = "ssr")]
+    ApplicationReasonTooShort { min: usize } => "Write the reason the applicant will read (at least {min} characters).",
+        "Başvuranın okuyacağı gerekçeyi yazın (en az {min} karakter).";
+    #[cfg(feature = "ssr")]
+    ApplicationReasonTooLong { max: usize } => "Keep the reason under {max} characters.", "Gerekçe {max} karakterden kısa olmalıdır.";
+
+    // What pages count.
+    ProductsShown { count: usize } => { count: "{count} product shown", "{count} products shown" }, "{count} ürün gösteriliyor";
+}
+
+impl fmt::Display for Say {
+    /// English, for logs and the few places with no reader (a panic message, a test).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Locale::En))
+    }
+}
+
+/// A message on its way to a reader. Where it is made it is a [`Say`]; when it leaves the server
+/// (a server function's error, a page's data) it is rendered in the reader's language and sent
+/// with its key and arguments, so the browser shows it without holding every message's text,
+/// and a machine can still tell one message from another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Text {
+    /// Made here, for the reader of the request it was made in. Their language is read when it is
+    /// made, inside the request, because a page's data is written out for the browser later,
+    /// where the request is no longer at hand.
+    Say { say: Say, reader: Locale },
+    /// Received, as the server worded it.
+    Shown { key: String, message: String },
+}
+
+impl Text {
+    pub fn render(&self, locale: Locale) -> String {
+        match self {
+            Self::Say { say, .. } => say.render(locale),
+            Self::Shown { message, .. } => message.clone(),
+        }
+    }
+
+    pub fn key(&self) -> &str {
+        match self {
+            Self::Say { say, .. } => say.key(),
+            Self::Shown { key, .. } => key,
+        }
+    }
+
+    pub fn is(&self, say: &Say) -> bool {
+        self.key() == say.key()
+    }
+}
+
+impl From<Say> for Text {
+    fn from(say: Say) -> Self {
+        Self::Say { say, reader: super::current_locale() }
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Locale::En))
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (args, message) = match self {
+            Self::Say { say, reader } => (say.args(), say.render(*reader)),
+            Self::Shown { message, .. } => (Vec::new(), message.clone()),
+        };
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("key", self.key())?;
+        map.serialize_entry("message", &message)?;
+        if !args.is_empty() {
+            map.serialize_entry("args", &args.into_iter().collect::<std::collections::BTreeMap<_, _>>())?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Wire {
+            key: String,
+            message: String,
+        }
+        let Wire { key, message } = Wire::deserialize(deserializer)?;
+        Ok(Self::Shown { key, message })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A value to fill an argument with when every message is rendered.
+    pub trait Sample {
+        fn sample() -> Self;
+    }
+    impl Sample for String {
+        fn sample() -> Self {
+            "Örnek".into()
+        }
+    }
+    impl Sample for i32 {
+        fn sample() -> Self {
+            2
+        }
+    }
+    impl Sample for i64 {
+        fn sample() -> Self {
+            12_345
+        }
+    }
+    impl Sample for usize {
+        fn sample() -> Self {
+            3
+        }
+    }
+    impl Sample for Code {
+        fn sample() -> Self {
+            Code(800015)
+        }
+    }
+    impl Sample for Noun {
+        fn sample() -> Self {
+            Noun::Address
+        }
+    }
+    impl Sample for Msg {
+        fn sample() -> Self {
+            Msg::MpnId
+        }
+    }
+
+    /// Messages whose Turkish is English on purpose: none yet.
+    const SAME_IN_BOTH: &[&str] = &[];
+
+    #[test]
+    fn every_message_is_written_in_both_languages() {
+        let samples = Say::samples();
+        assert!(samples.len() > 120, "{}", samples.len());
+        let mut keys = std::collections::HashSet::new();
+        for say in &samples {
+            assert!(keys.insert(say.key()), "{} twice", say.key());
+            let (en, tr) = (say.render(Locale::En), say.render(Locale::Tr));
+            assert!(!en.trim().is_empty() && !tr.trim().is_empty(), "{} has an empty text", say.key());
+            assert!(en != tr || SAME_IN_BOTH.contains(&say.key()), "{} is English in Turkish: {tr}", say.key());
+        }
+    }
+
+    #[test]
+    fn english_plurals_follow_the_count() {
+        assert_eq!(Say::ProductsShown { count: 1 }.render(Locale::En), "1 product shown");
+        assert_eq!(Say::ProductsShown { count: 3 }.render(Locale::En), "3 products shown");
+        assert_eq!(Say::ProductsShown { count: 3 }.render(Locale::Tr), "3 ürün gösteriliyor");
+        assert_eq!(
+            Say::SeatLimit { product: "Teams".into(), max: 1 }.render(Locale::En),
+            "Teams is sold with at most 1 licence per customer: enter 1 or fewer."
+        );
+    }
+
+    #[test]
+    fn counts_are_grouped_as_each_language_writes_them() {
+        let say = Say::LicencesPerLineMax { max: 10_000 };
+        assert_eq!(say.render(Locale::En), "At most 10,000 licences per line; contact us for larger orders.");
+        assert!(say.render(Locale::Tr).contains("10.000 lisans"));
+        assert_eq!(group_digits("2026", Locale::Tr), "2026");
+        assert_eq!(group_digits("-1234567", Locale::En), "-1,234,567");
+    }
+
+    #[test]
+    fn a_message_leaves_with_its_key_and_arguments_and_arrives_as_text() {
+        let text = Text::from(Say::PrefixTooLong { max: 27 });
+        let json = serde_json::to_value(&text).expect("serialise");
+        assert_eq!(json["key"], "PrefixTooLong");
+        assert_eq!(json["args"]["max"], "27");
+        assert_eq!(json["message"], "The prefix can be at most 27 characters.");
+        let back: Text = serde_json::from_value(json).expect("deserialise");
+        assert_eq!(back.key(), "PrefixTooLong");
+        assert_eq!(back.render(Locale::Tr), "The prefix can be at most 27 characters.", "arrives as rendered");
+        assert!(back.is(&Say::PrefixTooLong { max: 1 }));
+    }
+}
