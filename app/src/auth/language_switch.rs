@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::i18n::{LANG_COOKIE, Locale, Msg, t, use_i18n};
+use crate::i18n::{Locale, Msg, t, use_i18n};
 
 /// Remembers the chosen language in a cookie. Without JavaScript the form post is answered with
 /// a redirect back to the page it came from, which then renders in the new language.
@@ -16,7 +16,7 @@ pub async fn set_locale(locale: String) -> Result<(), AppError> {
     if let Some(user) = super::ssr::current_user(&state.pool).await? {
         super::ssr::remember_language(&state.pool, user.user_id, locale).await?;
     }
-    let cookie = cookie::Cookie::build((LANG_COOKIE, locale.code()))
+    let cookie = cookie::Cookie::build((crate::i18n::LANG_COOKIE, locale.code()))
         .path("/")
         .max_age(cookie::time::Duration::days(365))
         .same_site(cookie::SameSite::Lax)

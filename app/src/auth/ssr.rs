@@ -438,7 +438,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         reserve_attempt(&state.pool, &email, &client, settings.login_max_failures, settings.login_window_minutes)
             .await?
     else {
-        return Err(AppError::too_many(Say::SignInSlowedDown { minutes: settings.login_window_minutes.into() }));
+        return Err(AppError::too_many(Say::SignInSlowedDown { minutes: settings.login_window_minutes }));
     };
 
     let row = find_login(&state.pool, &email).await?;
