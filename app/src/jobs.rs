@@ -203,6 +203,22 @@ pub async fn succeed(db: impl PgExecutor<'_>, job_id: Uuid, worker: &str) -> Res
     Ok(())
 }
 
+/// Gives a job in hand back to the queue, due now, because this process is stopping: the attempt
+/// was cut short by us, not failed, so it is not counted. False when the job was no longer this
+/// worker's. Setting it queued notifies the other processes' workers at once.
+pub async fn release(db: impl PgExecutor<'_>, job_id: Uuid, worker: &str) -> Result<bool, sqlx::Error> {
+    let released = sqlx::query!(
+        "update job set state = 'queued', run_at = now(), attempts = greatest(attempts - 1, 0),
+                        locked_by = null, lease_expires_at = null
+         where job_id = $1 and locked_by = $2 and state = 'running'",
+        job_id,
+        worker
+    )
+    .execute(db)
+    .await?;
+    Ok(released.rows_affected() == 1)
+}
+
 /// Records a failure: back to the queue after `retry_in`, or dead when `retry_in` is `None` or
 /// the attempts are used up.
 pub async fn fail(

@@ -37,6 +37,8 @@ pub mod limits;
 #[cfg(feature = "ssr")]
 pub mod listen;
 #[cfg(feature = "ssr")]
+pub mod metering;
+#[cfg(feature = "ssr")]
 pub mod secrets;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -151,6 +151,7 @@ impl Limits {
             return None;
         }
         *count += 1;
+        crate::metering::live_stream_opened();
         Some(StreamSlot { limits: self.clone(), session })
     }
 }
@@ -170,6 +171,7 @@ pub struct StreamSlot {
 
 impl Drop for StreamSlot {
     fn drop(&mut self) {
+        crate::metering::live_stream_closed();
         let mut open = self.limits.0.streams.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(count) = open.get_mut(&self.session) {
             *count = count.saturating_sub(1);

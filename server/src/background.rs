@@ -19,6 +19,8 @@ pub struct Background {
     lanes: Vec<Lane>,
     settings: WorkerSettings,
     mail: bool,
+    /// Shared with `/readyz` before the workers start.
+    pub running: worker::Running,
 }
 
 impl Background {
@@ -48,7 +50,7 @@ impl Background {
             // One sender per process, as the outbox had: mail is small and SMTP answers fast.
             lanes.push(Lane { registry: mailer::register(Registry::default(), settings, secrets), count: 1 });
         }
-        Self { pool, lanes, settings: config.worker_settings(), mail: mail_on }
+        Self { pool, lanes, settings: config.worker_settings(), mail: mail_on, running: worker::Running::default() }
     }
 
     /// Starts the workers; with mail configured, first turns delivery on for the database (see
@@ -60,6 +62,6 @@ impl Background {
                 tracing::info!(count = caught_up, "pending mail queued for delivery");
             }
         }
-        Ok(WorkerPool::start(self.pool, self.lanes, self.settings))
+        Ok(WorkerPool::start(self.pool, self.lanes, self.settings, &self.running))
     }
 }

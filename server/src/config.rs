@@ -83,6 +83,11 @@ pub struct Config {
     #[arg(long, env = "CLOUDMARKET_SANDBOX_TOKEN", hide_env_values = true)]
     pub sandbox_token: Option<String>,
 
+    /// The bearer token a Prometheus scraper sends for `/metrics`. Without it `/metrics`
+    /// answers 404: the figures (load, queue depth, failures) are not public.
+    #[arg(long, env = "CLOUDMARKET_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     /// Start on a non-loopback address although the public URL is plain http (cookies and
     /// passwords then cross the network unencrypted unless a proxy in front adds TLS).
     #[arg(long, env = "CLOUDMARKET_ALLOW_PLAIN_HTTP", value_parser = BoolishValueParser::new())]
@@ -127,6 +132,12 @@ pub struct Config {
     /// attempt (with jitter) up to the maximum below.
     #[arg(long, env = "CLOUDMARKET_JOB_RETRY_BASE_MS", default_value_t = 2000)]
     pub job_retry_base_ms: u64,
+
+    /// Milliseconds a stopping process (SIGTERM) lets the jobs in hand run on before giving them
+    /// back to the queue for another process. Keep it under the orchestrator's own grace period
+    /// (Kubernetes: 30 s) so the release happens before a SIGKILL.
+    #[arg(long, env = "CLOUDMARKET_SHUTDOWN_GRACE_MS", default_value_t = 20_000)]
+    pub shutdown_grace_ms: u64,
 
     /// The longest delay between two attempts of a job, in milliseconds.
     #[arg(long, env = "CLOUDMARKET_JOB_RETRY_MAX_MS", default_value_t = 600_000)]
@@ -285,6 +296,7 @@ impl Config {
         WorkerSettings {
             backoff_base: Duration::from_millis(self.job_retry_base_ms),
             backoff_cap: Duration::from_millis(self.job_retry_max_ms.max(self.job_retry_base_ms)),
+            shutdown_grace: Duration::from_millis(self.shutdown_grace_ms),
             ..WorkerSettings::default()
         }
     }
@@ -407,6 +419,9 @@ pub struct WorkerSettings {
     pub poll_interval: Duration,
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
+    /// How long a stopping process lets a job in hand run on; then the job is given back to the
+    /// queue (its lease released) for another process, instead of waiting for the lease to expire.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -416,6 +431,7 @@ impl Default for WorkerSettings {
             poll_interval: Duration::from_secs(5),
             backoff_base: Duration::from_secs(2),
             backoff_cap: Duration::from_secs(600),
+            shutdown_grace: Duration::from_secs(20),
         }
     }
 }

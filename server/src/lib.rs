@@ -13,6 +13,7 @@ pub mod headers;
 pub mod health;
 pub mod input_hygiene;
 pub mod mailer;
+pub mod metrics_endpoint;
 pub mod retention;
 pub mod sandbox;
 pub mod shutdown;

@@ -101,9 +101,12 @@ async fn deliver(
             Ok(_) => {
                 // It went out; if recording that fails, the job runs again and it may go out once
                 // more (with the same Message-ID).
-                outbox::mark_sent(pool, mail.outbox_id)
+                let waited = outbox::mark_sent(pool, mail.outbox_id)
                     .await
                     .map_err(|e| JobError::retryable(format!("mail sent but not recorded as sent: {e}")))?;
+                if let Some(waited) = waited {
+                    app::metering::mail_delivered(waited);
+                }
                 tracing::info!(recipient = %mail.recipient, subject = %mail.subject, "mail sent");
                 return Ok(());
             }

@@ -46,7 +46,7 @@ use crate::{
     demo,
     embedded_pg::EmbeddedPostgres,
     guard::{self, AllowedOrigins},
-    health,
+    health, metrics_endpoint,
 };
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -138,9 +138,9 @@ impl Application {
             live: app::live::hub::Hub::default(),
             limits: app::limits::Limits::new(config.limits()),
         };
-        let router = router(state.clone(), config).await?;
         let background =
             Background::new(config, state.pool.clone(), state.partner_center.clone(), mail, secrets, config.workers);
+        let router = router(state.clone(), config, background.running.clone()).await?;
         Ok(Self { listener, router, embedded, background, state })
     }
 
@@ -155,11 +155,13 @@ impl Application {
         let workers = background.start().await?;
         let relay = tokio::spawn(state.live.clone().relay(state.pool.clone()));
         let live = state.live.clone();
+        let (begun, mut began) = tokio::sync::watch::channel(false);
         // Event streams never end by themselves: close them as shutdown starts, or the graceful
         // shutdown would wait for every watching browser.
         let shutdown = async move {
             shutdown.await;
             live.close();
+            begun.send_replace(true);
         };
         // Without TCP_NODELAY a response written in more than one piece waits for the client's
         // delayed ACK (about 40 ms on Linux) before its last piece leaves: every page paid it.
@@ -169,13 +171,22 @@ impl Application {
             }
         });
         // The peer address is the client the per-IP limits count (`app::limits`).
-        let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let serving = async {
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(shutdown)
+                .await
+        };
+        // The workers stop as shutdown begins, while requests drain, so a job in hand gets the
+        // whole grace period (`CLOUDMARKET_SHUTDOWN_GRACE_MS`) and is then given back. (Should
+        // serving end by itself, the channel closes and they stop then.)
+        let stopping = async move {
+            let _ = began.wait_for(|begun| *begun).await;
+            if let Some(workers) = workers {
+                workers.stop().await;
+            }
+        };
+        let (served, ()) = tokio::join!(serving, stopping);
         let _ = relay.await;
-        if let Some(workers) = workers {
-            workers.stop().await;
-        }
         state.pool.close().await;
         if let Some(embedded) = embedded {
             embedded.stop().await?;
@@ -194,7 +205,8 @@ pub fn page_routes() -> &'static [AxumRouteListing] {
     &ROUTES
 }
 
-async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
+async fn router(state: AppState, config: &Config, workers: crate::worker::Running) -> anyhow::Result<Router> {
+    metrics_endpoint::install();
     let session_store = PostgresStore::new(state.pool.clone());
     session_store.migrate().await.context("creating the session table")?;
     let sessions = SessionManagerLayer::new(session_store)
@@ -245,8 +257,15 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .layer(sessions.clone())
         .layer(middleware::from_fn_with_state(allowed, guard::same_origin))
         .with_state(state.clone())
-        // Health sits outside sessions and guards: probes carry no cookies and must stay cheap.
+        // Probes and the scraper sit outside sessions and guards: they carry no cookies and must
+        // stay cheap.
         .route("/healthz", get(health::healthz).with_state(state.pool.clone()))
+        .route("/readyz", get(health::readyz).with_state(health::Readiness { pool: state.pool.clone(), workers }))
+        .route(
+            "/metrics",
+            get(metrics_endpoint::metrics)
+                .with_state(metrics_endpoint::Scrape::new(state.pool.clone(), config.metrics_token.clone())),
+        )
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -288,6 +307,8 @@ async fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
     let https = crate::headers::Https(config.secure_cookies());
     let hashed = crate::assets::HashedNames(state.leptos_options.hash_files);
     Ok(router
+        // Applied to every route after routing, so it counts each by the route it matched.
+        .layer(middleware::from_fn(metrics_endpoint::count_requests))
         .layer(middleware::from_fn_with_state(hashed, crate::assets::cache_control))
         .layer(middleware::from_fn_with_state(https, crate::headers::security)))
 }

@@ -5,11 +5,21 @@
 //! the poll interval, whichever comes first: notifications make pick-up immediate, polling
 //! catches jobs whose retry time or expired lease came due without a notification.
 
-use std::{collections::HashMap, future::Future, pin::Pin, sync::Arc, time::Duration};
+use std::{
+    collections::HashMap,
+    future::Future,
+    pin::Pin,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
 
 use app::{
     jobs::{self, ClaimedJob, Job, JobError, JobState},
     listen::{self, Heard},
+    metering,
 };
 use sqlx::PgPool;
 use tokio::sync::{Notify, watch};
@@ -103,6 +113,40 @@ pub struct Lane {
     pub count: usize,
 }
 
+/// How many of a process's workers should run and how many do, for `/readyz`: a process whose
+/// workers have stopped (shutting down, or not started yet) is not ready for the work it was
+/// started for.
+#[derive(Clone, Debug, Default)]
+pub struct Running {
+    expected: Arc<AtomicUsize>,
+    alive: Arc<AtomicUsize>,
+}
+
+impl Running {
+    pub fn expected(&self) -> usize {
+        self.expected.load(Ordering::Relaxed)
+    }
+
+    pub fn alive(&self) -> usize {
+        self.alive.load(Ordering::Relaxed)
+    }
+
+    /// Counts one worker as alive for as long as the returned guard lives: it is dropped when the
+    /// worker's task ends, however it ends.
+    fn enlist(&self) -> Alive {
+        self.alive.fetch_add(1, Ordering::Relaxed);
+        Alive(self.alive.clone())
+    }
+}
+
+struct Alive(Arc<AtomicUsize>);
+
+impl Drop for Alive {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// Workers started by a process, stopped together.
 pub struct WorkerPool {
     stop: watch::Sender<bool>,
@@ -112,18 +156,19 @@ pub struct WorkerPool {
 impl WorkerPool {
     /// Starts the lanes' workers, one listener for all of them and, when a lane runs billing or
     /// retention, the scheduler that queues those; `None` when no lane has a worker.
-    pub fn start(pool: PgPool, lanes: Vec<Lane>, settings: WorkerSettings) -> Option<Self> {
+    pub fn start(pool: PgPool, lanes: Vec<Lane>, settings: WorkerSettings, running: &Running) -> Option<Self> {
         let lanes: Vec<Lane> = lanes.into_iter().filter(|lane| lane.count > 0 && !lane.registry.is_empty()).collect();
         if lanes.is_empty() {
             return None;
         }
+        running.expected.store(lanes.iter().map(|lane| lane.count).sum(), Ordering::Relaxed);
         let (stop, stopped) = watch::channel(false);
         let runs = |kind: &str| lanes.iter().any(|lane| lane.registry.runs(kind));
         let schedules = Schedules {
             billing: runs(<app::billing::ssr::BillingRun as Job>::KIND),
             retention: runs(<crate::retention::PurgeHistory as Job>::KIND),
         };
-        let mut handles = spawn_lanes(pool.clone(), lanes, settings, stopped.clone());
+        let mut handles = spawn_lanes(pool.clone(), lanes, settings, stopped.clone(), running);
         if schedules.billing || schedules.retention {
             handles.push(tokio::spawn(schedule(pool, schedules, stopped)));
         }
@@ -178,7 +223,7 @@ pub fn spawn_workers(
     count: usize,
     shutdown: watch::Receiver<bool>,
 ) -> Vec<tokio::task::JoinHandle<()>> {
-    spawn_lanes(pool, vec![Lane { registry, count }], settings, shutdown)
+    spawn_lanes(pool, vec![Lane { registry, count }], settings, shutdown, &Running::default())
 }
 
 /// Starts the workers of every lane and one listener: a `job_queued` notification (its payload
@@ -189,6 +234,7 @@ pub fn spawn_lanes(
     lanes: Vec<Lane>,
     settings: WorkerSettings,
     shutdown: watch::Receiver<bool>,
+    running: &Running,
 ) -> Vec<tokio::task::JoinHandle<()>> {
     let process = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
     let mut wakers: Vec<(Registry, Arc<Notify>)> = Vec::new();
@@ -203,7 +249,12 @@ pub fn spawn_lanes(
                 settings: settings.clone(),
                 wake: wake.clone(),
             };
-            handles.push(tokio::spawn(worker.run(shutdown.clone())));
+            let alive = running.enlist();
+            let shutdown = shutdown.clone();
+            handles.push(tokio::spawn(async move {
+                let _alive = alive;
+                worker.run(shutdown).await
+            }));
         }
         wakers.push((lane.registry, wake));
     }
@@ -233,7 +284,7 @@ impl Worker {
             // Registered before looking, so a notification between the look and the wait is kept.
             let woken = self.wake.notified();
             match jobs::claim(&self.pool, &self.id, &kinds, self.settings.lease).await {
-                Ok(Some(job)) => self.execute(job).await,
+                Ok(Some(job)) => self.execute(job, shutdown.clone()).await,
                 Ok(None) => {
                     let nap = match jobs::next_due(&self.pool, &kinds).await {
                         // A floor, so a due job another worker is just taking is not polled in a spin.
@@ -255,7 +306,7 @@ impl Worker {
     }
 
     #[tracing::instrument(name = "job", skip(self, job), fields(kind = %job.kind, job_id = %job.job_id, attempt = job.attempts))]
-    async fn execute(&self, job: ClaimedJob) {
+    async fn execute(&self, job: ClaimedJob, shutdown: watch::Receiver<bool>) {
         let Some(handler) = self.registry.handlers.get(job.kind.as_str()).cloned() else {
             return;
         };
@@ -265,12 +316,30 @@ impl Worker {
             attempt: job.attempts,
             max_attempts: job.max_attempts,
         };
+        let started = std::time::Instant::now();
         let heartbeat = tokio::spawn(heartbeat(self.pool.clone(), job.job_id, self.id.clone(), self.settings.lease));
-        // A panicking handler is a failed attempt, not a dead worker.
-        let outcome = tokio::spawn(handler(job.payload.clone(), ctx))
-            .await
-            .unwrap_or_else(|panic| Err(JobError::retryable(format!("the job panicked: {panic}"))));
+        let mut task = tokio::spawn(handler(job.payload.clone(), ctx));
+        let joined = tokio::select! {
+            joined = &mut task => Some(joined),
+            () = grace_over(shutdown, self.settings.shutdown_grace) => None,
+        };
         heartbeat.abort();
+        let Some(joined) = joined else {
+            // Stopping, and the job is still running: cut it short and give it back, so another
+            // process takes it now rather than after the lease. Jobs are written to be resumed
+            // (each step is recorded, vendor calls carry their request id), as after a crash.
+            task.abort();
+            let _ = task.await;
+            match jobs::release(&self.pool, job.job_id, &self.id).await {
+                Ok(true) => tracing::info!("job given back to the queue at shutdown"),
+                Ok(false) => tracing::warn!("job was no longer ours at shutdown"),
+                Err(err) => tracing::error!(error = %err, "cannot give a job back; it runs again after its lease"),
+            }
+            return;
+        };
+        // A panicking handler is a failed attempt, not a dead worker.
+        let outcome = joined.unwrap_or_else(|panic| Err(JobError::retryable(format!("the job panicked: {panic}"))));
+        let took = started.elapsed();
 
         let recorded = match &outcome {
             Ok(()) => jobs::succeed(&self.pool, job.job_id, &self.id).await.map(|()| JobState::Succeeded),
@@ -282,6 +351,14 @@ impl Worker {
             }
             Err(JobError::Fatal(message)) => jobs::fail(&self.pool, job.job_id, &self.id, message, None).await,
         };
+        if let Ok(state) = &recorded {
+            let counted = match state {
+                JobState::Succeeded => metering::JobOutcome::Succeeded,
+                JobState::Dead => metering::JobOutcome::Dead,
+                JobState::Queued | JobState::Running => metering::JobOutcome::Retry,
+            };
+            metering::job_attempt(&job.kind, counted, took);
+        }
         match (recorded, outcome) {
             (Ok(state), Ok(())) => tracing::info!(?state, "job done"),
             (Ok(state), Err(err)) => tracing::warn!(?state, error = %err, "job failed"),
@@ -290,6 +367,15 @@ impl Worker {
             }
         }
     }
+}
+
+/// Resolves `grace` after shutdown begins (never, if it does not).
+async fn grace_over(mut shutdown: watch::Receiver<bool>, grace: Duration) {
+    if shutdown.wait_for(|stopping| *stopping).await.is_err() {
+        // The pool was dropped without a stop: nobody will ask us to stop.
+        std::future::pending::<()>().await;
+    }
+    tokio::time::sleep(grace).await;
 }
 
 async fn heartbeat(pool: PgPool, job_id: uuid::Uuid, worker: String, lease: Duration) {

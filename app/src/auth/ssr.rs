@@ -426,6 +426,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     let state = app_state()?;
     let client = client_of_request().await;
     if !state.limits.sign_in_from(client) {
+        crate::metering::sign_in_throttled("client");
         return Err(AppError::too_many(Say::SignInTooManyFromClient));
     }
     let email = EmailAddress::parse(&email).map_err(|msg| AppError::invalid("email", msg))?;
@@ -438,6 +439,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         reserve_attempt(&state.pool, &email, &client, settings.login_max_failures, settings.login_window_minutes)
             .await?
     else {
+        crate::metering::sign_in_throttled("address");
         return Err(AppError::too_many(Say::SignInSlowedDown { minutes: settings.login_window_minutes }));
     };
 
@@ -448,6 +450,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         (_, verified) => {
             settle_attempt(&state.pool, attempt, false).await?;
             verified?;
+            crate::metering::sign_in_failed();
             return Err(AppError::invalid("password", Say::WrongCredentials));
         }
     };

@@ -308,17 +308,20 @@ pub async fn to_send(db: impl PgExecutor<'_>, outbox_id: Uuid) -> Result<Option<
     .await
 }
 
+/// Records the mail as delivered and answers how long it waited in the outbox (for operators'
+/// delivery latency), or `None` when it was already recorded as sent.
 #[tracing::instrument(name = "outbox.mark_sent", skip(db))]
-pub async fn mark_sent(db: impl PgExecutor<'_>, outbox_id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+pub async fn mark_sent(db: impl PgExecutor<'_>, outbox_id: Uuid) -> Result<Option<std::time::Duration>, sqlx::Error> {
+    let waited_ms = sqlx::query_scalar!(
         // Delivered, its secret is wiped: the recipient has it now, and nobody else ever may.
-        "update email_outbox set status = 'sent', attempts = attempts + 1, sent_at = now(), last_error = null, secret = null
-         where outbox_id = $1 and status <> 'sent'",
+        r#"update email_outbox set status = 'sent', attempts = attempts + 1, sent_at = now(), last_error = null, secret = null
+         where outbox_id = $1 and status <> 'sent'
+         returning (extract(epoch from sent_at - created_at) * 1000)::bigint as "waited_ms!""#,
         outbox_id
     )
-    .execute(db)
+    .fetch_optional(db)
     .await?;
-    Ok(())
+    Ok(waited_ms.map(|ms| std::time::Duration::from_millis(ms.max(0).unsigned_abs())))
 }
 
 /// Records a failed attempt: the mail stays `Pending` (its job retries it), or, when `given_up`

@@ -30,6 +30,23 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     Some(Duration::from_secs(seconds))
 }
 
+/// Runs one Partner Center call and counts it for operators (`crate::metering`): by operation,
+/// with Partner Center's code when it refused, and how long it took.
+async fn observed<T>(
+    operation: &'static str,
+    call: impl Future<Output = Result<T, PartnerCenterError>>,
+) -> Result<T, PartnerCenterError> {
+    let started = std::time::Instant::now();
+    let result = call.await;
+    let outcome = match &result {
+        Ok(_) => "ok".to_owned(),
+        Err(PartnerCenterError::Refused { code, .. }) => code.to_string(),
+        Err(PartnerCenterError::Unavailable { .. }) => "unavailable".to_owned(),
+    };
+    crate::metering::partner_center_call(operation, outcome, started.elapsed());
+    result
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MpnProfile {
@@ -109,25 +126,31 @@ impl PartnerCenter {
 
     /// `HEAD /v1/domains/{domain}`: 200 when the domain is taken, 404 when it is free.
     pub async fn domain_taken(&self, prefix: &str) -> Result<bool, PartnerCenterError> {
-        let path = format!("/v1/domains/{}", initial_domain(prefix));
-        let response = self.send(self.request(reqwest::Method::HEAD, &path, Uuid::new_v4())).await?;
-        match response.status().as_u16() {
-            200 => Ok(true),
-            404 => Ok(false),
-            other => Err(PartnerCenterError::unavailable(format!("unexpected HTTP {other}"))),
-        }
+        observed("domain_taken", async {
+            let path = format!("/v1/domains/{}", initial_domain(prefix));
+            let response = self.send(self.request(reqwest::Method::HEAD, &path, Uuid::new_v4())).await?;
+            match response.status().as_u16() {
+                200 => Ok(true),
+                404 => Ok(false),
+                other => Err(PartnerCenterError::unavailable(format!("unexpected HTTP {other}"))),
+            }
+        })
+        .await
     }
 
     /// `GET /v1/profiles/mpn?mpnId=`: the partner behind an MPN ID, or Partner Center's reason why not.
     pub async fn verify_mpn(&self, mpn_id: &str) -> Result<MpnProfile, PartnerCenterError> {
-        let request =
-            self.request(reqwest::Method::GET, "/v1/profiles/mpn", Uuid::new_v4()).query(&[("mpnId", mpn_id)]);
-        let response = self.send(request).await?;
-        if response.status().is_success() {
-            response.json().await.map_err(PartnerCenterError::unavailable)
-        } else {
-            Err(Self::refusal(response).await)
-        }
+        observed("verify_mpn", async {
+            let request =
+                self.request(reqwest::Method::GET, "/v1/profiles/mpn", Uuid::new_v4()).query(&[("mpnId", mpn_id)]);
+            let response = self.send(request).await?;
+            if response.status().is_success() {
+                response.json().await.map_err(PartnerCenterError::unavailable)
+            } else {
+                Err(Self::refusal(response).await)
+            }
+        })
+        .await
     }
 
     /// Whether a tenant exists and has accepted the reseller relationship: the customer list only
@@ -141,11 +164,14 @@ impl PartnerCenter {
         let request = self
             .request(reqwest::Method::GET, "/v1/customers", Uuid::new_v4())
             .query(&[("size", "1"), ("filter", &filter.to_string())]);
-        let response = self.send(request).await?;
-        if !response.status().is_success() {
-            return Err(Self::refusal(response).await);
-        }
-        let list: CustomerList = response.json().await.map_err(PartnerCenterError::unavailable)?;
+        let list: CustomerList = observed("customers_by_domain", async {
+            let response = self.send(request).await?;
+            if !response.status().is_success() {
+                return Err(Self::refusal(response).await);
+            }
+            response.json().await.map_err(PartnerCenterError::unavailable)
+        })
+        .await?;
         Ok(match list.items.first() {
             Some(customer) => TenantStatus::Related { tenant_id: customer.id },
             None => TenantStatus::NoRelationship,
@@ -168,21 +194,27 @@ impl PartnerCenter {
         company_name: &str,
         request_id: Uuid,
     ) -> Result<NewTenant, PartnerCenterError> {
-        let body = serde_json::json!({
-            "companyProfile": { "domain": initial_domain(prefix), "companyName": company_name },
-        });
-        let request = self.request(reqwest::Method::POST, "/v1/customers", request_id).json(&body);
-        let created: CreatedCustomer = Self::created(self.send(request).await?).await?;
-        Ok(NewTenant { tenant_id: created.id, admin_password: created.user_credentials.map(|c| c.password) })
+        observed("create_customer", async {
+            let body = serde_json::json!({
+                "companyProfile": { "domain": initial_domain(prefix), "companyName": company_name },
+            });
+            let request = self.request(reqwest::Method::POST, "/v1/customers", request_id).json(&body);
+            let created: CreatedCustomer = Self::created(self.send(request).await?).await?;
+            Ok(NewTenant { tenant_id: created.id, admin_password: created.user_credentials.map(|c| c.password) })
+        })
+        .await
     }
 
     /// `POST /v1/customers/{id}/agreements`: the customer's acceptance of the Microsoft Customer Agreement.
     pub async fn accept_agreement(&self, tenant_id: Uuid, request_id: Uuid) -> Result<(), PartnerCenterError> {
-        let path = format!("/v1/customers/{tenant_id}/agreements");
-        let body = serde_json::json!({ "agreementType": "MicrosoftCustomerAgreement" });
-        let request = self.request(reqwest::Method::POST, &path, request_id).json(&body);
-        let _: serde_json::Value = Self::created(self.send(request).await?).await?;
-        Ok(())
+        observed("accept_agreement", async {
+            let path = format!("/v1/customers/{tenant_id}/agreements");
+            let body = serde_json::json!({ "agreementType": "MicrosoftCustomerAgreement" });
+            let request = self.request(reqwest::Method::POST, &path, request_id).json(&body);
+            let _: serde_json::Value = Self::created(self.send(request).await?).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// `POST /v1/customers/{id}/orders`: one subscription per line. A retry with the same
@@ -193,19 +225,25 @@ impl PartnerCenter {
         lines: &[OrderLine],
         request_id: Uuid,
     ) -> Result<Vec<VendorSubscription>, PartnerCenterError> {
-        let path = format!("/v1/customers/{tenant_id}/orders");
-        let body = serde_json::json!({ "lineItems": lines });
-        let request = self.request(reqwest::Method::POST, &path, request_id).json(&body);
-        let order: VendorOrder = Self::created(self.send(request).await?).await?;
-        Ok(order.line_items)
+        observed("create_order", async {
+            let path = format!("/v1/customers/{tenant_id}/orders");
+            let body = serde_json::json!({ "lineItems": lines });
+            let request = self.request(reqwest::Method::POST, &path, request_id).json(&body);
+            let order: VendorOrder = Self::created(self.send(request).await?).await?;
+            Ok(order.line_items)
+        })
+        .await
     }
 
     /// `GET /v1/customers/{id}/subscriptions`
     pub async fn subscriptions(&self, tenant_id: Uuid) -> Result<Vec<VendorSubscriptionStatus>, PartnerCenterError> {
-        let path = format!("/v1/customers/{tenant_id}/subscriptions");
-        let request = self.request(reqwest::Method::GET, &path, Uuid::new_v4());
-        let list: SubscriptionList = Self::created(self.send(request).await?).await?;
-        Ok(list.items)
+        observed("list_subscriptions", async {
+            let path = format!("/v1/customers/{tenant_id}/subscriptions");
+            let request = self.request(reqwest::Method::GET, &path, Uuid::new_v4());
+            let list: SubscriptionList = Self::created(self.send(request).await?).await?;
+            Ok(list.items)
+        })
+        .await
     }
 }
 
@@ -219,14 +257,19 @@ impl PartnerCenter {
         change: VendorChange,
         request_id: Uuid,
     ) -> Result<VendorSubscriptionStatus, PartnerCenterError> {
-        let path = format!("/v1/customers/{tenant_id}/subscriptions/{subscription_id}");
-        let body = match change {
-            VendorChange::Quantity(quantity) => serde_json::json!({ "quantity": quantity }),
-            VendorChange::QuantityAtRenewal(quantity) => serde_json::json!({ "quantity": quantity, "renewal": true }),
-            VendorChange::Cancel => serde_json::json!({ "status": "cancelled" }),
-        };
-        let request = self.request(reqwest::Method::PATCH, &path, request_id).json(&body);
-        Self::created(self.send(request).await?).await
+        observed("update_subscription", async {
+            let path = format!("/v1/customers/{tenant_id}/subscriptions/{subscription_id}");
+            let body = match change {
+                VendorChange::Quantity(quantity) => serde_json::json!({ "quantity": quantity }),
+                VendorChange::QuantityAtRenewal(quantity) => {
+                    serde_json::json!({ "quantity": quantity, "renewal": true })
+                }
+                VendorChange::Cancel => serde_json::json!({ "status": "cancelled" }),
+            };
+            let request = self.request(reqwest::Method::PATCH, &path, request_id).json(&body);
+            Self::created(self.send(request).await?).await
+        })
+        .await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use axum::{
     extract::{Request, State},
-    http::{HeaderMap, StatusCode, header},
+    http::StatusCode,
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -25,19 +25,10 @@ pub struct ControlAccess {
     pub public_origin: Option<String>,
 }
 
-/// Compares without stopping at the first difference, so timing does not reveal the token.
-fn same_secret(given: &[u8], expected: &[u8]) -> bool {
-    given.len() == expected.len() && given.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
-}
-
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
-}
-
 pub async fn allow(State(access): State<ControlAccess>, request: Request, next: Next) -> Response {
     let headers = request.headers();
-    if let (Some(given), Some(expected)) = (bearer(headers), access.token.as_deref())
-        && same_secret(given.as_bytes(), expected.as_bytes())
+    if let (Some(given), Some(expected)) = (crate::guard::bearer(headers), access.token.as_deref())
+        && crate::guard::same_secret(given.as_bytes(), expected.as_bytes())
     {
         return next.run(request).await;
     }
@@ -62,23 +53,5 @@ pub async fn allow(State(access): State<ControlAccess>, request: Request, next: 
         }
         Some(_) => refuse(StatusCode::FORBIDDEN, Msg::SandboxControlsNeedOperations),
         None => refuse(StatusCode::UNAUTHORIZED, Msg::SandboxControlsNeedOperations),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_the_exact_token_passes() {
-        assert!(same_secret(b"s3cret-token", b"s3cret-token"));
-        assert!(!same_secret(b"s3cret-tokem", b"s3cret-token"));
-        assert!(!same_secret(b"s3cret", b"s3cret-token"));
-        assert!(!same_secret(b"", b"s3cret-token"));
-        let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, "Bearer abc".parse().unwrap());
-        assert_eq!(bearer(&headers), Some("abc"));
-        headers.insert(header::AUTHORIZATION, "Basic abc".parse().unwrap());
-        assert_eq!(bearer(&headers), None);
     }
 }

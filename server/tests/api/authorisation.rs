@@ -208,6 +208,9 @@ fn routes() -> Vec<Route> {
     let vendor = [Y, Y, Y, Y, Y, Y];
     vec![
         r("/healthz", Partner, [Y, Y, Y, Y, Y, Y], Method::GET, |_| "/healthz".into()),
+        r("/readyz", Partner, [Y, Y, Y, Y, Y, Y], Method::GET, |_| "/readyz".into()),
+        // Without CLOUDMARKET_METRICS_TOKEN there are no metrics, for anyone (see observability).
+        r("/metrics", Operations, [H, H, H, H, H, H], Method::GET, |_| "/metrics".into()),
         r("/become-a-partner/submit", Partner, [Y, Y, Y, Y, Y, Y], Method::POST, |_| "/become-a-partner/submit".into()),
         r("/applications/{token}/documents/{document_id}", CreditControl, [Y, Y, Y, Y, Y, Y], Method::GET, |f| {
             format!("/applications/{}/documents/{}", f.application_token, f.document)

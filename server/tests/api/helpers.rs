@@ -83,8 +83,19 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        let (app, stop, _served) = Self::start_on(fresh_database().await, adjust).await;
+        Self { _stop: Arc::new(stop), ..app }
+    }
+
+    /// A server on `database_url` (another server's, for tests of several processes) that the
+    /// test stops itself, as SIGTERM would: send on the returned sender, then await the handle
+    /// for the server's exit. The returned app does not stop it when dropped.
+    pub async fn start_on(
+        database_url: String,
+        adjust: impl FnOnce(&mut Config),
+    ) -> (Self, oneshot::Sender<()>, tokio::task::JoinHandle<anyhow::Result<()>>) {
         server::telemetry::init(false);
-        let mut config = test_config(fresh_database().await);
+        let mut config = test_config(database_url);
         adjust(&mut config);
         let application = Application::build(&config, Some(SocketAddr::from(([127, 0, 0, 1], 0))))
             .await
@@ -92,10 +103,11 @@ impl TestApp {
         let address = format!("http://{}", application.local_addr());
         let pool = application.state.pool.clone();
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(application.run_until(async {
+        let served = tokio::spawn(application.run_until(async {
             let _ = stopped.await;
         }));
-        Self { client: Self::browser(&address), address, pool, _stop: Arc::new(stop) }
+        let (unused, _) = oneshot::channel::<()>();
+        (Self { client: Self::browser(&address), address, pool, _stop: Arc::new(unused) }, stop, served)
     }
 
     /// A client that behaves like a browser on our own pages: keeps cookies, sends our Origin,

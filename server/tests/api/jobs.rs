@@ -52,6 +52,7 @@ fn fast() -> WorkerSettings {
         poll_interval: Duration::from_millis(100),
         backoff_base: Duration::from_millis(50),
         backoff_cap: Duration::from_millis(200),
+        shutdown_grace: Duration::from_millis(200),
     }
 }
 
