@@ -25,3 +25,7 @@ DATABASE_URL="${base_url%/*}/cloudmarket_bench_billing" SQLX_OFFLINE=true LEPTOS
 psql "$base_url" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE cloudmarket_bench_login'
 DATABASE_URL="${base_url%/*}/cloudmarket_bench_login" SQLX_OFFLINE=true LEPTOS_OUTPUT_NAME=cloudmarket \
     CARGO_TARGET_DIR=target/plain cargo bench -p server --bench login
+
+# Pages against a bare axum handler serving the same bytes (Phone-fast's SSR ratios), with wrk.
+psql "$base_url" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE cloudmarket_bench_pages'
+DATABASE_URL="${base_url%/*}/cloudmarket_bench_pages" scripts/bench-pages.sh

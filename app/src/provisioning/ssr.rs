@@ -138,7 +138,7 @@ fn request_id(order: &Order, step: &str) -> Uuid {
 }
 
 impl Engine {
-    #[tracing::instrument(name = "provisioning.run", skip(self, job), fields(order = %job.order_id, run = job.run))]
+    #[tracing::instrument(name = "provisioning.run", skip(self, job), fields(order = %job.order_id, order_number = tracing::field::Empty, run = job.run))]
     /// Runs (or resumes) the order's provisioning. `attempt` is the job's: on its last one a
     /// vendor that is still unavailable fails the order with the reason, rather than leaving it
     /// "Provisioning" behind a dead job.
@@ -146,6 +146,8 @@ impl Engine {
         let Some(order) = self.load(job.order_id).await.map_err(|e| JobError::retryable(e.to_string()))? else {
             return Err(JobError::Fatal(format!("order {} does not exist", job.order_id)));
         };
+        // The number people quote (support tickets, the order page), on every line of the run.
+        tracing::Span::current().record("order_number", order.order_number);
         // A job from an earlier run (the order was resubmitted since) or for a finished order
         // has nothing left to do.
         if order.run != job.run || !matches!(order.status, OrderStatus::Submitted | OrderStatus::Provisioning) {

@@ -68,12 +68,13 @@ impl ChangeOrder {
 impl Engine {
     /// Runs (or resumes) a change or cancellation order. On the last attempt a vendor that is
     /// still unavailable fails the order with the reason, as for sales orders.
-    #[tracing::instrument(name = "provisioning.change", skip(self, job), fields(order = %job.order_id))]
+    #[tracing::instrument(name = "provisioning.change", skip(self, job), fields(order = %job.order_id, order_number = tracing::field::Empty))]
     pub async fn run_change(&self, job: ChangeSubscription, attempt: i32) -> Result<(), JobError> {
         let retry = |e: sqlx::Error| JobError::retryable(e.to_string());
         let Some(order) = self.load_change(job.order_id).await.map_err(retry)? else {
             return Err(JobError::Fatal(format!("change order {} does not exist", job.order_id)));
         };
+        tracing::Span::current().record("order_number", order.order_number);
         if !matches!(order.status, OrderStatus::Submitted | OrderStatus::Provisioning) {
             return Ok(());
         }
