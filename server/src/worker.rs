@@ -305,7 +305,7 @@ impl Worker {
         }
     }
 
-    #[tracing::instrument(name = "job", skip(self, job), fields(kind = %job.kind, job_id = %job.job_id, attempt = job.attempts))]
+    #[tracing::instrument(name = "job", skip(self, job, shutdown), fields(kind = %job.kind, job_id = %job.job_id, attempt = job.attempts))]
     async fn execute(&self, job: ClaimedJob, shutdown: watch::Receiver<bool>) {
         let Some(handler) = self.registry.handlers.get(job.kind.as_str()).cloned() else {
             return;
