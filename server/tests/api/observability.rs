@@ -9,7 +9,7 @@ use sqlx::{Connection, Executor, PgConnection};
 use app::orders::OrderStatus;
 
 use crate::{
-    helpers::{FakeSmtp, TestApp},
+    helpers::{FakeSmtp, TestApp, ok},
     provisioning::wait_for,
 };
 
@@ -51,13 +51,6 @@ impl Scrape {
     fn has(&self, name: &str) -> bool {
         self.0.keys().any(|series| series.split_once('{').map_or(series.as_str(), |(n, _)| n) == name)
     }
-}
-
-async fn ok(response: reqwest::Response) -> serde_json::Value {
-    let status = response.status();
-    let body = response.text().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{body}");
-    serde_json::from_str(&body).unwrap_or(serde_json::Value::Null)
 }
 
 /// A checkout through the HTTP interface, as the Control Panel does it: the demo customer
