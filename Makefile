@@ -17,8 +17,9 @@ test:
 bench:
 	scripts/bench.sh
 
+# --split: each page's code is a chunk of its own (app::pages); without it the bundle cannot load.
 build:
-	source scripts/env.sh && SQLX_OFFLINE=true cargo leptos build
+	source scripts/env.sh && SQLX_OFFLINE=true cargo leptos build --split
 
 fmt:
 	cargo fmt --all

@@ -1,8 +1,10 @@
 import { defineConfig, devices } from '@playwright/test';
 
-// The server under test is the debug build `make test` has just made (CLOUDMARKET_E2E_PROFILE=release
-// runs the release build `make run` made instead: every spec passes on both), on a port of its own
-// so a running `make run` is not disturbed, with its own database (CLOUDMARKET_E2E_DATABASE_URL).
+// The server under test is the debug build `make test` has just made, serving the release front end
+// users get (`make test` sets CLOUDMARKET_E2E_SITE_ROOT and LEPTOS_HASH_FILE_NAME to the split,
+// hashed, precompressed bundle its budget stage built); CLOUDMARKET_E2E_PROFILE=release runs the
+// release build `make run` made instead. It listens on a port of its own so a running `make run` is
+// not disturbed, with its own database (CLOUDMARKET_E2E_DATABASE_URL).
 const port = Number(process.env.CLOUDMARKET_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const release = process.env.CLOUDMARKET_E2E_PROFILE === 'release';
@@ -12,7 +14,7 @@ const sandboxToken = process.env.CLOUDMARKET_SANDBOX_TOKEN;
 
 const serverEnv: Record<string, string> = {
   LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-  LEPTOS_SITE_ROOT: release ? 'target/site-release' : 'target/site',
+  LEPTOS_SITE_ROOT: process.env.CLOUDMARKET_E2E_SITE_ROOT ?? (release ? 'target/site-release' : 'target/site'),
   LEPTOS_OUTPUT_NAME: 'cloudmarket',
   CLOUDMARKET_DEMO: '1',
   // Said outright rather than left to the demo's default: the tests need the sandbox, and move its
@@ -28,6 +30,9 @@ const serverEnv: Record<string, string> = {
   CLOUDMARKET_PROVISIONING_STEP_MS: '300',
   RUST_LOG: process.env.RUST_LOG ?? 'warn',
 };
+if (process.env.LEPTOS_HASH_FILE_NAME) {
+  serverEnv.LEPTOS_HASH_FILE_NAME = process.env.LEPTOS_HASH_FILE_NAME;
+}
 if (process.env.CLOUDMARKET_E2E_DATABASE_URL) {
   serverEnv.DATABASE_URL = process.env.CLOUDMARKET_E2E_DATABASE_URL;
 } else {

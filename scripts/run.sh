@@ -11,9 +11,9 @@ scripts/setup.sh --no-e2e
 # A site root of its own: debug and release share target/site by default, and a server
 # serving the other profile's wasm fails to hydrate.
 export LEPTOS_SITE_ROOT=target/site-release
-echo "==> cargo leptos build --release --precompress"
+echo "==> cargo leptos build --release --precompress --split"
 # --precompress writes a .br and a .gz beside each file of the site, which the server sends as is.
-SQLX_OFFLINE=true cargo leptos build --release --precompress
+SQLX_OFFLINE=true cargo leptos build --release --precompress --split
 
 export LEPTOS_OUTPUT_NAME=cloudmarket
 export LEPTOS_SITE_PKG_DIR=pkg

@@ -3,31 +3,16 @@
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, SsrMode,
     components::{A, Outlet, ParentRoute, Route, Router, Routes},
     hooks::use_location,
     path,
 };
 
 use crate::{
-    auth::{
-        ActingAs, Area, LanguageSwitch, LoginPage, Logout, Me, NavItem, PasswordPage, SetPasswordPage, get_me, go_to,
-        nav,
-    },
-    backoffice::BackOfficePage,
-    billing::{BillingPage, PartnerBillingPage, PricesPage, StatementPage, StatementsPage},
-    cart::CartPage,
-    catalog::{CatalogPage, ProductPage},
-    checkout::{CustomerStepPage, ReviewStepPage, TenantStepPage},
-    customers::{CustomerPage, CustomersPage, LeaveCustomerPortal, RelationshipPage},
+    auth::{ActingAs, Area, LanguageSwitch, Logout, Me, NavItem, get_me, go_to, nav},
+    customers::LeaveCustomerPortal,
     i18n::{Msg, provide_i18n, t},
-    notifications::OutboxPage,
-    onboarding::{ApplicationDetailPage, ApplicationStatusPage, ApplicationsPage, BecomePartnerPage},
-    operations::JobsPage,
-    orders::{BackOfficeOrdersPage, BillingOrdersPage, OrderPage, OrdersPage},
-    partners::{ControlPanelPage, PartnersPage},
-    portal::{AccountPage, CspPage, PortalHomePage},
-    subscriptions::{ManageSubscriptionPage, SubscriptionPage},
 };
 
 /// The HTML document, rendered on the server only.
@@ -122,55 +107,174 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFoundPage>
                 <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
-                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("account/password") view=PasswordPage ssr=SsrMode::Async />
-                    <Route path=path!("set-password/:token") view=SetPasswordPage ssr=SsrMode::Async />
-                    <Route path=path!("become-a-partner") view=BecomePartnerPage ssr=SsrMode::Async />
-                    <Route path=path!("applications/:token") view=ApplicationStatusPage ssr=SsrMode::Async />
-                    <Route path=path!("cp") view=ControlPanelPage ssr=SsrMode::Async />
-                    <Route path=path!("cp/catalog") view=CatalogPage ssr=SsrMode::Async />
-                    <Route path=path!("cp/catalog/:sku") view=ProductPage ssr=SsrMode::Async />
-                    <Route path=path!("cp/cart") view=CartPage ssr=SsrMode::Async />
-                    <Route path=path!("cp/checkout/customer") view=CustomerStepPage ssr=SsrMode::Async />
-                    <Route path=path!("cp/checkout/tenant") view=TenantStepPage ssr=SsrMode::Async />
-                    <Route path=path!("cp/checkout/review") view=ReviewStepPage ssr=SsrMode::Async />
-                    <Route path=path!("cp/orders") view=OrdersPage ssr=SsrMode::Async />
-                    <Route path=path!("cp/orders/:number") view=OrderPage ssr=SsrMode::Async />
-                    <Route path=path!("cp/customers") view=CustomersPage ssr=SsrMode::Async />
-                    <Route path=path!("cp/customers/relationship") view=RelationshipPage ssr=SsrMode::Async />
-                    <Route path=path!("cp/customers/:id") view=CustomerPage ssr=SsrMode::Async />
-                    <Route path=path!("cp/billing") view=BillingPage ssr=SsrMode::Async />
-                    <Route path=path!("cp/billing/orders") view=BillingOrdersPage ssr=SsrMode::Async />
-                    <Route path=path!("cp/billing/prices") view=PricesPage ssr=SsrMode::Async />
-                    <Route path=path!("cp/billing/statements/:number") view=StatementPage ssr=SsrMode::Async />
-                    <Route path=path!("portal") view=PortalHomePage ssr=SsrMode::Async />
-                    <Route path=path!("portal/csp") view=CspPage ssr=SsrMode::Async />
-                    <Route path=path!("portal/csp/:id") view=ManageSubscriptionPage ssr=SsrMode::Async />
-                    <Route path=path!("portal/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("") view={Lazy::<pages::HomePage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("login") view={Lazy::<pages::LoginPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("account/password") view={Lazy::<pages::PasswordPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("set-password/:token") view={Lazy::<pages::SetPasswordPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("become-a-partner") view={Lazy::<pages::BecomePartnerPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("applications/:token") view={Lazy::<pages::ApplicationStatusPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp") view={Lazy::<pages::ControlPanelPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/catalog") view={Lazy::<pages::CatalogPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/catalog/:sku") view={Lazy::<pages::ProductPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/cart") view={Lazy::<pages::CartPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/checkout/customer") view={Lazy::<pages::CustomerStepPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/checkout/tenant") view={Lazy::<pages::TenantStepPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/checkout/review") view={Lazy::<pages::ReviewStepPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/orders") view={Lazy::<pages::OrdersPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/orders/:number") view={Lazy::<pages::OrderPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/customers") view={Lazy::<pages::CustomersPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/customers/relationship") view={Lazy::<pages::RelationshipPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/customers/:id") view={Lazy::<pages::CustomerPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/billing") view={Lazy::<pages::BillingPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/billing/orders") view={Lazy::<pages::BillingOrdersPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/billing/prices") view={Lazy::<pages::PricesPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/billing/statements/:number") view={Lazy::<pages::StatementPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("portal") view={Lazy::<pages::PortalHomePage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("portal/csp") view={Lazy::<pages::CspPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("portal/csp/:id") view={Lazy::<pages::ManageSubscriptionPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("portal/account") view={Lazy::<pages::AccountPage>::new()} ssr=SsrMode::Async />
                     <Route
                         path=path!("portal/account/subscriptions/:id")
-                        view=SubscriptionPage
+                        view={Lazy::<pages::SubscriptionPage>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("backoffice") view=BackOfficePage ssr=SsrMode::Async />
-                    <Route path=path!("backoffice/applications") view=ApplicationsPage ssr=SsrMode::Async />
+                    <Route path=path!("backoffice") view={Lazy::<pages::BackOfficePage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/applications") view={Lazy::<pages::ApplicationsPage>::new()} ssr=SsrMode::Async />
                     <Route
                         path=path!("backoffice/applications/:number")
-                        view=ApplicationDetailPage
+                        view={Lazy::<pages::ApplicationDetailPage>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("backoffice/partners") view=PartnersPage ssr=SsrMode::Async />
-                    <Route path=path!("backoffice/orders") view=BackOfficeOrdersPage ssr=SsrMode::Async />
-                    <Route path=path!("backoffice/orders/:number") view=OrderPage ssr=SsrMode::Async />
-                    <Route path=path!("backoffice/outbox") view=OutboxPage ssr=SsrMode::Async />
-                    <Route path=path!("backoffice/statements") view=StatementsPage ssr=SsrMode::Async />
-                    <Route path=path!("backoffice/statements/:number") view=StatementPage ssr=SsrMode::Async />
-                    <Route path=path!("backoffice/partners/:id") view=PartnerBillingPage ssr=SsrMode::Async />
-                    <Route path=path!("backoffice/jobs") view=JobsPage ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/partners") view={Lazy::<pages::PartnersPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/orders") view={Lazy::<pages::BackOfficeOrdersPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/orders/:number") view={Lazy::<pages::OrderPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/outbox") view={Lazy::<pages::OutboxPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/statements") view={Lazy::<pages::StatementsPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/statements/:number") view={Lazy::<pages::StatementPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/partners/:id") view={Lazy::<pages::PartnerBillingPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/jobs") view={Lazy::<pages::JobsPage>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
+    }
+}
+
+/// The hydrate bundle is split by area (cargo-leptos `--split`). The main bundle is the framework,
+/// the layout and the text catalogue; each area's pages (their views, forms and the server
+/// functions they call) are a split point of their own, fetched the first time a page of the area
+/// is shown: on a first visit the server names that area's chunks as preloads beside the main
+/// bundle, and the page hydrates once they are in. Code two areas share becomes a chunk of its
+/// own. So the login page and the customer portal, used on phones, do not carry the Control Panel
+/// and the back office with them.
+///
+/// One split point per area, not per page: the splitter makes a chunk for every set of split
+/// points that shares code, and with a split point per page that was 569 chunks, 68 to 218 files
+/// for one page. A page is a route type here that renders its area's page; nothing is fetched in
+/// `data` (every page loads its own data as it renders).
+mod pages {
+    use leptos::prelude::*;
+    use leptos_router::LazyRoute;
+
+    macro_rules! split_areas {
+        ($($area:ident: $Area:ident { $($route:ident => $page:path),* $(,)? }),* $(,)?) => {$(
+            // Variants are named for the pages (every one ends in `Page`).
+            #[allow(clippy::enum_variant_names)]
+            #[derive(Clone, Copy)]
+            pub enum $Area {
+                $($route),*
+            }
+
+            /// The area's split point: everything only its pages use is in its chunks. `None`
+            /// only loads them: the router preloads a page's code before hydrating it or
+            /// navigating to it, and a page that is still loading cannot hydrate.
+            #[leptos::lazy]
+            fn $area(page: Option<$Area>) -> Option<AnyView> {
+                page.map(|page| match page {
+                    $($Area::$route => $page().into_any()),*
+                })
+            }
+
+            $(
+                pub struct $route;
+
+                impl LazyRoute for $route {
+                    fn data() -> Self {
+                        Self
+                    }
+
+                    async fn view(_this: Self) -> AnyView {
+                        $area(Some($Area::$route)).await.unwrap_or_else(|| ().into_any())
+                    }
+
+                    async fn preload() {
+                        $area(None).await;
+                    }
+                }
+            )*
+        )*};
+    }
+
+    split_areas! {
+        // The public pages and signing in (phones arrive here).
+        sign_in: SignIn {
+            HomePage => super::HomePage,
+            LoginPage => crate::auth::LoginPage,
+            PasswordPage => crate::auth::PasswordPage,
+            SetPasswordPage => crate::auth::SetPasswordPage,
+        },
+        // Applying to become a partner.
+        onboarding: Onboarding {
+            BecomePartnerPage => crate::onboarding::BecomePartnerPage,
+            ApplicationStatusPage => crate::onboarding::ApplicationStatusPage,
+        },
+        // The customer portal's lists (phones).
+        portal: Portal {
+            PortalHomePage => crate::portal::PortalHomePage,
+            CspPage => crate::portal::CspPage,
+            AccountPage => crate::portal::AccountPage,
+        },
+        // Managing one subscription, in the portal.
+        subscription: Subscription {
+            ManageSubscriptionPage => crate::subscriptions::ManageSubscriptionPage,
+            SubscriptionPage => crate::subscriptions::SubscriptionPage,
+        },
+        // The partner ordering: catalogue, cart and checkout.
+        ordering: Ordering {
+            CatalogPage => crate::catalog::CatalogPage,
+            ProductPage => crate::catalog::ProductPage,
+            CartPage => crate::cart::CartPage,
+            CustomerStepPage => crate::checkout::CustomerStepPage,
+            TenantStepPage => crate::checkout::TenantStepPage,
+            ReviewStepPage => crate::checkout::ReviewStepPage,
+        },
+        // The partner's orders and customers (the back office shares the order page).
+        partner_desk: PartnerDesk {
+            ControlPanelPage => crate::partners::ControlPanelPage,
+            OrdersPage => crate::orders::OrdersPage,
+            OrderPage => crate::orders::OrderPage,
+            CustomersPage => crate::customers::CustomersPage,
+            RelationshipPage => crate::customers::RelationshipPage,
+            CustomerPage => crate::customers::CustomerPage,
+        },
+        // The partner's billing (the back office shares the statement page).
+        partner_billing: PartnerBilling {
+            BillingPage => crate::billing::BillingPage,
+            BillingOrdersPage => crate::orders::BillingOrdersPage,
+            PricesPage => crate::billing::PricesPage,
+            StatementPage => crate::billing::StatementPage,
+        },
+        // The distributor's back office.
+        back_office: BackOffice {
+            BackOfficePage => crate::backoffice::BackOfficePage,
+            ApplicationsPage => crate::onboarding::ApplicationsPage,
+            ApplicationDetailPage => crate::onboarding::ApplicationDetailPage,
+            PartnersPage => crate::partners::PartnersPage,
+            BackOfficeOrdersPage => crate::orders::BackOfficeOrdersPage,
+            OutboxPage => crate::notifications::OutboxPage,
+            StatementsPage => crate::billing::StatementsPage,
+            PartnerBillingPage => crate::billing::PartnerBillingPage,
+            JobsPage => crate::operations::JobsPage,
+        },
     }
 }
 

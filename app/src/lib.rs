@@ -47,5 +47,6 @@ pub mod state;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy: a page whose code is a split chunk (see `app::pages`) hydrates once that chunk is in.
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { demoUsers, signInAs } from './pages/app';
+import { LoginPage, demoUsers, signInAs, waitForHydration } from './pages/app';
 
 // What a phone keeps and what it asks for again, on the build the suite runs: the bundle's
 // hashed names are kept for a year, pages are revalidated, and the portal can be added to the
@@ -29,6 +29,32 @@ test('the bundle is loaded by hashed names and kept, pages are asked for again',
   // The script goes out compressed as the browser accepts (brotli from Chromium).
   const script = bundle.find((b) => b.url.endsWith('.js'));
   expect(script?.encoding).toBe('br');
+});
+
+// Each area's pages are a chunk of their own (`split_areas!` in app.rs): a phone signing in to the
+// portal downloads the framework, the sign-in pages and then the portal, never the Control Panel's
+// or the back office's code.
+test('a page downloads its own area of code, not the other areas', async ({ page }) => {
+  const wasm: string[] = [];
+  page.on('response', (response) => {
+    const path = new URL(response.url()).pathname;
+    if (path.endsWith('.wasm')) wasm.push(path);
+  });
+  const area = (name: string) => wasm.filter((path) => new RegExp(`^/pkg/split_${name}_\\d+\\.`).test(path));
+
+  await page.goto('/login');
+  await waitForHydration(page);
+  expect(wasm, 'the main bundle').toContainEqual(expect.stringMatching(/^\/pkg\/cloudmarket\.[\w-]{8,}\.wasm$/));
+  expect(area('sign_in'), 'the sign-in pages').toHaveLength(1);
+  expect(area('portal'), 'the portal, before signing in').toHaveLength(0);
+
+  await new LoginPage(page).signIn(demoUsers.customer.email);
+  await expect(page).toHaveURL(/\/portal$/);
+  await waitForHydration(page);
+  await expect.poll(() => area('portal').length, 'the portal arrives with its chunk').toBe(1);
+  for (const elsewhere of ['control_panel', 'back_office', 'onboarding']) {
+    expect(area(elsewhere), elsewhere).toHaveLength(0);
+  }
 });
 
 test('a revisit asks for the page again and gets the bundle without downloading it', async ({ page, request }) => {
