@@ -4,7 +4,9 @@
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="${CLOUDMARKET_TOOLS_DIR:-$HOME/.cache/cloudmarket/tools}"
-export REPO_ROOT TOOLS_DIR
+# The Python tools the tests run (schemathesis, standardwebhooks, efatura-kontrol), set up by setup.sh.
+PY_TOOLS="$TOOLS_DIR/venv"
+export REPO_ROOT TOOLS_DIR PY_TOOLS
 
 # npm's binaryen (wasm-opt 132) must shadow Debian's wasm-opt 108, whose output never hydrates.
 export PATH="$REPO_ROOT/end2end/node_modules/.bin:$TOOLS_DIR/bin:$PATH"

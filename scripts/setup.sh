@@ -96,6 +96,21 @@ else
         --locked --root "$TOOLS_DIR"
 fi
 
+# Python tools the tests run (scripts/requirements-test.txt), in a virtualenv of their own that is
+# rebuilt when the pinned list changes. Scripts find it as $PY_TOOLS (scripts/env.sh).
+requirements=scripts/requirements-test.txt
+stamp="$PY_TOOLS/requirements.sha256"
+wanted="$(sha256sum "$requirements" | cut -d' ' -f1)"
+if [[ -x "$PY_TOOLS/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then
+    say "python test tools ($requirements): present"
+else
+    say "installing python test tools ($requirements) into $PY_TOOLS"
+    rm -rf "$PY_TOOLS"
+    python3 -m venv "$PY_TOOLS"
+    "$PY_TOOLS/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    echo "$wanted" >"$stamp"
+fi
+
 # Also wanted with --no-e2e: this is where the release build's wasm-opt comes from.
 # npm rewrites node_modules/.package-lock.json on every install, so it dates the last one.
 if [[ ! -f end2end/node_modules/.package-lock.json \
