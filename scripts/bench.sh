@@ -13,7 +13,7 @@ export DATABASE_URL="${base_url%/*}/cloudmarket_bench"
 
 # Release build (bench profile); the query data in .sqlx/ means no database is needed to compile.
 SQLX_OFFLINE=true LEPTOS_OUTPUT_NAME=cloudmarket CARGO_TARGET_DIR=target/plain \
-    cargo bench -p server --bench checkout --bench provisioning
+    cargo bench -p server --bench checkout --bench provisioning --bench webhooks
 
 # Billing gets a database of its own: it bills and renews everything it finds.
 psql "$base_url" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE cloudmarket_bench_billing'

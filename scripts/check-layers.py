@@ -20,6 +20,9 @@ APP_LAYERS = [
     (
         "features",
         [
+            # Webhooks: lowest, beside the outbox; every feature that commits something a partner's
+            # systems care about emits through it, and it uses no feature (issue #17).
+            "webhooks",
             "notifications",
             "billing",
             "provisioning",

@@ -27,6 +27,7 @@ pub mod partners;
 pub mod portal;
 pub mod provisioning;
 pub mod subscriptions;
+pub mod webhooks;
 
 #[cfg(feature = "ssr")]
 pub mod audit;

@@ -31,6 +31,9 @@ pub struct Settings {
     pub secrets: crate::secrets::SecretKey,
     /// What this process runs without (shown to operations and credit control).
     pub missing: Vec<crate::domain::MissingSetting>,
+    /// Webhook endpoints may be on private, loopback and link-local addresses, and plain http
+    /// (`CLOUDMARKET_WEBHOOKS_ALLOW_PRIVATE`: tests and demos with a receiver on this machine).
+    pub webhooks_allow_private: bool,
 }
 
 impl Settings {
@@ -59,6 +62,7 @@ impl Default for Settings {
             applications_per_email_per_day: 2,
             secrets: crate::secrets::SecretKey::random(),
             missing: Vec::new(),
+            webhooks_allow_private: false,
         }
     }
 }

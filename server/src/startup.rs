@@ -96,7 +96,7 @@ pub async fn run_worker(config: &Config) -> anyhow::Result<()> {
     // A worker process is for running jobs: at least one, whatever CLOUDMARKET_WORKERS says.
     let count = config.workers.max(1);
     tracing::info!(count, "workers running");
-    let workers = Background::new(config, pool.clone(), partner_center, mail, secrets, count).start().await?;
+    let workers = Background::new(config, pool.clone(), partner_center, mail, secrets, count)?.start().await?;
     crate::shutdown::shutdown_signal().await;
     if let Some(workers) = workers {
         workers.stop().await;
@@ -139,7 +139,7 @@ impl Application {
             limits: app::limits::Limits::new(config.limits()),
         };
         let background =
-            Background::new(config, state.pool.clone(), state.partner_center.clone(), mail, secrets, config.workers);
+            Background::new(config, state.pool.clone(), state.partner_center.clone(), mail, secrets, config.workers)?;
         let router = router(state.clone(), config, background.running.clone()).await?;
         Ok(Self { listener, router, embedded, background, state })
     }

@@ -19,6 +19,7 @@ use crate::{
     error::AppError,
     jobs::{self, Job, JobError},
     partner_center::{PartnerCenter, VendorChange},
+    webhooks::ssr::{self as webhooks, Event, SubscriptionChange},
 };
 
 /// The charges for a sales order's subscriptions, once they are active: a monthly term bills its
@@ -234,6 +235,8 @@ async fn renew_one(pool: &PgPool, partner_center: &PartnerCenter, id: Uuid) -> R
             .await
             .map_err(retry)?;
     }
+    let change = if due.auto_renew { SubscriptionChange::Renewed } else { SubscriptionChange::Expired };
+    webhooks::emit(&mut tx, &[Event::subscription(due.subscription_id, change)]).await.map_err(retry)?;
     tx.commit().await.map_err(retry)?;
     Ok(true)
 }
@@ -299,6 +302,7 @@ async fn issue_statement(pool: &PgPool, partner: Uuid, period: Date, end: Date) 
     )
     .execute(&mut *tx)
     .await?;
+    webhooks::emit(&mut tx, &[Event::statement_issued(statement_id)]).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -22,6 +22,7 @@ use crate::{
     notifications::{Mail, MailText, ssr::OutboxRow},
     orders::NewCustomerProfile,
     provisioning::ssr::ProvisionOrder,
+    webhooks::ssr::{self as webhooks, Event, OrderEvent},
 };
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -313,6 +314,8 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
             })?;
         }
     }
+    let event = if status == OrderStatus::Submitted { OrderEvent::Submitted } else { OrderEvent::AwaitingApproval };
+    webhooks::emit(&mut tx, &[Event::order(event, order_id)]).await?;
     tx.commit().await?;
     Ok(Placed { order_number, status, created: true })
 }

@@ -254,3 +254,34 @@ impl ProvisioningStep {
         }
     }
 }
+
+// Webhooks (issue #17).
+/// Where a webhook delivery stands: pending while its job still tries, succeeded once the
+/// endpoint answered 2xx, failed when the attempts ran out (or the endpoint was disabled).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "webhook_delivery_status", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookDeliveryStatus {
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+impl WebhookDeliveryStatus {
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Pending => Msg::WebhookDeliveryPending,
+            Self::Succeeded => Msg::WebhookDeliverySucceeded,
+            Self::Failed => Msg::WebhookDeliveryFailed,
+        }
+    }
+
+    pub fn tone(self) -> &'static str {
+        match self {
+            Self::Succeeded => "badge ok",
+            Self::Pending => "badge warn",
+            Self::Failed => "badge bad",
+        }
+    }
+}

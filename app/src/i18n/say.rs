@@ -513,6 +513,44 @@ says! {
     #[cfg(feature = "ssr")]
     ApplicationReasonTooLong { max: usize } => "Keep the reason under {max} characters.", "Gerekçe {max} karakterden kısa olmalıdır.";
 
+    // Webhooks (issue #17).
+    #[cfg(feature = "ssr")]
+    WebhookUrlInvalid => "Enter the endpoint's full address, like https://psa.example.com/hooks/cloudmarket.",
+        "Uç noktanın tam adresini girin; örneğin https://psa.example.com/hooks/cloudmarket.";
+    #[cfg(feature = "ssr")]
+    WebhookUrlTooLong { max: usize } => "The address can be at most {max} characters.", "Adres en fazla {max} karakter olabilir.";
+    #[cfg(feature = "ssr")]
+    WebhookUrlHttps => "Use an https:// address: deliveries carry your customers' data and must be encrypted.",
+        "https:// ile başlayan bir adres kullanın: gönderimler müşterilerinizin verilerini taşır ve şifrelenmelidir.";
+    #[cfg(feature = "ssr")]
+    WebhookUrlCredentials => "Leave the user name and password out of the address: every delivery is signed instead.",
+        "Kullanıcı adını ve parolayı adrese yazmayın: bunun yerine her gönderim imzalanır.";
+    #[cfg(feature = "ssr")]
+    WebhookUrlPrivate { host: String } => "{host} is a private, loopback or link-local address: deliveries go only to addresses on the public internet.",
+        "{host} özel, geri döngü veya bağlantı yerel bir adres: gönderimler yalnızca genel internetteki adreslere yapılır.";
+    #[cfg(feature = "ssr")]
+    WebhookUrlUnresolvable { host: String } => "{host} could not be found (DNS). Check the address, or add the endpoint once its DNS is set up.",
+        "{host} bulunamadı (DNS). Adresi kontrol edin ya da DNS kaydı hazır olduğunda uç noktayı ekleyin.";
+    #[cfg(feature = "ssr")]
+    WebhookDescriptionTooLong { max: usize } => "The description can be at most {max} characters.", "Açıklama en fazla {max} karakter olabilir.";
+    #[cfg(feature = "ssr")]
+    WebhookEventUnknown { event: String } => "“{event}” is not an event you can choose.", "“{event}” seçilebilecek bir olay değil.";
+    #[cfg(feature = "ssr")]
+    WebhookChooseEvents => "Choose at least one event to send to this endpoint.", "Bu uç noktaya gönderilecek en az bir olay seçin.";
+    #[cfg(feature = "ssr")]
+    WebhookEndpointLimit { max: i64 } => "You already have {max} endpoints, the most a partner can have: delete one you no longer use first.",
+        "Bir iş ortağının sahip olabileceği en fazla sayı olan {max} uç noktanız zaten var: önce kullanmadığınız birini silin.";
+    #[cfg(feature = "ssr")]
+    WebhookEndpointNotFound => "That webhook endpoint was not found.", "Webhook uç noktası bulunamadı.";
+    #[cfg(feature = "ssr")]
+    WebhookDeliveryNotFound => "That delivery was not found.", "Gönderim bulunamadı.";
+    #[cfg(feature = "ssr")]
+    WebhookEndpointDisabled => "This endpoint is disabled: enable it in its settings to send to it.",
+        "Bu uç nokta devre dışı: gönderim yapmak için ayarlarından etkinleştirin.";
+    #[cfg(feature = "ssr")]
+    WebhookConfirmDelete => "Tick the box to confirm: the endpoint and its delivery log are deleted for good.",
+        "Onaylamak için kutuyu işaretleyin: uç nokta ve gönderim kaydı kalıcı olarak silinir.";
+
     // What pages count.
     ProductsShown { count: usize } => { count: "{count} product shown", "{count} products shown" }, "{count} ürün gösteriliyor";
 }

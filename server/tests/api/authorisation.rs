@@ -161,6 +161,27 @@ fn calls() -> Vec<Call> {
         c("approve_application", CreditControl, [S, F, F, F, Y, Y], |f| {
             vec![("application_id", f.application_id.clone()), ("credit_limit", "1000".into())]
         }),
+        // Webhooks (issue #17): the partner's own endpoints; another partner's id is not found.
+        c("webhook_endpoints", Partner, [S, F, Y, F, F, Y], none),
+        c("webhook_endpoint", Partner, [S, F, H, F, F, Y], |f| vec![("endpoint_id", f.webhook_endpoint.clone())]),
+        c("create_webhook_endpoint", Partner, [S, F, Y, F, F, Y], |_| {
+            vec![("url", "http://127.0.0.1:9/matrix-new".into()), ("events[0]", "order.completed".into())]
+        }),
+        c("update_webhook_endpoint", Partner, [S, F, H, F, F, Y], |f| {
+            vec![
+                ("endpoint_id", f.webhook_endpoint.clone()),
+                ("url", "http://127.0.0.1:9/matrix".into()),
+                ("events[0]", "order.submitted".into()),
+                ("enabled", "on".into()),
+            ]
+        }),
+        c("rotate_webhook_secret", Partner, [S, F, H, F, F, Y], |f| vec![("endpoint_id", f.webhook_endpoint.clone())]),
+        c("send_test_webhook", Partner, [S, F, H, F, F, Y], |f| vec![("endpoint_id", f.webhook_endpoint.clone())]),
+        c("redeliver_webhook", Partner, [S, F, H, F, F, Y], |f| vec![("delivery_id", f.webhook_delivery.clone())]),
+        // Last of them: the owner's call deletes the endpoint.
+        c("delete_webhook_endpoint", Partner, [S, F, H, F, F, Y], |f| {
+            vec![("endpoint_id", f.webhook_endpoint.clone()), ("confirm", "on".into())]
+        }),
         // Operations only.
         c("jobs_overview", Operations, [S, F, F, Y, F, Y], none),
         c("retry_job", Operations, [S, F, F, Y, F, Y], |f| vec![("job_id", f.dead_job.clone())]),
@@ -229,6 +250,8 @@ fn routes() -> Vec<Route> {
         r("/clock", Operations, [S, F, F, Y, F, Y], Method::GET, |_| "/sandbox/clock".into()),
         r("/faults", Operations, [S, F, F, Y, F, Y], Method::GET, |_| "/sandbox/faults".into()),
         r("/relationship", Partner, vendor, Method::GET, |_| "/sandbox/relationship".into()),
+        // The sandbox's stand-in for a partner's webhook receiver (issue #17).
+        r("/webhook-receiver", Partner, vendor, Method::POST, |_| "/sandbox/webhook-receiver".into()),
         r("/portal", Partner, vendor, Method::GET, |_| "/sandbox/portal?domain=contoso.onmicrosoft.com".into()),
         r("/v1/domains/{domain}", Partner, vendor, Method::HEAD, |_| {
             "/sandbox/v1/domains/contoso.onmicrosoft.com".into()

@@ -33,3 +33,4 @@ mod surface;
 mod titles;
 mod transport;
 mod turkish;
+mod webhooks;

@@ -83,8 +83,12 @@ async fn metrics_move_with_a_checkout_a_provisioning_run_mail_and_sign_ins() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
     app.login_ok("partner@reseller.example").await;
+    // A webhook endpoint that is told of the order (issue #17).
+    let receiver = crate::webhooks::Receiver::start(&[]).await;
+    ok(app.call("create_webhook_endpoint", &[("url", &receiver.url), ("events[0]", "order.submitted")]).await).await;
     let number = checkout(&app).await;
     wait_for(&app, number, OrderStatus::Completed).await;
+    receiver.wait_for(1).await;
     // The order's confirmation goes out through the fake mail server.
     for _ in 0..100 {
         if !smtp.received().is_empty() {
@@ -138,6 +142,9 @@ async fn metrics_move_with_a_checkout_a_provisioning_run_mail_and_sign_ins() {
     assert!(moved("cloudmarket_partner_center_call_duration_seconds_count", &[("operation", "create_order")]) >= 1.0);
     assert!(moved("cloudmarket_mail_delivery_latency_seconds_count", &[]) >= 1.0);
     assert!(moved("cloudmarket_sign_in_failures_total", &[]) >= 1.0);
+    assert!(moved("cloudmarket_webhook_deliveries_total", &[("outcome", "delivered")]) >= 1.0);
+    assert!(moved("cloudmarket_webhook_delivery_duration_seconds_count", &[]) >= 1.0);
+    assert!(moved("cloudmarket_webhook_delivery_latency_seconds_count", &[]) >= 1.0);
     assert!(after.sum("cloudmarket_live_streams_open", &[]) >= 1.0);
     assert_eq!(after.sum("cloudmarket_jobs", &[("kind", "metrics_probe"), ("state", "queued")]), 1.0);
     assert!(after.has("cloudmarket_job_oldest_age_seconds"));
@@ -184,7 +191,8 @@ async fn readyz_answers_503_while_the_database_is_down_and_ready_again_after() {
     assert_eq!(body["database"], "ok");
     assert_eq!(body["migrations"], "current");
     assert_eq!(body["workers"], "ok");
-    assert_eq!(body["workers_running"], 1);
+    // The product's worker and the webhook lane's (CLOUDMARKET_WEBHOOK_WORKERS, 4).
+    assert_eq!(body["workers_running"], 5);
 
     // The database goes away: no new connections, and the open ones are cut.
     let name: String =
