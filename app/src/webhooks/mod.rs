@@ -187,6 +187,7 @@ pub struct EndpointDetail {
 }
 
 /// Whether a checkbox was ticked (`on`, as browsers send it; `true`/`yes` from scripts).
+#[cfg(any(feature = "ssr", test))]
 fn ticked(value: Option<&str>) -> bool {
     matches!(value.map(str::trim), Some("on" | "true" | "yes"))
 }

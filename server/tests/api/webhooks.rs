@@ -497,3 +497,141 @@ async fn a_form_is_checked_field_by_field_and_never_half_saved() {
         .await;
     assert_eq!(eleventh.status(), StatusCode::CONFLICT);
 }
+
+/// Waits until `count` deliveries to the endpoint succeeded (so nothing is still on its way).
+async fn settled(app: &TestApp, count: i64) {
+    for _ in 0..300 {
+        let row = sqlx::query!(
+            r#"select count(*) filter (where status = 'succeeded') as "done!", count(*) as "all!" from webhook_delivery"#
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        if row.done >= count && row.done == row.all {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the deliveries did not settle at {count}");
+}
+
+#[tokio::test]
+async fn each_business_action_tells_the_endpoint_once_from_its_transaction() {
+    let app = TestApp::spawn_with(|c| c.workers = 1).await;
+    let partner = app.signed_in_as("partner@reseller.example").await;
+    let customer = app.signed_in_as("admin@contoso.example").await;
+    let credit = app.signed_in_as("credit@distributor.example").await;
+    let receiver = Receiver::start(&[]).await;
+    let (_, secret) = register(&partner, &receiver.url, &ALL_EVENTS).await;
+    let subscription_of = |sku: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar!(
+                "select s.subscription_id::text as \"id!\" from subscription s join product p using (product_id)
+                 where p.sku = $1 and s.customer_id = '00000000-0000-4000-8000-000000000003'",
+                sku
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+
+    // A sale: submitted, then completed with its subscriptions.
+    let sale = order_for(&app, "contoso", "1234567").await;
+    wait_for(&app, sale, OrderStatus::Completed).await;
+    let basic = subscription_of("CFQ7TTC0LH18").await;
+    // Auto-renew off: the subscription changed.
+    ok(customer.call("set_auto_renew", &[("subscription_id", &basic), ("auto_renew", "off")]).await).await;
+    // A sale the vendor refuses (MPN ID not found): failed, with Partner Center's code.
+    let failed = order_for(&app, "webhookfail", "8000150").await;
+    wait_for(&app, failed, OrderStatus::ProvisioningFailed).await;
+    // A licence increase over the credit: awaiting approval, then credit control's decision.
+    ok(credit
+        .call("set_credit_limit", &[("partner_id", "00000000-0000-4000-8000-000000000002"), ("credit_limit", "100")])
+        .await)
+    .await;
+    let increase = ok(customer.call("change_licences", &[("subscription_id", &basic), ("quantity", "300")]).await)
+        .await
+        .as_i64()
+        .unwrap();
+    let n = increase.to_string();
+    ok(credit
+        .call("decide_credit", &[("order_number", &n), ("decision", "reject"), ("reason", "Over the limit")])
+        .await)
+    .await;
+    // A cancellation (the add-on follows its base), rejected by the partner: both active again.
+    let cancellation =
+        ok(customer.call("cancel_subscription", &[("subscription_id", &basic)]).await).await.as_i64().unwrap();
+    let n = cancellation.to_string();
+    ok(partner.call("decide_cancellation", &[("order_number", &n), ("decision", "reject")]).await).await;
+    // The month's statement.
+    let month: String =
+        sqlx::query_scalar("select to_char(market_now(), 'YYYY-MM')").fetch_one(&app.pool).await.unwrap();
+    ok(credit.call("run_billing", &[("period", &month)]).await).await;
+
+    let expected = [
+        ("order.submitted", 1),
+        ("order.completed", 1),
+        ("subscription.changed", 1 + 2 + 2),
+        ("order.failed", 1),
+        ("order.awaiting_approval", 1),
+        ("credit.decided", 1),
+        ("cancellation.requested", 1),
+        ("cancellation.decided", 1),
+        ("statement.issued", 1),
+    ];
+    let total: usize = expected.iter().map(|(_, n)| n).sum();
+    settled(&app, total as i64).await;
+    let received = receiver.received();
+    assert_eq!(
+        received.len(),
+        total,
+        "each event once: {:?}",
+        received.iter().map(|r| r.json()["type"].clone()).collect::<Vec<_>>()
+    );
+    let of = |kind: &str| received.iter().filter(|r| r.json()["type"] == kind).map(Received::json).collect::<Vec<_>>();
+    for (kind, count) in expected {
+        assert_eq!(of(kind).len(), count, "{kind}");
+    }
+    for delivery in &received {
+        assert!(verify_with_standardwebhooks(&secret, delivery).is_ok(), "{delivery:?}");
+    }
+
+    let failure = &of("order.failed")[0]["data"];
+    assert_eq!(failure["order_number"], failed);
+    assert_eq!(failure["status"], "provisioning_failed");
+    assert_eq!(failure["failure"]["code"], 800015);
+    let waiting = &of("order.awaiting_approval")[0]["data"];
+    assert_eq!((waiting["order_number"].as_i64(), waiting["kind"].as_str()), (Some(increase), Some("change")));
+    assert_eq!(waiting["change"]["to_quantity"], 300);
+    let decided = &of("credit.decided")[0]["data"];
+    assert_eq!(decided["decision"]["approved"], false);
+    assert_eq!(decided["decision"]["reason"], "Over the limit");
+    assert_eq!(decided["status"], "rejected");
+    let requested = &of("cancellation.requested")[0]["data"];
+    assert_eq!((requested["order_number"].as_i64(), requested["status"].as_str()), (Some(cancellation), Some("new")));
+    assert_eq!(requested["change"]["subscription_id"], basic.as_str());
+    assert_eq!(of("cancellation.decided")[0]["data"]["decision"]["approved"], false);
+    let changes: Vec<(String, String)> = of("subscription.changed")
+        .iter()
+        .map(|e| {
+            (
+                e["data"]["change"].as_str().unwrap().to_owned(),
+                e["data"]["subscription"]["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes.iter().filter(|(c, s)| c == "pending_cancellation" && s == "pending_cancellation").count(),
+        2,
+        "{changes:?}"
+    );
+    assert_eq!(changes.iter().filter(|(c, s)| c == "reactivated" && s == "active").count(), 2, "{changes:?}");
+    let auto_renew = of("subscription.changed").into_iter().find(|e| e["data"]["change"] == "auto_renew").unwrap();
+    assert_eq!(auto_renew["data"]["subscription"]["id"], basic.as_str());
+    assert_eq!(auto_renew["data"]["subscription"]["auto_renew"], false);
+    let statement = &of("statement.issued")[0]["data"];
+    assert_eq!(statement["period"], month.as_str());
+    assert!(statement["total"].as_str().is_some_and(|t| t.contains('.')), "{statement}");
+}
