@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::{
     DeleteWebhookEndpoint, DeliveryView, EndpointDetail, ROTATION_OVERLAP_HOURS, RedeliverWebhook, RotateWebhookSecret,
     SendTestWebhook, UpdateWebhookEndpoint, WebhookDeliveryStatus, WebhookEndpointId, get_webhook_endpoint,
+    list_webhook_deliveries,
     webhooks_page::{EnabledBadge, EventChoices},
 };
 use crate::{
@@ -25,26 +26,22 @@ pub fn WebhookEndpointPage() -> impl IntoView {
     let test = ServerAction::<SendTestWebhook>::new();
     let redeliver = ServerAction::<RedeliverWebhook>::new();
     let delete = ServerAction::<DeleteWebhookEndpoint>::new();
-    // Deliveries happen in the background: while one is pending the log refreshes itself.
-    let tick = RwSignal::new(0u32);
     let detail = Resource::new(
-        move || {
-            (
-                id(),
-                update.version().get(),
-                rotate.version().get(),
-                test.version().get(),
-                redeliver.version().get(),
-                tick.get(),
-            )
-        },
+        move || (id(), update.version().get(), rotate.version().get()),
         |(id, ..)| get_webhook_endpoint(id),
     );
+    // Deliveries happen in the background: while one is pending the log (alone: not the form
+    // being typed in) refreshes itself.
+    let tick = RwSignal::new(0u32);
+    let log = Resource::new(
+        move || (id(), test.version().get(), redeliver.version().get(), tick.get()),
+        |(id, ..)| list_webhook_deliveries(id),
+    );
     Effect::new(move |_| {
-        let pending = detail
+        let pending = log
             .get()
             .and_then(Result::ok)
-            .is_some_and(|d| d.deliveries.iter().any(|d| d.status == WebhookDeliveryStatus::Pending));
+            .is_some_and(|log| log.iter().any(|d| d.status == WebhookDeliveryStatus::Pending));
         if pending {
             set_timeout(move || tick.update(|n| *n += 1), std::time::Duration::from_secs(2));
         }
@@ -83,7 +80,7 @@ pub fn WebhookEndpointPage() -> impl IntoView {
                         </ActionForm>
                         <a class="button link" href=format!("/cp/settings/webhooks/{}", endpoint.id)>{t(Msg::Refresh)}</a>
                     </div>
-                    <DeliveryLog deliveries=detail.deliveries.clone() redeliver />
+                    {loaded(log, move |deliveries: Vec<DeliveryView>| view! { <DeliveryLog deliveries redeliver /> })}
                 </section>
                 <SettingsForm detail=detail.clone() update />
                 <SecretSection detail=detail.clone() rotate />

@@ -178,11 +178,12 @@ impl DeliveryView {
     }
 }
 
-/// An endpoint's page: the endpoint, its delivery log, and a secret just made (shown once).
+/// An endpoint's page: the endpoint and a secret just made (shown once). Its delivery log comes
+/// apart ([`list_webhook_deliveries`]): it refreshes itself while a delivery is on its way, and
+/// must not redraw the settings form the partner may be typing in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EndpointDetail {
     pub endpoint: EndpointSummary,
-    pub deliveries: Vec<DeliveryView>,
     pub fresh_secret: Option<String>,
 }
 
@@ -201,11 +202,25 @@ pub async fn list_webhook_endpoints() -> Result<Vec<EndpointSummary>, AppError> 
 #[server(prefix = "/api", endpoint = "webhook_endpoint")]
 pub async fn get_webhook_endpoint(endpoint_id: WebhookEndpointId) -> Result<EndpointDetail, AppError> {
     let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-    let mut detail = ssr::detail(&state.pool, user.organisation_id, endpoint_id)
+    let endpoint = ssr::endpoint(&state.pool, user.organisation_id, endpoint_id)
         .await?
         .ok_or_else(|| AppError::not_found(crate::i18n::Say::WebhookEndpointNotFound))?;
-    detail.fresh_secret = take_fresh_secret(&state, &user, endpoint_id).await;
-    Ok(detail)
+    let fresh_secret = take_fresh_secret(&state, &user, endpoint_id).await;
+    if fresh_secret.is_some()
+        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+    {
+        // This answer (or the page it is rendered into) carries a secret: no cache may keep it.
+        response.insert_header(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+    }
+    Ok(EndpointDetail { endpoint, fresh_secret })
+}
+
+#[server(prefix = "/api", endpoint = "webhook_deliveries")]
+pub async fn list_webhook_deliveries(endpoint_id: WebhookEndpointId) -> Result<Vec<DeliveryView>, AppError> {
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    ssr::deliveries(&state.pool, user.organisation_id, endpoint_id)
+        .await?
+        .ok_or_else(|| AppError::not_found(crate::i18n::Say::WebhookEndpointNotFound))
 }
 
 /// Keeps a secret just made for the endpoint's page to show once (see `ssr::FreshSecret`). If the

@@ -164,6 +164,7 @@ fn calls() -> Vec<Call> {
         // Webhooks (issue #17): the partner's own endpoints; another partner's id is not found.
         c("webhook_endpoints", Partner, [S, F, Y, F, F, Y], none),
         c("webhook_endpoint", Partner, [S, F, H, F, F, Y], |f| vec![("endpoint_id", f.webhook_endpoint.clone())]),
+        c("webhook_deliveries", Partner, [S, F, H, F, F, Y], |f| vec![("endpoint_id", f.webhook_endpoint.clone())]),
         c("create_webhook_endpoint", Partner, [S, F, Y, F, F, Y], |_| {
             vec![("url", "http://127.0.0.1:9/matrix-new".into()), ("events[0]", "order.completed".into())]
         }),

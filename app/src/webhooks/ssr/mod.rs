@@ -29,8 +29,8 @@ use self::{
     signature::{Secret, message_header},
 };
 use super::{
-    AttemptOutcome, AttemptView, DeliveryView, EndpointDetail, EndpointSummary, EventType, MAX_ENDPOINTS,
-    ROTATION_OVERLAP_HOURS, WebhookDeliveryStatus,
+    AttemptOutcome, AttemptView, DeliveryView, EndpointSummary, EventType, MAX_ENDPOINTS, ROTATION_OVERLAP_HOURS,
+    WebhookDeliveryStatus,
 };
 use crate::{
     audit::{self, AuditEntry},
@@ -453,14 +453,13 @@ pub async fn endpoints(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<Vec<
 /// Deliveries shown in an endpoint's log: the latest ones.
 pub const LOG_LENGTH: i64 = 50;
 
-/// One endpoint of the partner with its delivery log (the latest deliveries, each with its
-/// attempts, newest first); `None` for another partner's.
-pub async fn detail(
-    pool: &PgPool,
+/// One endpoint of the partner; `None` for another partner's.
+pub async fn endpoint(
+    db: impl PgExecutor<'_>,
     partner_id: Uuid,
     endpoint_id: WebhookEndpointId,
-) -> Result<Option<EndpointDetail>, sqlx::Error> {
-    let Some(endpoint) = sqlx::query_as!(
+) -> Result<Option<EndpointSummary>, sqlx::Error> {
+    sqlx::query_as!(
         EndpointSummary,
         r#"select endpoint_id as "id: WebhookEndpointId", url, description, events as "events: Vec<EventType>", enabled,
                   created_at,
@@ -469,20 +468,29 @@ pub async fn detail(
         endpoint_id.get(),
         partner_id
     )
-    .fetch_optional(pool)
-    .await?
-    else {
-        return Ok(None);
-    };
+    .fetch_optional(db)
+    .await
+}
+
+/// The delivery log of one endpoint of the partner: the latest deliveries, newest first, each
+/// with its attempts, newest first; `None` for another partner's endpoint.
+pub async fn deliveries(
+    pool: &PgPool,
+    partner_id: Uuid,
+    endpoint_id: WebhookEndpointId,
+) -> Result<Option<Vec<DeliveryView>>, sqlx::Error> {
     let deliveries = sqlx::query!(
         r#"select d.delivery_id, d.message_id, m.event_type as "event_type: EventType",
                   d.status as "status: WebhookDeliveryStatus", d.attempts, d.created_at, d.delivered_at
-           from webhook_delivery d join webhook_message m using (message_id)
-           where d.endpoint_id = $1
+           from webhook_delivery d
+           join webhook_message m using (message_id)
+           join webhook_endpoint e using (endpoint_id)
+           where d.endpoint_id = $1 and e.partner_id = $3
            order by d.created_at desc, d.delivery_id
            limit $2"#,
         endpoint_id.get(),
-        LOG_LENGTH
+        LOG_LENGTH,
+        partner_id
     )
     .fetch_all(pool)
     .await?;
@@ -519,8 +527,11 @@ pub async fn detail(
                 })
                 .collect(),
         })
-        .collect();
-    Ok(Some(EndpointDetail { endpoint, deliveries, fresh_secret: None }))
+        .collect::<Vec<_>>();
+    if deliveries.is_empty() && endpoint(pool, partner_id, endpoint_id).await?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(deliveries))
 }
 
 /// A secret just made, waiting in the session for the page that shows it once: a form posted
