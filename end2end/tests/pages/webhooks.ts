@@ -33,7 +33,7 @@ export class WebhooksPage {
 
   /** The secret shown once on the endpoint's page after it was made or rotated. */
   secret(): Locator {
-    return this.page.getByLabel('Signing secret');
+    return this.page.getByRole('textbox', { name: 'Signing secret' });
   }
 
   fieldError(field: string): Locator {
