@@ -48,6 +48,10 @@ pub enum AppError {
     /// 500: logged on the server with its detail; the user sees only this.
     #[error("{}", Say::SomethingWentWrong)]
     Internal,
+    /// The database did not answer (a restart, a failover): 503 with `Retry-After`, so clients
+    /// and load balancers try again instead of taking it for a fault of ours.
+    #[error("{}", Say::BrieflyUnavailable)]
+    Unavailable,
     /// The request never reached the server or its answer could not be read (browser side). The
     /// detail is for the console; the user reads [`Say::ServerUnreachable`].
     #[error("{}", Say::ServerUnreachable)]
@@ -82,6 +86,7 @@ impl AppError {
                 None => Say::CheckTheForm.render(locale),
             },
             Self::Internal => Say::SomethingWentWrong.render(locale),
+            Self::Unavailable => Say::BrieflyUnavailable.render(locale),
             Self::Transport(_) => Say::ServerUnreachable.render(locale),
         }
     }
@@ -109,6 +114,7 @@ impl AppError {
             Self::Conflict(_) => 409,
             Self::TooManyRequests(_) => 429,
             Self::Internal => 500,
+            Self::Unavailable => 503,
             Self::Transport(_) => 502,
         }
     }
@@ -167,8 +173,31 @@ pub mod ssr {
         #[track_caller]
         fn from(err: sqlx::Error) -> Self {
             let at = std::panic::Location::caller();
+            if is_outage(&err) {
+                tracing::warn!(error = %err, at = %at, "database unreachable");
+                return Self::Unavailable;
+            }
             tracing::error!(error = %err, at = %at, "database error");
             Self::Internal
+        }
+    }
+
+    /// Whether `err` says the database could not be reached or went away (restarting, failing
+    /// over, out of connections), as opposed to a query it refused: the one is worth retrying
+    /// in a moment, the other is a bug.
+    pub fn is_outage(err: &sqlx::Error) -> bool {
+        match err {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            // SQLSTATE class 08 (connection exception) and 57P (the server shutting down,
+            // crashed, or not accepting connections yet).
+            sqlx::Error::Database(db) => {
+                db.code().is_some_and(|code| code.starts_with("08") || code.starts_with("57P"))
+            }
+            _ => false,
         }
     }
 
@@ -240,6 +269,18 @@ mod tests {
         assert_eq!(json["Invalid"][0]["field"], "prefix");
         assert_eq!(json["Invalid"][0]["key"], "PrefixTooLong");
         assert_eq!(json["Invalid"][0]["message"], "The prefix can be at most 27 characters.");
+    }
+
+    #[test]
+    fn an_unreachable_database_is_503_and_says_to_try_again() {
+        assert_eq!(AppError::Unavailable.status_code(), 503);
+        assert!(AppError::Unavailable.message(Locale::En).contains("try again"));
+        #[cfg(feature = "ssr")]
+        {
+            assert!(ssr::is_outage(&sqlx::Error::PoolTimedOut));
+            assert!(ssr::is_outage(&sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset))));
+            assert!(!ssr::is_outage(&sqlx::Error::RowNotFound));
+        }
     }
 
     #[test]

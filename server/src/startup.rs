@@ -350,6 +350,10 @@ async fn server_fn_error_status(request: Request<Body>, next: middleware::Next) 
         && let Ok(status) = axum::http::StatusCode::from_u16(error.status_code())
     {
         parts.status = status;
+        // The database is restarting or failing over: seconds, as a rule.
+        if status == axum::http::StatusCode::SERVICE_UNAVAILABLE {
+            parts.headers.insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
+        }
     }
     axum::response::Response::from_parts(parts, Body::from(bytes))
 }

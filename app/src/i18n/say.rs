@@ -193,6 +193,9 @@ says! {
         "Bizim tarafımızda bir sorun oluştu. Lütfen tekrar deneyin; sürerse destek ekibine başvurun.";
     ServerUnreachable => "The server could not be reached. Check your connection and try again.",
         "Sunucuya ulaşılamadı. Bağlantınızı kontrol edip tekrar deneyin.";
+    // Operations: the database briefly unreachable (a restart, a failover); answered with 503.
+    BrieflyUnavailable => "The marketplace is briefly unavailable. Nothing was lost: try again in a moment.",
+        "Pazar yeri kısa bir süreliğine kullanılamıyor. Hiçbir şey kaybolmadı: birazdan tekrar deneyin.";
     CheckTheForm => "Please check the form.", "Lütfen formu kontrol edin.";
     #[cfg(feature = "ssr")]
     FormIncomplete { detail: String } => "The form was incomplete: {detail}", "Form eksik gönderildi: {detail}";

@@ -4,6 +4,7 @@
 mod auth;
 mod authorisation;
 mod billing;
+mod fake_smtp;
 mod faults;
 mod first_day;
 mod fuzz;

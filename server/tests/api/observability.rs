@@ -222,3 +222,39 @@ async fn readyz_answers_503_while_the_database_is_down_and_ready_again_after() {
     }
     assert_eq!(status, StatusCode::OK, "ready again once the database is back");
 }
+
+#[tokio::test]
+async fn while_the_database_is_down_calls_answer_503_with_retry_after_not_500() {
+    let app = TestApp::spawn().await;
+    app.login_ok("partner@reseller.example").await;
+    assert_eq!(app.call("my_orders", &[]).await.status(), StatusCode::OK);
+
+    let name: String =
+        sqlx::query_scalar!(r#"select current_database() as "name!""#).fetch_one(&app.pool).await.unwrap();
+    let mut admin = PgConnection::connect(&std::env::var("DATABASE_URL").unwrap()).await.unwrap();
+    admin.execute(format!(r#"alter database "{name}" allow_connections false"#).as_str()).await.unwrap();
+    admin
+        .execute(format!("select pg_terminate_backend(pid) from pg_stat_activity where datname = '{name}'").as_str())
+        .await
+        .unwrap();
+    // Reading the session (kept in the database) is the first thing that fails: a restart, not a bug.
+    let down = app.call("my_orders", &[]).await;
+    assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(down.headers()["retry-after"], "1");
+    let error: app::error::AppError = down.json().await.unwrap();
+    assert_eq!(error, app::error::AppError::Unavailable);
+    assert!(error.to_string().contains("try again"), "{error}");
+    // The event stream likewise.
+    assert_eq!(app.get("/live/progress").await.status(), StatusCode::SERVICE_UNAVAILABLE);
+
+    admin.execute(format!(r#"alter database "{name}" allow_connections true"#).as_str()).await.unwrap();
+    let mut status = StatusCode::SERVICE_UNAVAILABLE;
+    for _ in 0..50 {
+        status = app.call("my_orders", &[]).await.status();
+        if status == StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(status, StatusCode::OK, "the same session works again once the database is back");
+}
