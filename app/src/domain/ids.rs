@@ -91,6 +91,10 @@ id_type!(
     /// The number an applicant is given for a "Become a partner" application.
     ApplicationNumber(i64)
 );
+id_type!(
+    /// A partner's key to the partner API.
+    ApiKeyId(Uuid)
+);
 
 #[cfg(test)]
 mod tests {
