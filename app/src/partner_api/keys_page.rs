@@ -24,7 +24,7 @@ pub fn ApiKeysPage() -> impl IntoView {
     let created = move || query.read().get("created").and_then(|id| id.parse::<ApiKeyId>().ok());
     let revealed = Resource::new(created, |id| async move {
         match id {
-            Some(id) => reveal_api_key(id).await.map(|token| Some(token)),
+            Some(id) => reveal_api_key(id).await.map(Some),
             None => Ok(None),
         }
     });

@@ -133,7 +133,7 @@ pub async fn create_api_key(
 #[server(prefix = "/api", endpoint = "reveal_api_key")]
 pub async fn reveal_api_key(key_id: ApiKeyId) -> Result<Option<String>, AppError> {
     let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-    Ok(ssr::reveal_token(&state.pool, &state.settings.secrets, &user, key_id).await?)
+    ssr::reveal_token(&state.pool, &state.settings.secrets, &user, key_id).await
 }
 
 /// Revokes a key: the next call made with it is refused (401). Another partner's key is not found.

@@ -16,7 +16,7 @@ use super::problem::{ApiError, ApiResult, Problem, accepted_language};
 use crate::{
     auth::ssr::{AuthUser, CustomerActor},
     error::AppError,
-    i18n::{Locale, Msg, Say},
+    i18n::{Locale, Say},
     limits::Allowance,
     partner_api::{
         ApiScope,
@@ -55,13 +55,9 @@ impl ApiCaller {
         if self.key.scopes.contains(&scope) {
             Ok(())
         } else {
-            Err(ApiError::with_status(StatusCode::FORBIDDEN, Say::ApiScopeMissing { scope: scope_label(scope) }))
+            Err(ApiError::with_status(StatusCode::FORBIDDEN, Say::ApiScopeMissing { scope: scope.label() }))
         }
     }
-}
-
-fn scope_label(scope: ApiScope) -> Msg {
-    scope.label()
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ApiCaller {

@@ -96,7 +96,6 @@ fn product(p: &CatalogProduct, all: &[CatalogProduct]) -> Product {
 pub struct ProductSearch {
     /// Words that must all appear in the name, vendor, group or SKU (case as Turkish and English
     /// readers expect: `istanbul` finds `İSTANBUL`).
-    #[param(max_length = 200)]
     pub q: Option<String>,
 }
 

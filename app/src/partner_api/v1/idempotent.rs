@@ -35,7 +35,7 @@ fn key_of(request: &Request) -> Result<String, ApiError> {
     let Some(value) = request.headers().get(IDEMPOTENCY_KEY) else {
         return Err(ApiError::bad_request("Idempotency-Key", Say::IdempotencyKeyMissing));
     };
-    match value.to_str().map(str::trim) {
+    match value.to_str() {
         Ok(key) if (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => Ok(key.to_owned()),
         _ => Err(ApiError::bad_request("Idempotency-Key", Say::IdempotencyKeyFormat)),
     }

@@ -97,6 +97,7 @@ pub struct FieldProblem {
     pub message: String,
     /// The message's arguments, by name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[schema(required = false)]
     pub args: BTreeMap<String, String>,
 }
 
@@ -115,12 +116,14 @@ pub struct Problem {
     pub key: String,
     /// The message's arguments, by name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[schema(required = false)]
     pub args: BTreeMap<String, String>,
     /// Partner Center's code when Microsoft refuses (or would refuse) this, e.g. 800015.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// Each refused field with its message.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
     pub errors: Vec<FieldProblem>,
 }
 
