@@ -13,7 +13,8 @@ cd "$REPO_ROOT"
 schemathesis="$PY_TOOLS/bin/schemathesis"
 [[ -x "$schemathesis" ]] || { echo "no $schemathesis: run scripts/setup.sh" >&2; exit 1; }
 
-server="$(server_bin)"
+# The server under test: the one `make test` built (or CLOUDMARKET_SERVER_BIN, a copy of your own).
+server="${CLOUDMARKET_SERVER_BIN:-$(server_bin)}"
 base="${DATABASE_URL%/*}"
 database="cloudmarket_api_conformance_$$"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -51,6 +52,42 @@ token="$(curl -fsS -b "$work/cookies" -H "Origin: $origin" -H 'Accept: applicati
     --data-urlencode 'name=Schemathesis' -d scope_read=on -d scope_orders=on -d scope_subscriptions=on \
     -d scope_billing=on -d language=en "$origin/api/create_api_key" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')"
+
+# Real things for the operations that read or change one: an order for Contoso (provisioned), a
+# cancellation order waiting to be opened, and a statement. Made through the API itself, and the
+# statement by credit control's "Run billing".
+curl -fsS -c "$work/credit" -H "Origin: $origin" -H 'Accept: application/json' \
+    --data-urlencode 'email=credit@distributor.example' --data-urlencode 'password=demo-password' \
+    --data-urlencode 'next=' "$origin/api/login" >/dev/null
+ORIGIN="$origin" TOKEN="$token" CREDIT_COOKIES="$work/credit" python3 - <<'PY'
+import json, os, time, urllib.request, uuid
+
+origin, token = os.environ["ORIGIN"], os.environ["TOKEN"]
+
+def call(method, path, body=None):
+    request = urllib.request.Request(origin + path, method=method, data=None if body is None else json.dumps(body).encode())
+    request.add_header("Authorization", "Bearer " + token)
+    request.add_header("Content-Type", "application/json")
+    request.add_header("Idempotency-Key", str(uuid.uuid4()))
+    with urllib.request.urlopen(request) as answer:
+        return json.load(answer)
+
+contoso = call("GET", "/api/v1/customers?q=contoso")["data"][0]["customer_id"]
+order = call("POST", "/api/v1/orders", {"customer_id": contoso, "lines": [
+    {"sku": "CFQ7TTC0LH18", "billing_cycle": "monthly", "quantity": 5},
+    {"sku": "CFQ7TTC0LHXK", "billing_cycle": "monthly", "quantity": 5}]})["order_number"]
+for _ in range(300):
+    if call("GET", f"/api/v1/orders/{order}")["status"] == "completed":
+        break
+    time.sleep(0.2)
+else:
+    raise SystemExit(f"order {order} was not provisioned")
+subscriptions = call("GET", f"/api/v1/subscriptions?customer_id={contoso}")["data"]
+defender = next(s for s in subscriptions if s["sku"] == "CFQ7TTC0LHXK")["subscription_id"]
+call("POST", f"/api/v1/subscriptions/{defender}/cancel")
+PY
+curl -fsS -b "$work/credit" -H "Origin: $origin" -H 'Accept: application/json' \
+    --data-urlencode "period=$(date -u +%Y-%m)" "$origin/api/run_billing" >/dev/null
 
 # A fixed seed: the same cases on every run. Two workers, about two minutes on a 2-core machine.
 status=0

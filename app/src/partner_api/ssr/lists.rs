@@ -117,20 +117,15 @@ pub struct SubscriptionFilter {
 }
 
 /// The subscriptions of a partner's customers, oldest first, after the one named `after` (the
-/// cursor); `limit + 1` at most. `None` when the cursor is not one of the partner's.
+/// cursor); `limit + 1` at most. A cursor that names none of them reads as past the end.
 pub async fn subscriptions(
     pool: &PgPool,
     partner_id: Uuid,
     filter: &SubscriptionFilter,
     after: Option<Uuid>,
     limit: i64,
-) -> Result<Option<Vec<SubscriptionRow>>, sqlx::Error> {
-    if let Some(after) = after
-        && subscription(pool, partner_id, after).await?.is_none()
-    {
-        return Ok(None);
-    }
-    let rows = sqlx::query_as!(
+) -> Result<Vec<SubscriptionRow>, sqlx::Error> {
+    sqlx::query_as!(
         SubscriptionRow,
         r#"select s.subscription_id, s.customer_id, co.name as customer_name, p.sku, p.name as product_name,
                   p.base_product_id is not null as "is_addon!", s.billing_cycle as "billing_cycle: BillingCycle",
@@ -154,8 +149,7 @@ pub async fn subscriptions(
         limit + 1
     )
     .fetch_all(pool)
-    .await?;
-    Ok(Some(rows))
+    .await
 }
 
 /// One subscription of a partner's customers, whatever its status; `None` for anyone else's.

@@ -7,14 +7,14 @@ use axum::{
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::{
     caller::ApiCaller,
     extract::{ApiPath, ApiQuery},
     problem::ApiResult,
-    wire::{Money, Page, Paging, iso, iso_date},
+    wire::{Limit, Money, Page, iso, iso_date, number_cursor},
 };
 use crate::{
     billing::{ChargeKind, StatementLine, StatementStatus},
@@ -143,23 +143,32 @@ pub struct Statement {
     pub lines: Vec<Charge>,
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatementCursor {
+    /// The `next_cursor` of the page before: the last statement number seen.
+    #[param(minimum = 1)]
+    pub cursor: Option<i64>,
+}
+
 /// The partner's statements, newest first.
 #[utoipa::path(
     get,
     path = "/api/v1/billing/statements",
     tag = "billing",
     operation_id = "listStatements",
-    params(Paging),
+    params(StatementCursor, Limit),
     responses((status = 200, description = "A page of statements", body = Page<StatementItem>))
 )]
 pub async fn list_statements(
     caller: ApiCaller,
     State(state): State<AppState>,
-    ApiQuery(paging): ApiQuery<Paging>,
+    ApiQuery(cursor): ApiQuery<StatementCursor>,
+    ApiQuery(limit): ApiQuery<Limit>,
 ) -> ApiResult<Json<Page<StatementItem>>> {
     caller.require(ApiScope::Billing)?;
-    let limit = paging.limit()?;
-    let rows = lists::statements(&state.pool, caller.partner_id(), paging.after::<i64>()?, limit).await?;
+    let limit = limit.get()?;
+    let rows = lists::statements(&state.pool, caller.partner_id(), number_cursor(cursor.cursor)?, limit).await?;
     let items = rows
         .into_iter()
         .map(|r| StatementItem {

@@ -10,7 +10,7 @@ use super::{
     caller::ApiCaller,
     extract::{ApiPath, ApiQuery},
     problem::ApiResult,
-    wire::{Money, Page, Paging},
+    wire::{Limit, Money, Page},
 };
 use crate::{
     catalog::CatalogProduct, domain::BillingCycle, error::AppError, i18n::Say, partner_api::ApiScope, state::AppState,
@@ -97,6 +97,8 @@ pub struct ProductSearch {
     /// Words that must all appear in the name, vendor, group or SKU (case as Turkish and English
     /// readers expect: `istanbul` finds `İSTANBUL`).
     pub q: Option<String>,
+    /// The `next_cursor` of the page before: a SKU.
+    pub cursor: Option<String>,
 }
 
 /// The catalog, by vendor and product group, each base product followed by its add-ons.
@@ -105,21 +107,21 @@ pub struct ProductSearch {
     path = "/api/v1/products",
     tag = "catalog",
     operation_id = "listProducts",
-    params(ProductSearch, Paging),
+    params(ProductSearch, Limit),
     responses((status = 200, description = "A page of products", body = Page<Product>))
 )]
 pub async fn list_products(
     caller: ApiCaller,
     state: axum::extract::State<AppState>,
     ApiQuery(search): ApiQuery<ProductSearch>,
-    ApiQuery(paging): ApiQuery<Paging>,
+    ApiQuery(limit): ApiQuery<Limit>,
 ) -> ApiResult<Json<Page<Product>>> {
     caller.require(ApiScope::Read)?;
-    let limit = paging.limit()?;
+    let limit = limit.get()?;
     let all = crate::catalog::ssr::list_products(&state.pool).await?;
     let query = search.q.unwrap_or_default();
     let found: Vec<Product> = all.iter().filter(|p| p.matches(&query)).map(|p| product(p, &all)).collect();
-    Ok(Json(Page::after(found, paging.cursor.as_deref().filter(|c| !c.is_empty()), limit, |p| p.sku.clone())?))
+    Ok(Json(Page::after(found, search.cursor.as_deref(), limit, |p| p.sku.clone())))
 }
 
 /// One product, by its SKU.

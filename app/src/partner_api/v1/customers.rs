@@ -17,7 +17,7 @@ use super::{
     extract::{ApiJson, ApiPath, ApiQuery},
     orders::InProcess,
     problem::ApiResult,
-    wire::{Page, Paging},
+    wire::{Limit, Page},
 };
 use crate::{
     checkout::{CustomerChoice, CustomerForm, parse_customer},
@@ -104,6 +104,8 @@ pub struct CustomerSearch {
     /// Part of the name or tenant (case as Turkish and English readers expect).
     pub q: Option<String>,
     pub status: Option<CustomerStatus>,
+    /// The `next_cursor` of the page before: a customer's id.
+    pub cursor: Option<Uuid>,
 }
 
 /// The partner's customers by name.
@@ -112,18 +114,17 @@ pub struct CustomerSearch {
     path = "/api/v1/customers",
     tag = "customers",
     operation_id = "listCustomers",
-    params(CustomerSearch, Paging),
+    params(CustomerSearch, Limit),
     responses((status = 200, description = "A page of customers", body = Page<CustomerItem>))
 )]
 pub async fn list_customers(
     caller: ApiCaller,
     State(state): State<AppState>,
     ApiQuery(search): ApiQuery<CustomerSearch>,
-    ApiQuery(paging): ApiQuery<Paging>,
+    ApiQuery(limit): ApiQuery<Limit>,
 ) -> ApiResult<Json<Page<CustomerItem>>> {
     caller.require(ApiScope::Read)?;
-    let limit = paging.limit()?;
-    let after = paging.after::<Uuid>()?;
+    let limit = limit.get()?;
     let query = search.q.unwrap_or_default();
     let found: Vec<CustomerItem> = crate::customers::ssr::customers_of_partner(&state.pool, caller.partner_id())
         .await?
@@ -131,8 +132,8 @@ pub async fn list_customers(
         .filter(|c| c.matches(&query) && search.status.is_none_or(|status| c.status() == status))
         .map(item)
         .collect();
-    let after = after.map(|id| id.to_string());
-    Ok(Json(Page::after(found, after.as_deref(), limit, |c| c.customer_id.to_string())?))
+    let after = search.cursor.map(|id| id.to_string());
+    Ok(Json(Page::after(found, after.as_deref(), limit, |c| c.customer_id.to_string())))
 }
 
 /// One customer. A pending relationship is asked about at Partner Center first, so the answer

@@ -6,7 +6,7 @@
 
 use axum::{
     body::{Body, Bytes},
-    extract::{Request, State},
+    extract::{MatchedPath, Request, State},
     http::{HeaderName, HeaderValue, Method, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -70,7 +70,11 @@ pub fn request_hash(method: &Method, path_and_query: &str, body: &[u8]) -> Vec<u
 }
 
 pub async fn idempotent(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if !matches!(*request.method(), Method::POST | Method::PATCH | Method::PUT | Method::DELETE) {
+    // A method the operation does not have is the router's to refuse (405), key or none.
+    let declared = request.extensions().get::<MatchedPath>().is_some_and(|path| {
+        super::document()["paths"][path.as_str()].get(request.method().as_str().to_ascii_lowercase()).is_some()
+    });
+    if !matches!(*request.method(), Method::POST | Method::PATCH) || !declared {
         return next.run(request).await;
     }
     let Some(partner_id) = request.extensions().get::<ApiCaller>().map(ApiCaller::partner_id) else {

@@ -135,9 +135,77 @@ const WITH_BODY: &[(&str, &str)] = &[
     ("415", "The body is not JSON"),
 ];
 
+/// OpenAPI links: where an answer's ids lead (a list's first item, a thing just made), so that a
+/// client generator, and Schemathesis's stateful phase, can follow them.
+const LINKS: &[(&str, &str, &str, &[(&str, &str, &str)])] = &[
+    ("/api/v1/products", "get", "200", &[("getProduct", "sku", "$response.body#/data/0/sku")]),
+    ("/api/v1/customers", "get", "200", &[("getCustomer", "customer_id", "$response.body#/data/0/customer_id")]),
+    ("/api/v1/customers", "post", "201", &[("getCustomer", "customer_id", "$response.body#/customer_id")]),
+    (
+        "/api/v1/orders",
+        "get",
+        "200",
+        &[
+            ("getOrder", "order_number", "$response.body#/data/0/order_number"),
+            ("resubmitOrder", "order_number", "$response.body#/data/0/order_number"),
+            ("approveCancellation", "order_number", "$response.body#/data/0/order_number"),
+            ("rejectCancellation", "order_number", "$response.body#/data/0/order_number"),
+        ],
+    ),
+    ("/api/v1/orders", "post", "201", &[("getOrder", "order_number", "$response.body#/order_number")]),
+    (
+        "/api/v1/subscriptions",
+        "get",
+        "200",
+        &[
+            ("getSubscription", "subscription_id", "$response.body#/data/0/subscription_id"),
+            ("updateRenewal", "subscription_id", "$response.body#/data/0/subscription_id"),
+            ("changeLicences", "subscription_id", "$response.body#/data/0/subscription_id"),
+            ("cancelSubscription", "subscription_id", "$response.body#/data/0/subscription_id"),
+        ],
+    ),
+    (
+        "/api/v1/subscriptions/{subscription_id}/licence-changes",
+        "post",
+        "201",
+        &[("getOrder", "order_number", "$response.body#/order_number")],
+    ),
+    (
+        "/api/v1/subscriptions/{subscription_id}/cancel",
+        "post",
+        "201",
+        &[
+            ("getOrder", "order_number", "$response.body#/order_number"),
+            ("approveCancellation", "order_number", "$response.body#/order_number"),
+            ("rejectCancellation", "order_number", "$response.body#/order_number"),
+        ],
+    ),
+    (
+        "/api/v1/billing/statements",
+        "get",
+        "200",
+        &[
+            ("getStatement", "statement_number", "$response.body#/data/0/statement_number"),
+            ("getStatementCsv", "statement_number", "$response.body#/data/0/statement_number"),
+        ],
+    ),
+];
+
 /// Writes the shared conventions into the document: the bearer key, the problem responses,
-/// `Idempotency-Key` on POST and PATCH, and the `RateLimit` headers.
+/// `Idempotency-Key` on POST and PATCH, the `RateLimit` headers, and the links.
 fn conventions(doc: &mut Value) {
+    for (path, method, status, links) in LINKS {
+        let answer = &mut doc["paths"][*path][*method]["responses"][*status];
+        if answer.is_object() {
+            answer["links"] = links
+                .iter()
+                .map(|(operation, parameter, from)| {
+                    (operation.to_string(), json!({ "operationId": operation, "parameters": { *parameter: from } }))
+                })
+                .collect::<serde_json::Map<_, _>>()
+                .into();
+        }
+    }
     let problem = json!({ "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } });
     let text = |description: &str| json!({ "type": "string", "description": description });
     let rate_headers = json!({
@@ -236,6 +304,15 @@ mod tests {
             }
         }
         assert_eq!(doc["components"]["securitySchemes"]["apiKey"]["scheme"], "bearer");
+        // Every link leads to an operation that exists.
+        let operations: Vec<&Value> =
+            paths.values().flat_map(|item| item.as_object().into_iter().flat_map(|i| i.values())).collect();
+        for (path, method, status, links) in LINKS {
+            assert!(doc["paths"][*path][*method]["responses"][*status]["links"].is_object(), "{method} {path} {status}");
+            for (operation, _, _) in *links {
+                assert!(operations.iter().any(|o| o["operationId"] == *operation), "{operation}");
+            }
+        }
         assert!(doc["components"]["schemas"]["Problem"].is_object());
     }
 }

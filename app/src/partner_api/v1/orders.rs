@@ -20,7 +20,7 @@ use super::{
     extract::{ApiJson, ApiPath, ApiQuery},
     idempotent::IdempotencyKey,
     problem::{ApiError, ApiResult},
-    wire::{Money, Page, Paging, iso},
+    wire::{Limit, Money, Page, iso, number_cursor},
 };
 use crate::{
     checkout::{
@@ -210,6 +210,9 @@ pub struct OrderSearch {
     /// Placed on or before this day (UTC), `YYYY-MM-DD`.
     #[param(value_type = Option<String>, format = Date)]
     pub to: Option<String>,
+    /// The `next_cursor` of the page before: the last order number seen.
+    #[param(minimum = 1)]
+    pub cursor: Option<i64>,
 }
 
 fn day(field: &str, raw: Option<&str>) -> ApiResult<Option<Date>> {
@@ -224,17 +227,17 @@ fn day(field: &str, raw: Option<&str>) -> ApiResult<Option<Date>> {
     path = "/api/v1/orders",
     tag = "orders",
     operation_id = "listOrders",
-    params(OrderSearch, Paging),
+    params(OrderSearch, Limit),
     responses((status = 200, description = "A page of orders", body = Page<OrderItem>))
 )]
 pub async fn list_orders(
     caller: ApiCaller,
     State(state): State<AppState>,
     ApiQuery(search): ApiQuery<OrderSearch>,
-    ApiQuery(paging): ApiQuery<Paging>,
+    ApiQuery(limit): ApiQuery<Limit>,
 ) -> ApiResult<Json<Page<OrderItem>>> {
     caller.require(ApiScope::Read)?;
-    let limit = paging.limit()?;
+    let limit = limit.get()?;
     let filter = lists::OrderFilter {
         status: search.status,
         kind: search.kind,
@@ -242,7 +245,7 @@ pub async fn list_orders(
         from: day("from", search.from.as_deref())?,
         to: day("to", search.to.as_deref())?,
     };
-    let rows = lists::orders(&state.pool, caller.partner_id(), &filter, paging.after::<i64>()?, limit).await?;
+    let rows = lists::orders(&state.pool, caller.partner_id(), &filter, number_cursor(search.cursor)?, limit).await?;
     let items = rows
         .into_iter()
         .map(|r| OrderItem {
@@ -320,6 +323,7 @@ pub struct NewLine {
     pub sku: String,
     pub billing_cycle: Cycle,
     #[schema(minimum = 1, maximum = 10000, example = 10)]
+    #[serde(deserialize_with = "super::wire::whole")]
     pub quantity: i64,
 }
 

@@ -4,7 +4,7 @@
 //! customer, as from Control Panel → Customers → Actions, through the portal's own functions.
 
 use axum::{Json, extract::State, response::Response};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -13,8 +13,8 @@ use super::{
     catalog::Cycle,
     extract::{ApiJson, ApiPath, ApiQuery},
     orders::{InProcess, created, load_order},
-    problem::{ApiError, ApiResult},
-    wire::{Page, Paging, iso},
+    problem::ApiResult,
+    wire::{Limit, Page, iso},
 };
 use crate::{
     domain::SubscriptionStatus,
@@ -101,6 +101,8 @@ pub struct SubscriptionDetail {
 pub struct SubscriptionSearch {
     pub customer_id: Option<Uuid>,
     pub status: Option<SubscriptionStatus>,
+    /// The `next_cursor` of the page before: a subscription's id.
+    pub cursor: Option<Uuid>,
 }
 
 /// The subscriptions of the partner's customers, oldest first.
@@ -109,21 +111,19 @@ pub struct SubscriptionSearch {
     path = "/api/v1/subscriptions",
     tag = "subscriptions",
     operation_id = "listSubscriptions",
-    params(SubscriptionSearch, Paging),
+    params(SubscriptionSearch, Limit),
     responses((status = 200, description = "A page of subscriptions", body = Page<Subscription>))
 )]
 pub async fn list_subscriptions(
     caller: ApiCaller,
     State(state): State<AppState>,
     ApiQuery(search): ApiQuery<SubscriptionSearch>,
-    ApiQuery(paging): ApiQuery<Paging>,
+    ApiQuery(limit): ApiQuery<Limit>,
 ) -> ApiResult<Json<Page<Subscription>>> {
     caller.require(ApiScope::Read)?;
-    let limit = paging.limit()?;
+    let limit = limit.get()?;
     let filter = lists::SubscriptionFilter { customer_id: search.customer_id, status: search.status };
-    let rows = lists::subscriptions(&state.pool, caller.partner_id(), &filter, paging.after::<Uuid>()?, limit)
-        .await?
-        .ok_or_else(|| ApiError::bad_request("cursor", Say::ApiCursorUnknown))?;
+    let rows = lists::subscriptions(&state.pool, caller.partner_id(), &filter, search.cursor, limit).await?;
     let items = rows.into_iter().map(subscription).collect();
     Ok(Json(Page::of(items, limit, |s| s.subscription_id.to_string())))
 }
@@ -181,6 +181,7 @@ pub async fn get_subscription(
 pub struct LicenceChange {
     /// The new licence count: more at any time; fewer only by seats added in the last 168 hours.
     #[schema(minimum = 1, maximum = 10000, example = 12)]
+    #[serde(deserialize_with = "super::wire::whole")]
     pub quantity: i64,
 }
 
@@ -213,11 +214,6 @@ pub async fn change_licences(
     Ok(created(load_order(&state, &caller, number).await?))
 }
 
-/// Absent and `null` differ for a field that can be cleared: absent leaves it, `null` clears it.
-fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<i64>>, D::Error> {
-    Option::<i64>::deserialize(deserializer).map(Some)
-}
-
 /// What to change about the renewal; fields left out stay as they are.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -225,7 +221,7 @@ pub struct RenewalUpdate {
     /// Off, the subscription ends at its renewal date.
     pub auto_renew: Option<bool>,
     /// The licence count to take effect at the renewal; `null` clears it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::wire::whole_or_null")]
     #[schema(value_type = Option<i64>, minimum = 1, maximum = 10000)]
     pub renewal_quantity: Option<Option<i64>>,
 }

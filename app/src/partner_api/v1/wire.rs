@@ -2,7 +2,7 @@
 //! (RFC 3339, UTC), and pages of a list with the cursor of the next one.
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, de::Error as _};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 
@@ -28,6 +28,25 @@ impl Money {
     }
 }
 
+/// A whole number as JSON Schema reads `integer`: `12` and `12.0` alike (not `12.5`, not `"12"`).
+pub fn whole<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    let number = serde_json::Number::deserialize(deserializer)?;
+    if let Some(n) = number.as_i64() {
+        return Ok(n);
+    }
+    match number.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
+        _ => Err(D::Error::custom(format!("{number} is not a whole number"))),
+    }
+}
+
+/// [`whole`] for a field where absent and `null` differ: absent leaves it, `null` clears it.
+pub fn whole_or_null<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<i64>>, D::Error> {
+    #[derive(Deserialize)]
+    struct Whole(#[serde(deserialize_with = "whole")] i64);
+    Ok(Some(Option::<Whole>::deserialize(deserializer)?.map(|Whole(n)| n)))
+}
+
 /// A point in time, in UTC.
 pub fn iso(at: OffsetDateTime) -> String {
     at.to_offset(time::UtcOffset::UTC).format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
@@ -38,37 +57,34 @@ pub fn iso_date(day: time::Date) -> String {
     day.to_string()
 }
 
-/// The paging parameters every list takes.
+/// How long a page is: every list takes it. Each list names its own `cursor`, typed as what its
+/// order is keyed by, so that any value of that type is a position in the list.
 #[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct Paging {
+pub struct Limit {
     /// At most this many items (1–100; 25 when left out).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
-    /// Where to go on from: the `next_cursor` of the page before. Left out, the list starts at
-    /// its beginning.
-    #[param(max_length = 200)]
-    pub cursor: Option<String>,
 }
 
-impl Paging {
+impl Limit {
     pub const DEFAULT: i64 = 25;
     pub const MAX: i64 = 100;
 
-    pub fn limit(&self) -> Result<i64, ApiError> {
+    pub fn get(&self) -> Result<i64, ApiError> {
         match self.limit {
             None => Ok(Self::DEFAULT),
             Some(n) if (1..=Self::MAX).contains(&n) => Ok(n),
             Some(_) => Err(ApiError::bad_request("limit", Say::ApiLimitRange { max: Self::MAX })),
         }
     }
+}
 
-    /// The cursor read as what the list's order is keyed by (an id, a number).
-    pub fn after<T: std::str::FromStr>(&self) -> Result<Option<T>, ApiError> {
-        match self.cursor.as_deref().map(str::trim) {
-            None | Some("") => Ok(None),
-            Some(raw) => raw.parse().map(Some).map_err(|_| ApiError::bad_request("cursor", Say::ApiCursorUnknown)),
-        }
+/// A numbered list's cursor (order and statement numbers, newest first): the last number seen.
+pub fn number_cursor(cursor: Option<i64>) -> Result<Option<i64>, ApiError> {
+    match cursor {
+        Some(n) if n < 1 => Err(ApiError::bad_request("cursor", Say::ApiCursorUnknown)),
+        other => Ok(other),
     }
 }
 
@@ -90,25 +106,17 @@ impl<T> Page<T> {
         Self { data: items, next_cursor }
     }
 
-    /// A page of a list held whole (kept short by its nature), going on after the item whose
-    /// cursor is `after`; an unknown cursor is refused.
-    pub fn after(
-        items: Vec<T>,
-        after: Option<&str>,
-        limit: i64,
-        cursor_of: impl Fn(&T) -> String,
-    ) -> Result<Self, ApiError> {
+    /// A page of a list read whole (a partner's customers, the catalog), going on after the item
+    /// whose cursor is `after`. A cursor of nothing in the list (a customer since deleted, say)
+    /// reads as past its end: an empty last page.
+    pub fn after(items: Vec<T>, after: Option<&str>, limit: i64, cursor_of: impl Fn(&T) -> String) -> Self {
         let start = match after {
             None => 0,
-            Some(cursor) => items
-                .iter()
-                .position(|item| cursor_of(item) == cursor)
-                .map(|i| i + 1)
-                .ok_or_else(|| ApiError::bad_request("cursor", Say::ApiCursorUnknown))?,
+            Some(cursor) => items.iter().position(|item| cursor_of(item) == cursor).map_or(items.len(), |i| i + 1),
         };
         let rest: Vec<T> =
             items.into_iter().skip(start).take(usize::try_from(limit).unwrap_or(usize::MAX) + 1).collect();
-        Ok(Self::of(rest, limit, cursor_of))
+        Self::of(rest, limit, cursor_of)
     }
 }
 
@@ -130,14 +138,31 @@ mod tests {
     #[test]
     fn pages_go_on_after_their_cursor_and_say_when_there_is_more() {
         let items: Vec<i32> = (1..=5).collect();
-        let first = Page::after(items.clone(), None, 2, i32::to_string).unwrap();
+        let first = Page::after(items.clone(), None, 2, i32::to_string);
         assert_eq!((first.data.clone(), first.next_cursor.clone()), (vec![1, 2], Some("2".into())));
-        let last = Page::after(items.clone(), Some("4"), 2, i32::to_string).unwrap();
+        let last = Page::after(items.clone(), Some("4"), 2, i32::to_string);
         assert_eq!((last.data, last.next_cursor), (vec![5], None));
-        assert!(Page::after(items, Some("9"), 2, i32::to_string).is_err());
-        let paging = Paging { limit: Some(0), cursor: None };
-        assert!(paging.limit().is_err());
-        assert_eq!(Paging::default().limit().unwrap(), 25);
+        let past = Page::after(items, Some("9"), 2, i32::to_string);
+        assert_eq!((past.data, past.next_cursor), (vec![], None));
+        assert!(Limit { limit: Some(0) }.get().is_err());
+        assert!(Limit { limit: Some(101) }.get().is_err());
+        assert_eq!(Limit::default().get().unwrap(), 25);
+        assert!(number_cursor(Some(0)).is_err());
+        assert_eq!(number_cursor(Some(100042)).unwrap(), Some(100042));
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_with_a_zero_fraction() {
+        #[derive(Deserialize)]
+        struct Count {
+            #[serde(deserialize_with = "whole")]
+            n: i64,
+        }
+        let read = |json: &str| serde_json::from_str::<Count>(json).map(|c| c.n);
+        assert_eq!(read(r#"{"n": 12}"#).unwrap(), 12);
+        assert_eq!(read(r#"{"n": 12.0}"#).unwrap(), 12);
+        assert!(read(r#"{"n": 12.5}"#).is_err());
+        assert!(read(r#"{"n": "12"}"#).is_err());
     }
 
     #[test]
