@@ -26,6 +26,12 @@ psql "$base_url" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE cloudmarket_bench_login
 DATABASE_URL="${base_url%/*}/cloudmarket_bench_login" SQLX_OFFLINE=true LEPTOS_OUTPUT_NAME=cloudmarket \
     CARGO_TARGET_DIR=target/plain cargo bench -p server --bench login
 
+# Order creation through the partner API against the Control Panel's server functions, in the
+# same run, on the release server binary with the demo data and the sandbox (no vendor latency).
+psql "$base_url" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE cloudmarket_bench_api'
+DATABASE_URL="${base_url%/*}/cloudmarket_bench_api" SQLX_OFFLINE=true LEPTOS_OUTPUT_NAME=cloudmarket \
+    CARGO_TARGET_DIR=target/plain cargo bench -p server --bench api
+
 # Pages against a bare axum handler serving the same bytes (Phone-fast's SSR ratios), with wrk.
 psql "$base_url" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE cloudmarket_bench_pages'
 DATABASE_URL="${base_url%/*}/cloudmarket_bench_pages" scripts/bench-pages.sh

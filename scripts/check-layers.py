@@ -37,6 +37,9 @@ APP_LAYERS = [
             "partners",
             "portal",
             "backoffice",
+            # The partner API and its keys: speaks through checkout, orders, customers,
+            # subscriptions, billing and catalog.
+            "partner_api",
         ],
     ),
     ("shell", ["app", "lib"]),

@@ -120,6 +120,39 @@ impl AppError {
     }
 }
 
+/// Refusals gathered from several checks, so that a request hears of every problem at once (the
+/// partner API's `validate_only`, checkout's "Submit"), not of the first one only.
+#[derive(Clone, Debug, Default)]
+pub struct Refusals(Vec<FieldError>);
+
+impl Refusals {
+    /// The value of a check that passed, or `None` for one that refused fields (kept here). Any
+    /// other error (not found, a conflict, a failure) ends the checking: it is the answer.
+    pub fn check<T>(&mut self, result: Result<T, AppError>) -> Result<Option<T>, AppError> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(AppError::Invalid(errors)) => {
+                self.0.extend(if errors.is_empty() {
+                    vec![FieldError::new("form", Say::CheckTheForm)]
+                } else {
+                    errors
+                });
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every refusal gathered, as one error; `Ok` when there was none.
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.0.is_empty() { Ok(()) } else { Err(AppError::Invalid(self.0)) }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -281,6 +314,19 @@ mod tests {
             assert!(ssr::is_outage(&sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset))));
             assert!(!ssr::is_outage(&sqlx::Error::RowNotFound));
         }
+    }
+
+    #[test]
+    fn refusals_gather_every_field_and_stop_at_anything_else() {
+        let mut refusals = Refusals::default();
+        assert_eq!(refusals.check(Ok::<_, AppError>(1)).unwrap(), Some(1));
+        assert!(refusals.is_empty());
+        assert_eq!(refusals.check(Err::<(), _>(AppError::invalid("a", Say::EnterEmail))).unwrap(), None);
+        assert_eq!(refusals.check(Err::<(), _>(AppError::invalid("b", Say::EnterPhone))).unwrap(), None);
+        assert!(refusals.check(Err::<(), _>(AppError::conflict(Say::CheckTheForm))).is_err());
+        let error = refusals.finish().unwrap_err();
+        assert!(error.field_text("a").is_some() && error.field_text("b").is_some());
+        assert!(Refusals::default().finish().is_ok());
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod notifications;
 pub mod onboarding;
 pub mod operations;
 pub mod orders;
+pub mod partner_api;
 pub mod partner_center;
 pub mod partners;
 pub mod portal;

@@ -68,6 +68,10 @@ pub struct Config {
     #[arg(long, env = "CLOUDMARKET_LIVE_STREAMS_PER_SESSION", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..))]
     pub live_streams_per_session: u32,
 
+    /// Partner API calls one key may make a minute, per server process (more get 429).
+    #[arg(long, env = "CLOUDMARKET_API_REQUESTS_PER_MINUTE", default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..))]
+    pub api_requests_per_minute: u32,
+
     /// Serve the bundled Partner Center sandbox under /sandbox, with its test clock and fault
     /// switch. Off unless set here or CLOUDMARKET_DEMO is on; production runs without it.
     #[arg(long = "sandbox", env = "CLOUDMARKET_SANDBOX", value_parser = BoolishValueParser::new(), action = clap::ArgAction::Set)]
@@ -415,6 +419,7 @@ impl Config {
             applications_per_ip_per_day: self.applications_per_ip_per_day,
             application_uploads_at_once: self.application_uploads_at_once,
             live_streams_per_session: self.live_streams_per_session,
+            api_calls_per_minute: self.api_requests_per_minute,
         }
     }
 

@@ -54,7 +54,10 @@ pub async fn schedule(pool: &PgPool) -> Result<(), sqlx::Error> {
 /// anyway).
 pub async fn run(pool: &PgPool, settings: RetentionSettings) -> Result<(), JobError> {
     let purged = purge(pool, settings).await.map_err(|e| JobError::retryable(e.to_string()))?;
-    tracing::info!(?purged, "old history deleted");
+    // The partner API's Idempotency-Keys are kept for 24 hours.
+    let idempotency_keys =
+        app::partner_api::ssr::idempotency::purge(pool).await.map_err(|e| JobError::retryable(e.to_string()))?;
+    tracing::info!(?purged, idempotency_keys, "old history deleted");
     Ok(())
 }
 

@@ -257,6 +257,11 @@ async fn router(state: AppState, config: &Config, workers: crate::worker::Runnin
         .layer(sessions.clone())
         .layer(middleware::from_fn_with_state(allowed, guard::same_origin))
         .with_state(state.clone())
+        // The partner API authenticates each call by its key, not a session: it sits outside
+        // sessions, the CSRF guard (no cookie, so nothing to forge) and the server functions'
+        // error and input handling, which it does its own way (problem+json). `/api/v1/…` is its
+        // own, whatever the server functions under `/api/…` are called.
+        .merge(app::partner_api::v1::router(state.clone()))
         // Probes and the scraper sit outside sessions and guards: they carry no cookies and must
         // stay cheap.
         .route("/healthz", get(health::healthz).with_state(state.pool.clone()))

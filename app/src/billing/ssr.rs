@@ -433,7 +433,7 @@ pub async fn all_statements(db: impl PgExecutor<'_>) -> Result<Vec<StatementSumm
 }
 
 /// A statement's charges (or, with no statement, the unbilled ones) by customer and subscription.
-async fn lines(
+pub async fn lines(
     db: impl PgExecutor<'_>,
     partner_id: Uuid,
     statement: Option<Uuid>,

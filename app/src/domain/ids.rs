@@ -100,6 +100,10 @@ id_type!(
     /// One delivery of a webhook message to one endpoint (its row in the delivery log).
     WebhookDeliveryId(Uuid)
 );
+id_type!(
+    /// A partner's key to the partner API.
+    ApiKeyId(Uuid)
+);
 
 #[cfg(test)]
 mod tests {

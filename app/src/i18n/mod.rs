@@ -514,6 +514,42 @@ messages! {
     MailLanguageHint => "Mail to you is written in the language you choose with EN | TR at the top of the page.", "Size gönderilen e-postalar, sayfanın üstündeki EN | TR ile seçtiğiniz dilde yazılır.";
     TheDomain => "the domain", "Alan adı";
     TheTenant => "the tenant", "Tenant";
+    // Settings: the partner API's keys, and where webhooks are set up.
+    Settings => "Settings", "Ayarlar";
+    SettingsHelp => "Connect your own systems (PSA, RMM, billing, scripts) to cloudmarket.", "Kendi sistemlerinizi (PSA, RMM, faturalama, betikler) cloudmarket'e bağlayın.";
+    ApiKeys => "API keys", "API anahtarları";
+    ApiKeysHelp => "Keys your systems call the partner API with. Each key sees only your company's customers, orders and billing, and only what its scopes allow.", "Sistemlerinizin iş ortağı API'sini çağırdığı anahtarlar. Her anahtar yalnızca şirketinizin müşterilerini, siparişlerini ve faturalarını, kapsamlarının izin verdiği kadarıyla görür.";
+    WebhooksHelp => "Addresses of your systems that cloudmarket tells when an order, a subscription or a statement changes.", "Bir sipariş, abonelik veya ekstre değiştiğinde cloudmarket'in haber verdiği sistem adresleriniz.";
+    ApiReference => "API reference", "API başvuru belgesi";
+    OpenApiDocument => "OpenAPI document", "OpenAPI belgesi";
+    NewApiKey => "New API key", "Yeni API anahtarı";
+    KeyName => "Name", "Ad";
+    KeyNameHint => "What the key is for, e.g. “PSA sync”.", "Anahtarın ne için olduğu; örneğin “PSA eşitleme”.";
+    Scopes => "Scopes", "Kapsamlar";
+    ScopeRead => "Read", "Okuma";
+    ScopeReadHint => "The catalog, customers, orders and subscriptions.", "Katalog, müşteriler, siparişler ve abonelikler.";
+    ScopeOrders => "Orders", "Siparişler";
+    ScopeOrdersHint => "Create customers, place and check orders, resubmit failed ones.", "Müşteri oluşturma, sipariş verme ve kontrol etme, başarısız siparişleri yeniden gönderme.";
+    ScopeSubscriptions => "Subscriptions", "Abonelikler";
+    ScopeSubscriptionsHint => "Licence counts, renewals, cancellations and cancellation orders.", "Lisans sayıları, yenilemeler, iptaller ve iptal siparişleri.";
+    ScopeBilling => "Billing", "Faturalama";
+    ScopeBillingHint => "Credit usage, unbilled charges and statements.", "Kredi kullanımı, faturalanmamış tutarlar ve ekstreler.";
+    KeyLanguage => "Language of its messages", "Mesajlarının dili";
+    KeyLanguageHint => "Errors are worded in this language unless a call asks for another with Accept-Language.", "Bir çağrı Accept-Language ile başka bir dil istemedikçe hata mesajları bu dilde yazılır.";
+    CreateKey => "Create key", "Anahtar oluştur";
+    KeyCreated => "Your new API key", "Yeni API anahtarınız";
+    KeyShownOnce => "Copy it now and keep it somewhere safe: it is shown only this once. We keep only a fingerprint of it.", "Şimdi kopyalayıp güvenli bir yerde saklayın: yalnızca bu kez gösterilir. Biz yalnızca parmak izini saklarız.";
+    KeyAlreadyShown => "This key's secret was already shown once and is not kept. If it is lost, revoke the key and create a new one.", "Bu anahtarın gizli değeri bir kez gösterildi ve saklanmıyor. Kaybolduysa anahtarı iptal edip yenisini oluşturun.";
+    KeyPrefix => "Key", "Anahtar";
+    LastUsed => "Last used", "Son kullanım";
+    NeverUsed => "Never", "Hiç";
+    KeyActive => "Active", "Etkin";
+    KeyRevoked => "Revoked", "İptal edildi";
+    RevokeKey => "Revoke", "İptal et";
+    RevokeKeyConfirm => "Calls made with this key are refused at once, and a revoked key cannot be turned back on.", "Bu anahtarla yapılan çağrılar hemen reddedilir ve iptal edilen anahtar yeniden etkinleştirilemez.";
+    ConfirmRevoke => "Revoke the key", "Anahtarı iptal et";
+    NoApiKeys => "No API keys yet. Create one to connect your systems.", "Henüz API anahtarı yok. Sistemlerinizi bağlamak için bir tane oluşturun.";
+    CreatedBy => "Created by", "Oluşturan";
 }
 
 /// The current language, shared through context.

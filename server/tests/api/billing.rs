@@ -58,6 +58,7 @@ async fn order_exchange(app: &TestApp) -> i64 {
         tenant: TenantRef { prefix: DomainPrefix::parse("contoso", 27).unwrap(), new: false },
         mpn_id: MpnId::parse("1234567").unwrap(),
         payment_method: PaymentMethod::WireTransfer,
+        clears_checkout: true,
         lines: vec![LineRequest {
             sku: "CFQ7TTC0LH16".into(),
             cycle: BillingCycle::Monthly,

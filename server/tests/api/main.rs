@@ -24,6 +24,7 @@ mod orders;
 mod outbox;
 mod owned;
 mod pages;
+mod partner_api;
 mod partner_center;
 mod pg;
 mod placed_rows;

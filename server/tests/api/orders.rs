@@ -495,6 +495,7 @@ async fn two_hundred_concurrent_checkouts_never_spend_more_than_the_credit_limit
                 tenant: TenantRef { prefix: DomainPrefix::parse(&format!("load{i}"), 27).unwrap(), new: true },
                 mpn_id: MpnId::parse("1234567").unwrap(),
                 payment_method: PaymentMethod::WireTransfer,
+                clears_checkout: true,
                 lines: vec![LineRequest {
                     sku: BASIC.into(),
                     cycle: BillingCycle::Annual,

@@ -28,6 +28,9 @@ pub struct Fixture {
     // Webhooks (issue #17): the demo partner's endpoint and a delivery in its log.
     pub webhook_endpoint: String,
     pub webhook_delivery: String,
+    /// A partner API key of the demo partner (its id), and its token.
+    pub api_key: String,
+    pub api_token: String,
 }
 
 /// Contoso with provisioned subscriptions (one of them with a cancellation request in status
@@ -114,7 +117,17 @@ pub async fn fixture(app: &TestApp, contoso_admin: &TestApp) -> Fixture {
     let tested = partner.call("send_test_webhook", &[("endpoint_id", webhook_endpoint.as_str())]).await;
     assert_eq!(tested.status(), StatusCode::OK);
     let webhook_delivery = scalar("select delivery_id::text from webhook_delivery limit 1").await;
+    // A partner API key of the demo partner, with every scope.
+    let partner = app.signed_in_as("partner@reseller.example").await;
+    let api_token = crate::partner_api::api_key(&partner, &["read", "orders", "subscriptions", "billing"]).await;
+    let api_key = sqlx::query_scalar::<_, String>("select api_key_id::text from api_key where token_hash = $1")
+        .bind(app::secrets::token_hash(&api_token))
+        .fetch_one(&app.pool)
+        .await
+        .expect("the key");
     Fixture {
+        api_key,
+        api_token,
         contoso,
         subscription,
         contoso_order: contoso_order.to_string(),
