@@ -135,8 +135,11 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
 
     let totals = Totals::of(lines.iter().map(|l| line_total(l.unit_price, l.quantity)));
     let term_value: Decimal = lines.iter().map(|l| term_value(l.cycle, l.unit_price, l.quantity)).sum();
+    // After the lock, in a statement of its own (its snapshot has the orders committed by whoever
+    // held the lock before): the partner's credit in use, its ledger folded (O(1), see the
+    // credit ledger migration).
     let next = sqlx::query!(
-        r#"select partner_credit_used($1) as "used!",
+        r#"select fold_partner_credit($1) as "used!",
                   nextval(pg_get_serial_sequence('sales_order', 'order_number')) as "order_number!: crate::domain::OrderNumber""#,
         request.partner_id
     )
