@@ -358,16 +358,23 @@ pub struct LockedCredit {
 }
 
 /// Locks the partner row, as checkout does, and reads what is available: the limit less what is
-/// used (`partner_credit_used`). None when the partner does not exist.
+/// used (`fold_partner_credit`). None when the partner does not exist.
 pub async fn lock_credit(conn: &mut PgConnection, partner_id: Uuid) -> Result<Option<LockedCredit>, sqlx::Error> {
-    sqlx::query_as!(
-        LockedCredit,
-        r#"select p.credit_limit - partner_credit_used(p.organisation_id) as "available!", p.currency as "currency!: crate::domain::Currency"
-           from partner p where p.organisation_id = $1 for update"#,
+    let Some(locked) = sqlx::query!(
+        r#"select credit_limit, currency as "currency!: crate::domain::Currency"
+           from partner where organisation_id = $1 for update"#,
         partner_id
     )
     .fetch_optional(&mut *conn)
-    .await
+    .await?
+    else {
+        return Ok(None);
+    };
+    // A statement of its own, after the lock: its snapshot has what the previous holder of the
+    // lock committed (a checkout's order), which one taken before waiting for the lock has not.
+    let used =
+        sqlx::query_scalar!(r#"select fold_partner_credit($1) as "used!""#, partner_id).fetch_one(&mut *conn).await?;
+    Ok(Some(LockedCredit { available: locked.credit_limit - used, currency: locked.currency }))
 }
 
 pub async fn usage(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<Option<CreditUsage>, sqlx::Error> {

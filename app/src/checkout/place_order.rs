@@ -208,9 +208,12 @@ pub async fn place_or_check(
 
     let totals = Totals::of(lines.iter().map(|l| line_total(l.unit_price, l.quantity)));
     let term_value: Decimal = lines.iter().map(|l| term_value(l.cycle, l.unit_price, l.quantity)).sum();
-    // The order's number is taken only for an order that is placed: checking one leaves no gap.
+    // After the lock, in a statement of its own (its snapshot has the orders committed by whoever
+    // held the lock before): the partner's credit in use, its ledger folded (O(1), see the credit
+    // ledger migration; a check's fold is rolled back with it). The order's number is taken only
+    // for an order that is placed: checking one leaves no gap.
     let next = sqlx::query!(
-        r#"select partner_credit_used($1) as "used!",
+        r#"select fold_partner_credit($1) as "used!",
                   case when $2 then nextval(pg_get_serial_sequence('sales_order', 'order_number')) end
                       as "order_number: crate::domain::OrderNumber""#,
         request.partner_id,

@@ -38,6 +38,8 @@ pub struct Process {
     child: Option<Child>,
     /// The log's length when the current incarnation started: its own lines come after.
     log_offset: u64,
+    /// The CPU time of the current incarnation already counted (see [`Cluster::count_cpu`]).
+    cpu_counted: Duration,
 }
 
 impl Process {
@@ -71,6 +73,8 @@ const SECRET_KEY: &str = "50a750a750a750a750a750a750a750a750a750a750a750a750a750
 pub struct Cluster {
     settings: Settings,
     pub processes: Vec<Mutex<Process>>,
+    /// CPU time used by each kind of process while counting was on (see [`Cluster::count_cpu`]).
+    cpu: std::sync::Mutex<std::collections::HashMap<&'static str, Duration>>,
 }
 
 /// A free port of 127.0.0.1, kept by the process for the whole run (a restarted server binds it
@@ -96,6 +100,7 @@ impl Cluster {
                 log: settings.dir.join(format!("{name}.log")),
                 child: None,
                 log_offset: 0,
+                cpu_counted: Duration::ZERO,
             }));
         };
         add(Kind::Vendor, 0, Some(settings.vendor_port));
@@ -105,7 +110,29 @@ impl Cluster {
         for index in 0..workers {
             add(Kind::Worker, index, None);
         }
-        Ok(Self { settings, processes })
+        Ok(Self { settings, processes, cpu: std::sync::Mutex::default() })
+    }
+
+    /// Adds the CPU time each process used since it was last counted to its kind's total; with
+    /// `reset`, only marks where counting starts. Called when the load starts, before every
+    /// SIGKILL (for the process killed) and when the load ends.
+    pub async fn count_cpu(&self, only: Option<usize>, reset: bool) {
+        for (index, process) in self.processes.iter().enumerate() {
+            if only.is_some_and(|o| o != index) {
+                continue;
+            }
+            let mut process = process.lock().await;
+            let Some(used) = process.pid().and_then(cpu_of) else { continue };
+            let counted = std::mem::replace(&mut process.cpu_counted, used);
+            if !reset {
+                *self.cpu.lock().expect("cpu").entry(process.kind.name()).or_default() += used.saturating_sub(counted);
+            }
+        }
+    }
+
+    /// CPU seconds by kind of process.
+    pub fn cpu_used(&self) -> std::collections::HashMap<&'static str, Duration> {
+        self.cpu.lock().expect("cpu").clone()
     }
 
     /// The indexes of the processes the chaos may kill: every web server and worker process.
@@ -194,6 +221,7 @@ impl Cluster {
             .kill_on_drop(true);
         let child = command.spawn().with_context(|| format!("starting {}", self.settings.server_bin.display()))?;
         process.child = Some(child);
+        process.cpu_counted = Duration::ZERO;
         Ok(())
     }
 
@@ -278,6 +306,41 @@ impl Cluster {
             }
         }
     }
+}
+
+/// The CPU time (user and system) a process has used, and with `children`, that of the children
+/// it waited for, from `/proc/PID/stat` (in clock ticks of 10 ms).
+fn cpu_stat(pid: u32, children: bool) -> Option<(Duration, u32)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name is in parentheses and may hold spaces: the fields follow the last ')'.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    let mut total = ticks(11) + ticks(12);
+    if children {
+        total += ticks(13) + ticks(14);
+    }
+    let parent = fields.get(1).and_then(|f| f.parse().ok()).unwrap_or(0);
+    Some((Duration::from_millis(total * 10), parent))
+}
+
+pub fn cpu_of(pid: u32) -> Option<Duration> {
+    cpu_stat(pid, false).map(|(cpu, _)| cpu)
+}
+
+/// The CPU time PostgreSQL has used: the postmaster's own and its finished children's, and that
+/// of the backends running now.
+pub fn postgres_cpu(pgdata: &Path) -> Option<Duration> {
+    let pid: u32 = std::fs::read_to_string(pgdata.join("postmaster.pid")).ok()?.lines().next()?.trim().parse().ok()?;
+    let (mut total, _) = cpu_stat(pid, true)?;
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(child) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
+        if let Some((cpu, parent)) = cpu_stat(child, false)
+            && parent == pid
+        {
+            total += cpu;
+        }
+    }
+    Some(total)
 }
 
 /// Whether `needle` appears in `log` after byte `offset`.

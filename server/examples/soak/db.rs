@@ -140,7 +140,10 @@ pub struct Ledger {
     pub vendor_extra: i64,
     /// Subscriptions whose licence count or state differs from the vendor's.
     pub vendor_disagrees: i64,
+    /// Partners whose credit in use (summed from the rows) exceeds their limit.
     pub over_credit: i64,
+    /// Partners whose credit ledger (what checkout reads) differs from that sum.
+    pub ledger_drift: i64,
     /// Events (an activation, a completed change or cancellation) without their charge.
     pub charges_missing: i64,
     /// Charges beyond one per event, or for an event that did not happen.
@@ -183,7 +186,9 @@ pub async fn ledger(pool: &PgPool) -> Result<Ledger, sqlx::Error> {
     let money = sqlx::query!(
         r#"select
              (select count(*) from partner
-              where partner_credit_used(organisation_id) > credit_limit) as "over_credit!",
+              where partner_credit_recount(organisation_id) > credit_limit) as "over_credit!",
+             (select count(*) from partner
+              where partner_credit_used(organisation_id) <> partner_credit_recount(organisation_id)) as "drift!",
              (select count(*) from subscription s join sales_order so using (order_id)
               where so.kind = 'sales' and so.status = 'completed' and s.term_start is not null
                 and not exists (select 1 from charge c
@@ -208,6 +213,7 @@ pub async fn ledger(pool: &PgPool) -> Result<Ledger, sqlx::Error> {
         vendor_extra: vendor.extra,
         vendor_disagrees: vendor.disagrees,
         over_credit: money.over_credit,
+        ledger_drift: money.drift,
         charges_missing: money.missing,
         charges_extra: money.extra,
         dead_jobs: money.dead_jobs,

@@ -107,6 +107,16 @@ pub struct PgRestart {
     pub at: Duration,
     pub took: Duration,
     pub nodes_ready_after: Option<Duration>,
+    /// PostgreSQL's CPU time just before and just after (the restart starts the count again).
+    pub cpu_before: Option<Duration>,
+    pub cpu_after: Option<Duration>,
+}
+
+/// CPU time used during the load, by what used it.
+pub struct CpuUse {
+    pub by_kind: HashMap<&'static str, Duration>,
+    pub postgres: Option<Duration>,
+    pub soak: Option<Duration>,
 }
 
 #[tokio::main]
@@ -198,7 +208,8 @@ async fn run(
         args.workers,
     )?);
     let probe = reqwest::Client::new();
-    let outcome = drive(args, &cluster, pg, &pool, &partners, &smtp, &probe, &tag).await;
+    let pgdata = dir.join("pg").join("postgres").join("pgdata");
+    let outcome = drive(args, &cluster, pg, &pgdata, &pool, &partners, &smtp, &probe, &tag).await;
     cluster.stop_all(Duration::from_secs(30)).await;
     outcome
 }
@@ -210,6 +221,7 @@ async fn drive(
     args: &Args,
     cluster: &Arc<cluster::Cluster>,
     pg: &server::embedded_pg::EmbeddedPostgres,
+    pgdata: &std::path::Path,
     pool: &sqlx::PgPool,
     partners: &[db::SoakPartner],
     smtp: &fake_smtp::FakeSmtp,
@@ -279,6 +291,9 @@ async fn drive(
     }
 
     println!("      load for {} s …", args.seconds);
+    cluster.count_cpu(None, true).await;
+    let pg_cpu_start = cluster::postgres_cpu(pgdata);
+    let soak_cpu_start = cluster::cpu_of(std::process::id());
     let (stop_load, load) = watch::channel(false);
     let partner_tasks: Vec<_> = people.into_iter().map(|p| tokio::spawn(p.run(load.clone()))).collect();
     let (stop_credit, credit_stop) = watch::channel(false);
@@ -294,12 +309,26 @@ async fn drive(
     let chaos = tokio::spawn(chaos(cluster.clone(), pool.clone(), probe.clone(), started, run_for, kill_count));
     let restarting = async {
         match pg_restart_at {
-            Some(at) => Some(restart_pg(cluster, pg, probe, started, at).await),
+            Some(at) => Some(restart_pg(cluster, pg, pgdata, probe, started, at).await),
             None => None,
         }
     };
     let (pg_restart, ()) = tokio::join!(restarting, tokio::time::sleep_until((started + run_for).into()));
     let pg_restart = pg_restart.transpose()?;
+    cluster.count_cpu(None, false).await;
+    let pg_cpu_end = cluster::postgres_cpu(pgdata);
+    let postgres = match &pg_restart {
+        Some(PgRestart { cpu_before: Some(before), cpu_after: Some(after), .. }) => pg_cpu_start
+            .zip(pg_cpu_end)
+            .map(|(start, end)| before.saturating_sub(start) + end.saturating_sub(*after)),
+        Some(_) => None,
+        None => pg_cpu_start.zip(pg_cpu_end).map(|(start, end)| end.saturating_sub(start)),
+    };
+    let cpu = CpuUse {
+        by_kind: cluster.cpu_used(),
+        postgres,
+        soak: soak_cpu_start.zip(cluster::cpu_of(std::process::id())).map(|(a, b)| b.saturating_sub(a)),
+    };
     let run_time = started.elapsed();
 
     // The run is over: no new flows; those under way finish (their calls retry to the end).
@@ -366,6 +395,7 @@ async fn drive(
         verdicts,
         crashed,
         provisioning,
+        cpu,
     };
     Ok(report.print())
 }
@@ -400,6 +430,7 @@ async fn chaos(
             Some(pid) => db::jobs_held_by(&pool, pid).await.unwrap_or_default(),
             None => Vec::new(),
         };
+        cluster.count_cpu(Some(index), false).await;
         let killed_at = Instant::now();
         let pid = cluster.kill(index).await;
         cluster.start(index).await?;
@@ -438,14 +469,17 @@ async fn chaos(
 async fn restart_pg(
     cluster: &cluster::Cluster,
     pg: &server::embedded_pg::EmbeddedPostgres,
+    pgdata: &std::path::Path,
     probe: &reqwest::Client,
     started: Instant,
     at: Duration,
 ) -> anyhow::Result<PgRestart> {
     tokio::time::sleep_until((started + at).into()).await;
+    let cpu_before = cluster::postgres_cpu(pgdata);
     let began = Instant::now();
     pg.restart().await.context("restarting PostgreSQL")?;
     let took = began.elapsed();
+    let cpu_after = cluster::postgres_cpu(pgdata);
     let mut nodes_ready_after = None;
     while began.elapsed() < Duration::from_secs(120) {
         let mut all = true;
@@ -462,5 +496,5 @@ async fn restart_pg(
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    Ok(PgRestart { at: began.duration_since(started), took, nodes_ready_after })
+    Ok(PgRestart { at: began.duration_since(started), took, nodes_ready_after, cpu_before, cpu_after })
 }

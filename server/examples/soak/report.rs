@@ -5,7 +5,7 @@ use std::{collections::HashMap, sync::atomic::Ordering, time::Duration};
 
 use uuid::Uuid;
 
-use crate::{Args, Kill, PgRestart, db, fake_smtp::ReceivedMail, flows::Stats, http::Tally, live::Verdict};
+use crate::{Args, CpuUse, Kill, PgRestart, db, fake_smtp::ReceivedMail, flows::Stats, http::Tally, live::Verdict};
 
 /// How the mail the product queued compares with what the mail server received.
 pub struct MailVerdict {
@@ -77,6 +77,7 @@ pub struct Report<'a> {
     pub verdicts: Vec<Verdict>,
     pub crashed: Vec<String>,
     pub provisioning: Vec<f64>,
+    pub cpu: CpuUse,
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -139,6 +140,25 @@ impl Report<'_> {
             self.tally.unanswered_count(),
             self.tally.deferred_count()
         );
+
+        let used = |kind: &str| self.cpu.by_kind.get(kind).copied().unwrap_or_default().as_secs_f64();
+        let (web, workers, vendor) = (used("server"), used("server worker"), used("vendor"));
+        let secs = |d: Option<Duration>| d.map_or_else(|| "?".to_owned(), |d| format!("{:.1}", d.as_secs_f64()));
+        println!(
+            "  CPU during the load: servers {web:.1} s, worker processes {workers:.1} s, PostgreSQL {} s, \
+             Partner Center {vendor:.1} s, the soak's clients {} s",
+            secs(self.cpu.postgres),
+            secs(self.cpu.soak)
+        );
+        if !in_run.is_empty() {
+            let orders = in_run.len() as f64;
+            println!(
+                "  per order (its checkout, provisioning, mail, progress, changes and cancellations around it): \
+                 {:.0} ms of marketplace CPU (servers and workers), {} ms of PostgreSQL",
+                (web + workers) * 1000.0 / orders,
+                self.cpu.postgres.map_or_else(|| "?".to_owned(), |d| format!("{:.0}", d.as_secs_f64() * 1000.0 / orders))
+            );
+        }
 
         println!("\n== kills ({} SIGKILLs)", self.kills.len());
         for kill in &self.kills {
@@ -216,6 +236,7 @@ impl Report<'_> {
             ),
             ("vendor licence counts or states ≠ ours".into(), l.vendor_disagrees as u64, String::new()),
             ("partners over their credit".into(), l.over_credit as u64, String::new()),
+            ("credit ledgers ≠ the sum of their rows".into(), l.ledger_drift as u64, String::new()),
             (
                 "charges duplicated or missing per event".into(),
                 (l.charges_missing + l.charges_extra) as u64,

@@ -135,9 +135,12 @@ const WITH_BODY: &[(&str, &str)] = &[
     ("415", "The body is not JSON"),
 ];
 
+/// One OpenAPI link: the operation it leads to, its parameter, and where the value comes from.
+type Link = (&'static str, &'static str, &'static str);
+
 /// OpenAPI links: where an answer's ids lead (a list's first item, a thing just made), so that a
 /// client generator, and Schemathesis's stateful phase, can follow them.
-const LINKS: &[(&str, &str, &str, &[(&str, &str, &str)])] = &[
+const LINKS: &[(&str, &str, &str, &[Link])] = &[
     ("/api/v1/products", "get", "200", &[("getProduct", "sku", "$response.body#/data/0/sku")]),
     ("/api/v1/customers", "get", "200", &[("getCustomer", "customer_id", "$response.body#/data/0/customer_id")]),
     ("/api/v1/customers", "post", "201", &[("getCustomer", "customer_id", "$response.body#/customer_id")]),
@@ -308,7 +311,10 @@ mod tests {
         let operations: Vec<&Value> =
             paths.values().flat_map(|item| item.as_object().into_iter().flat_map(|i| i.values())).collect();
         for (path, method, status, links) in LINKS {
-            assert!(doc["paths"][*path][*method]["responses"][*status]["links"].is_object(), "{method} {path} {status}");
+            assert!(
+                doc["paths"][*path][*method]["responses"][*status]["links"].is_object(),
+                "{method} {path} {status}"
+            );
             for (operation, _, _) in *links {
                 assert!(operations.iter().any(|o| o["operationId"] == *operation), "{operation}");
             }
