@@ -2,7 +2,7 @@
 SHELL := bash
 DATA_DIR := data
 
-.PHONY: setup run test bench build fmt clean-data sqlx-prepare
+.PHONY: setup run test bench lighthouse build fmt clean-data sqlx-prepare
 
 setup:
 	scripts/setup.sh
@@ -16,6 +16,10 @@ test:
 # Throughput figures against a private PostgreSQL, with pgbench for scale.
 bench:
 	scripts/bench.sh
+
+# Lighthouse (mobile) on the release build, signed in as each role: medians per page (also in bench).
+lighthouse:
+	scripts/lighthouse.sh
 
 # --split: each page's code is a chunk of its own (app::pages); without it the bundle cannot load.
 build:
