@@ -2,7 +2,7 @@
 SHELL := bash
 DATA_DIR := data
 
-.PHONY: setup run test bench soak build fmt clean-data sqlx-prepare
+.PHONY: setup run test bench soak lighthouse build fmt clean-data sqlx-prepare
 
 setup:
 	scripts/setup.sh
@@ -20,6 +20,10 @@ bench:
 # The marketplace under load while its processes are killed; SOAK_ARGS="--seconds 1800" runs longer.
 soak:
 	scripts/soak.sh $(SOAK_ARGS)
+
+# Lighthouse (mobile) on the release build, signed in as each role: medians per page (also in bench).
+lighthouse:
+	scripts/lighthouse.sh
 
 # --split: each page's code is a chunk of its own (app::pages); without it the bundle cannot load.
 build:

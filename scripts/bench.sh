@@ -35,3 +35,7 @@ DATABASE_URL="${base_url%/*}/cloudmarket_bench_api" SQLX_OFFLINE=true LEPTOS_OUT
 # Pages against a bare axum handler serving the same bytes (Phone-fast's SSR ratios), with wrk.
 psql "$base_url" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE cloudmarket_bench_pages'
 DATABASE_URL="${base_url%/*}/cloudmarket_bench_pages" scripts/bench-pages.sh
+
+# Lighthouse on the release build, each page signed in as its role (Phone-fast's page figures).
+psql "$base_url" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE cloudmarket_bench_lighthouse'
+DATABASE_URL="${base_url%/*}/cloudmarket_bench_lighthouse" scripts/lighthouse.sh
