@@ -318,9 +318,9 @@ async fn drive(
     cluster.count_cpu(None, false).await;
     let pg_cpu_end = cluster::postgres_cpu(pgdata);
     let postgres = match &pg_restart {
-        Some(PgRestart { cpu_before: Some(before), cpu_after: Some(after), .. }) => pg_cpu_start
-            .zip(pg_cpu_end)
-            .map(|(start, end)| before.saturating_sub(start) + end.saturating_sub(*after)),
+        Some(PgRestart { cpu_before: Some(before), cpu_after: Some(after), .. }) => {
+            pg_cpu_start.zip(pg_cpu_end).map(|(start, end)| before.saturating_sub(start) + end.saturating_sub(*after))
+        }
         Some(_) => None,
         None => pg_cpu_start.zip(pg_cpu_end).map(|(start, end)| end.saturating_sub(start)),
     };

@@ -156,7 +156,9 @@ impl Report<'_> {
                 "  per order (its checkout, provisioning, mail, progress, changes and cancellations around it): \
                  {:.0} ms of marketplace CPU (servers and workers), {} ms of PostgreSQL",
                 (web + workers) * 1000.0 / orders,
-                self.cpu.postgres.map_or_else(|| "?".to_owned(), |d| format!("{:.0}", d.as_secs_f64() * 1000.0 / orders))
+                self.cpu
+                    .postgres
+                    .map_or_else(|| "?".to_owned(), |d| format!("{:.0}", d.as_secs_f64() * 1000.0 / orders))
             );
         }
 
