@@ -103,6 +103,9 @@ sqlx_check() {
 }
 stage sqlx-check sqlx_check
 stage rust-tests "${plain[@]}" LEPTOS_OUTPUT_NAME=cloudmarket cargo test --workspace -- --include-ignored
+# The partner API against its own OpenAPI document: Schemathesis (scripts/requirements-test.txt)
+# runs every operation with all its checks on the debug server the stage above built.
+stage api-conformance scripts/api-conformance.sh
 # The short soak (server/examples/soak, `make soak` is the long one): three servers and two worker
 # processes on a PostgreSQL of its own, SIGKILLed twice and PostgreSQL restarted once under load;
 # fails on any order, subscription, charge or mail lost or doubled, any missed progress step, any
