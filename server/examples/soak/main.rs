@@ -414,9 +414,10 @@ async fn chaos(
     let mut measuring = Vec::new();
     for k in 0..count {
         // Evenly over the middle of the run, each moved a little at random.
-        let slot = run_for.mul_f64((k as f64 + 0.5) / count as f64);
-        let jitter = run_for.mul_f64(rand::thread_rng().gen_range(-0.3..0.3) / count as f64);
-        let at = (slot + jitter).max(Duration::from_secs(1)).min(run_for.saturating_sub(Duration::from_secs(1)));
+        // In seconds as a float: the jitter may be negative, which a Duration cannot be.
+        let share = (k as f64 + 0.5 + rand::thread_rng().gen_range(-0.3..0.3)) / count as f64;
+        let at = Duration::from_secs_f64((run_for.as_secs_f64() * share).max(1.0))
+            .min(run_for.saturating_sub(Duration::from_secs(1)));
         tokio::time::sleep_until((started + at).into()).await;
         let mut up = Vec::new();
         for index in cluster.killable() {
