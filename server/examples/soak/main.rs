@@ -137,6 +137,8 @@ async fn main() -> anyhow::Result<()> {
             .context("cannot tell where the server binary is: pass --server")?,
     };
     anyhow::ensure!(server_bin.is_file(), "no server binary at {} (build it, or pass --server)", server_bin.display());
+    // The processes start in the run's directory: a relative --server would not be found there.
+    let server_bin = std::fs::canonicalize(&server_bin)?;
     println!(
         "soak: {} s, {} partners, {} servers + {} workers, {:.0} % Partner Center faults",
         args.seconds,
