@@ -2,7 +2,11 @@
 //! orders its signed-in user may see, with what it missed while away replayed first. The hub
 //! (`crate::live::hub`) relays what Postgres announces; this decides who sees what.
 
-use std::{collections::HashSet, convert::Infallible, time::Duration};
+use std::{
+    collections::{BTreeSet, HashSet},
+    convert::Infallible,
+    time::Duration,
+};
 
 use axum::{
     extract::{Query, State},
@@ -63,6 +67,14 @@ impl Scope {
 
 /// The most steps one [`replay`] returns; a stream that gets a full page asks for the next.
 const REPLAY_PAGE: usize = 200;
+
+/// How far below the last step it sent an open stream looks again when it catches up. A step's
+/// id is drawn when it is recorded, not when it commits: a step recorded just before another can
+/// commit just after it, and if its notification was lost (the database restart that makes the
+/// stream catch up), replaying only what follows the last id sent would skip it for good. Steps
+/// are recorded in short transactions, so far fewer ids than this are drawn and not yet committed
+/// at any moment; the ids already sent are remembered this far back, so none is sent twice.
+const REPLAY_SLACK: i64 = 1_000;
 
 /// Progress after `after` for the orders `scope` may see, from the last ten minutes: what a
 /// browser missed while it was away, at most [`REPLAY_PAGE`] steps, oldest first.
@@ -146,9 +158,11 @@ pub async fn stream(
         scope,
         pool: state.pool.clone(),
         replayed: backlog.iter().map(|e| e.id).collect(),
+        sent: BTreeSet::new(),
         last_id: backlog.last().map(|e| e.id).or(after).unwrap_or(0),
+        floor: after.unwrap_or(0),
         placed: after.is_some(),
-        more: backlog.len() == REPLAY_PAGE,
+        cursor: if backlog.len() == REPLAY_PAGE { backlog.last().map(|e| e.id) } else { None },
         backlog: backlog.into(),
         receiver,
         closed: state.live.closed(),
@@ -169,11 +183,16 @@ struct Feed {
     backlog: std::collections::VecDeque<ProgressEvent>,
     /// Replayed ids, so the same step arriving live as well is sent once.
     replayed: HashSet<i64>,
+    /// Ids sent, down to [`REPLAY_SLACK`] below `last_id`: a catch-up sends none of them again.
+    sent: BTreeSet<i64>,
     last_id: i64,
+    /// What the browser said it had when the stream opened: a catch-up never goes below it.
+    floor: i64,
     /// Whether `last_id` says where the browser stands: it passed one, or was sent a step.
     placed: bool,
-    /// The last replay filled a page: there is more to replay once the backlog is sent.
-    more: bool,
+    /// The last replay filled a page ending at this id: there is more to replay after it once
+    /// the backlog is sent.
+    cursor: Option<i64>,
     receiver: broadcast::Receiver<Notice>,
     closed: watch::Receiver<bool>,
     /// Changes when the hub listens again after losing its connection (see `Hub::relay`).
@@ -194,7 +213,7 @@ impl Feed {
             if let Some(event) = self.backlog.pop_front() {
                 return Some(self.send(event));
             }
-            if self.more && !self.catch_up().await {
+            if self.cursor.is_some() && !self.catch_up().await {
                 return None;
             }
             if !self.backlog.is_empty() {
@@ -234,11 +253,16 @@ impl Feed {
     /// read: the stream then ends and the browser reconnects with `Last-Event-ID`, which replays
     /// the same, rather than carrying on with a gap.
     async fn catch_up(&mut self) -> bool {
-        match replay(&self.pool, self.scope, self.last_id).await {
+        let from = self.cursor.unwrap_or_else(|| (self.last_id - REPLAY_SLACK).max(self.floor));
+        match replay(&self.pool, self.scope, from).await {
             Ok(missed) => {
-                self.more = missed.len() == REPLAY_PAGE;
-                self.replayed.extend(missed.iter().map(|e| e.id));
-                self.backlog.extend(missed);
+                self.cursor = if missed.len() == REPLAY_PAGE { missed.last().map(|e| e.id) } else { None };
+                for event in missed {
+                    // Not sent already, nor waiting in the backlog from an earlier page.
+                    if !self.sent.contains(&event.id) && self.replayed.insert(event.id) {
+                        self.backlog.push_back(event);
+                    }
+                }
                 true
             }
             Err(err) => {
@@ -251,6 +275,10 @@ impl Feed {
     fn send(&mut self, event: ProgressEvent) -> Event {
         self.last_id = self.last_id.max(event.id);
         self.placed = true;
+        self.sent.insert(event.id);
+        if self.sent.first().is_some_and(|&oldest| oldest < self.last_id - REPLAY_SLACK) {
+            self.sent = self.sent.split_off(&(self.last_id - REPLAY_SLACK));
+        }
         Event::default()
             .event("progress")
             .id(event.id.to_string())

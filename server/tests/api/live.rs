@@ -122,6 +122,10 @@ async fn a_reconnecting_browser_gets_what_it_missed_and_strangers_get_nothing() 
 
 /// Records a step of `number`'s run `run` as the provisioning engine does; its id.
 async fn record_step(app: &TestApp, number: i64, run: i32, step: &str) -> i64 {
+    record_step_on(&app.pool, number, run, step).await
+}
+
+async fn record_step_on(db: impl sqlx::PgExecutor<'_>, number: i64, run: i32, step: &str) -> i64 {
     sqlx::query_scalar!(
         "insert into order_progress (order_id, run, step, percent)
          select order_id, $2, $3::text::provisioning_step, 10 from sales_order where order_number = $1
@@ -130,9 +134,54 @@ async fn record_step(app: &TestApp, number: i64, run: i32, step: &str) -> i64 {
         run,
         step
     )
-    .fetch_one(&app.pool)
+    .fetch_one(db)
     .await
     .unwrap()
+}
+
+/// Cuts the server's LISTEN connection and keeps it from coming back (a database restart, seen
+/// from the relay) until the returned connection allows connections again.
+async fn cut_the_relay(app: &TestApp) -> (PgConnection, String) {
+    let name: String =
+        sqlx::query_scalar!(r#"select current_database() as "name!""#).fetch_one(&app.pool).await.unwrap();
+    let mut admin = PgConnection::connect(&std::env::var("DATABASE_URL").unwrap()).await.unwrap();
+    admin.execute(format!(r#"alter database "{name}" allow_connections false"#).as_str()).await.unwrap();
+    admin
+        .execute(
+            format!("select pg_terminate_backend(pid) from pg_stat_activity where datname = '{name}' and query ilike 'LISTEN%'")
+                .as_str(),
+        )
+        .await
+        .unwrap();
+    (admin, name)
+}
+
+#[tokio::test]
+async fn a_step_committed_after_a_later_one_while_the_relay_was_away_still_arrives() {
+    let app = TestApp::spawn().await;
+    let number = order_for(&app, "liveorder", "1234567").await;
+    app.login_ok("partner@reseller.example").await;
+    record_step(&app, number, 1, "validating").await;
+    let mut stream = EventStream::open(&app, "?after=0").await;
+    assert_eq!(stream.next(Duration::from_secs(10)).await.unwrap()["step"], "validating");
+
+    // A step's id is drawn when it is recorded: this one is drawn first and committed last.
+    let mut slow = app.pool.begin().await.unwrap();
+    let early = record_step_on(&mut *slow, number, 1, "creating_tenant").await;
+    let later = record_step(&app, number, 1, "accepting_agreement").await;
+    assert!(later > early);
+    let event = stream.next(Duration::from_secs(10)).await.expect("the later step, live");
+    assert_eq!(event["id"], later);
+
+    // Committed while the relay is away: its notification is lost, and it is below the last id sent.
+    let (mut admin, name) = cut_the_relay(&app).await;
+    slow.commit().await.unwrap();
+    admin.execute(format!(r#"alter database "{name}" allow_connections true"#).as_str()).await.unwrap();
+
+    let event = stream.next(Duration::from_secs(15)).await.expect("the step committed after a later one");
+    assert_eq!(event["id"], early);
+    assert_eq!(event["step"], "creating_tenant");
+    assert!(stream.next(Duration::from_secs(2)).await.is_none(), "nothing sent twice");
 }
 
 #[tokio::test]
