@@ -18,8 +18,8 @@ import sys
 # are 200 KB for them and 350 KB for any page; what is enforced is what the split build reaches
 # today (raise it only with the figures in the change's note), and the targets are printed beside.
 PHONE_AREAS = {"sign_in", "portal", "subscription"}
-PHONE_BUDGET = int(os.environ.get("CLOUDMARKET_PHONE_FIRST_LOAD_BUDGET", 450_000))
-PAGE_BUDGET = int(os.environ.get("CLOUDMARKET_PAGE_FIRST_LOAD_BUDGET", 620_000))
+PHONE_BUDGET = int(os.environ.get("CLOUDMARKET_PHONE_FIRST_LOAD_BUDGET", 460_000))
+PAGE_BUDGET = int(os.environ.get("CLOUDMARKET_PAGE_FIRST_LOAD_BUDGET", 630_000))
 PHONE_TARGET, PAGE_TARGET = 200_000, 350_000
 
 
