@@ -41,7 +41,8 @@ export class ApiKeysPage {
   /** Revokes a key, confirming first. */
   async revoke(name: string) {
     const row = this.row(name);
-    await row.getByText('Revoke', { exact: true }).click();
+    // The disclosure's summary reads "Revoke <the key's name>" to a screen reader, and shows "Revoke".
+    await row.locator('summary', { hasText: 'Revoke' }).click();
     await row.getByRole('button', { name: 'Revoke the key' }).click();
     await expect(row.getByText('Revoked')).toBeVisible();
   }
