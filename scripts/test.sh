@@ -107,8 +107,8 @@ stage rust-tests "${plain[@]}" LEPTOS_OUTPUT_NAME=cloudmarket cargo test --works
 # runs every operation with all its checks on the debug server the stage above built.
 stage api-conformance env CLOUDMARKET_SERVER_BIN=target/plain/debug/server scripts/api-conformance.sh
 # The short soak (`target/plain/debug/examples/soak --seconds 60 --kills 2 --partners 10`) joins
-# these stages once its invariants hold: today a live-progress stream can miss a step announced
-# while PostgreSQL restarts (README, Soak). `make soak` runs the long form.
+# these stages once its invariants have held run after run: it found live-progress streams missing
+# steps across a PostgreSQL restart, fixed since (README, Soak). `make soak` runs the long form.
 # The browser tests run on the bundle users get: the release front end, split by page, hashed and
 # precompressed, as `make run` builds it (the budget stage builds it and checks what each page
 # downloads). Only the server is a debug build: a release server build would add about 20 minutes.
