@@ -195,17 +195,7 @@ async fn a_stream_left_open_while_the_database_restarts_gets_the_steps_announced
 
     // The server's LISTEN connection is cut and cannot come back at once (a database restart,
     // seen from the relay); the browser's stream stays open all the while.
-    let name: String =
-        sqlx::query_scalar!(r#"select current_database() as "name!""#).fetch_one(&app.pool).await.unwrap();
-    let mut admin = PgConnection::connect(&std::env::var("DATABASE_URL").unwrap()).await.unwrap();
-    admin.execute(format!(r#"alter database "{name}" allow_connections false"#).as_str()).await.unwrap();
-    admin
-        .execute(
-            format!("select pg_terminate_backend(pid) from pg_stat_activity where datname = '{name}' and query ilike 'LISTEN%'")
-                .as_str(),
-        )
-        .await
-        .unwrap();
+    let (mut admin, name) = cut_the_relay(&app).await;
     // A step committed meanwhile: its notification reaches no listener of this server.
     let missed = record_step(&app, number, 1, "creating_tenant").await;
     assert!(missed > first);
