@@ -137,6 +137,7 @@ impl Application {
             partner_center,
             live: app::live::hub::Hub::default(),
             limits: app::limits::Limits::new(config.limits()),
+            reference: app::state::ReferenceCache::default(),
         };
         let background =
             Background::new(config, state.pool.clone(), state.partner_center.clone(), mail, secrets, config.workers);
