@@ -2,7 +2,7 @@
 SHELL := bash
 DATA_DIR := data
 
-.PHONY: setup run test bench lighthouse build fmt clean-data sqlx-prepare
+.PHONY: setup run test bench soak lighthouse build fmt clean-data sqlx-prepare
 
 setup:
 	scripts/setup.sh
@@ -16,6 +16,10 @@ test:
 # Throughput figures against a private PostgreSQL, with pgbench for scale.
 bench:
 	scripts/bench.sh
+
+# The marketplace under load while its processes are killed; SOAK_ARGS="--seconds 1800" runs longer.
+soak:
+	scripts/soak.sh $(SOAK_ARGS)
 
 # Lighthouse (mobile) on the release build, signed in as each role: medians per page (also in bench).
 lighthouse:

@@ -13,7 +13,7 @@ export DATABASE_URL="${base_url%/*}/cloudmarket_bench"
 
 # Release build (bench profile); the query data in .sqlx/ means no database is needed to compile.
 SQLX_OFFLINE=true LEPTOS_OUTPUT_NAME=cloudmarket CARGO_TARGET_DIR=target/plain \
-    cargo bench -p server --bench checkout --bench provisioning
+    cargo bench -p server --bench checkout --bench provisioning --bench webhooks
 
 # Billing gets a database of its own: it bills and renews everything it finds.
 psql "$base_url" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE cloudmarket_bench_billing'
@@ -25,6 +25,12 @@ DATABASE_URL="${base_url%/*}/cloudmarket_bench_billing" SQLX_OFFLINE=true LEPTOS
 psql "$base_url" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE cloudmarket_bench_login'
 DATABASE_URL="${base_url%/*}/cloudmarket_bench_login" SQLX_OFFLINE=true LEPTOS_OUTPUT_NAME=cloudmarket \
     CARGO_TARGET_DIR=target/plain cargo bench -p server --bench login
+
+# Order creation through the partner API against the Control Panel's server functions, in the
+# same run, on the release server binary with the demo data and the sandbox (no vendor latency).
+psql "$base_url" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE cloudmarket_bench_api'
+DATABASE_URL="${base_url%/*}/cloudmarket_bench_api" SQLX_OFFLINE=true LEPTOS_OUTPUT_NAME=cloudmarket \
+    CARGO_TARGET_DIR=target/plain cargo bench -p server --bench api
 
 # Pages against a bare axum handler serving the same bytes (Phone-fast's SSR ratios), with wrk.
 psql "$base_url" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE cloudmarket_bench_pages'

@@ -20,6 +20,9 @@ APP_LAYERS = [
     (
         "features",
         [
+            # Webhooks: lowest, beside the outbox; every feature that commits something a partner's
+            # systems care about emits through it, and it uses no feature (issue #17).
+            "webhooks",
             "notifications",
             "billing",
             "provisioning",
@@ -34,6 +37,9 @@ APP_LAYERS = [
             "partners",
             "portal",
             "backoffice",
+            # The partner API and its keys: speaks through checkout, orders, customers,
+            # subscriptions, billing and catalog.
+            "partner_api",
         ],
     ),
     ("shell", ["app", "lib"]),

@@ -23,6 +23,12 @@ for arg in "$@"; do
 done
 
 scripts/setup.sh
+# Lighthouse (pinned) in a package folder of its own, installed here so `make test` never waits for it.
+if [[ ! -f end2end/lighthouse/node_modules/.package-lock.json \
+    || end2end/lighthouse/package-lock.json -nt end2end/lighthouse/node_modules/.package-lock.json ]]; then
+    echo "==> installing end2end/lighthouse npm packages (npm ci)"
+    (cd end2end/lighthouse && npm ci)
+fi
 
 # The release front end and server `make run` builds, in its site root.
 site=target/site-release

@@ -121,16 +121,5 @@ else
     say "end2end npm packages: up to date"
 fi
 
-# Lighthouse (pinned) for `make lighthouse`, a package folder of its own so `make test` never waits for it.
-if ((with_e2e)); then
-    if [[ ! -f end2end/lighthouse/node_modules/.package-lock.json \
-        || end2end/lighthouse/package-lock.json -nt end2end/lighthouse/node_modules/.package-lock.json ]]; then
-        say "installing end2end/lighthouse npm packages (npm ci)"
-        (cd end2end/lighthouse && npm ci)
-    else
-        say "end2end/lighthouse npm packages: up to date"
-    fi
-fi
-
 say "setup done; to use the tools in your shell: source scripts/env.sh"
 say "  (that is: export PATH=\"$REPO_ROOT/end2end/node_modules/.bin:$TOOLS_DIR/bin:\$PATH\")"

@@ -103,6 +103,14 @@ sqlx_check() {
 }
 stage sqlx-check sqlx_check
 stage rust-tests "${plain[@]}" LEPTOS_OUTPUT_NAME=cloudmarket cargo test --workspace -- --include-ignored
+# The partner API against its own OpenAPI document: Schemathesis (scripts/requirements-test.txt)
+# runs every operation with all its checks on the debug server the stage above built.
+stage api-conformance scripts/api-conformance.sh
+# The short soak (server/examples/soak, `make soak` is the long one): three servers and two worker
+# processes on a PostgreSQL of its own, SIGKILLed twice and PostgreSQL restarted once under load;
+# fails on any order, subscription, charge or mail lost or doubled, any missed progress step, any
+# 5xx. It runs the debug server and soak the rust-tests stage just built.
+stage soak target/plain/debug/examples/soak --server target/plain/debug/server --seconds 60 --kills 2 --partners 10
 # The browser tests run on the bundle users get: the release front end, split by page, hashed and
 # precompressed, as `make run` builds it (the budget stage builds it and checks what each page
 # downloads). Only the server is a debug build: a release server build would add about 20 minutes.

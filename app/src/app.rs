@@ -190,6 +190,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("cp/billing/orders") view={Lazy::<pages::BillingOrdersPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("cp/billing/prices") view={Lazy::<pages::PricesPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("cp/billing/statements/:number") view={Lazy::<pages::StatementPage>::new()} ssr=SsrMode::Async />
+                    // Settings → Webhooks (issue #17).
+                    <Route path=path!("cp/settings/webhooks") view={Lazy::<pages::WebhooksPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/settings/webhooks/:id") view={Lazy::<pages::WebhookEndpointPage>::new()} ssr=SsrMode::Async />
+                    // Settings: the partner API's keys (and, beside them, webhooks).
+                    <Route path=path!("cp/settings") view={Lazy::<pages::SettingsPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/settings/api-keys") view={Lazy::<pages::ApiKeysPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("portal") view={Lazy::<pages::PortalHomePage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("portal/csp") view={Lazy::<pages::CspPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("portal/csp/:id") view={Lazy::<pages::ManageSubscriptionPage>::new()} ssr=SsrMode::Async />
@@ -323,6 +329,13 @@ mod pages {
             BillingOrdersPage => crate::orders::BillingOrdersPage,
             PricesPage => crate::billing::PricesPage,
             StatementPage => crate::billing::StatementPage,
+        },
+        // The partner's settings: API keys and webhooks (issue #17).
+        partner_settings: PartnerSettings {
+            WebhooksPage => crate::webhooks::WebhooksPage,
+            WebhookEndpointPage => crate::webhooks::WebhookEndpointPage,
+            SettingsPage => crate::partner_api::SettingsPage,
+            ApiKeysPage => crate::partner_api::ApiKeysPage,
         },
         // The distributor's back office.
         back_office: BackOffice {

@@ -48,6 +48,10 @@ pub enum AppError {
     /// 500: logged on the server with its detail; the user sees only this.
     #[error("{}", Say::SomethingWentWrong)]
     Internal,
+    /// The database did not answer (a restart, a failover): 503 with `Retry-After`, so clients
+    /// and load balancers try again instead of taking it for a fault of ours.
+    #[error("{}", Say::BrieflyUnavailable)]
+    Unavailable,
     /// The request never reached the server or its answer could not be read (browser side). The
     /// detail is for the console; the user reads [`Say::ServerUnreachable`].
     #[error("{}", Say::ServerUnreachable)]
@@ -82,6 +86,7 @@ impl AppError {
                 None => Say::CheckTheForm.render(locale),
             },
             Self::Internal => Say::SomethingWentWrong.render(locale),
+            Self::Unavailable => Say::BrieflyUnavailable.render(locale),
             Self::Transport(_) => Say::ServerUnreachable.render(locale),
         }
     }
@@ -109,8 +114,42 @@ impl AppError {
             Self::Conflict(_) => 409,
             Self::TooManyRequests(_) => 429,
             Self::Internal => 500,
+            Self::Unavailable => 503,
             Self::Transport(_) => 502,
         }
+    }
+}
+
+/// Refusals gathered from several checks, so that a request hears of every problem at once (the
+/// partner API's `validate_only`, checkout's "Submit"), not of the first one only.
+#[derive(Clone, Debug, Default)]
+pub struct Refusals(Vec<FieldError>);
+
+impl Refusals {
+    /// The value of a check that passed, or `None` for one that refused fields (kept here). Any
+    /// other error (not found, a conflict, a failure) ends the checking: it is the answer.
+    pub fn check<T>(&mut self, result: Result<T, AppError>) -> Result<Option<T>, AppError> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(AppError::Invalid(errors)) => {
+                self.0.extend(if errors.is_empty() {
+                    vec![FieldError::new("form", Say::CheckTheForm)]
+                } else {
+                    errors
+                });
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every refusal gathered, as one error; `Ok` when there was none.
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.0.is_empty() { Ok(()) } else { Err(AppError::Invalid(self.0)) }
     }
 }
 
@@ -167,8 +206,31 @@ pub mod ssr {
         #[track_caller]
         fn from(err: sqlx::Error) -> Self {
             let at = std::panic::Location::caller();
+            if is_outage(&err) {
+                tracing::warn!(error = %err, at = %at, "database unreachable");
+                return Self::Unavailable;
+            }
             tracing::error!(error = %err, at = %at, "database error");
             Self::Internal
+        }
+    }
+
+    /// Whether `err` says the database could not be reached or went away (restarting, failing
+    /// over, out of connections), as opposed to a query it refused: the one is worth retrying
+    /// in a moment, the other is a bug.
+    pub fn is_outage(err: &sqlx::Error) -> bool {
+        match err {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            // SQLSTATE class 08 (connection exception) and 57P (the server shutting down,
+            // crashed, or not accepting connections yet).
+            sqlx::Error::Database(db) => {
+                db.code().is_some_and(|code| code.starts_with("08") || code.starts_with("57P"))
+            }
+            _ => false,
         }
     }
 
@@ -240,6 +302,31 @@ mod tests {
         assert_eq!(json["Invalid"][0]["field"], "prefix");
         assert_eq!(json["Invalid"][0]["key"], "PrefixTooLong");
         assert_eq!(json["Invalid"][0]["message"], "The prefix can be at most 27 characters.");
+    }
+
+    #[test]
+    fn an_unreachable_database_is_503_and_says_to_try_again() {
+        assert_eq!(AppError::Unavailable.status_code(), 503);
+        assert!(AppError::Unavailable.message(Locale::En).contains("try again"));
+        #[cfg(feature = "ssr")]
+        {
+            assert!(ssr::is_outage(&sqlx::Error::PoolTimedOut));
+            assert!(ssr::is_outage(&sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset))));
+            assert!(!ssr::is_outage(&sqlx::Error::RowNotFound));
+        }
+    }
+
+    #[test]
+    fn refusals_gather_every_field_and_stop_at_anything_else() {
+        let mut refusals = Refusals::default();
+        assert_eq!(refusals.check(Ok::<_, AppError>(1)).unwrap(), Some(1));
+        assert!(refusals.is_empty());
+        assert_eq!(refusals.check(Err::<(), _>(AppError::invalid("a", Say::EnterEmail))).unwrap(), None);
+        assert_eq!(refusals.check(Err::<(), _>(AppError::invalid("b", Say::EnterPhone))).unwrap(), None);
+        assert!(refusals.check(Err::<(), _>(AppError::conflict(Say::CheckTheForm))).is_err());
+        let error = refusals.finish().unwrap_err();
+        assert!(error.field_text("a").is_some() && error.field_text("b").is_some());
+        assert!(Refusals::default().finish().is_ok());
     }
 
     #[test]

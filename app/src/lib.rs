@@ -22,11 +22,13 @@ pub mod notifications;
 pub mod onboarding;
 pub mod operations;
 pub mod orders;
+pub mod partner_api;
 pub mod partner_center;
 pub mod partners;
 pub mod portal;
 pub mod provisioning;
 pub mod subscriptions;
+pub mod webhooks;
 
 #[cfg(feature = "ssr")]
 pub mod audit;

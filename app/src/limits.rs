@@ -1,6 +1,7 @@
 //! This process's abuse limits (server only): how many sign-ins and applications one client IP
 //! address may send, how many password hashes run at once, how many application forms are read
-//! at once and how many live streams one session holds. The rate limits are `governor`'s keyed
+//! at once, how many live streams one session holds and how many calls one partner API key makes
+//! a minute. The rate limits are `governor`'s keyed
 //! GCRA limiters (one atomic compare-and-swap per check, so parallel requests cannot all pass
 //! before any is counted); the caps are Tokio semaphores.
 //!
@@ -13,7 +14,7 @@ use std::{
     net::{IpAddr, Ipv6Addr},
     num::NonZeroU32,
     sync::{Arc, Mutex},
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -29,6 +30,7 @@ pub struct LimitSettings {
     pub applications_per_ip_per_day: u32,
     pub application_uploads_at_once: u32,
     pub live_streams_per_session: u32,
+    pub api_calls_per_minute: u32,
 }
 
 impl Default for LimitSettings {
@@ -39,9 +41,31 @@ impl Default for LimitSettings {
             applications_per_ip_per_day: 5,
             application_uploads_at_once: 4,
             live_streams_per_session: 6,
+            api_calls_per_minute: 600,
         }
     }
 }
+
+/// Where a partner API key stands in its minute: a call counted (`allowed`) or refused, and what
+/// the `RateLimit` headers tell the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Allowance {
+    pub allowed: bool,
+    pub limit: u32,
+    pub remaining: u32,
+    /// Seconds until the window starts again (at least 1).
+    pub reset_secs: u64,
+}
+
+/// A key's fixed one-minute window: when it started and the calls counted in it. A fixed window
+/// (rather than the GCRA of the per-IP limits) is what `RateLimit` headers describe exactly.
+#[derive(Clone, Copy, Debug)]
+struct Window {
+    started: Instant,
+    calls: u32,
+}
+
+const API_WINDOW: Duration = Duration::from_secs(60);
 
 /// One client for the per-IP limits: an IPv4 address, or an IPv6 /64 (one subscriber's
 /// network; its 2^64 addresses would otherwise each get a full allowance).
@@ -82,6 +106,7 @@ struct Inner {
     applications_per_ip: DefaultKeyedRateLimiter<Client>,
     uploads: Arc<Semaphore>,
     streams: Mutex<HashMap<String, u32>>,
+    api_calls: Mutex<HashMap<uuid::Uuid, Window>>,
 }
 
 /// Shared by every request of this process (cheap to clone).
@@ -106,6 +131,7 @@ impl Limits {
             applications_per_ip: RateLimiter::keyed(applications),
             uploads: Arc::new(Semaphore::new(settings.application_uploads_at_once.max(1) as usize)),
             streams: Mutex::new(HashMap::new()),
+            api_calls: Mutex::new(HashMap::new()),
             settings,
         }))
     }
@@ -153,6 +179,34 @@ impl Limits {
         *count += 1;
         crate::metering::live_stream_opened();
         Some(StreamSlot { limits: self.clone(), session })
+    }
+}
+
+impl Limits {
+    /// Counts a partner API call made with `key` in this process; refused once the key has made
+    /// `api_calls_per_minute` in its current minute.
+    pub fn api_call(&self, key: uuid::Uuid) -> Allowance {
+        let limit = self.0.settings.api_calls_per_minute.max(1);
+        let now = Instant::now();
+        let mut windows = self.0.api_calls.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if windows.len() > PRUNE_AT {
+            windows.retain(|_, w| now.duration_since(w.started) < API_WINDOW);
+        }
+        let window = windows.entry(key).or_insert(Window { started: now, calls: 0 });
+        if now.duration_since(window.started) >= API_WINDOW {
+            *window = Window { started: now, calls: 0 };
+        }
+        let allowed = window.calls < limit;
+        if allowed {
+            window.calls += 1;
+        }
+        let left = API_WINDOW.saturating_sub(now.duration_since(window.started));
+        Allowance {
+            allowed,
+            limit,
+            remaining: limit - window.calls,
+            reset_secs: left.as_secs_f64().ceil().max(1.0) as u64,
+        }
     }
 }
 
@@ -216,6 +270,18 @@ mod tests {
         assert!(limits.stream_slot("other".into()).is_some());
         drop(first);
         assert!(limits.stream_slot("s".into()).is_some());
+    }
+
+    #[test]
+    fn an_api_key_gets_its_calls_a_minute_and_other_keys_theirs() {
+        let limits = Limits::new(LimitSettings { api_calls_per_minute: 3, ..LimitSettings::default() });
+        let (one, two) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+        let answers: Vec<Allowance> = (0..4).map(|_| limits.api_call(one)).collect();
+        assert_eq!(answers.iter().filter(|a| a.allowed).count(), 3);
+        assert_eq!(answers[0].remaining, 2);
+        assert_eq!(answers[3], Allowance { allowed: false, limit: 3, remaining: 0, ..answers[3] });
+        assert!((1..=60).contains(&answers[3].reset_secs));
+        assert!(limits.api_call(two).allowed);
     }
 
     #[tokio::test]

@@ -31,6 +31,10 @@ pub const DB_POOL_CONNECTIONS: &str = "cloudmarket_db_pool_connections";
 pub const DB_POOL_MAX: &str = "cloudmarket_db_pool_max_connections";
 pub const SIGN_IN_FAILURES: &str = "cloudmarket_sign_in_failures_total";
 pub const SIGN_IN_THROTTLED: &str = "cloudmarket_sign_in_throttled_total";
+// Webhooks (issue #17).
+pub const WEBHOOK_ATTEMPTS: &str = "cloudmarket_webhook_deliveries_total";
+pub const WEBHOOK_ATTEMPT_DURATION: &str = "cloudmarket_webhook_delivery_duration_seconds";
+pub const WEBHOOK_DELIVERY_LATENCY: &str = "cloudmarket_webhook_delivery_latency_seconds";
 
 /// Every metric with its help text, for the recorder to describe once at start. Histograms are
 /// in seconds; gauges read from the database are the same on every process (they describe the
@@ -59,6 +63,12 @@ pub const DESCRIPTIONS: &[(&str, &str)] = &[
         SIGN_IN_THROTTLED,
         "Sign-ins refused before checking, by reason (client: too many from one IP; address: slowed down).",
     ),
+    (
+        WEBHOOK_ATTEMPTS,
+        "Webhook delivery attempts made here, by outcome (delivered; retry: failed, tried again later; given_up).",
+    ),
+    (WEBHOOK_ATTEMPT_DURATION, "Time a webhook delivery attempt took, to the endpoint's answer (or the failure)."),
+    (WEBHOOK_DELIVERY_LATENCY, "Time from an event's commit to its delivery to an endpoint (2xx), retries included."),
 ];
 
 pub fn http_request(route: String, method: String, status: u16, took: Duration) {
@@ -127,4 +137,33 @@ pub fn sign_in_failed() {
 /// `client`: too many attempts from one IP address; `address`: one address slowed down.
 pub fn sign_in_throttled(reason: &'static str) {
     counter!(SIGN_IN_THROTTLED, "reason" => reason).increment(1);
+}
+
+/// How a webhook delivery attempt ended, as operators count it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WebhookOutcome {
+    Delivered,
+    /// It failed and is tried again later.
+    Retry,
+    /// It failed for good: out of attempts, or it cannot be sent.
+    GivenUp,
+}
+
+impl WebhookOutcome {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Delivered => "delivered",
+            Self::Retry => "retry",
+            Self::GivenUp => "given_up",
+        }
+    }
+}
+
+pub fn webhook_attempt(outcome: WebhookOutcome, took: Duration) {
+    counter!(WEBHOOK_ATTEMPTS, "outcome" => outcome.label()).increment(1);
+    histogram!(WEBHOOK_ATTEMPT_DURATION).record(took.as_secs_f64());
+}
+
+pub fn webhook_delivered(latency: Duration) {
+    histogram!(WEBHOOK_DELIVERY_LATENCY).record(latency.as_secs_f64());
 }

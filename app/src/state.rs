@@ -31,6 +31,9 @@ pub struct Settings {
     pub secrets: crate::secrets::SecretKey,
     /// What this process runs without (shown to operations and credit control).
     pub missing: Vec<crate::domain::MissingSetting>,
+    /// Webhook endpoints may be on private, loopback and link-local addresses, and plain http
+    /// (`CLOUDMARKET_WEBHOOKS_ALLOW_PRIVATE`: tests and demos with a receiver on this machine).
+    pub webhooks_allow_private: bool,
 }
 
 impl Settings {
@@ -59,6 +62,7 @@ impl Default for Settings {
             applications_per_email_per_day: 2,
             secrets: crate::secrets::SecretKey::random(),
             missing: Vec::new(),
+            webhooks_allow_private: false,
         }
     }
 }
@@ -93,7 +97,11 @@ type ReferenceEntries =
 
 impl ReferenceCache {
     /// The value of type `T` read at most `max_age` ago, or `load`'s, which is then kept.
-    pub async fn get_or_load<T, E, Fut>(&self, max_age: std::time::Duration, load: impl FnOnce() -> Fut) -> Result<Arc<T>, E>
+    pub async fn get_or_load<T, E, Fut>(
+        &self,
+        max_age: std::time::Duration,
+        load: impl FnOnce() -> Fut,
+    ) -> Result<Arc<T>, E>
     where
         T: Send + Sync + 'static,
         Fut: std::future::Future<Output = Result<T, E>>,
@@ -151,4 +159,3 @@ mod tests {
         assert_eq!(*after, vec![7u8]);
     }
 }
-

@@ -556,6 +556,9 @@ for (const width of [360, 412]) {
   test(`on a ${width} px phone the Control Panel's ordering pages and the portal fit and pass axe`, async ({
     browser,
   }) => {
+    // Six pages, each analysed by axe, and an order placed: more than one page's 30 s on a busy
+    // 2-core machine.
+    test.slow();
     const { defaultBrowserType: _browser, ...pixel } = devices['Pixel 7'];
     const phone = await browser.newContext({ ...pixel, viewport: { width, height: 860 } });
     const page = await phone.newPage();

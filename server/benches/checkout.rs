@@ -133,8 +133,16 @@ async fn main() -> anyhow::Result<()> {
     run_checkouts(&pool, &partners, Duration::from_millis(500)).await?;
     let run = run_checkouts(&pool, &partners, Duration::from_secs(seconds)).await?;
     let orders_per_sec = run.orders as f64 / run.elapsed.as_secs_f64();
+    // Summed from the orders themselves, not read from the ledger checkout keeps: the ledger is
+    // what is being checked.
     let overdrafts = sqlx::query_scalar!(
-        "select count(*) as \"n!\" from partner where partner_credit_used(organisation_id) > credit_limit"
+        "select count(*) as \"n!\" from partner where partner_credit_recount(organisation_id) > credit_limit"
+    )
+    .fetch_one(&pool)
+    .await?;
+    let drift = sqlx::query_scalar!(
+        "select count(*) as \"n!\" from partner
+         where partner_credit_used(organisation_id) <> partner_credit_recount(organisation_id)"
     )
     .fetch_one(&pool)
     .await?;
@@ -150,8 +158,12 @@ async fn main() -> anyhow::Result<()> {
     println!("  pgbench tpcb-like      {tps:>10.1} tps ({clients} clients, scale 10)");
     println!("  ratio                  {:>10.2} (target >= 0.40)", orders_per_sec / tps);
     println!("  credit overdrafts      {overdrafts:>10} (must be 0)");
+    println!("  credit ledger drift    {drift:>10} (must be 0)");
     if overdrafts != 0 {
         bail!("{overdrafts} partners spent more than their credit limit");
+    }
+    if drift != 0 {
+        bail!("{drift} partners' credit ledger differs from their orders");
     }
     Ok(())
 }

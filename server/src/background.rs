@@ -33,7 +33,7 @@ impl Background {
         mail: Option<MailSettings>,
         secrets: app::secrets::SecretKey,
         workers: usize,
-    ) -> Self {
+    ) -> anyhow::Result<Self> {
         let engine = app::provisioning::ssr::Engine {
             pool: pool.clone(),
             partner_center,
@@ -45,12 +45,20 @@ impl Background {
             move |_job, ctx| async move { crate::retention::run(&ctx.pool, retention).await },
         );
         let mut lanes = vec![Lane { registry: product, count: workers }];
+        // Webhooks have workers of their own: a delivery waits on someone else's server (up to
+        // its timeout), and a ten-minute provisioning run must not hold one back.
+        let deliverer = app::webhooks::ssr::Deliverer::new(secrets.clone(), config.webhook_delivery())?;
+        let webhooks = Registry::default().register::<app::webhooks::ssr::DeliverWebhook, _, _>(move |job, ctx| {
+            let deliverer = deliverer.clone();
+            async move { deliverer.deliver(&ctx.pool, job, ctx.attempt, ctx.max_attempts).await }
+        });
+        lanes.push(Lane { registry: webhooks, count: if workers > 0 { config.webhook_workers } else { 0 } });
         let mail_on = mail.is_some();
         if let Some(settings) = mail {
             // One sender per process, as the outbox had: mail is small and SMTP answers fast.
             lanes.push(Lane { registry: mailer::register(Registry::default(), settings, secrets), count: 1 });
         }
-        Self { pool, lanes, settings: config.worker_settings(), mail: mail_on, running: worker::Running::default() }
+        Ok(Self { pool, lanes, settings: config.worker_settings(), mail: mail_on, running: worker::Running::default() })
     }
 
     /// Starts the workers; with mail configured, first turns delivery on for the database (see

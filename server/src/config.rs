@@ -68,6 +68,10 @@ pub struct Config {
     #[arg(long, env = "CLOUDMARKET_LIVE_STREAMS_PER_SESSION", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..))]
     pub live_streams_per_session: u32,
 
+    /// Partner API calls one key may make a minute, per server process (more get 429).
+    #[arg(long, env = "CLOUDMARKET_API_REQUESTS_PER_MINUTE", default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..))]
+    pub api_requests_per_minute: u32,
+
     /// Serve the bundled Partner Center sandbox under /sandbox, with its test clock and fault
     /// switch. Off unless set here or CLOUDMARKET_DEMO is on; production runs without it.
     #[arg(long = "sandbox", env = "CLOUDMARKET_SANDBOX", value_parser = BoolishValueParser::new(), action = clap::ArgAction::Set)]
@@ -191,6 +195,32 @@ pub struct Config {
     #[arg(long, env = "CLOUDMARKET_SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
 
+    // Webhooks (issue #17).
+    /// Accept webhook endpoints on private, loopback and link-local addresses, and plain
+    /// `http://`, for tests and demos with a receiver on this machine. Off unless set here or
+    /// CLOUDMARKET_DEMO is on: otherwise a partner could make the server call its own network.
+    #[arg(long = "webhooks-allow-private", env = "CLOUDMARKET_WEBHOOKS_ALLOW_PRIVATE", value_parser = BoolishValueParser::new(), action = clap::ArgAction::Set)]
+    pub webhooks_allow_private_setting: Option<bool>,
+
+    /// Whether private webhook endpoints are allowed: [`Self::webhooks_allow_private_setting`],
+    /// else [`Self::demo`] (set by [`Config::resolved`]).
+    #[arg(skip)]
+    pub webhooks_allow_private: bool,
+
+    /// Seconds a webhook endpoint has to answer a delivery before the attempt counts as failed.
+    #[arg(long, env = "CLOUDMARKET_WEBHOOK_TIMEOUT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=120))]
+    pub webhook_timeout_secs: u64,
+
+    /// The first retry delay of a failed webhook delivery, in milliseconds; it doubles per
+    /// attempt (with jitter) up to six hours, so the 16 attempts span about a day.
+    #[arg(long, env = "CLOUDMARKET_WEBHOOK_RETRY_BASE_MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub webhook_retry_base_ms: u64,
+
+    /// Workers of this process that deliver webhooks, apart from the product's (so a long
+    /// provisioning run never holds a delivery back). None when CLOUDMARKET_WORKERS is 0.
+    #[arg(long, env = "CLOUDMARKET_WEBHOOK_WORKERS", default_value_t = 4)]
+    pub webhook_workers: usize,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 
@@ -228,7 +258,18 @@ impl Config {
     /// Settings that follow from others: the sandbox comes with the demo unless set itself.
     pub fn resolved(mut self) -> Self {
         self.sandbox = self.sandbox_setting.unwrap_or(self.demo);
+        self.webhooks_allow_private = self.webhooks_allow_private_setting.unwrap_or(self.demo);
         self
+    }
+
+    /// How this process delivers webhooks.
+    pub fn webhook_delivery(&self) -> app::webhooks::ssr::DeliverySettings {
+        app::webhooks::ssr::DeliverySettings {
+            allow_private: self.webhooks_allow_private,
+            timeout: Duration::from_secs(self.webhook_timeout_secs),
+            retry_base: Duration::from_millis(self.webhook_retry_base_ms),
+            ..app::webhooks::ssr::DeliverySettings::default()
+        }
     }
 
     /// Refuses combinations that are unsafe on a real deployment, naming the setting to change.
@@ -366,6 +407,7 @@ impl Config {
             applications_per_email_per_day: i64::from(self.applications_per_email_per_day),
             secrets,
             missing: self.missing_settings(),
+            webhooks_allow_private: self.webhooks_allow_private,
         }
     }
 
@@ -377,6 +419,7 @@ impl Config {
             applications_per_ip_per_day: self.applications_per_ip_per_day,
             application_uploads_at_once: self.application_uploads_at_once,
             live_streams_per_session: self.live_streams_per_session,
+            api_calls_per_minute: self.api_requests_per_minute,
         }
     }
 
@@ -496,6 +539,18 @@ mod tests {
         assert_eq!(missing, [MissingSetting::MailServer, MissingSetting::PartnerCenter]);
         assert!(missing[0].consequence().contains(missing[0].variable()));
         assert_eq!(parsed(&["--demo", "--smtp-url", "smtp://127.0.0.1:2525"]).missing_settings(), []);
+    }
+
+    #[test]
+    fn private_webhook_endpoints_come_with_the_demo_or_their_own_setting() {
+        assert!(!parsed(&[]).webhooks_allow_private);
+        assert!(parsed(&["--demo"]).webhooks_allow_private);
+        assert!(parsed(&["--webhooks-allow-private", "true"]).webhooks_allow_private);
+        assert!(!parsed(&["--demo", "--webhooks-allow-private", "false"]).webhooks_allow_private);
+        let delivery = parsed(&["--webhook-retry-base-ms", "20"]).webhook_delivery();
+        assert_eq!(delivery.retry_base, Duration::from_millis(20));
+        assert_eq!(delivery.timeout, Duration::from_secs(15));
+        assert!(!delivery.allow_private);
     }
 
     #[test]

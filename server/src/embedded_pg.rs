@@ -241,6 +241,24 @@ impl EmbeddedPostgres {
         Ok(())
     }
 
+    /// Restarts the running cluster in place (`pg_ctl restart -m fast`): every connection is cut,
+    /// as by an operator's restart or a managed database's maintenance, and the cluster comes back
+    /// on the same port with the same options (pg_ctl keeps them in `postmaster.opts`). The soak
+    /// (`server/examples/soak`) does this once mid-run.
+    pub async fn restart(&self) -> Result<(), EmbeddedPgError> {
+        tracing::info!(data_dir = %self.socket_dir.display(), "restarting embedded PostgreSQL");
+        let mut cmd = self.runner.command(&self.pg_ctl);
+        // The log again: without it the new postmaster would write to pg_ctl's output, which
+        // `run` waits to close.
+        cmd.arg("-D")
+            .arg(&self.pgdata)
+            .args(["-m", "fast", "-w", "-t", "60", "-l"])
+            .arg(self.socket_dir.join("postgres.log"))
+            .arg("restart");
+        run(cmd, &self.pg_ctl).await?;
+        Ok(())
+    }
+
     fn options_for(&self, database: &str) -> PgConnectOptions {
         // Everything set explicitly: the defaults follow PG* environment variables that may
         // point at some other server.

@@ -24,7 +24,12 @@ use app::{
     state::AppState,
 };
 
-pub async fn require_area(State(state): State<AppState>, session: Session, mut request: Request, next: Next) -> Response {
+pub async fn require_area(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
     // Another spelling of a path goes to its plain one first, so the checks below always see
     // the path the router will serve.
     if let Some(normal) = normalised_path(request.uri().path()) {

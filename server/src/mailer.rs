@@ -101,7 +101,7 @@ async fn deliver(
             Ok(_) => {
                 // It went out; if recording that fails, the job runs again and it may go out once
                 // more (with the same Message-ID).
-                let waited = outbox::mark_sent(pool, mail.outbox_id)
+                let waited = record_sent(pool, mail.outbox_id)
                     .await
                     .map_err(|e| JobError::retryable(format!("mail sent but not recorded as sent: {e}")))?;
                 if let Some(waited) = waited {
@@ -130,6 +130,25 @@ async fn deliver(
         Some(after) => JobError::Retryable { message: error, after: Some(after) },
         None => JobError::Fatal(error),
     })
+}
+
+/// How long a sent mail's record is retried while the database is unreachable.
+const RECORD_PATIENCE: Duration = Duration::from_secs(30);
+
+/// Records a mail the mail server took as sent. A database restarting at that moment would
+/// otherwise fail the job, and its retry send the mail a second time: the record is tried
+/// again for a while (a restart takes seconds) before that is left to happen.
+async fn record_sent(pool: &sqlx::PgPool, outbox_id: uuid::Uuid) -> Result<Option<Duration>, sqlx::Error> {
+    let give_up = std::time::Instant::now() + RECORD_PATIENCE;
+    loop {
+        match outbox::mark_sent(pool, outbox_id).await {
+            Err(err) if app::error::ssr::is_outage(&err) && std::time::Instant::now() < give_up => {
+                tracing::warn!(error = %err, "mail sent; recording it waits for the database");
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            recorded => return recorded,
+        }
+    }
 }
 
 fn message(from: &Mailbox, mail: &MailToSend, body: String) -> Result<Message, String> {

@@ -1,4 +1,5 @@
-//! Retention: finished jobs, delivered mail and old sign-in attempts are deleted once they are
+//! Retention: finished jobs, delivered mail, webhook messages no longer being delivered (with their
+//! delivery log) and old sign-in attempts are deleted once they are
 //! older than the configured ages, so those tables stay the size of recent work instead of
 //! growing with every checkout and sign-in. It runs as a daily job of the job engine (queued by
 //! the workers' scheduler, deduplicated by day), so any number of processes run it once.
@@ -37,6 +38,8 @@ pub struct Purged {
     pub jobs: u64,
     pub mail: u64,
     pub login_attempts: u64,
+    /// Webhook messages, with their deliveries and attempts (issue #17).
+    pub webhooks: u64,
 }
 
 /// Queues today's run (nothing if it is already queued or done).
@@ -51,7 +54,10 @@ pub async fn schedule(pool: &PgPool) -> Result<(), sqlx::Error> {
 /// anyway).
 pub async fn run(pool: &PgPool, settings: RetentionSettings) -> Result<(), JobError> {
     let purged = purge(pool, settings).await.map_err(|e| JobError::retryable(e.to_string()))?;
-    tracing::info!(?purged, "old history deleted");
+    // The partner API's Idempotency-Keys are kept for 24 hours.
+    let idempotency_keys =
+        app::partner_api::ssr::idempotency::purge(pool).await.map_err(|e| JobError::retryable(e.to_string()))?;
+    tracing::info!(?purged, idempotency_keys, "old history deleted");
     Ok(())
 }
 
@@ -86,5 +92,16 @@ pub async fn purge(pool: &PgPool, settings: RetentionSettings) -> Result<Purged,
     .await?
     .rows_affected();
     let login_attempts = app::auth::ssr::purge_login_attempts(pool, interval(settings.login_attempts)).await?;
-    Ok(Purged { jobs, mail, login_attempts })
+    // Webhook messages are kept as long as finished jobs, the delivery log being their history;
+    // one still being delivered (or redelivered) stays, whatever its age.
+    let webhooks = sqlx::query!(
+        "delete from webhook_message m
+         where m.created_at < now() - $1::interval
+           and not exists (select 1 from webhook_delivery d where d.message_id = m.message_id and d.status = 'pending')",
+        interval(settings.jobs)
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(Purged { jobs, mail, login_attempts, webhooks })
 }

@@ -96,7 +96,7 @@ pub async fn run_worker(config: &Config) -> anyhow::Result<()> {
     // A worker process is for running jobs: at least one, whatever CLOUDMARKET_WORKERS says.
     let count = config.workers.max(1);
     tracing::info!(count, "workers running");
-    let workers = Background::new(config, pool.clone(), partner_center, mail, secrets, count).start().await?;
+    let workers = Background::new(config, pool.clone(), partner_center, mail, secrets, count)?.start().await?;
     crate::shutdown::shutdown_signal().await;
     if let Some(workers) = workers {
         workers.stop().await;
@@ -140,7 +140,7 @@ impl Application {
             reference: app::state::ReferenceCache::default(),
         };
         let background =
-            Background::new(config, state.pool.clone(), state.partner_center.clone(), mail, secrets, config.workers);
+            Background::new(config, state.pool.clone(), state.partner_center.clone(), mail, secrets, config.workers)?;
         let router = router(state.clone(), config, background.running.clone()).await?;
         Ok(Self { listener, router, embedded, background, state })
     }
@@ -258,6 +258,11 @@ async fn router(state: AppState, config: &Config, workers: crate::worker::Runnin
         .layer(sessions.clone())
         .layer(middleware::from_fn_with_state(allowed, guard::same_origin))
         .with_state(state.clone())
+        // The partner API authenticates each call by its key, not a session: it sits outside
+        // sessions, the CSRF guard (no cookie, so nothing to forge) and the server functions'
+        // error and input handling, which it does its own way (problem+json). `/api/v1/…` is its
+        // own, whatever the server functions under `/api/…` are called.
+        .merge(app::partner_api::v1::router(state.clone()))
         // Probes and the scraper sit outside sessions and guards: they carry no cookies and must
         // stay cheap.
         .route("/healthz", get(health::healthz).with_state(state.pool.clone()))
@@ -351,6 +356,10 @@ async fn server_fn_error_status(request: Request<Body>, next: middleware::Next) 
         && let Ok(status) = axum::http::StatusCode::from_u16(error.status_code())
     {
         parts.status = status;
+        // The database is restarting or failing over: seconds, as a rule.
+        if status == axum::http::StatusCode::SERVICE_UNAVAILABLE {
+            parts.headers.insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
+        }
     }
     axum::response::Response::from_parts(parts, Body::from(bytes))
 }

@@ -341,15 +341,30 @@ impl Worker {
         let outcome = joined.unwrap_or_else(|panic| Err(JobError::retryable(format!("the job panicked: {panic}"))));
         let took = started.elapsed();
 
-        let recorded = match &outcome {
-            Ok(()) => jobs::succeed(&self.pool, job.job_id, &self.id).await.map(|()| JobState::Succeeded),
-            Err(JobError::Retryable { message, after }) => {
-                let delay = after.unwrap_or_else(|| {
-                    jobs::backoff(job.attempts, self.settings.backoff_base, self.settings.backoff_cap, rand::random())
-                });
-                jobs::fail(&self.pool, job.job_id, &self.id, message, Some(delay)).await
+        // A database restarting as the job ends would leave the outcome to the lease (the job
+        // run again in 30 s, resumed where it stopped): it is recorded once the database is back,
+        // within half the lease, while the heartbeat has ended and nobody else may take it yet.
+        let recording = std::time::Instant::now();
+        let delay = match &outcome {
+            Err(JobError::Retryable { after, .. }) => Some(after.unwrap_or_else(|| {
+                jobs::backoff(job.attempts, self.settings.backoff_base, self.settings.backoff_cap, rand::random())
+            })),
+            _ => None,
+        };
+        let recorded = loop {
+            let recorded = match &outcome {
+                Ok(()) => jobs::succeed(&self.pool, job.job_id, &self.id).await.map(|()| JobState::Succeeded),
+                Err(JobError::Retryable { message, .. }) => {
+                    jobs::fail(&self.pool, job.job_id, &self.id, message, delay).await
+                }
+                Err(JobError::Fatal(message)) => jobs::fail(&self.pool, job.job_id, &self.id, message, None).await,
+            };
+            match recorded {
+                Err(err) if app::error::ssr::is_outage(&err) && recording.elapsed() < self.settings.lease / 2 => {
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                recorded => break recorded,
             }
-            Err(JobError::Fatal(message)) => jobs::fail(&self.pool, job.job_id, &self.id, message, None).await,
         };
         if let Ok(state) = &recorded {
             let counted = match state {

@@ -77,6 +77,8 @@ pub const NAV: &[NavItem] = &[
     item(Area::ControlPanel, "/cp/orders", Msg::Orders, Permission::Resell),
     item(Area::ControlPanel, "/cp/customers", Msg::Customers, Permission::Resell),
     item(Area::ControlPanel, "/cp/billing", Msg::Billing, Permission::Resell),
+    // Settings: API keys and webhooks.
+    item(Area::ControlPanel, "/cp/settings", Msg::Settings, Permission::Resell),
     item(Area::CustomerPortal, "/portal/csp", Msg::MicrosoftCsp, Permission::ActForCustomer),
     item(Area::CustomerPortal, "/portal/account", Msg::Account, Permission::ActForCustomer),
     item(Area::BackOffice, "/backoffice/applications", Msg::Applications, Permission::ControlCredit),
@@ -99,7 +101,8 @@ mod tests {
     #[test]
     fn each_role_sees_only_the_links_it_may_follow() {
         let hrefs = |area, role| nav(area, role).map(|i| i.href).collect::<Vec<_>>();
-        assert_eq!(hrefs(Area::ControlPanel, Role::PartnerAdmin).len(), 5);
+        assert_eq!(hrefs(Area::ControlPanel, Role::PartnerAdmin).len(), 6);
+        assert!(hrefs(Area::ControlPanel, Role::PartnerAdmin).contains(&"/cp/settings"));
         let credit = hrefs(Area::BackOffice, Role::CreditControl);
         assert!(credit.contains(&"/backoffice/applications") && credit.contains(&"/backoffice/statements"));
         assert!(!credit.contains(&"/backoffice/jobs"));

@@ -276,22 +276,59 @@ pub async fn current_user(pool: &PgPool) -> Result<Option<AuthUser>, AppError> {
 pub struct GuardedUser(pub AuthUser);
 
 fn guarded_user() -> Option<AuthUser> {
-    leptos::prelude::use_context::<http::request::Parts>()?.extensions.get::<GuardedUser>().map(|guarded| guarded.0.clone())
+    leptos::prelude::use_context::<http::request::Parts>()?
+        .extensions
+        .get::<GuardedUser>()
+        .map(|guarded| guarded.0.clone())
 }
 
 /// A session opened before the user's password last changed (or was reset) is signed out here:
 /// that is how a password change ends every other session of its user.
 pub async fn user_from_session(pool: &PgPool, session: &Session) -> Result<Option<AuthUser>, AppError> {
-    let user_id: Option<Uuid> = session.get(SESSION_USER_KEY).await.map_err(|e| internal("reading the session", e))?;
+    let user_id: Option<Uuid> =
+        with_session(pool, "reading the session", || session.get::<Uuid>(SESSION_USER_KEY)).await?;
     let Some(id) = user_id else { return Ok(None) };
     let Some(user) = load_user(pool, id).await? else { return Ok(None) };
     // Sessions from before epochs existed count as epoch 0, the epoch every user started at.
-    let epoch: i32 = session.get(SESSION_EPOCH_KEY).await.map_err(|e| internal("reading the session", e))?.unwrap_or(0);
+    let epoch: i32 =
+        with_session(pool, "reading the session", || session.get::<i32>(SESSION_EPOCH_KEY)).await?.unwrap_or(0);
     if epoch != user.session_epoch {
-        session.flush().await.map_err(|e| internal("ending an outdated session", e))?;
+        with_session(pool, "ending an outdated session", || session.flush()).await?;
         return Ok(None);
     }
     Ok(Some(user))
+}
+
+/// How long a session operation waits for a database that went away to answer again.
+const SESSION_PATIENCE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Reads or writes the session (kept in the database) through a database restart. The store
+/// says only "backend error", so after a failure the database itself is asked: once it answers
+/// again (a restart takes a second or two, and the pool's connections were cut by it) the
+/// operation is tried once more. A database still silent after [`SESSION_PATIENCE`] is 503
+/// (try again), a failure while it answers a fault of ours.
+pub async fn with_session<T, F, Fut>(pool: &PgPool, doing: &str, operation: F) -> Result<T, AppError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, tower_sessions::session::Error>>,
+{
+    let first = match operation().await {
+        Ok(value) => return Ok(value),
+        Err(err) => err,
+    };
+    let give_up = tokio::time::Instant::now() + SESSION_PATIENCE;
+    loop {
+        let probe =
+            tokio::time::timeout(std::time::Duration::from_secs(1), sqlx::query("select 1").execute(pool)).await;
+        if matches!(probe, Ok(Ok(_))) {
+            return operation().await.map_err(|again| internal(doing, format!("{first}; again: {again}")));
+        }
+        if tokio::time::Instant::now() >= give_up {
+            tracing::warn!(error = %first, "{doing}: the database is unreachable");
+            return Err(AppError::Unavailable);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 /// Why an axum handler got no [`SignedIn`] user.
@@ -301,6 +338,8 @@ pub enum SignInRejection {
     SignedOut,
     /// Already logged with its context.
     Failed,
+    /// The database did not answer (see [`with_session`]).
+    Unavailable,
 }
 
 impl axum::response::IntoResponse for SignInRejection {
@@ -309,6 +348,12 @@ impl axum::response::IntoResponse for SignInRejection {
         match self {
             Self::SignedOut => (StatusCode::UNAUTHORIZED, "Sign in first.").into_response(),
             Self::Failed => (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response(),
+            Self::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(axum::http::header::RETRY_AFTER, "1")],
+                "The marketplace is briefly unavailable. Try again in a moment.",
+            )
+                .into_response(),
         }
     }
 }
@@ -342,6 +387,7 @@ where
         match user_from_session(&state.pool, &session).await {
             Ok(Some(user)) if !user.must_change_password => Ok(Self(user)),
             Ok(_) => Err(SignInRejection::SignedOut),
+            Err(AppError::Unavailable) => Err(SignInRejection::Unavailable),
             Err(_) => Err(SignInRejection::Failed),
         }
     }
@@ -383,7 +429,7 @@ pub async fn acting_as(pool: &PgPool, session: &Session, user: &AuthUser) -> Res
         return Ok(None);
     }
     let customer: Option<Uuid> =
-        session.get(SESSION_ACTING_AS_KEY).await.map_err(|e| internal("reading the session", e))?;
+        with_session(pool, "reading the session", || session.get::<Uuid>(SESSION_ACTING_AS_KEY)).await?;
     let Some(customer) = customer else { return Ok(None) };
     Ok(sqlx::query_as!(
         ActingAs,
@@ -426,12 +472,14 @@ pub async fn customer_caller() -> Result<(CustomerActor, AppState), AppError> {
 
 /// Opens a customer's portal for a partner admin (the caller checked the customer is theirs).
 pub async fn start_acting_as(customer_id: Uuid) -> Result<(), AppError> {
-    session().await?.insert(SESSION_ACTING_AS_KEY, customer_id).await.map_err(|e| internal("writing the session", e))
+    let session = session().await?;
+    with_session(&app_state()?.pool, "writing the session", || session.insert(SESSION_ACTING_AS_KEY, customer_id)).await
 }
 
 /// Back to the partner's own Control Panel; the customer it was acting as, if any.
 pub async fn stop_acting_as() -> Result<Option<Uuid>, AppError> {
-    session().await?.remove::<Uuid>(SESSION_ACTING_AS_KEY).await.map_err(|e| internal("writing the session", e))
+    let session = session().await?;
+    with_session(&app_state()?.pool, "writing the session", || session.remove::<Uuid>(SESSION_ACTING_AS_KEY)).await
 }
 
 pub fn redirect_plain_form(path: &str) {

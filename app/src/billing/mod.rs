@@ -28,7 +28,7 @@ use crate::auth::Role;
 use crate::{error::AppError, i18n::Msg};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type, utoipa::ToSchema))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "charge_kind", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum ChargeKind {
@@ -59,7 +59,7 @@ impl ChargeKind {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type, utoipa::ToSchema))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "statement_status", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum StatementStatus {

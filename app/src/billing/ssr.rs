@@ -19,6 +19,7 @@ use crate::{
     error::AppError,
     jobs::{self, Job, JobError},
     partner_center::{PartnerCenter, VendorChange},
+    webhooks::ssr::{self as webhooks, Event, SubscriptionChange},
 };
 
 /// The charges for a sales order's subscriptions, once they are active: a monthly term bills its
@@ -234,6 +235,8 @@ async fn renew_one(pool: &PgPool, partner_center: &PartnerCenter, id: Uuid) -> R
             .await
             .map_err(retry)?;
     }
+    let change = if due.auto_renew { SubscriptionChange::Renewed } else { SubscriptionChange::Expired };
+    webhooks::emit(&mut tx, &[Event::subscription(due.subscription_id, change)]).await.map_err(retry)?;
     tx.commit().await.map_err(retry)?;
     Ok(true)
 }
@@ -299,6 +302,7 @@ async fn issue_statement(pool: &PgPool, partner: Uuid, period: Date, end: Date) 
     )
     .execute(&mut *tx)
     .await?;
+    webhooks::emit(&mut tx, &[Event::statement_issued(statement_id)]).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -354,16 +358,23 @@ pub struct LockedCredit {
 }
 
 /// Locks the partner row, as checkout does, and reads what is available: the limit less what is
-/// used (`partner_credit_used`). None when the partner does not exist.
+/// used (`fold_partner_credit`). None when the partner does not exist.
 pub async fn lock_credit(conn: &mut PgConnection, partner_id: Uuid) -> Result<Option<LockedCredit>, sqlx::Error> {
-    sqlx::query_as!(
-        LockedCredit,
-        r#"select p.credit_limit - partner_credit_used(p.organisation_id) as "available!", p.currency as "currency!: crate::domain::Currency"
-           from partner p where p.organisation_id = $1 for update"#,
+    let Some(locked) = sqlx::query!(
+        r#"select credit_limit, currency as "currency!: crate::domain::Currency"
+           from partner where organisation_id = $1 for update"#,
         partner_id
     )
     .fetch_optional(&mut *conn)
-    .await
+    .await?
+    else {
+        return Ok(None);
+    };
+    // A statement of its own, after the lock: its snapshot has what the previous holder of the
+    // lock committed (a checkout's order), which one taken before waiting for the lock has not.
+    let used =
+        sqlx::query_scalar!(r#"select fold_partner_credit($1) as "used!""#, partner_id).fetch_one(&mut *conn).await?;
+    Ok(Some(LockedCredit { available: locked.credit_limit - used, currency: locked.currency }))
 }
 
 pub async fn usage(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<Option<CreditUsage>, sqlx::Error> {
@@ -429,7 +440,7 @@ pub async fn all_statements(db: impl PgExecutor<'_>) -> Result<Vec<StatementSumm
 }
 
 /// A statement's charges (or, with no statement, the unbilled ones) by customer and subscription.
-async fn lines(
+pub async fn lines(
     db: impl PgExecutor<'_>,
     partner_id: Uuid,
     statement: Option<Uuid>,

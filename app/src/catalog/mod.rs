@@ -30,6 +30,8 @@ pub struct CatalogProduct {
     pub monthly_price: Option<Decimal>,
     pub annual_price: Option<Decimal>,
     pub currency: crate::domain::Currency,
+    /// The most licences one customer may hold (Microsoft's seat limit for the plan).
+    pub max_seats: i32,
 }
 
 impl CatalogProduct {
@@ -97,6 +99,7 @@ mod tests {
             monthly_price: None,
             annual_price: None,
             currency: crate::domain::Currency::USD,
+            max_seats: 300,
         }
     }
 

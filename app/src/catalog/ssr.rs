@@ -21,7 +21,8 @@ pub async fn list_products(db: impl PgExecutor<'_>) -> Result<Vec<CatalogProduct
         r#"select p.sku, p.name, p.description, v.name as vendor, g.name as product_group,
                   base.name as "base_product?", base.sku as "base_sku?",
                   monthly.unit_price as "monthly_price?", annual.unit_price as "annual_price?",
-                  coalesce(monthly.currency, annual.currency, 'USD') as "currency!: crate::domain::Currency"
+                  coalesce(monthly.currency, annual.currency, 'USD') as "currency!: crate::domain::Currency",
+                  p.max_seats
            from product p
            join product_group g using (product_group_id)
            join vendor v using (vendor_id)

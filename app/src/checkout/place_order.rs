@@ -17,11 +17,12 @@ use crate::{
         BillingCycle, DomainPrefix, Money, MpnId, OrderNumber, OrderStatus, PaymentMethod, Quantity,
         SubscriptionStatus, Totals, line_total,
     },
-    error::{AppError, ssr::ResultExt},
+    error::{AppError, Refusals, ssr::ResultExt},
     jobs::JobRow,
     notifications::{Mail, MailText, ssr::OutboxRow},
     orders::NewCustomerProfile,
     provisioning::ssr::ProvisionOrder,
+    webhooks::ssr::{self as webhooks, Event, OrderEvent},
 };
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,6 +64,47 @@ pub struct OrderRequest {
     pub mpn_id: MpnId,
     pub payment_method: PaymentMethod,
     pub lines: Vec<LineRequest>,
+    /// The user's cart and checkout wizard are done with once the order is placed (the Control
+    /// Panel's checkout); an order placed through the partner API leaves them alone.
+    pub clears_checkout: bool,
+}
+
+/// Whether an order is placed or only checked (the partner API's `validate_only`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Place,
+    Validate,
+}
+
+/// What [`place_order`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Placement {
+    Placed(Placed),
+    /// Every check passed and nothing was written: what the order would be.
+    Valid(Preview),
+}
+
+/// An order that passed every check, as it would be placed now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Preview {
+    /// `Submitted`, or `AwaitingCreditApproval` when it is over the available credit.
+    pub status: OrderStatus,
+    pub lines: Vec<PreviewLine>,
+    pub totals: Totals,
+    /// What it puts on the partner's credit.
+    pub term_value: Decimal,
+    pub available_credit: Decimal,
+    pub currency: crate::domain::Currency,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreviewLine {
+    pub sku: String,
+    pub name: String,
+    pub cycle: BillingCycle,
+    pub quantity: i32,
+    pub unit_price: Decimal,
+    pub line_total: Decimal,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,6 +116,7 @@ pub struct Placed {
 }
 
 struct PricedLine {
+    sku: String,
     product_id: Uuid,
     base_product_id: Option<Uuid>,
     name: String,
@@ -90,15 +133,32 @@ fn term_value(cycle: BillingCycle, unit_price: Decimal, quantity: i32) -> Decima
     }
 }
 
+/// Places an order whose vendor checks passed (the benchmarks and tests place orders this way).
+pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed, AppError> {
+    match place_or_check(pool, request, Refusals::default(), Mode::Place).await? {
+        Placement::Placed(placed) => Ok(placed),
+        Placement::Valid(_) => Err(crate::error::ssr::internal("placing an order", "it was only checked")),
+    }
+}
+
 /// Places an order: idempotent per (partner, key), serialised per partner so concurrent
 /// checkouts never spend the same credit twice, and written in one transaction with its
 /// subscriptions, provisioning job, mails and audit entry. Checkout's throughput is bounded by
 /// round trips, so the writes go in one statement.
-#[tracing::instrument(name = "orders.place", skip(pool, request), fields(partner = %request.partner_id))]
-pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed, AppError> {
+///
+/// Every check runs, and every refusal is answered at once together with `refusals` (what the
+/// caller's own checks, the vendor's, found). With [`Mode::Validate`] nothing is written: the
+/// answer is what the order would be.
+#[tracing::instrument(name = "orders.place", skip(pool, request, refusals), fields(partner = %request.partner_id))]
+pub async fn place_or_check(
+    pool: &PgPool,
+    request: &OrderRequest,
+    mut refusals: Refusals,
+    mode: Mode,
+) -> Result<Placement, AppError> {
     // Prices are read before the partner is locked: nothing below depends on them being current
     // to the microsecond, and the lock is held for less.
-    let lines = price_lines(pool, &request.lines).await?;
+    let lines = price_lines(pool, &request.lines, &mut refusals).await?;
     let mut tx = pool.begin().await?;
     // Reading the key with the lock saves a round trip; an order committed with this key while
     // we waited for the lock is caught by the key's unique constraint below instead.
@@ -118,32 +178,79 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| AppError::not_found(Say::YourPartnerAccountNotFound))?;
-    if let (Some(order_number), Some(status)) = (partner.order_number, partner.status) {
-        return Ok(Placed { order_number, status, created: false });
+    if mode == Mode::Place
+        && let (Some(order_number), Some(status)) = (partner.order_number, partner.status)
+    {
+        return Ok(Placement::Placed(Placed { order_number, status, created: false }));
     }
     // After the key: a retry that read the cart just after the first submission emptied it is
     // answered with that order above, not told its cart is empty.
-    if lines.is_empty() {
-        return Err(AppError::invalid("cart", Say::CartEmpty));
+    if request.lines.is_empty() {
+        refusals.check::<()>(Err(AppError::invalid("cart", Say::CartEmpty)))?;
     }
 
-    let customer = resolve_customer(&mut tx, request).await?;
-    check_add_ons(&mut tx, customer.id, &lines).await?;
-    if !customer.is_new {
-        check_duplicates(&mut tx, customer.id, &customer.name, &lines).await?;
+    let customer = refusals.check(resolve_customer(&mut tx, request).await)?;
+    if matches!(request.customer, CustomerRef::New(_)) {
+        refusals.check(check_tenant_unused(&mut tx, &request.tenant).await)?;
     }
+    if let Some(customer) = &customer {
+        refusals.check(check_add_ons(&mut tx, customer.id, &lines).await)?;
+        if !customer.is_new {
+            refusals.check(check_duplicates(&mut tx, customer.id, &customer.name, &lines).await)?;
+        }
+    }
+    let Some(customer) = customer.filter(|_| refusals.is_empty()) else {
+        // Whatever resolving the customer changed goes with the transaction.
+        tx.rollback().await?;
+        refusals.finish()?;
+        return Err(crate::error::ssr::internal("placing an order", "a customer neither resolved nor refused"));
+    };
 
     let totals = Totals::of(lines.iter().map(|l| line_total(l.unit_price, l.quantity)));
     let term_value: Decimal = lines.iter().map(|l| term_value(l.cycle, l.unit_price, l.quantity)).sum();
+    // After the lock, in a statement of its own (its snapshot has the orders committed by whoever
+    // held the lock before): the partner's credit in use, its ledger folded (O(1), see the credit
+    // ledger migration; a check's fold is rolled back with it). The order's number is taken only
+    // for an order that is placed: checking one leaves no gap.
     let next = sqlx::query!(
-        r#"select partner_credit_used($1) as "used!",
-                  nextval(pg_get_serial_sequence('sales_order', 'order_number')) as "order_number!: crate::domain::OrderNumber""#,
-        request.partner_id
+        r#"select fold_partner_credit($1) as "used!",
+                  case when $2 then nextval(pg_get_serial_sequence('sales_order', 'order_number')) end
+                      as "order_number: crate::domain::OrderNumber""#,
+        request.partner_id,
+        mode == Mode::Place
     )
     .fetch_one(&mut *tx)
     .await?;
-    let (order_number, available) = (next.order_number, partner.credit_limit - next.used);
+    let available = partner.credit_limit - next.used;
     let status = if term_value > available { OrderStatus::AwaitingCreditApproval } else { OrderStatus::Submitted };
+    let order_number = match (mode, next.order_number) {
+        (Mode::Place, Some(number)) => number,
+        (Mode::Place, None) => {
+            return Err(crate::error::ssr::internal("placing an order", "no order number was drawn"));
+        }
+        (Mode::Validate, _) => {
+            // Checked, not placed: what resolving the customer changed is rolled back.
+            tx.rollback().await?;
+            return Ok(Placement::Valid(Preview {
+                status,
+                lines: lines
+                    .iter()
+                    .map(|l| PreviewLine {
+                        sku: l.sku.clone(),
+                        name: l.name.clone(),
+                        cycle: l.cycle,
+                        quantity: l.quantity,
+                        unit_price: l.unit_price,
+                        line_total: line_total(l.unit_price, l.quantity),
+                    })
+                    .collect(),
+                totals,
+                term_value,
+                available_credit: available,
+                currency: partner.currency,
+            }));
+        }
+    };
 
     let committed = Money::new(term_value, partner.currency);
     let available_left = Money::new(available.max(Decimal::ZERO), partner.currency);
@@ -246,14 +353,15 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
                from app_user where role = 'credit_control' and $22::text is not null
            ),
            audit as (
-               insert into audit_log (actor_user_id, acting_as_organisation_id, action, target_type, target_id, detail)
-               select actor_user_id, acting_as_organisation_id, action, target_type, target_id, detail
+               insert into audit_log (actor_user_id, actor_api_key_id, acting_as_organisation_id, action, target_type,
+                                      target_id, detail)
+               select actor_user_id, actor_api_key_id, acting_as_organisation_id, action, target_type, target_id, detail
                from jsonb_populate_record(null::audit_log, $24)
            ),
            cart as (
-               delete from cart_line where user_id = $16
+               delete from cart_line where user_id = $16 and $36
            )
-           delete from checkout_draft where user_id = $16"#,
+           delete from checkout_draft where user_id = $16 and $36"#,
         order_id,
         order_number.get(),
         request.partner_id,
@@ -290,6 +398,7 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
         staff_mail.as_ref().map(|m| m.tr.body.as_str()),
         // A new customer's contact reads mail in the language of the partner who created it.
         partner.language as Locale,
+        request.clears_checkout,
     )
     .execute(&mut *tx)
     .await;
@@ -301,6 +410,7 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
         tx.rollback().await?;
         return order_by_key(pool, request.partner_id, request.idempotency_key)
             .await?
+            .map(Placement::Placed)
             .ok_or_else(|| crate::error::ssr::internal("idempotent order", "key taken but no order found"));
     }
     match written {
@@ -313,8 +423,22 @@ pub async fn place_order(pool: &PgPool, request: &OrderRequest) -> Result<Placed
             })?;
         }
     }
+    let event = if status == OrderStatus::Submitted { OrderEvent::Submitted } else { OrderEvent::AwaitingApproval };
+    webhooks::emit(&mut tx, &[Event::order(event, order_id)]).await?;
     tx.commit().await?;
-    Ok(Placed { order_number, status, created: true })
+    Ok(Placement::Placed(Placed { order_number, status, created: true }))
+}
+
+/// A new customer's tenant must be nobody's in the marketplace yet (the unique constraint stands
+/// behind this, for a race).
+async fn check_tenant_unused(tx: &mut PgConnection, tenant: &TenantRef) -> Result<(), AppError> {
+    let in_use = sqlx::query_scalar!(
+        r#"select exists(select 1 from customer where tenant_prefix = $1) as "taken!""#,
+        tenant.prefix.as_ref()
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if in_use { Err(tenant_taken(tenant)) } else { Ok(()) }
 }
 
 fn tenant_taken(tenant: &TenantRef) -> AppError {
@@ -380,7 +504,13 @@ async fn resolve_customer(tx: &mut PgConnection, request: &OrderRequest) -> Resu
     Ok(customer)
 }
 
-async fn price_lines(db: impl PgExecutor<'_>, requested: &[LineRequest]) -> Result<Vec<PricedLine>, AppError> {
+/// The lines at the catalog's prices; each line refused is added to `refusals`, and the others
+/// are checked on (an add-on still needs its base whatever else is refused).
+async fn price_lines(
+    db: impl PgExecutor<'_>,
+    requested: &[LineRequest],
+    refusals: &mut Refusals,
+) -> Result<Vec<PricedLine>, AppError> {
     let skus: Vec<String> = requested.iter().map(|l| l.sku.clone()).collect();
     let rows = sqlx::query!(
         r#"select p.product_id, p.sku, p.name, p.base_product_id, p.max_seats,
@@ -401,6 +531,7 @@ async fn price_lines(db: impl PgExecutor<'_>, requested: &[LineRequest]) -> Resu
             // The catalog's seat limit, checked again here: the cart may predate it.
             let quantity = line.quantity.within(&row.name, row.max_seats).map_err(|m| AppError::invalid("cart", m))?;
             Ok(PricedLine {
+                sku: row.sku.clone(),
                 product_id: row.product_id,
                 base_product_id: row.base_product_id,
                 name: row.name.clone(),
@@ -409,11 +540,13 @@ async fn price_lines(db: impl PgExecutor<'_>, requested: &[LineRequest]) -> Resu
                 unit_price: row.unit_price,
             })
         })
+        .filter_map(|line| refusals.check(line).transpose())
         .collect()
 }
 
 /// SPEC E.3: an add-on needs its base product in the same order or already active.
 async fn check_add_ons(tx: &mut PgConnection, customer_id: Uuid, lines: &[PricedLine]) -> Result<(), AppError> {
+    let mut refusals = Refusals::default();
     for line in lines {
         let Some(base_id) = line.base_product_id else { continue };
         if lines.iter().any(|l| l.product_id == base_id) {
@@ -430,10 +563,13 @@ async fn check_add_ons(tx: &mut PgConnection, customer_id: Uuid, lines: &[Priced
         .fetch_one(&mut *tx)
         .await?;
         if !base.active {
-            return Err(AppError::invalid("cart", Say::AddOnNeedsBase { add_on: line.name.clone(), base: base.name }));
+            refusals.check::<()>(Err(AppError::invalid(
+                "cart",
+                Say::AddOnNeedsBase { add_on: line.name.clone(), base: base.name },
+            )))?;
         }
     }
-    Ok(())
+    refusals.finish()
 }
 
 /// SPEC G case 4: the same product again for the same customer is refused before it reaches

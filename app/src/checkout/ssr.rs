@@ -5,7 +5,9 @@ use serde_json::Value;
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-use super::place_order::{CustomerRef, LineRequest, OrderRequest, TenantRef, live_products, place_order};
+use super::place_order::{
+    CustomerRef, LineRequest, Mode, OrderRequest, Placement, TenantRef, live_products, place_or_check,
+};
 use super::{
     CheckoutState, CustomerChoice, CustomerDraft, CustomerForm, CustomerOption, PrefixCheck, TenantDraft, mpn_refusal,
     parse_customer,
@@ -16,7 +18,7 @@ use crate::{
     domain::PaymentMethod,
     domain::initial_domain,
     domain::{DomainPrefix, MpnId, Quantity},
-    error::AppError,
+    error::{AppError, Refusals},
     partner_center::{PartnerCenterError, TenantStatus, codes},
     state::AppState,
 };
@@ -100,7 +102,7 @@ async fn customer_options(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<V
 }
 
 /// An existing customer of this partner: its name and tenant prefix, if it has one.
-async fn own_customer(
+pub async fn own_customer(
     pool: &PgPool,
     partner_id: Uuid,
     customer_id: crate::domain::CustomerId,
@@ -122,7 +124,7 @@ fn unreachable(what: Msg, err: &str) -> AppError {
     AppError::conflict(Say::PartnerCenterUnreachable { what })
 }
 
-async fn verify_mpn(state: &AppState, mpn: &MpnId) -> Result<(), AppError> {
+pub async fn verify_mpn(state: &AppState, mpn: &MpnId) -> Result<(), AppError> {
     match state.partner_center.verify_mpn(mpn.as_ref()).await {
         Ok(_) => Ok(()),
         Err(PartnerCenterError::Refused { code, .. }) => Err(AppError::invalid("mpn_id", mpn_refusal(code))),
@@ -138,7 +140,7 @@ async fn reserved_here(pool: &PgPool, prefix: &str) -> Result<bool, sqlx::Error>
 
 /// SPEC C and B: a new tenant's domain must be free; an existing tenant must exist and have
 /// accepted the reseller relationship.
-async fn check_tenant(state: &AppState, prefix: &DomainPrefix, new: bool) -> Result<(), AppError> {
+pub async fn check_tenant(state: &AppState, prefix: &DomainPrefix, new: bool) -> Result<(), AppError> {
     let domain = prefix.initial_domain();
     if new {
         let taken = reserved_here(&state.pool, prefix.as_ref()).await?
@@ -149,14 +151,23 @@ async fn check_tenant(state: &AppState, prefix: &DomainPrefix, new: bool) -> Res
                 .map_err(|e| unreachable(Msg::TheDomain, &e.to_string()))?;
         return if taken { Err(AppError::invalid("prefix", Say::DomainTaken { domain })) } else { Ok(()) };
     }
+    if existing_tenant_related(state, prefix).await? {
+        Ok(())
+    } else {
+        Err(AppError::invalid("domain", Say::TenantNotRelated { domain, code: Code(codes::NO_RELATIONSHIP) }))
+    }
+}
+
+/// SPEC B: whether an existing tenant has accepted the distributor as its reseller; refused at
+/// `domain` when Microsoft has no such tenant.
+pub async fn existing_tenant_related(state: &AppState, prefix: &DomainPrefix) -> Result<bool, AppError> {
     match state.partner_center.tenant_status(prefix.as_ref()).await {
-        Ok(TenantStatus::Related { .. }) => Ok(()),
-        Ok(TenantStatus::Free) => {
-            Err(AppError::invalid("domain", Say::NoSuchTenant { domain, code: Code(codes::TENANT_NOT_FOUND) }))
-        }
-        Ok(TenantStatus::NoRelationship) => {
-            Err(AppError::invalid("domain", Say::TenantNotRelated { domain, code: Code(codes::NO_RELATIONSHIP) }))
-        }
+        Ok(TenantStatus::Related { .. }) => Ok(true),
+        Ok(TenantStatus::NoRelationship) => Ok(false),
+        Ok(TenantStatus::Free) => Err(AppError::invalid(
+            "domain",
+            Say::NoSuchTenant { domain: prefix.initial_domain(), code: Code(codes::TENANT_NOT_FOUND) },
+        )),
         Err(e) => Err(unreachable(Msg::TheTenant, &e.to_string())),
     }
 }
@@ -211,7 +222,7 @@ pub async fn checkout_state(state: &AppState, user: &AuthUser) -> Result<Checkou
 
 /// The MPN ID an existing customer's orders use when none is typed: the one last used for it,
 /// else the partner's own.
-async fn known_mpn(
+pub async fn known_mpn(
     db: impl PgExecutor<'_>,
     partner_id: Uuid,
     customer_id: Uuid,
@@ -357,19 +368,6 @@ pub async fn submit(
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    // Checked again right before the order: an MPN ID or a relationship can change meanwhile.
-    let checked = match verify_mpn(state, &mpn_id).await {
-        Ok(()) => check_tenant(state, &prefix, tenant.new).await,
-        Err(err) => Err(err),
-    };
-    if let Err(err) = checked {
-        // A concurrent submission of this checkout may have just committed (its new tenant now
-        // looks taken): its order is the answer, not a refusal.
-        return match order_by_key(pool, user.organisation_id, key).await? {
-            Some(number) => Ok(number),
-            None => Err(err),
-        };
-    }
     let request = OrderRequest {
         partner_id: user.organisation_id,
         user_id: user.user_id,
@@ -382,6 +380,27 @@ pub async fn submit(
         mpn_id,
         payment_method: payment,
         lines,
+        clears_checkout: true,
     };
-    Ok(place_order(pool, &request).await?.order_number)
+    match place(state, &request, Mode::Place).await {
+        Ok(Placement::Placed(placed)) => Ok(placed.order_number),
+        Ok(Placement::Valid(_)) => Err(crate::error::ssr::internal("submitting a checkout", "it was only checked")),
+        // A concurrent submission of this checkout may have just committed (its new tenant now
+        // looks taken, say): its order is the answer, not a refusal.
+        Err(err) => match order_by_key(pool, user.organisation_id, key).await? {
+            Some(number) => Ok(number),
+            None => Err(err),
+        },
+    }
+}
+
+/// Every check of checkout, then the order (with [`Mode::Validate`], what it would be): the one
+/// path by which the Control Panel's "Submit" and the partner API's orders are placed. The
+/// vendor's checks are made again right before the order, since an MPN ID or a relationship can
+/// change meanwhile; both are made, so every refusal is answered at once.
+pub async fn place(state: &AppState, request: &OrderRequest, mode: Mode) -> Result<Placement, AppError> {
+    let mut refusals = Refusals::default();
+    refusals.check(verify_mpn(state, &request.mpn_id).await)?;
+    refusals.check(check_tenant(state, &request.tenant.prefix, request.tenant.new).await)?;
+    place_or_check(&state.pool, request, refusals, mode).await
 }

@@ -32,6 +32,7 @@ pub struct CustomerSummary {
 
 /// Where a customer stands, for the status filter on the customer list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CustomerStatus {
     /// An order for it is still on its way.

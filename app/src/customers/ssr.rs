@@ -1,8 +1,81 @@
+use serde_json::json;
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
 use super::{CustomerDetail, CustomerSummary};
-use crate::{domain::OrderStatus, domain::ProvisioningStep, domain::SubscriptionStatus, provisioning::InFlight};
+use crate::{
+    audit::{self, AuditEntry},
+    auth::ssr::AuthUser,
+    domain::{CustomerId, DomainPrefix, MpnId, OrderStatus, ProvisioningStep, SubscriptionStatus},
+    error::{AppError, ssr::ResultExt},
+    i18n::Say,
+    orders::NewCustomerProfile,
+    provisioning::InFlight,
+};
+
+/// A customer's existing Microsoft tenant, as Partner Center knows it.
+#[derive(Clone, Debug)]
+pub struct ExistingTenant {
+    pub prefix: DomainPrefix,
+    /// Whether its Global admin accepted the distributor as reseller (SPEC B); until then its
+    /// orders cannot be provisioned, and the partner's relationship link is what to send.
+    pub related: bool,
+}
+
+/// A customer of the user's partner, made before any order (the partner API's customers): its
+/// profile checked as checkout checks a new customer's, and its existing tenant if it has one (a
+/// new tenant is named by the customer's first order, which creates it). The contact reads mail
+/// in the language of the partner admin, as for a customer made at checkout.
+pub async fn create_customer(
+    pool: &PgPool,
+    user: &AuthUser,
+    profile: &NewCustomerProfile,
+    mpn_id: &MpnId,
+    tenant: Option<&ExistingTenant>,
+) -> Result<CustomerId, AppError> {
+    let customer_id = Uuid::new_v4();
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "with new_organisation as (
+             insert into organisation (organisation_id, kind, parent_id, name, tax_number, phone, address)
+             values ($1, 'customer', $2, $3, $4, $5, $6)
+         )
+         insert into customer (organisation_id, tenant_prefix, contact_name, contact_email, mpn_id,
+                               relationship_accepted_at, contact_language)
+         values ($1, $7, $8, $9, $10, case when $11 then now() end,
+                 coalesce((select language from app_user where user_id = $12), 'en'))",
+        customer_id,
+        user.organisation_id,
+        profile.company_name,
+        profile.tax_number.as_ref(),
+        profile.phone.as_ref(),
+        profile.address,
+        tenant.map(|t| t.prefix.as_ref()),
+        profile.contact_name,
+        profile.contact_email,
+        mpn_id.as_ref(),
+        tenant.is_some_and(|t| t.related),
+        user.user_id,
+    )
+    .execute(&mut *tx)
+    .await
+    .on_constraint("customer_tenant_prefix_key", || AppError::invalid("domain", Say::TenantTaken))?;
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(user.user_id),
+            acting_as: None,
+            action: "customer.created",
+            target_type: "customer",
+            target_id: customer_id.to_string(),
+            detail: json!({ "name": profile.company_name, "tenant": tenant.map(|t| t.prefix.as_ref().to_owned()),
+                            "relationship_accepted": tenant.map(|t| t.related) }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(CustomerId(customer_id))
+}
 
 #[tracing::instrument(name = "customers.of_partner", skip(db))]
 pub async fn customers_of_partner(db: &PgPool, partner_id: Uuid) -> Result<Vec<CustomerSummary>, sqlx::Error> {
@@ -13,7 +86,7 @@ pub async fn customers_of_partner(db: &PgPool, partner_id: Uuid) -> Result<Vec<C
                       as "live_subscriptions!"
            from organisation o join customer c using (organisation_id)
            where o.kind = 'customer' and o.parent_id = $1
-           order by o.name"#,
+           order by o.name, o.organisation_id"#,
         partner_id,
         &SubscriptionStatus::LIVE as &[SubscriptionStatus]
     )

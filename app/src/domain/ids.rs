@@ -91,6 +91,19 @@ id_type!(
     /// The number an applicant is given for a "Become a partner" application.
     ApplicationNumber(i64)
 );
+// Webhooks (issue #17).
+id_type!(
+    /// A partner's webhook endpoint.
+    WebhookEndpointId(Uuid)
+);
+id_type!(
+    /// One delivery of a webhook message to one endpoint (its row in the delivery log).
+    WebhookDeliveryId(Uuid)
+);
+id_type!(
+    /// A partner's key to the partner API.
+    ApiKeyId(Uuid)
+);
 
 #[cfg(test)]
 mod tests {

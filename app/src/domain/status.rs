@@ -42,6 +42,7 @@ impl BillingCycle {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "order_status", rename_all = "snake_case"))]
 // snake_case like the Postgres enum, so database notifications parse as they are.
@@ -113,6 +114,7 @@ impl OrderStatus {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "order_kind", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
@@ -164,6 +166,7 @@ impl PaymentMethod {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "subscription_status", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
@@ -204,6 +207,7 @@ impl SubscriptionStatus {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "provisioning_step", rename_all = "snake_case"))]
 // snake_case like the Postgres enum, so database notifications parse as they are.
@@ -251,6 +255,37 @@ impl ProvisioningStep {
             Self::UpdatingSubscription | Self::CancellingSubscription => 60,
             Self::Completed => 100,
             Self::Failed => 100,
+        }
+    }
+}
+
+// Webhooks (issue #17).
+/// Where a webhook delivery stands: pending while its job still tries, succeeded once the
+/// endpoint answered 2xx, failed when the attempts ran out (or the endpoint was disabled).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "webhook_delivery_status", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookDeliveryStatus {
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+impl WebhookDeliveryStatus {
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Pending => Msg::WebhookDeliveryPending,
+            Self::Succeeded => Msg::WebhookDeliverySucceeded,
+            Self::Failed => Msg::WebhookDeliveryFailed,
+        }
+    }
+
+    pub fn tone(self) -> &'static str {
+        match self {
+            Self::Succeeded => "badge ok",
+            Self::Pending => "badge warn",
+            Self::Failed => "badge bad",
         }
     }
 }

@@ -105,6 +105,7 @@ pub enum Noun {
     ContactName,
     ContactPersonName,
     DealerCode,
+    KeyName,
 }
 
 impl Arg for Noun {
@@ -115,6 +116,7 @@ impl Arg for Noun {
             Self::ContactName => ("contact name", "Yetkili adı soyadı"),
             Self::ContactPersonName => ("contact person's name", "İletişim kişisinin adı"),
             Self::DealerCode => ("dealer account code", "Bayi hesap kodu"),
+            Self::KeyName => ("key's name", "Anahtarın adı"),
         };
         match locale {
             Locale::En => en.to_owned(),
@@ -193,6 +195,9 @@ says! {
         "Bizim tarafımızda bir sorun oluştu. Lütfen tekrar deneyin; sürerse destek ekibine başvurun.";
     ServerUnreachable => "The server could not be reached. Check your connection and try again.",
         "Sunucuya ulaşılamadı. Bağlantınızı kontrol edip tekrar deneyin.";
+    // Operations: the database briefly unreachable (a restart, a failover); answered with 503.
+    BrieflyUnavailable => "The marketplace is briefly unavailable. Nothing was lost: try again in a moment.",
+        "Pazar yeri kısa bir süreliğine kullanılamıyor. Hiçbir şey kaybolmadı: birazdan tekrar deneyin.";
     CheckTheForm => "Please check the form.", "Lütfen formu kontrol edin.";
     #[cfg(feature = "ssr")]
     FormIncomplete { detail: String } => "The form was incomplete: {detail}", "Form eksik gönderildi: {detail}";
@@ -512,6 +517,148 @@ says! {
         "Başvuranın okuyacağı gerekçeyi yazın (en az {min} karakter).";
     #[cfg(feature = "ssr")]
     ApplicationReasonTooLong { max: usize } => "Keep the reason under {max} characters.", "Gerekçe {max} karakterden kısa olmalıdır.";
+
+    // Webhooks (issue #17).
+    #[cfg(feature = "ssr")]
+    WebhookUrlInvalid => "Enter the endpoint's full address, like https://psa.example.com/hooks/cloudmarket.",
+        "Uç noktanın tam adresini girin; örneğin https://psa.example.com/hooks/cloudmarket.";
+    #[cfg(feature = "ssr")]
+    WebhookUrlTooLong { max: usize } => "The address can be at most {max} characters.", "Adres en fazla {max} karakter olabilir.";
+    #[cfg(feature = "ssr")]
+    WebhookUrlHttps => "Use an https:// address: deliveries carry your customers' data and must be encrypted.",
+        "https:// ile başlayan bir adres kullanın: gönderimler müşterilerinizin verilerini taşır ve şifrelenmelidir.";
+    #[cfg(feature = "ssr")]
+    WebhookUrlCredentials => "Leave the user name and password out of the address: every delivery is signed instead.",
+        "Kullanıcı adını ve parolayı adrese yazmayın: bunun yerine her gönderim imzalanır.";
+    #[cfg(feature = "ssr")]
+    WebhookUrlPrivate { host: String } => "{host} is a private, loopback or link-local address: deliveries go only to addresses on the public internet.",
+        "{host} özel, geri döngü veya bağlantı yerel bir adres: gönderimler yalnızca genel internetteki adreslere yapılır.";
+    #[cfg(feature = "ssr")]
+    WebhookUrlUnresolvable { host: String } => "{host} could not be found (DNS). Check the address, or add the endpoint once its DNS is set up.",
+        "{host} bulunamadı (DNS). Adresi kontrol edin ya da DNS kaydı hazır olduğunda uç noktayı ekleyin.";
+    #[cfg(feature = "ssr")]
+    WebhookDescriptionTooLong { max: usize } => "The description can be at most {max} characters.", "Açıklama en fazla {max} karakter olabilir.";
+    #[cfg(feature = "ssr")]
+    WebhookEventUnknown { event: String } => "“{event}” is not an event you can choose.", "“{event}” seçilebilecek bir olay değil.";
+    #[cfg(feature = "ssr")]
+    WebhookChooseEvents => "Choose at least one event to send to this endpoint.", "Bu uç noktaya gönderilecek en az bir olay seçin.";
+    #[cfg(feature = "ssr")]
+    WebhookEndpointLimit { max: i64 } => "You already have {max} endpoints, the most a partner can have: delete one you no longer use first.",
+        "Bir iş ortağının sahip olabileceği en fazla sayı olan {max} uç noktanız zaten var: önce kullanmadığınız birini silin.";
+    #[cfg(feature = "ssr")]
+    WebhookEndpointNotFound => "That webhook endpoint was not found.", "Webhook uç noktası bulunamadı.";
+    #[cfg(feature = "ssr")]
+    WebhookDeliveryNotFound => "That delivery was not found.", "Gönderim bulunamadı.";
+    #[cfg(feature = "ssr")]
+    WebhookEndpointDisabled => "This endpoint is disabled: enable it in its settings to send to it.",
+        "Bu uç nokta devre dışı: gönderim yapmak için ayarlarından etkinleştirin.";
+    #[cfg(feature = "ssr")]
+    WebhookConfirmDelete => "Tick the box to confirm: the endpoint and its delivery log are deleted for good.",
+        "Onaylamak için kutuyu işaretleyin: uç nokta ve gönderim kaydı kalıcı olarak silinir.";
+    // The partner API (/api/v1) and its keys.
+    #[cfg(feature = "ssr")]
+    ChooseScope => "Tick at least one scope: what the key may do.", "En az bir kapsam işaretleyin: anahtarın neler yapabileceği.";
+    #[cfg(feature = "ssr")]
+    ApiKeyNotFound => "That API key was not found.", "API anahtarı bulunamadı.";
+    #[cfg(feature = "ssr")]
+    ApiKeyMissing => "Send your API key as “Authorization: Bearer cmk_…”. Keys are made in the Control Panel under Settings → API keys.",
+        "API anahtarınızı “Authorization: Bearer cmk_…” olarak gönderin. Anahtarlar Kontrol Paneli'nde Ayarlar → API anahtarları bölümünde oluşturulur.";
+    #[cfg(feature = "ssr")]
+    ApiKeyInvalid => "This API key is unknown or was revoked. Use a live key from Settings → API keys.",
+        "Bu API anahtarı bilinmiyor ya da iptal edildi. Ayarlar → API anahtarları bölümündeki etkin bir anahtarı kullanın.";
+    #[cfg(feature = "ssr")]
+    ApiScopeMissing { scope: Msg } => "This key does not have the scope “{scope}”. Create a key with it under Settings → API keys.",
+        "Bu anahtarın “{scope}” kapsamı yok. Ayarlar → API anahtarları bölümünde bu kapsamla bir anahtar oluşturun.";
+    #[cfg(feature = "ssr")]
+    ApiRateLimited { limit: i64, seconds: i64 } => "This key has made its {limit} calls for this minute. Try again in {seconds} seconds.",
+        "Bu anahtar bu dakikaki {limit} çağrısını yaptı. {seconds} saniye sonra tekrar deneyin.";
+    #[cfg(feature = "ssr")]
+    ApiPathNotFound => "There is no such resource in the partner API. The reference is at /api/v1/docs.",
+        "İş ortağı API'sinde böyle bir kaynak yok. Başvuru belgesi /api/v1/docs adresindedir.";
+    #[cfg(feature = "ssr")]
+    ApiJsonExpected => "Send the body as JSON (Content-Type: application/json).", "Gövdeyi JSON olarak gönderin (Content-Type: application/json).";
+    #[cfg(feature = "ssr")]
+    ApiBodyUnreadable { detail: String } => "The body could not be read as this operation's request: {detail}",
+        "Gövde bu işlemin isteği olarak okunamadı: {detail}";
+    #[cfg(feature = "ssr")]
+    ApiQueryUnreadable { detail: String } => "The query could not be read: {detail}", "Sorgu okunamadı: {detail}";
+    #[cfg(feature = "ssr")]
+    ApiLimitRange { max: i64 } => "Ask for 1 to {max} items per page.", "Sayfa başına 1 ile {max} arasında öğe isteyin.";
+    #[cfg(feature = "ssr")]
+    ApiCursorUnknown => "This cursor is not one this list gave: pass the next_cursor of the page before, or leave it out to start again.",
+        "Bu imleç bu listenin verdiği bir imleç değil: önceki sayfanın next_cursor değerini gönderin ya da baştan başlamak için boş bırakın.";
+    #[cfg(feature = "ssr")]
+    ApiDateFormat => "Give the day as YYYY-MM-DD, for example 2026-12-01.", "Günü YYYY-AA-GG biçiminde yazın; örneğin 2026-12-01.";
+    #[cfg(feature = "ssr")]
+    IdempotencyKeyMissing => "Send an Idempotency-Key header (a UUID, say) with every POST and PATCH, so a retry never does anything twice.",
+        "Her POST ve PATCH isteğiyle bir Idempotency-Key başlığı (örneğin bir UUID) gönderin; böylece yeniden deneme hiçbir şeyi iki kez yapmaz.";
+    #[cfg(feature = "ssr")]
+    IdempotencyKeyFormat => "The Idempotency-Key must be 1 to 255 visible ASCII characters.", "Idempotency-Key 1 ile 255 arasında görünür ASCII karakter olmalıdır.";
+    #[cfg(feature = "ssr")]
+    IdempotencyKeyReused => "This Idempotency-Key was already used for another request. Use a new key for a new request.",
+        "Bu Idempotency-Key başka bir istek için zaten kullanıldı. Yeni bir istek için yeni bir anahtar kullanın.";
+    #[cfg(feature = "ssr")]
+    IdempotencyKeyInProgress => "The first request with this Idempotency-Key is still being answered. Try again in a moment.",
+        "Bu Idempotency-Key ile yapılan ilk istek hâlâ yanıtlanıyor. Biraz sonra tekrar deneyin.";
+    #[cfg(feature = "ssr")]
+    ApiCustomerOneOf => "Name the customer: customer_id for one of yours, or customer for a new one (not both).",
+        "Müşteriyi belirtin: müşterilerinizden biri için customer_id ya da yeni bir müşteri için customer (ikisi birden değil).";
+    #[cfg(feature = "ssr")]
+    ApiTenantRequired => "Name the customer's tenant: an existing one (kind existing, its domain) or a new one (kind new, a prefix).",
+        "Müşterinin tenant'ını belirtin: mevcut bir tenant (kind existing, alan adı) ya da yeni bir tenant (kind new, önek).";
+    #[cfg(feature = "ssr")]
+    ApiSkuFormat => "Give the product's SKU (at most 100 characters), as the catalog lists it.", "Ürünün SKU'sunu katalogdaki gibi yazın (en fazla 100 karakter).";
+    #[cfg(feature = "ssr")]
+    ApiNothingToChange => "Say what to change: auto_renew, renewal_quantity, or both.", "Neyin değişeceğini belirtin: auto_renew, renewal_quantity ya da ikisi.";
+
+    // The partner API's reference page.
+    #[cfg(feature = "ssr")]
+    ApiDocTitle => "Partner API reference", "İş ortağı API başvuru belgesi";
+    #[cfg(feature = "ssr")]
+    ApiDocIntro => "Everything the Control Panel does, for your own systems: the catalog, customers, orders, subscriptions and billing, over JSON at /api/v1. The operations below are generated from the product's code, as is the OpenAPI document.",
+        "Kontrol Paneli'nin yaptığı her şey, kendi sistemleriniz için: katalog, müşteriler, siparişler, abonelikler ve faturalama, /api/v1 altında JSON ile. Aşağıdaki işlemler, OpenAPI belgesi gibi ürünün kodundan üretilir.";
+    #[cfg(feature = "ssr")]
+    ApiDocKeysLink => "Your API keys", "API anahtarlarınız";
+    #[cfg(feature = "ssr")]
+    ApiDocConventions => "Conventions", "Kurallar";
+    #[cfg(feature = "ssr")]
+    ApiDocAuthentication => "Authentication: send a key made in Control Panel → Settings → API keys as `Authorization: Bearer cmk_…`. A key acts for your company only, with its scopes: `read`, `orders`, `subscriptions`, `billing`. A revoked key is refused at once (401); a missing scope is 403; another company's id is 404. Every call is audited with the key as its actor.",
+        "Kimlik doğrulama: Kontrol Paneli → Ayarlar → API anahtarları bölümünde oluşturulan bir anahtarı `Authorization: Bearer cmk_…` olarak gönderin. Anahtar yalnızca şirketiniz adına, kapsamlarıyla çalışır: `read`, `orders`, `subscriptions`, `billing`. İptal edilen anahtar hemen reddedilir (401); eksik kapsam 403, başka bir şirketin kimliği 404 döner. Her çağrı, anahtar işlemi yapan olarak denetim kaydına yazılır.";
+    #[cfg(feature = "ssr")]
+    ApiDocIdempotency => "Idempotency: every POST and PATCH needs an `Idempotency-Key` header. The same key with the same request gets the first answer again (`Idempotent-Replayed: true`) and nothing is done twice; the same key with another request is 422. Keys are kept for 24 hours; a refused request leaves nothing and may be retried with its key.",
+        "Tekrarlanabilirlik: her POST ve PATCH bir `Idempotency-Key` başlığı ister. Aynı anahtarla aynı istek ilk yanıtı yeniden alır (`Idempotent-Replayed: true`) ve hiçbir şey iki kez yapılmaz; aynı anahtarla başka bir istek 422 döner. Anahtarlar 24 saat saklanır; reddedilen bir istek iz bırakmaz ve aynı anahtarla yeniden denenebilir.";
+    #[cfg(feature = "ssr")]
+    ApiDocErrors => "Errors are RFC 9457 problem details (`application/problem+json`): `detail` in the language of `Accept-Language` (English or Turkish; else the key's), `key` and `args` for machines, Partner Center's `code` where the refusal is Microsoft's, and `errors` with each refused field. An order with `validate_only` answers every refusal at once and writes nothing.",
+        "Hatalar RFC 9457 sorun ayrıntılarıdır (`application/problem+json`): `detail`, `Accept-Language` dilinde (İngilizce veya Türkçe; yoksa anahtarın dili), makineler için `key` ve `args`, ret Microsoft'unsa Partner Center'ın `code` değeri ve reddedilen her alanla `errors`. `validate_only` ile gönderilen sipariş tüm retleri birlikte yanıtlar ve hiçbir şey yazmaz.";
+    #[cfg(feature = "ssr")]
+    ApiDocPaging => "Lists are pages in a stable order: `limit` (1–100, 25 by default) and `cursor`, the `next_cursor` of the page before (null on the last page).",
+        "Listeler sabit bir sırayla sayfalanır: `limit` (1–100, varsayılan 25) ve `cursor`, yani önceki sayfanın `next_cursor` değeri (son sayfada null).";
+    #[cfg(feature = "ssr")]
+    ApiDocRateLimits => "Rate limits: each key has its calls per minute. Every answer says where it stands in `RateLimit` (calls left, seconds until the minute starts again) and `RateLimit-Policy`; over it, 429 with `Retry-After`.",
+        "Hız sınırları: her anahtarın dakika başına bir çağrı hakkı vardır. Her yanıt durumu `RateLimit` (kalan çağrılar, dakikanın yeniden başlamasına kalan saniye) ve `RateLimit-Policy` ile bildirir; aşıldığında `Retry-After` ile 429 döner.";
+    #[cfg(feature = "ssr")]
+    ApiDocValues => "Values: times are ISO 8601 in UTC (`2026-12-07T09:30:00Z`), days `YYYY-MM-DD`; money is a decimal string with its currency (`{{\"amount\": \"86.40\", \"currency\": \"USD\"}}`), never a float.",
+        "Değerler: zamanlar UTC'de ISO 8601'dir (`2026-12-07T09:30:00Z`), günler `YYYY-AA-GG`; para birimiyle birlikte ondalık bir metindir (`{{\"amount\": \"86.40\", \"currency\": \"USD\"}}`), asla kayan noktalı sayı değildir.";
+    #[cfg(feature = "ssr")]
+    ApiDocOperations => "Operations", "İşlemler";
+    #[cfg(feature = "ssr")]
+    ApiDocParameters => "Parameters", "Parametreler";
+    #[cfg(feature = "ssr")]
+    ApiDocBody => "Request body", "İstek gövdesi";
+    #[cfg(feature = "ssr")]
+    ApiDocResponses => "Responses", "Yanıtlar";
+    #[cfg(feature = "ssr")]
+    ApiDocSchemas => "Schemas", "Şemalar";
+    #[cfg(feature = "ssr")]
+    ApiDocField => "Field", "Alan";
+    #[cfg(feature = "ssr")]
+    ApiDocType => "Type", "Tür";
+    #[cfg(feature = "ssr")]
+    ApiDocDescription => "Description", "Açıklama";
+    #[cfg(feature = "ssr")]
+    ApiDocRequired => "required", "zorunlu";
+    #[cfg(feature = "ssr")]
+    ApiDocAndOf => "and every field of", "ve şunun her alanı:";
 
     // What pages count.
     ProductsShown { count: usize } => { count: "{count} product shown", "{count} products shown" }, "{count} ürün gösteriliyor";

@@ -40,6 +40,9 @@ impl Notice {
 pub struct Hub {
     sender: broadcast::Sender<Notice>,
     closed: watch::Sender<bool>,
+    /// Moves on each time the LISTEN connection is (re)established: notifications sent while it
+    /// was down are lost, so every open stream catches up from the table.
+    listening: watch::Sender<u64>,
 }
 
 impl Default for Hub {
@@ -47,7 +50,8 @@ impl Default for Hub {
         // A stream that falls this far behind catches up from the table instead.
         let (sender, _) = broadcast::channel(1024);
         let (closed, _) = watch::channel(false);
-        Self { sender, closed }
+        let (listening, _) = watch::channel(0);
+        Self { sender, closed, listening }
     }
 }
 
@@ -68,18 +72,27 @@ impl Hub {
         self.closed.subscribe()
     }
 
+    /// Tells a stream when the hub (re)connected to the database and it may have missed steps.
+    pub fn relistened(&self) -> watch::Receiver<u64> {
+        self.listening.subscribe()
+    }
+
     pub fn publish(&self, notice: Notice) {
         // No receivers is not an error: nobody is watching.
         let _ = self.sender.send(notice);
     }
 
     /// Relays `order_progress` notifications until the hub is closed, through the product's
-    /// one LISTEN loop (`crate::listen`). What a browser missed while the connection was down it
-    /// replays itself when it reconnects.
+    /// one LISTEN loop (`crate::listen`). What was announced while the connection was down (a
+    /// database restart) is lost to the relay, while the browsers' streams stay open: each time
+    /// it listens again, every stream replays what it missed from the table.
     pub async fn relay(self, pool: PgPool) {
         let closed = self.closed.subscribe();
-        crate::listen::listen(pool, &[NOTIFY_CHANNEL], closed, |heard| {
-            if let crate::listen::Heard::Notification(notification) = heard {
+        crate::listen::listen(pool, &[NOTIFY_CHANNEL], closed, |heard| match heard {
+            crate::listen::Heard::Listening => {
+                self.listening.send_modify(|n| *n += 1);
+            }
+            crate::listen::Heard::Notification(notification) => {
                 match serde_json::from_str::<Notice>(notification.payload()) {
                     Ok(notice) => self.publish(notice),
                     Err(err) => tracing::warn!(error = %err, "unreadable order progress notification"),

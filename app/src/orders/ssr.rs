@@ -22,6 +22,7 @@ use crate::{
         self,
         ssr::{ChangeSubscription, ProvisionOrder},
     },
+    webhooks::ssr::{self as webhooks, Event, OrderEvent},
 };
 
 #[tracing::instrument(name = "orders.list", skip(db))]
@@ -272,6 +273,7 @@ pub async fn decide_credit(
         },
     )
     .await?;
+    webhooks::emit(&mut tx, &[Event::order(OrderEvent::CreditDecided, order.order_id)]).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -345,6 +347,7 @@ pub async fn resubmit(
         },
     )
     .await?;
+    webhooks::emit(&mut tx, &[Event::order(OrderEvent::Submitted, order.order_id)]).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -14,6 +14,8 @@ pub mod codes {
     pub const CUSTOMER_AGREEMENT_NOT_ACCEPTED: i64 = 13605;
     pub const QUANTITY_DECREASE_WINDOW_PASSED: i64 = 800090;
     pub const SUBSCRIPTION_NOT_FOUND: i64 = 80004;
+    /// An add-on ordered without its base product (checkout refuses it before Microsoft would).
+    pub const ADD_ON_WITHOUT_BASE: i64 = 400041;
     /// Not Partner Center's: ours for "it never answered well enough", after every retry.
     pub const UNAVAILABLE: i64 = 503;
 }

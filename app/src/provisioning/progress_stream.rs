@@ -61,8 +61,11 @@ impl Scope {
     }
 }
 
+/// The most steps one [`replay`] returns; a stream that gets a full page asks for the next.
+const REPLAY_PAGE: usize = 200;
+
 /// Progress after `after` for the orders `scope` may see, from the last ten minutes: what a
-/// browser missed while it was away.
+/// browser missed while it was away, at most [`REPLAY_PAGE`] steps, oldest first.
 pub async fn replay(pool: &PgPool, scope: Scope, after: i64) -> Result<Vec<ProgressEvent>, sqlx::Error> {
     sqlx::query_as!(
         ProgressEvent,
@@ -73,10 +76,11 @@ pub async fn replay(pool: &PgPool, scope: Scope, after: i64) -> Result<Vec<Progr
              and ($2::uuid is null or so.partner_id = $2)
              and ($3::uuid is null or so.customer_id = $3)
            order by p.progress_id
-           limit 200"#,
+           limit $4"#,
         after,
         scope.partner(),
         scope.customer(),
+        REPLAY_PAGE as i64,
     )
     .fetch_all(pool)
     .await
@@ -124,11 +128,18 @@ pub async fn stream(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<i64>().ok())
         .or(query.after);
+    let relistened = state.live.relistened();
     let backlog = match after {
-        Some(after) => replay(&state.pool, scope, after).await.unwrap_or_else(|err| {
-            tracing::warn!(error = %err, "cannot replay missed progress");
-            Vec::new()
-        }),
+        Some(after) => match replay(&state.pool, scope, after).await {
+            Ok(backlog) => backlog,
+            // A stream opened without what the browser missed would never send it: the browser
+            // is asked to come back instead (the database is restarting, as a rule).
+            Err(err) => {
+                let error = crate::error::AppError::from(err);
+                let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                return (status, [(axum::http::header::RETRY_AFTER, "1")], error.to_string()).into_response();
+            }
+        },
         None => Vec::new(),
     };
     let feed = Feed {
@@ -136,9 +147,12 @@ pub async fn stream(
         pool: state.pool.clone(),
         replayed: backlog.iter().map(|e| e.id).collect(),
         last_id: backlog.last().map(|e| e.id).or(after).unwrap_or(0),
+        placed: after.is_some(),
+        more: backlog.len() == REPLAY_PAGE,
         backlog: backlog.into(),
         receiver,
         closed: state.live.closed(),
+        relistened,
         greeted: false,
         _slot: slot,
     };
@@ -156,8 +170,14 @@ struct Feed {
     /// Replayed ids, so the same step arriving live as well is sent once.
     replayed: HashSet<i64>,
     last_id: i64,
+    /// Whether `last_id` says where the browser stands: it passed one, or was sent a step.
+    placed: bool,
+    /// The last replay filled a page: there is more to replay once the backlog is sent.
+    more: bool,
     receiver: broadcast::Receiver<Notice>,
     closed: watch::Receiver<bool>,
+    /// Changes when the hub listens again after losing its connection (see `Hub::relay`).
+    relistened: watch::Receiver<u64>,
     greeted: bool,
     /// Frees the session's stream slot when the stream ends.
     _slot: crate::limits::StreamSlot,
@@ -174,6 +194,12 @@ impl Feed {
             if let Some(event) = self.backlog.pop_front() {
                 return Some(self.send(event));
             }
+            if self.more && !self.catch_up().await {
+                return None;
+            }
+            if !self.backlog.is_empty() {
+                continue;
+            }
             if *self.closed.borrow() {
                 return None;
             }
@@ -185,23 +211,46 @@ impl Feed {
                         }
                     }
                     Err(broadcast::error::RecvError::Lagged(_)) => {
-                        match replay(&self.pool, self.scope, self.last_id).await {
-                            Ok(missed) => {
-                                self.replayed.extend(missed.iter().map(|e| e.id));
-                                self.backlog.extend(missed);
-                            }
-                            Err(err) => tracing::warn!(error = %err, "cannot catch up a lagging stream"),
+                        if !self.catch_up().await {
+                            return None;
                         }
                     }
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
+                // The hub lost its connection and has it back: what was announced meanwhile
+                // never reached it. A stream that neither said where its page stood nor was sent
+                // anything has no place to resume from (its page loaded the state when it opened).
+                Ok(()) = self.relistened.changed() => {
+                    if self.placed && !self.catch_up().await {
+                        return None;
+                    }
+                }
                 _ = self.closed.changed() => return None,
+            }
+        }
+    }
+
+    /// Queues what was recorded after the last step sent. `false` when the database cannot be
+    /// read: the stream then ends and the browser reconnects with `Last-Event-ID`, which replays
+    /// the same, rather than carrying on with a gap.
+    async fn catch_up(&mut self) -> bool {
+        match replay(&self.pool, self.scope, self.last_id).await {
+            Ok(missed) => {
+                self.more = missed.len() == REPLAY_PAGE;
+                self.replayed.extend(missed.iter().map(|e| e.id));
+                self.backlog.extend(missed);
+                true
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot catch up a stream; it ends and the browser reconnects");
+                false
             }
         }
     }
 
     fn send(&mut self, event: ProgressEvent) -> Event {
         self.last_id = self.last_id.max(event.id);
+        self.placed = true;
         Event::default()
             .event("progress")
             .id(event.id.to_string())

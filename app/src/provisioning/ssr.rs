@@ -23,6 +23,7 @@ use crate::{
     jobs::JobError,
     notifications::{self, Mail},
     partner_center::{OrderLine, PartnerCenter, PartnerCenterError, TenantStatus},
+    webhooks::ssr::{self as webhooks, Event, OrderEvent},
 };
 
 pub use change::ChangeSubscription;
@@ -290,6 +291,7 @@ impl Engine {
             }
             (None, _) => {}
         }
+        webhooks::emit(&mut tx, &[Event::order(OrderEvent::Completed, order.order_id)]).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -368,7 +370,7 @@ impl Engine {
     async fn fail(&self, order: &Order, code: i64, description: &str) -> Result<(), sqlx::Error> {
         let failure = super::failure(Some(code), description, None);
         let mut tx = self.pool.begin().await?;
-        fail_in(&mut tx, &order.as_ref(), code, description, &failure).await?;
+        fail_in(&mut tx, &order.as_ref(), code, description, &failure, &[]).await?;
         tx.commit().await
     }
 
@@ -416,13 +418,15 @@ pub(super) async fn record(
 }
 
 /// Marks the order "Provisioning Failed" with what Partner Center said (the reason and fix are
-/// worded from it when read), and tells the partner.
+/// worded from it when read), and tells the partner, by mail and webhook (`order.failed`, with
+/// `also`: what else the failure changed, written by the caller before).
 pub(super) async fn fail_in(
     tx: &mut sqlx::PgConnection,
     order: &OrderRef<'_>,
     code: i64,
     detail: &str,
     failure: &super::Failure,
+    also: &[Event],
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "update sales_order set status = 'provisioning_failed', failure_code = $2, failure_detail = $3
@@ -437,5 +441,8 @@ pub(super) async fn fail_in(
     let mail =
         Mail::written(|locale| mails::provisioning_failed(locale, order.order_number, order.customer_name, failure));
     notifications::ssr::send(&mut *tx, order.partner_email, &mail).await?;
+    let events: Vec<Event> =
+        std::iter::once(Event::order(OrderEvent::Failed, order.order_id)).chain(also.iter().copied()).collect();
+    webhooks::emit(&mut *tx, &events).await?;
     Ok(())
 }

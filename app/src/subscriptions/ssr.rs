@@ -24,6 +24,7 @@ use crate::{
     notifications,
     provisioning::InFlight,
     provisioning::{self, ssr::ChangeSubscription},
+    webhooks::ssr::{self as webhooks, Event, OrderEvent, SubscriptionChange},
 };
 
 /// A customer's subscriptions that are not cancelled or expired, oldest first, each with the
@@ -438,6 +439,8 @@ pub async fn request_change(
         let mail = Mail::written(|locale| mails::change_requested(locale, &change));
         notifications::ssr::send_to_partner(&mut *tx, held.partner_id, &mail).await?;
     }
+    let event = if over_credit { OrderEvent::AwaitingApproval } else { OrderEvent::Submitted };
+    webhooks::emit(&mut tx, &[Event::order(event, order_id)]).await?;
     tx.commit().await?;
     Ok(number)
 }
@@ -464,6 +467,10 @@ pub async fn set_renewal(
     if held.status != SubscriptionStatus::Active {
         return Err(AppError::conflict(Say::OnlyActiveRenews));
     }
+    let change = match choice {
+        RenewalChoice::AutoRenew(_) => SubscriptionChange::AutoRenew,
+        RenewalChoice::Quantity(_) => SubscriptionChange::RenewalQuantity,
+    };
     let (action, detail) = match choice {
         RenewalChoice::AutoRenew(on) => {
             sqlx::query!("update subscription set auto_renew = $2 where subscription_id = $1", subscription_id, on)
@@ -494,6 +501,7 @@ pub async fn set_renewal(
         },
     )
     .await?;
+    webhooks::emit(&mut tx, &[Event::subscription(subscription_id, change)]).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -516,7 +524,7 @@ pub async fn request_cancellation(
         Refund::Prorated { amount, .. } => amount,
         Refund::None => Decimal::ZERO,
     };
-    let (_, number) = insert_change_order(
+    let (order_id, number) = insert_change_order(
         &mut tx,
         &held,
         NewChangeOrder {
@@ -562,6 +570,10 @@ pub async fn request_cancellation(
         )
     });
     notifications::ssr::send_to_partner(&mut *tx, held.partner_id, &mail).await?;
+    let events: Vec<Event> = std::iter::once(Event::order(OrderEvent::CancellationRequested, order_id))
+        .chain(ids.iter().map(|id| Event::subscription(*id, SubscriptionChange::PendingCancellation)))
+        .collect();
+    webhooks::emit(&mut tx, &events).await?;
     tx.commit().await?;
     Ok(number)
 }
@@ -604,6 +616,7 @@ pub async fn decide_cancellation(
     )
     .execute(&mut *tx)
     .await?;
+    let mut events = vec![Event::order(OrderEvent::CancellationDecided, order.order_id)];
     if approve {
         provisioning::ssr::enqueue_for_order(&mut tx, order.order_id, &ChangeSubscription { order_id: order.order_id })
             .await?;
@@ -621,6 +634,7 @@ pub async fn decide_cancellation(
         )
         .execute(&mut *tx)
         .await?;
+        events.extend(ids.iter().map(|id| Event::subscription(*id, SubscriptionChange::Reactivated)));
         sqlx::query!("update subscription_change set settled_at = market_now() where order_id = $1", order.order_id)
             .execute(&mut *tx)
             .await?;
@@ -641,6 +655,7 @@ pub async fn decide_cancellation(
         },
     )
     .await?;
+    webhooks::emit(&mut tx, &events).await?;
     tx.commit().await?;
     Ok(())
 }

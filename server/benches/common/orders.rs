@@ -26,6 +26,7 @@ pub fn new_tenant_order(partner: Uuid, user: Uuid, n: usize, cycle: BillingCycle
         tenant: TenantRef { prefix: DomainPrefix::parse(&tag[..20], 27).map_err(anyhow::Error::msg)?, new: true },
         mpn_id: MpnId::parse("1234567").map_err(anyhow::Error::msg)?,
         payment_method: PaymentMethod::WireTransfer,
+        clears_checkout: true,
         lines: vec![LineRequest {
             sku: "CFQ7TTC0LH18".into(),
             cycle,

@@ -49,7 +49,16 @@ pub fn router(pool: PgPool, faults: FaultSwitch) -> Router {
         .route("/relationship", get(relationship_form).post(accept_relationship))
         .route("/portal", get(portal))
         .with_state(pool);
-    api.merge(pages)
+    // A partner's webhook receiver for demos (issue #17): register
+    // http://127.0.0.1:3000/sandbox/webhook-receiver and "Send test event" shows a delivery.
+    let receiver = Router::new().route("/webhook-receiver", post(webhook_receiver));
+    api.merge(pages).merge(receiver)
+}
+
+/// Stands in for a partner's webhook receiver: takes any delivery and answers 200, keeping
+/// nothing (a real receiver verifies the signature with the endpoint's secret first).
+async fn webhook_receiver() -> Response {
+    (StatusCode::OK, Json(json!({ "received": true }))).into_response()
 }
 
 /// The sandbox's test controls: its clock and its fault switch. `startup` puts them behind

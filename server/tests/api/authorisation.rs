@@ -161,9 +161,38 @@ fn calls() -> Vec<Call> {
         c("approve_application", CreditControl, [S, F, F, F, Y, Y], |f| {
             vec![("application_id", f.application_id.clone()), ("credit_limit", "1000".into())]
         }),
+        // Webhooks (issue #17): the partner's own endpoints; another partner's id is not found.
+        c("webhook_endpoints", Partner, [S, F, Y, F, F, Y], none),
+        c("webhook_endpoint", Partner, [S, F, H, F, F, Y], |f| vec![("endpoint_id", f.webhook_endpoint.clone())]),
+        c("webhook_deliveries", Partner, [S, F, H, F, F, Y], |f| vec![("endpoint_id", f.webhook_endpoint.clone())]),
+        c("create_webhook_endpoint", Partner, [S, F, Y, F, F, Y], |_| {
+            vec![("url", "http://127.0.0.1:9/matrix-new".into()), ("events[0]", "order.completed".into())]
+        }),
+        c("update_webhook_endpoint", Partner, [S, F, H, F, F, Y], |f| {
+            vec![
+                ("endpoint_id", f.webhook_endpoint.clone()),
+                ("url", "http://127.0.0.1:9/matrix".into()),
+                ("events[0]", "order.submitted".into()),
+                ("enabled", "on".into()),
+            ]
+        }),
+        c("rotate_webhook_secret", Partner, [S, F, H, F, F, Y], |f| vec![("endpoint_id", f.webhook_endpoint.clone())]),
+        c("send_test_webhook", Partner, [S, F, H, F, F, Y], |f| vec![("endpoint_id", f.webhook_endpoint.clone())]),
+        c("redeliver_webhook", Partner, [S, F, H, F, F, Y], |f| vec![("delivery_id", f.webhook_delivery.clone())]),
+        // Last of them: the owner's call deletes the endpoint.
+        c("delete_webhook_endpoint", Partner, [S, F, H, F, F, Y], |f| {
+            vec![("endpoint_id", f.webhook_endpoint.clone()), ("confirm", "on".into())]
+        }),
         // Operations only.
         c("jobs_overview", Operations, [S, F, F, Y, F, Y], none),
         c("retry_job", Operations, [S, F, F, Y, F, Y], |f| vec![("job_id", f.dead_job.clone())]),
+        // Settings → API keys: a partner's own keys (another partner's key is not found).
+        c("api_keys", Partner, [S, F, Y, F, F, Y], none),
+        c("create_api_key", Partner, [S, F, Y, F, F, Y], |_| {
+            vec![("name", "Matrix key".into()), ("scope_read", "on".into()), ("language", "en".into())]
+        }),
+        c("reveal_api_key", Partner, [S, F, Y, F, F, Y], |f| vec![("key_id", f.api_key.clone())]),
+        c("revoke_api_key", Partner, [S, F, H, F, F, Y], |f| vec![("key_id", f.api_key.clone())]),
         // The caller's own account: a wrong current password or link is the answer, not a refusal.
         c("change_password", Partner, [S, Y, Y, Y, Y, Y], |_| {
             vec![
@@ -225,10 +254,17 @@ fn routes() -> Vec<Route> {
             format!("/backoffice/statements/{}/csv", f.statement)
         }),
         r("/live/progress", Partner, [S, Y, Y, Y, Y, Y], Method::GET, |_| "/live/progress".into()),
+        // The partner API's document and reference are public, like any API's; an unknown path
+        // under it is not found for anyone.
+        r("/api/v1/openapi.json", Partner, [Y, Y, Y, Y, Y, Y], Method::GET, |_| "/api/v1/openapi.json".into()),
+        r("/api/v1/docs", Partner, [Y, Y, Y, Y, Y, Y], Method::GET, |_| "/api/v1/docs".into()),
+        r("/api/v1/{*rest}", Partner, [H, H, H, H, H, H], Method::GET, |_| "/api/v1/no-such-resource".into()),
         // The sandbox's test controls: operations (or the token, tested in `hardening`).
         r("/clock", Operations, [S, F, F, Y, F, Y], Method::GET, |_| "/sandbox/clock".into()),
         r("/faults", Operations, [S, F, F, Y, F, Y], Method::GET, |_| "/sandbox/faults".into()),
         r("/relationship", Partner, vendor, Method::GET, |_| "/sandbox/relationship".into()),
+        // The sandbox's stand-in for a partner's webhook receiver (issue #17).
+        r("/webhook-receiver", Partner, vendor, Method::POST, |_| "/sandbox/webhook-receiver".into()),
         r("/portal", Partner, vendor, Method::GET, |_| "/sandbox/portal?domain=contoso.onmicrosoft.com".into()),
         r("/v1/domains/{domain}", Partner, vendor, Method::HEAD, |_| {
             "/sandbox/v1/domains/contoso.onmicrosoft.com".into()
@@ -246,6 +282,96 @@ fn routes() -> Vec<Route> {
         }),
         r("/v1/customers/{tenant_id}/subscriptions/{subscription_id}", Partner, vendor, Method::PATCH, |f| {
             format!("/sandbox/v1/customers/{CONTOSO_TENANT}/subscriptions/{}", f.vendor_subscription)
+        }),
+    ]
+}
+
+/// An operation of the partner API. Its callers hold keys, not sessions: the other partner's
+/// admin and the owner call with a key of their partner (every scope); the others have none (a
+/// customer admin or the distributor's staff cannot make one), so they get 401.
+struct ApiRoute {
+    route: &'static str,
+    cells: [Outcome; 6],
+    method: Method,
+    path: fn(&Fixture) -> String,
+    body: fn(&Fixture) -> serde_json::Value,
+}
+
+fn api_routes() -> Vec<ApiRoute> {
+    use serde_json::json;
+    let a = |route: &'static str, cells: [Outcome; 6], method: Method, path: fn(&Fixture) -> String| ApiRoute {
+        route,
+        cells,
+        method,
+        path,
+        body: |_| json!({}),
+    };
+    // A list or something made anew: each partner gets its own. Someone else's id: not found.
+    let own = [S, S, Y, S, S, Y];
+    let theirs = [S, S, H, S, S, Y];
+    vec![
+        a("/api/v1/products", own, Method::GET, |_| "/api/v1/products".into()),
+        a("/api/v1/products/{sku}", own, Method::GET, |_| format!("/api/v1/products/{BASIC}")),
+        a("/api/v1/customers", own, Method::GET, |_| "/api/v1/customers".into()),
+        ApiRoute {
+            body: |_| {
+                json!({ "company_name": "Matrix Müşteri Ltd.", "tax_number": "1234567890", "address": "İstanbul",
+                        "phone": "0212 555 01 02", "contact_name": "Deniz", "contact_email": "it@matrixcustomer.example",
+                        "mpn_id": "1234567" })
+            },
+            ..a("/api/v1/customers", own, Method::POST, |_| "/api/v1/customers".into())
+        },
+        a("/api/v1/customers/{customer_id}", theirs, Method::GET, |f| format!("/api/v1/customers/{}", f.contoso)),
+        a("/api/v1/orders", own, Method::GET, |_| "/api/v1/orders".into()),
+        ApiRoute {
+            body: |f| {
+                json!({ "customer_id": f.contoso, "validate_only": true,
+                        "lines": [{ "sku": "CFQ7TTC0LF8R", "billing_cycle": "monthly", "quantity": 1 }] })
+            },
+            ..a("/api/v1/orders", theirs, Method::POST, |_| "/api/v1/orders".into())
+        },
+        a("/api/v1/orders/{order_number}", theirs, Method::GET, |f| format!("/api/v1/orders/{}", f.contoso_order)),
+        ApiRoute {
+            body: |_| json!({ "mpn_id": "1234567", "tenant": "contoso.onmicrosoft.com" }),
+            ..a("/api/v1/orders/{order_number}/resubmit", theirs, Method::POST, |f| {
+                format!("/api/v1/orders/{}/resubmit", f.contoso_order)
+            })
+        },
+        a("/api/v1/subscriptions", own, Method::GET, |_| "/api/v1/subscriptions".into()),
+        a("/api/v1/subscriptions/{subscription_id}", theirs, Method::GET, |f| {
+            format!("/api/v1/subscriptions/{}", f.subscription)
+        }),
+        ApiRoute {
+            body: |_| json!({ "auto_renew": true }),
+            ..a("/api/v1/subscriptions/{subscription_id}", theirs, Method::PATCH, |f| {
+                format!("/api/v1/subscriptions/{}", f.subscription)
+            })
+        },
+        ApiRoute {
+            body: |_| json!({ "quantity": 11 }),
+            ..a("/api/v1/subscriptions/{subscription_id}/licence-changes", theirs, Method::POST, |f| {
+                format!("/api/v1/subscriptions/{}/licence-changes", f.subscription)
+            })
+        },
+        // Rejected first, so the cancellation order the server functions' rows decide is still new
+        // for "approve" (a decided one is 409, its own answer).
+        a("/api/v1/orders/{order_number}/reject", theirs, Method::POST, |f| {
+            format!("/api/v1/orders/{}/reject", f.cancellation)
+        }),
+        a("/api/v1/orders/{order_number}/approve", theirs, Method::POST, |f| {
+            format!("/api/v1/orders/{}/approve", f.cancellation)
+        }),
+        a("/api/v1/subscriptions/{subscription_id}/cancel", theirs, Method::POST, |f| {
+            format!("/api/v1/subscriptions/{}/cancel", f.subscription)
+        }),
+        a("/api/v1/billing/credit", own, Method::GET, |_| "/api/v1/billing/credit".into()),
+        a("/api/v1/billing/unbilled-charges", own, Method::GET, |_| "/api/v1/billing/unbilled-charges".into()),
+        a("/api/v1/billing/statements", own, Method::GET, |_| "/api/v1/billing/statements".into()),
+        a("/api/v1/billing/statements/{statement_number}", theirs, Method::GET, |f| {
+            format!("/api/v1/billing/statements/{}", f.statement)
+        }),
+        a("/api/v1/billing/statements/{statement_number}/csv", theirs, Method::GET, |f| {
+            format!("/api/v1/billing/statements/{}/csv", f.statement)
         }),
     ]
 }
@@ -314,7 +440,9 @@ async fn every_server_function_and_route_answers_each_caller_as_its_row_says() {
         "server functions without a row in the matrix (or rows for functions that are gone)"
     );
     let routes = routes();
-    let route_rows: BTreeSet<String> = routes.iter().map(|r| r.route.to_owned()).collect();
+    let api_routes = api_routes();
+    let route_rows: BTreeSet<String> =
+        routes.iter().map(|r| r.route.to_owned()).chain(api_routes.iter().map(|r| r.route.to_owned())).collect();
     assert_eq!(
         route_rows.symmetric_difference(&surface::routes()).collect::<Vec<_>>(),
         Vec::<&String>::new(),
@@ -341,6 +469,37 @@ async fn every_server_function_and_route_answers_each_caller_as_its_row_says() {
             if got != Ok(*expected) {
                 wrong.push(format!(
                     "{} {} as {}: expected {expected:?}, got {got:?} ({status})",
+                    route.method, route.route, CALLERS[column]
+                ));
+            }
+        }
+    }
+    // The partner API, with each column's key (none for callers who cannot have one).
+    let other_key =
+        crate::partner_api::api_key(&callers.other_partner, &["read", "orders", "subscriptions", "billing"]).await;
+    let plain = reqwest::Client::new();
+    for route in &api_routes {
+        let path = (route.path)(&fixture);
+        for (column, expected) in route.cells.iter().enumerate() {
+            let key = match column {
+                2 => Some(other_key.as_str()),
+                5 => Some(fixture.api_token.as_str()),
+                _ => None,
+            };
+            let mut request = plain.request(route.method.clone(), callers.partner.url(&path));
+            if let Some(key) = key {
+                request = request.bearer_auth(key);
+            }
+            if route.method != Method::GET {
+                request = request.header("idempotency-key", Uuid::new_v4().to_string()).json(&(route.body)(&fixture));
+            }
+            let response = request.send().await.expect("a response");
+            let status = response.status();
+            let got = outcome(*expected, status, &location(&response));
+            if got != Ok(*expected) {
+                let body: String = response.text().await.unwrap_or_default().chars().take(200).collect();
+                wrong.push(format!(
+                    "{} {} as {}: expected {expected:?}, got {got:?} ({status} {body})",
                     route.method, route.route, CALLERS[column]
                 ));
             }

@@ -44,6 +44,21 @@ async fn subscription(app: &TestApp, sku: &str) -> String {
     .unwrap()
 }
 
+/// The credit ledger (what checkout reads, folded from the deltas the triggers write) equals the
+/// credit in use summed from the orders, charges and statements, for every partner.
+async fn ledger_holds(app: &TestApp, when: &str) {
+    let drift = sqlx::query!(
+        r#"select organisation_id, partner_credit_used(organisation_id) as "ledger!",
+                  partner_credit_recount(organisation_id) as "recount!"
+           from partner where partner_credit_used(organisation_id) <> partner_credit_recount(organisation_id)"#
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let drift: Vec<_> = drift.iter().map(|d| (d.organisation_id, d.ledger, d.recount)).collect();
+    assert!(drift.is_empty(), "{when}: ledger ≠ recount for {drift:?}");
+}
+
 /// Exchange Online (Plan 1), 5 monthly licences, for Contoso.
 async fn order_exchange(app: &TestApp) -> i64 {
     let user = sqlx::query_scalar!("select user_id from app_user where email = 'partner@reseller.example'")
@@ -58,6 +73,7 @@ async fn order_exchange(app: &TestApp) -> i64 {
         tenant: TenantRef { prefix: DomainPrefix::parse("contoso", 27).unwrap(), new: false },
         mpn_id: MpnId::parse("1234567").unwrap(),
         payment_method: PaymentMethod::WireTransfer,
+        clears_checkout: true,
         lines: vec![LineRequest {
             sku: "CFQ7TTC0LH16".into(),
             cycle: BillingCycle::Monthly,
@@ -90,13 +106,16 @@ async fn a_month_is_billed_to_the_cent_once_however_many_runs_and_renews() {
     // 1 March: 10 Business Basic at 7.20 and 10 Defender at 2.40, monthly: 72.00 and 24.00.
     clock_at(&app, "2030-03-01 09:00").await;
     let number = order_for(&app, "contoso", "1234567").await;
+    ledger_holds(&app, "an order submitted").await;
     wait_for(&app, number, OrderStatus::Completed).await;
+    ledger_holds(&app, "an order provisioned and charged").await;
     let basic = subscription(&app, "CFQ7TTC0LH18").await;
     let defender = subscription(&app, "CFQ7TTC0LHXK").await;
 
     // 11 March: 3 more Basic for the 21 days left of 31: 21.60 × 21 / 31 = 14.632… → 14.63.
     clock_at(&app, "2030-03-11 09:00").await;
     change(&app, &admin, &basic, "13").await;
+    ledger_holds(&app, "an increase").await;
 
     // 12 March: one of those removed (inside 168 h); refunded from the 13th, 19 days of 31:
     // 7.20 × 19 / 31 = 4.412… → 4.41. And 5 Exchange Online at 4.80: 24.00.
@@ -110,6 +129,7 @@ async fn a_month_is_billed_to_the_cent_once_however_many_runs_and_renews() {
     // 24.00 × 28 / 31 = 21.677… → 21.68.
     clock_at(&app, "2030-03-14 09:00").await;
     cancel(&app, &admin, &partner, &exchange).await;
+    ledger_holds(&app, "a decrease, an order and a cancellation refunded").await;
 
     // 20 March: Defender cancelled after its 7 days: no refund, the month stays billed.
     clock_at(&app, "2030-03-20 09:00").await;
@@ -123,6 +143,7 @@ async fn a_month_is_billed_to_the_cent_once_however_many_runs_and_renews() {
         tokio::join!(bill_period(&app.pool, date!(2030 - 03 - 01)), bill_period(&app.pool, date!(2030 - 03 - 01)));
     assert_eq!(a.unwrap() + b.unwrap(), 1, "one statement between them");
     assert_eq!(bill_period(&app.pool, date!(2030 - 03 - 01)).await.unwrap(), 0, "and none on a third run");
+    ledger_holds(&app, "a month billed").await;
     let statement = sqlx::query!(
         "select statement_id, statement_number, subtotal, vat, total from statement
          where partner_id = $1::text::uuid and period = '2030-03-01'",
@@ -160,6 +181,7 @@ async fn a_month_is_billed_to_the_cent_once_however_many_runs_and_renews() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(renewed, Some(dec!(72.00)));
+    ledger_holds(&app, "a renewal").await;
     let renewed = sqlx::query!(
         r#"select quantity, renewal_quantity, (term_start at time zone 'UTC')::date as "start!",
                   (term_end at time zone 'UTC')::date as "end!",
@@ -199,6 +221,7 @@ async fn a_month_is_billed_to_the_cent_once_however_many_runs_and_renews() {
         credit.call("record_payment", &[("statement_number", &n), ("reference", "again")]).await.status(),
         StatusCode::CONFLICT
     );
+    ledger_holds(&app, "a statement paid").await;
     let billing = ok(partner.call("billing", &[]).await).await;
     assert_eq!(billing["usage"]["unpaid_statements"], "0");
     assert_eq!(billing["statements"][0]["status"], "paid");

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use reqwest::{Response, StatusCode};
 use serde_json::Value;
+use sqlx::{Connection, Executor, PgConnection};
 
 use app::orders::OrderStatus;
 
@@ -117,4 +118,82 @@ async fn a_reconnecting_browser_gets_what_it_missed_and_strangers_get_nothing() 
         app.client.get(app.url("/live/progress")).header("Last-Event-ID", first.to_string()).send().await.unwrap();
     let mut reconnected = EventStream { response, buffer: String::new() };
     assert_eq!(reconnected.until_final(number).await.len(), 5);
+}
+
+/// Records a step of `number`'s run `run` as the provisioning engine does; its id.
+async fn record_step(app: &TestApp, number: i64, run: i32, step: &str) -> i64 {
+    sqlx::query_scalar!(
+        "insert into order_progress (order_id, run, step, percent)
+         select order_id, $2, $3::text::provisioning_step, 10 from sales_order where order_number = $1
+         returning progress_id",
+        number,
+        run,
+        step
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_stream_left_open_while_the_database_restarts_gets_the_steps_announced_meanwhile() {
+    let app = TestApp::spawn().await;
+    let number = order_for(&app, "liverestart", "1234567").await;
+    app.login_ok("partner@reseller.example").await;
+    let first = record_step(&app, number, 1, "validating").await;
+    let mut stream = EventStream::open(&app, "?after=0").await;
+    assert_eq!(stream.next(Duration::from_secs(10)).await.unwrap()["percent"], 10, "the step before");
+
+    // The server's LISTEN connection is cut and cannot come back at once (a database restart,
+    // seen from the relay); the browser's stream stays open all the while.
+    let name: String =
+        sqlx::query_scalar!(r#"select current_database() as "name!""#).fetch_one(&app.pool).await.unwrap();
+    let mut admin = PgConnection::connect(&std::env::var("DATABASE_URL").unwrap()).await.unwrap();
+    admin.execute(format!(r#"alter database "{name}" allow_connections false"#).as_str()).await.unwrap();
+    admin
+        .execute(
+            format!("select pg_terminate_backend(pid) from pg_stat_activity where datname = '{name}' and query ilike 'LISTEN%'")
+                .as_str(),
+        )
+        .await
+        .unwrap();
+    // A step committed meanwhile: its notification reaches no listener of this server.
+    let missed = record_step(&app, number, 1, "creating_tenant").await;
+    assert!(missed > first);
+    admin.execute(format!(r#"alter database "{name}" allow_connections true"#).as_str()).await.unwrap();
+
+    let event = stream.next(Duration::from_secs(15)).await.expect("the step recorded while the relay was away");
+    assert_eq!(event["id"], missed);
+    assert_eq!(event["step"], "creating_tenant");
+}
+
+#[tokio::test]
+async fn a_browser_away_for_more_than_a_page_of_steps_gets_every_one() {
+    let app = TestApp::spawn().await;
+    let number = order_for(&app, "livepages", "1234567").await;
+    app.login_ok("partner@reseller.example").await;
+    // 450 steps: 75 runs of six (a replay answers 200 at a time).
+    let steps = [
+        "validating",
+        "creating_tenant",
+        "accepting_agreement",
+        "creating_subscriptions",
+        "assigning_licences",
+        "failed",
+    ];
+    for run in 1..=75 {
+        for step in steps {
+            record_step(&app, number, run, step).await;
+        }
+    }
+    let mut stream = EventStream::open(&app, "?after=0").await;
+    let mut ids = Vec::new();
+    while let Some(event) = stream.next(Duration::from_secs(5)).await {
+        ids.push(event["id"].as_i64().unwrap());
+        if ids.len() == 450 {
+            break;
+        }
+    }
+    assert_eq!(ids.len(), 450, "every step missed, not just the first page");
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "in order, each once");
 }

@@ -83,8 +83,12 @@ async fn metrics_move_with_a_checkout_a_provisioning_run_mail_and_sign_ins() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
     app.login_ok("partner@reseller.example").await;
+    // A webhook endpoint that is told of the order (issue #17).
+    let receiver = crate::webhooks::Receiver::start(&[]).await;
+    ok(app.call("create_webhook_endpoint", &[("url", &receiver.url), ("events[0]", "order.submitted")]).await).await;
     let number = checkout(&app).await;
     wait_for(&app, number, OrderStatus::Completed).await;
+    receiver.wait_for(1).await;
     // The order's confirmation goes out through the fake mail server.
     for _ in 0..100 {
         if !smtp.received().is_empty() {
@@ -138,6 +142,9 @@ async fn metrics_move_with_a_checkout_a_provisioning_run_mail_and_sign_ins() {
     assert!(moved("cloudmarket_partner_center_call_duration_seconds_count", &[("operation", "create_order")]) >= 1.0);
     assert!(moved("cloudmarket_mail_delivery_latency_seconds_count", &[]) >= 1.0);
     assert!(moved("cloudmarket_sign_in_failures_total", &[]) >= 1.0);
+    assert!(moved("cloudmarket_webhook_deliveries_total", &[("outcome", "delivered")]) >= 1.0);
+    assert!(moved("cloudmarket_webhook_delivery_duration_seconds_count", &[]) >= 1.0);
+    assert!(moved("cloudmarket_webhook_delivery_latency_seconds_count", &[]) >= 1.0);
     assert!(after.sum("cloudmarket_live_streams_open", &[]) >= 1.0);
     assert_eq!(after.sum("cloudmarket_jobs", &[("kind", "metrics_probe"), ("state", "queued")]), 1.0);
     assert!(after.has("cloudmarket_job_oldest_age_seconds"));
@@ -184,7 +191,8 @@ async fn readyz_answers_503_while_the_database_is_down_and_ready_again_after() {
     assert_eq!(body["database"], "ok");
     assert_eq!(body["migrations"], "current");
     assert_eq!(body["workers"], "ok");
-    assert_eq!(body["workers_running"], 1);
+    // The product's worker and the webhook lane's (CLOUDMARKET_WEBHOOK_WORKERS, 4).
+    assert_eq!(body["workers_running"], 5);
 
     // The database goes away: no new connections, and the open ones are cut.
     let name: String =
@@ -213,4 +221,40 @@ async fn readyz_answers_503_while_the_database_is_down_and_ready_again_after() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(status, StatusCode::OK, "ready again once the database is back");
+}
+
+#[tokio::test]
+async fn while_the_database_is_down_calls_answer_503_with_retry_after_not_500() {
+    let app = TestApp::spawn().await;
+    app.login_ok("partner@reseller.example").await;
+    assert_eq!(app.call("my_orders", &[]).await.status(), StatusCode::OK);
+
+    let name: String =
+        sqlx::query_scalar!(r#"select current_database() as "name!""#).fetch_one(&app.pool).await.unwrap();
+    let mut admin = PgConnection::connect(&std::env::var("DATABASE_URL").unwrap()).await.unwrap();
+    admin.execute(format!(r#"alter database "{name}" allow_connections false"#).as_str()).await.unwrap();
+    admin
+        .execute(format!("select pg_terminate_backend(pid) from pg_stat_activity where datname = '{name}'").as_str())
+        .await
+        .unwrap();
+    // Reading the session (kept in the database) is the first thing that fails: a restart, not a bug.
+    let down = app.call("my_orders", &[]).await;
+    assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(down.headers()["retry-after"], "1");
+    let error: app::error::AppError = down.json().await.unwrap();
+    assert_eq!(error, app::error::AppError::Unavailable);
+    assert!(error.to_string().contains("try again"), "{error}");
+    // The event stream likewise.
+    assert_eq!(app.get("/live/progress").await.status(), StatusCode::SERVICE_UNAVAILABLE);
+
+    admin.execute(format!(r#"alter database "{name}" allow_connections true"#).as_str()).await.unwrap();
+    let mut status = StatusCode::SERVICE_UNAVAILABLE;
+    for _ in 0..50 {
+        status = app.call("my_orders", &[]).await.status();
+        if status == StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(status, StatusCode::OK, "the same session works again once the database is back");
 }

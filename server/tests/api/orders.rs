@@ -495,6 +495,7 @@ async fn two_hundred_concurrent_checkouts_never_spend_more_than_the_credit_limit
                 tenant: TenantRef { prefix: DomainPrefix::parse(&format!("load{i}"), 27).unwrap(), new: true },
                 mpn_id: MpnId::parse("1234567").unwrap(),
                 payment_method: PaymentMethod::WireTransfer,
+                clears_checkout: true,
                 lines: vec![LineRequest {
                     sku: BASIC.into(),
                     cycle: BillingCycle::Annual,
@@ -510,6 +511,12 @@ async fn two_hundred_concurrent_checkouts_never_spend_more_than_the_credit_limit
         sqlx::query_scalar!("select partner_credit_used($1) as \"used!\"", partner).fetch_one(&pool).await.unwrap();
     assert!(spent <= Decimal::new(5000, 0), "credit overdrawn: {spent}");
     assert_eq!(spent, Decimal::new(72 * 69, 0));
+    // What checkout read under the lock (the ledger it folds) is the sum of the orders.
+    let recount = sqlx::query_scalar!("select partner_credit_recount($1) as \"recount!\"", partner)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(recount, spent);
     let submitted = placed.iter().filter(|p| p.status == OrderStatus::Submitted).count();
     let waiting = placed.iter().filter(|p| p.status == OrderStatus::AwaitingCreditApproval).count();
     assert_eq!((submitted, waiting), (69, 131));

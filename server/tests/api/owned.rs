@@ -25,6 +25,12 @@ pub struct Fixture {
     pub dead_job: String,
     pub product: String,
     pub vendor_subscription: String,
+    // Webhooks (issue #17): the demo partner's endpoint and a delivery in its log.
+    pub webhook_endpoint: String,
+    pub webhook_delivery: String,
+    /// A partner API key of the demo partner (its id), and its token.
+    pub api_key: String,
+    pub api_token: String,
 }
 
 /// Contoso with provisioned subscriptions (one of them with a cancellation request in status
@@ -101,7 +107,27 @@ pub async fn fixture(app: &TestApp, contoso_admin: &TestApp) -> Fixture {
          where tenant_id = '11111111-1111-4111-8111-111111111111' limit 1",
     )
     .await;
+    // An endpoint of the demo partner (nothing listens on port 9) with a test delivery in its log.
+    let partner = app.signed_in_as("partner@reseller.example").await;
+    let created = partner
+        .call("create_webhook_endpoint", &[("url", "http://127.0.0.1:9/matrix"), ("events[0]", "order.submitted")])
+        .await;
+    assert_eq!(created.status(), StatusCode::OK, "{}", created.text().await.unwrap_or_default());
+    let webhook_endpoint = created.json::<String>().await.expect("the endpoint's id");
+    let tested = partner.call("send_test_webhook", &[("endpoint_id", webhook_endpoint.as_str())]).await;
+    assert_eq!(tested.status(), StatusCode::OK);
+    let webhook_delivery = scalar("select delivery_id::text from webhook_delivery limit 1").await;
+    // A partner API key of the demo partner, with every scope.
+    let partner = app.signed_in_as("partner@reseller.example").await;
+    let api_token = crate::partner_api::api_key(&partner, &["read", "orders", "subscriptions", "billing"]).await;
+    let api_key = sqlx::query_scalar::<_, String>("select api_key_id::text from api_key where token_hash = $1")
+        .bind(app::secrets::token_hash(&api_token))
+        .fetch_one(&app.pool)
+        .await
+        .expect("the key");
     Fixture {
+        api_key,
+        api_token,
         contoso,
         subscription,
         contoso_order: contoso_order.to_string(),
@@ -115,5 +141,7 @@ pub async fn fixture(app: &TestApp, contoso_admin: &TestApp) -> Fixture {
         dead_job,
         product,
         vendor_subscription,
+        webhook_endpoint,
+        webhook_delivery,
     }
 }

@@ -52,6 +52,7 @@ pub async fn order_for(app: &TestApp, prefix: &str, mpn: &str) -> i64 {
         tenant: TenantRef { prefix: DomainPrefix::parse(prefix, 27).unwrap(), new },
         mpn_id: MpnId::parse(mpn).unwrap(),
         payment_method: PaymentMethod::WireTransfer,
+        clears_checkout: true,
         lines: vec![
             LineRequest {
                 sku: "CFQ7TTC0LH18".into(),

@@ -100,8 +100,45 @@ async fn old_history_goes_and_recent_unfinished_or_referenced_rows_stay() {
         .unwrap();
     }
 
+    // Webhook messages: an old one delivered goes with its log; one still being delivered stays.
+    let endpoint = Uuid::new_v4();
+    sqlx::query(
+        "insert into webhook_endpoint (endpoint_id, partner_id, url, events, secret)
+         values ($1, '00000000-0000-4000-8000-000000000002', 'https://hooks.example/', '{order.completed}', '\\x00')",
+    )
+    .bind(endpoint)
+    .execute(pool)
+    .await
+    .unwrap();
+    let message = |status: &'static str, days: i32| async move {
+        let id = Uuid::new_v4();
+        sqlx::query(
+            "with m as (
+                 insert into webhook_message (message_id, partner_id, event_type, body, created_at)
+                 values ($1, '00000000-0000-4000-8000-000000000002', 'order.completed', '{}', now() - make_interval(days => $3)))
+             insert into webhook_delivery (delivery_id, message_id, endpoint_id, status)
+             values (gen_random_uuid(), $1, $4, $2::webhook_delivery_status)",
+        )
+        .bind(id)
+        .bind(status)
+        .bind(days)
+        .bind(endpoint)
+        .execute(pool)
+        .await
+        .unwrap();
+        id
+    };
+    let old_delivered = message("succeeded", 31).await;
+    let old_sending = message("pending", 31).await;
+    let recent_failed = message("failed", 2).await;
+
     let purged = purge(pool, settings()).await.unwrap();
-    assert_eq!(purged, Purged { jobs: 3, mail: 1, login_attempts: 1 });
+    assert_eq!(purged, Purged { jobs: 3, mail: 1, login_attempts: 1, webhooks: 1 });
+    let message_exists = "select exists (select 1 from webhook_message where message_id = $1)";
+    assert!(!exists(pool, message_exists, old_delivered).await);
+    for kept in [old_sending, recent_failed] {
+        assert!(exists(pool, message_exists, kept).await, "{kept} stays");
+    }
 
     let job_exists = "select exists (select 1 from job where job_id = $1)";
     for gone in [old_done, old_dead, closed] {

@@ -94,6 +94,26 @@ fn endpoint_of(attr: &syn::Attribute) -> Option<Option<String>> {
     Some(endpoint)
 }
 
+/// `path = "…"` from `#[utoipa::path(get, path = "…", …)]`.
+fn api_path_of(attr: &syn::Attribute) -> Option<String> {
+    let segments: Vec<String> = attr.path().segments.iter().map(|s| s.ident.to_string()).collect();
+    if segments != ["utoipa", "path"] {
+        return None;
+    }
+    let syn::Meta::List(list) = &attr.meta else { return None };
+    let tokens: Vec<proc_macro2::TokenTree> = list.tokens.clone().into_iter().collect();
+    tokens.windows(3).find_map(|w| match (&w[0], &w[1], &w[2]) {
+        (
+            proc_macro2::TokenTree::Ident(name),
+            proc_macro2::TokenTree::Punct(eq),
+            proc_macro2::TokenTree::Literal(lit),
+        ) if name == "path" && eq.as_char() == '=' => {
+            syn::parse_str::<syn::LitStr>(&lit.to_string()).ok().map(|l| l.value())
+        }
+        _ => None,
+    })
+}
+
 #[derive(Default)]
 struct Scan {
     server_fns: Vec<ServerFn>,
@@ -115,6 +135,11 @@ impl<'a> Visit<'a> for Scan {
     }
 
     fn visit_item_fn(&mut self, item: &'a syn::ItemFn) {
+        // The partner API's handlers carry their path in `#[utoipa::path(…, path = "…")]`, from
+        // which its router and its OpenAPI document are both built.
+        if let Some(path) = item.attrs.iter().find_map(api_path_of) {
+            self.routes.push(Ok(path));
+        }
         if let Some(endpoint) = item.attrs.iter().find_map(endpoint_of) {
             let name = &item.sig.ident;
             let endpoint = endpoint.unwrap_or_else(|| panic!("the server function {name} names no endpoint"));

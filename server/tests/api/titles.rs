@@ -24,6 +24,7 @@ fn concrete(route: &str, f: &Fixture) -> String {
         ("/backoffice/partners/{id}", "00000000-0000-4000-8000-000000000002".to_owned()),
         ("/applications/{token}", f.application_token.clone()),
         ("/set-password/{token}", "a-link-that-was-never-sent".to_owned()),
+        ("/cp/settings/webhooks/{id}", f.webhook_endpoint.clone()),
     ];
     match ids.iter().find(|(pattern, _)| *pattern == route) {
         Some((pattern, id)) => {

@@ -17,6 +17,7 @@ use crate::{
     jobs::{Job, JobError},
     notifications::{self, Mail},
     partner_center::{VendorChange, codes},
+    webhooks::ssr::{self as webhooks, Event, OrderEvent, SubscriptionChange},
 };
 
 /// Carries out a change or cancellation order at the vendor (see `provisioning::change`).
@@ -105,6 +106,7 @@ impl Engine {
         let request_id = |what: &str| Uuid::new_v5(&order.order_id, format!("{}:{what}", order.run).as_bytes());
         let pc = &self.partner_center;
         let mut tx;
+        let mut events = vec![Event::order(OrderEvent::Completed, order.order_id)];
         match order.kind {
             OrderKind::Cancellation => {
                 self.step(&order.as_ref(), ProvisioningStep::CancellingSubscription).await?;
@@ -135,6 +137,7 @@ impl Engine {
                 )
                 .execute(&mut *tx)
                 .await?;
+                events.extend(ids.iter().map(|id| Event::subscription(*id, SubscriptionChange::Cancelled)));
             }
             OrderKind::Change | OrderKind::Sales => {
                 self.step(&order.as_ref(), ProvisioningStep::UpdatingSubscription).await?;
@@ -147,6 +150,7 @@ impl Engine {
                 .await?;
                 tx = self.pool.begin().await?;
                 apply_quantity(&mut tx, order).await?;
+                events.push(Event::subscription(order.subscription_id, SubscriptionChange::LicenceCount));
             }
         }
         sqlx::query!("update subscription_change set settled_at = market_now() where order_id = $1", order.order_id)
@@ -174,6 +178,7 @@ impl Engine {
         if let Some(contact) = order.contact_email.as_deref().filter(|c| *c != order.partner_email) {
             notifications::ssr::send(&mut *tx, contact, &mail).await?;
         }
+        webhooks::emit(&mut tx, &events).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -185,22 +190,27 @@ impl Engine {
             crate::provisioning::ChangeFacts { product_name: &order.product_name, from_quantity: order.from_quantity };
         let failure = crate::provisioning::failure(Some(code), description, Some(facts));
         let mut tx = self.pool.begin().await?;
-        fail_in(&mut tx, &order.as_ref(), code, description, &failure).await?;
         sqlx::query!("update subscription_change set settled_at = market_now() where order_id = $1", order.order_id)
             .execute(&mut *tx)
             .await?;
-        if order.kind == OrderKind::Cancellation {
-            sqlx::query!(
+        let reactivated = if order.kind == OrderKind::Cancellation {
+            sqlx::query_scalar!(
                 "update subscription s set status = 'active' from product p
                  where p.product_id = s.product_id and s.status = 'pending_cancellation'
-                   and (s.subscription_id = $1 or (s.customer_id = $2 and p.base_product_id = $3))",
+                   and (s.subscription_id = $1 or (s.customer_id = $2 and p.base_product_id = $3))
+                 returning s.subscription_id",
                 order.subscription_id,
                 order.customer_id,
                 order.product_id
             )
-            .execute(&mut *tx)
-            .await?;
-        }
+            .fetch_all(&mut *tx)
+            .await?
+        } else {
+            Vec::new()
+        };
+        let reactivated: Vec<Event> =
+            reactivated.into_iter().map(|id| Event::subscription(id, SubscriptionChange::Reactivated)).collect();
+        fail_in(&mut tx, &order.as_ref(), code, description, &failure, &reactivated).await?;
         tx.commit().await
     }
 
