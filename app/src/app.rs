@@ -15,12 +15,13 @@ use crate::{
     i18n::{Msg, provide_i18n, t},
 };
 
-/// The HTML document, rendered on the server only.
+/// The HTML document, rendered on the server only. Takes the options by reference: the router
+/// calls it for every page, and cloning them (a dozen strings) showed in a page's profile.
 #[cfg(feature = "ssr")]
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+pub fn shell(options: &LeptosOptions) -> impl IntoView + use<> {
     use leptos_meta::MetaTags;
     let lang = crate::i18n::request_locale().code();
-    let bundle = bundle_names(&options);
+    let bundle = bundle_names(options);
     let nonce = leptos::nonce::use_nonce();
     #[cfg(feature = "ssr")]
     send_page_csp();

@@ -67,8 +67,41 @@ impl Default for Settings {
     }
 }
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// The state every request, middleware and server function is handed. It is cloned for each of
+/// them (axum's `State`, Leptos's `use_context`, several times per page), so it is one pointer to
+/// [`AppStateFields`]: cloning the fields themselves (the Leptos options' strings, the pool, the
+/// hub, the limits…) took a few percent of a page's CPU. Fields read through `Deref`.
+#[derive(Clone)]
+pub struct AppState(Arc<AppStateFields>);
+
+impl AppState {
+    pub fn new(fields: AppStateFields) -> Self {
+        Self(Arc::new(fields))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateFields;
+
+    fn deref(&self) -> &AppStateFields {
+        &self.0
+    }
+}
+
+// What the framework and the plain routes take out of the state.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl FromRef<AppState> for PgPool {
+    fn from_ref(state: &AppState) -> Self {
+        state.pool.clone()
+    }
+}
+
+pub struct AppStateFields {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
     pub settings: Arc<Settings>,
