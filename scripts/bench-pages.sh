@@ -15,9 +15,11 @@ cd "$REPO_ROOT"
 seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-32}
 profile=${BENCH_PROFILE:-release}
-target=target/plain
-out=$target/bench-pages
-mkdir -p "$out"
+# CARGO_TARGET_DIR may name a target directory several checkouts share; what this run executes is
+# copied out of it right after the build, so another checkout's build cannot swap it mid-run.
+target=${CARGO_TARGET_DIR:-target/plain}
+out=target/bench-pages
+mkdir -p "$out/bin"
 
 if ! command -v wrk >/dev/null 2>&1; then
     echo "==> installing wrk (apt)"
@@ -25,10 +27,18 @@ if ! command -v wrk >/dev/null 2>&1; then
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null
 fi
 
-flags=(); [[ "$profile" == release ]] && flags=(--release)
-SQLX_OFFLINE=true CARGO_INCREMENTAL=0 LEPTOS_OUTPUT_NAME=cloudmarket CARGO_TARGET_DIR=$target \
-    cargo build "${flags[@]}" -p server --bin server --example raw_page
-bin=$target/$profile
+# BENCH_BIN=DIR runs the `server` and `raw_page` already in DIR instead (e.g. another commit's
+# build, to compare two side by side).
+if [[ -n "${BENCH_BIN:-}" ]]; then
+    bin=$BENCH_BIN
+else
+    flags=(); [[ "$profile" == release ]] && flags=(--release)
+    SQLX_OFFLINE=true CARGO_INCREMENTAL=0 LEPTOS_OUTPUT_NAME=cloudmarket CARGO_TARGET_DIR=$target \
+        cargo build "${flags[@]}" -p server --bin server --example raw_page
+    cp "$target/$profile/server" "$target/$profile/examples/raw_page" "$out/bin/"
+    if [[ -f "$target/$profile/hash.txt" ]]; then cp "$target/$profile/hash.txt" "$out/bin/"; fi
+    bin=$out/bin
+fi
 
 if [[ -z "${DATABASE_URL:-}" ]]; then
     private_pg bench-pages
@@ -65,7 +75,7 @@ curl -fs "$origin/healthz" >/dev/null || { echo "the server did not come up; see
 
 # The baseline serves exactly the bytes /login answers with.
 curl -fs "$origin/login" -o "$out/login.html"
-"$bin/examples/raw_page" "127.0.0.1:$raw_port" "$out/login.html" &
+"$bin/raw_page" "127.0.0.1:$raw_port" "$out/login.html" &
 pids+=($!)
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$raw_port/" >/dev/null 2>&1 && break; sleep 0.1; done
 

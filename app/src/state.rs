@@ -67,8 +67,41 @@ impl Default for Settings {
     }
 }
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// The state every request, middleware and server function is handed. It is cloned for each of
+/// them (axum's `State`, Leptos's `use_context`, several times per page), so it is one pointer to
+/// [`AppStateFields`]: cloning the fields themselves (the Leptos options' strings, the pool, the
+/// hub, the limits…) took a few percent of a page's CPU. Fields read through `Deref`.
+#[derive(Clone)]
+pub struct AppState(Arc<AppStateFields>);
+
+impl AppState {
+    pub fn new(fields: AppStateFields) -> Self {
+        Self(Arc::new(fields))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateFields;
+
+    fn deref(&self) -> &AppStateFields {
+        &self.0
+    }
+}
+
+// What the framework and the plain routes take out of the state.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl FromRef<AppState> for PgPool {
+    fn from_ref(state: &AppState) -> Self {
+        state.pool.clone()
+    }
+}
+
+pub struct AppStateFields {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
     pub settings: Arc<Settings>,
@@ -78,9 +111,84 @@ pub struct AppState {
     pub live: crate::live::hub::Hub,
     /// This process's abuse limits (sign-in, applications, password hashing, live streams).
     pub limits: crate::limits::Limits,
+    /// Reference data this process keeps for a few seconds (see [`ReferenceCache`]).
+    pub reference: ReferenceCache,
+}
+
+/// Reference data that every page of an area reads and that changes only with a release or a
+/// seed (the catalog), kept by this process for a few seconds: under load the read costs a
+/// query once per `max_age` instead of once per page. Each process keeps its own copy, so a change
+/// reaches every page within `max_age`; nothing that decides a price or an order reads it (the
+/// cart and checkout read their rows themselves).
+#[derive(Clone, Default)]
+pub struct ReferenceCache {
+    entries: Arc<std::sync::Mutex<ReferenceEntries>>,
+}
+
+type ReferenceEntries =
+    std::collections::HashMap<std::any::TypeId, (std::time::Instant, Arc<dyn std::any::Any + Send + Sync>)>;
+
+impl ReferenceCache {
+    /// The value of type `T` read at most `max_age` ago, or `load`'s, which is then kept.
+    pub async fn get_or_load<T, E, Fut>(
+        &self,
+        max_age: std::time::Duration,
+        load: impl FnOnce() -> Fut,
+    ) -> Result<Arc<T>, E>
+    where
+        T: Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<T, E>>,
+    {
+        let key = std::any::TypeId::of::<T>();
+        let fresh = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+            .filter(|(read_at, _)| read_at.elapsed() < max_age)
+            .and_then(|(_, value)| value.clone().downcast::<T>().ok());
+        if let Some(value) = fresh {
+            return Ok(value);
+        }
+        let value = Arc::new(load().await?);
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, (std::time::Instant::now(), value.clone()));
+        Ok(value)
+    }
 }
 
 /// The state inside a server function or page render.
 pub fn app_state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| crate::error::ssr::internal("app state missing", "no AppState in context"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn reference_data_is_read_once_while_fresh_and_again_once_old() {
+        let cache = ReferenceCache::default();
+        let reads = AtomicUsize::new(0);
+        let read = || async {
+            reads.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, ()>(vec!["Microsoft 365 Business Basic"])
+        };
+        let first = cache.get_or_load(Duration::from_secs(60), read).await.unwrap();
+        let second = cache.get_or_load(Duration::from_secs(60), read).await.unwrap();
+        assert_eq!(reads.load(Ordering::SeqCst), 1, "a fresh value is not read again");
+        assert!(Arc::ptr_eq(&first, &second));
+        cache.get_or_load(Duration::ZERO, read).await.unwrap();
+        assert_eq!(reads.load(Ordering::SeqCst), 2, "an old value is read again");
+        // A failed read keeps nothing: the next caller reads again.
+        let failed = cache.get_or_load::<Vec<u8>, _, _>(Duration::from_secs(60), || async { Err("down") }).await;
+        assert_eq!(failed.unwrap_err(), "down");
+        let after = cache.get_or_load(Duration::from_secs(60), || async { Ok::<_, ()>(vec![7u8]) }).await.unwrap();
+        assert_eq!(*after, vec![7u8]);
+    }
 }

@@ -4,7 +4,7 @@ use std::{path::Path, str::FromStr, time::Duration};
 
 use anyhow::Context;
 use sqlx::{
-    PgPool,
+    Connection, PgPool,
     postgres::{PgConnectOptions, PgPoolOptions},
 };
 
@@ -22,6 +22,9 @@ pub struct Database {
 /// follow the sandbox's clock. Set on every connection either way, so no database or role
 /// default can turn it on in production.
 pub const SANDBOX_CLOCK_SETTING: &str = "cloudmarket.sandbox_clock";
+
+/// A pooled connection idle for this long is pinged before it is used again (see [`connect`]).
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
 
 pub async fn connect(
     database_url: Option<&str>,
@@ -41,6 +44,18 @@ pub async fn connect(
     let pool = PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(10))
+        // sqlx pings every connection it hands out by default: one more round trip per query
+        // (a signed-in catalog page makes several). Only a connection that sat idle is pinged;
+        // one in steady use has just proved it works, and a broken one is closed after its error.
+        .test_before_acquire(false)
+        .before_acquire(|connection, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= IDLE_BEFORE_PING {
+                    connection.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options)
         .await
         .context("cannot connect to PostgreSQL")?;

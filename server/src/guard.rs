@@ -18,13 +18,18 @@ use tower_sessions::Session;
 use app::{
     auth::{
         Area,
-        ssr::{acting_as, user_from_session},
+        ssr::{GuardedUser, acting_as, user_from_session},
     },
     i18n::{Locale, Msg},
     state::AppState,
 };
 
-pub async fn require_area(State(state): State<AppState>, session: Session, request: Request, next: Next) -> Response {
+pub async fn require_area(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
     // Another spelling of a path goes to its plain one first, so the checks below always see
     // the path the router will serve.
     if let Some(normal) = normalised_path(request.uri().path()) {
@@ -64,6 +69,8 @@ pub async fn require_area(State(state): State<AppState>, session: Session, reque
         tracing::warn!(user_id = %user.user_id, role = ?user.role, path, "refused a page outside the user's area");
         return forbidden_page(locale(request.headers()), user.role.area().home());
     }
+    // The page's server functions take the caller from here instead of loading it again.
+    request.extensions_mut().insert(GuardedUser(user));
     next.run(request).await
 }
 

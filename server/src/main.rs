@@ -3,6 +3,10 @@ use server::{
     demo, shutdown, startup, telemetry,
 };
 
+// See `mimalloc` in Cargo.toml: page rendering is allocation-heavy and multi-threaded.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let config = Config::from_env();

@@ -130,14 +130,15 @@ impl Application {
         let partner_center =
             app::partner_center::PartnerCenter::new(&config.partner_center_url(bound), config.partner_center_timeout())
                 .context("building the Partner Center client")?;
-        let state = AppState {
+        let state = AppState::new(app::state::AppStateFields {
             leptos_options,
             pool,
             settings: Arc::new(config.settings(bound, secrets.clone())),
             partner_center,
             live: app::live::hub::Hub::default(),
             limits: app::limits::Limits::new(config.limits()),
-        };
+            reference: app::state::ReferenceCache::default(),
+        });
         let background =
             Background::new(config, state.pool.clone(), state.partner_center.clone(), mail, secrets, config.workers)?;
         let router = router(state.clone(), config, background.running.clone()).await?;
@@ -233,8 +234,8 @@ async fn router(state: AppState, config: &Config, workers: crate::worker::Runnin
                 move || provide_context(state.clone())
             },
             {
-                let options = state.leptos_options.clone();
-                move || shell(options.clone())
+                let state = state.clone();
+                move || shell(&state.leptos_options)
             },
         )
         .fallback_service(crate::assets::site_files(
@@ -244,7 +245,7 @@ async fn router(state: AppState, config: &Config, workers: crate::worker::Runnin
                     let state = state.clone();
                     move || provide_context(state.clone())
                 },
-                shell,
+                |options: LeptosOptions| shell(&options),
             )
             .with_state(state.clone()),
         ))

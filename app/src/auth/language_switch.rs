@@ -61,7 +61,7 @@ fn LanguageButton(locale: Locale, name: Msg) -> impl IntoView {
             // Switch the UI at once; the server call only remembers the choice for the next page.
             on:click=move |_| i18n.locale.set(locale)
         >
-            {locale.code().to_uppercase()}
+            {locale.switch_label()}
             <span class="visually-hidden">" " {name.text(locale)}</span>
         </button>
     }

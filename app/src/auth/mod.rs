@@ -203,7 +203,7 @@ pub fn landing_for(role: Role, next: Option<&str>) -> String {
 pub async fn get_me() -> Result<Option<Me>, AppError> {
     let state = crate::state::app_state()?;
     let session = ssr::session().await?;
-    let Some(user) = ssr::user_from_session(&state.pool, &session).await? else { return Ok(None) };
+    let Some(user) = ssr::current_user(&state.pool).await? else { return Ok(None) };
     let mut me = user.to_me();
     me.acting_as = ssr::acting_as(&state.pool, &session, &user).await?;
     Ok(Some(me))

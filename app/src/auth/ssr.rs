@@ -261,7 +261,25 @@ pub async fn remember_language(db: impl PgExecutor<'_>, user_id: Uuid, language:
 
 /// The user behind the current request's session, if any.
 pub async fn current_user(pool: &PgPool) -> Result<Option<AuthUser>, AppError> {
+    if let Some(user) = guarded_user() {
+        return Ok(Some(user));
+    }
     user_from_session(pool, &session().await?).await
+}
+
+/// The user the page guard (`server/src/guard.rs`) found for this request, kept in the request's
+/// extensions: a page's render asks who is calling in every server function it calls (the
+/// layout, the page, its cart…), and each would otherwise load the same row again. Only page
+/// requests carry it, and a page's render changes no session (signing in or out is a post to a
+/// server function of its own), so it cannot go stale within the request.
+#[derive(Clone, Debug)]
+pub struct GuardedUser(pub AuthUser);
+
+fn guarded_user() -> Option<AuthUser> {
+    leptos::prelude::use_context::<http::request::Parts>()?
+        .extensions
+        .get::<GuardedUser>()
+        .map(|guarded| guarded.0.clone())
 }
 
 /// A session opened before the user's password last changed (or was reset) is signed out here:
@@ -430,7 +448,10 @@ pub async fn acting_as(pool: &PgPool, session: &Session, user: &AuthUser) -> Res
 pub async fn customer_caller() -> Result<(CustomerActor, AppState), AppError> {
     let state = app_state()?;
     let session = session().await?;
-    let user = user_from_session(&state.pool, &session).await?.ok_or(AppError::Unauthenticated)?;
+    let user = match guarded_user() {
+        Some(user) => user,
+        None => user_from_session(&state.pool, &session).await?.ok_or(AppError::Unauthenticated)?,
+    };
     if user.must_change_password {
         return Err(AppError::Forbidden);
     }

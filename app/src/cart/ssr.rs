@@ -43,7 +43,14 @@ pub async fn add_on_offers(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Vec
 }
 
 pub async fn cart_of(pool: &sqlx::PgPool, user_id: Uuid) -> Result<Cart, sqlx::Error> {
-    Ok(Cart { lines: lines(pool, user_id).await?, add_ons: add_on_offers(pool, user_id).await? })
+    // Both reads on one connection: taking a connection from the pool and giving it back costs a
+    // round trip to PostgreSQL each time, and the cart is read on every ordering page. Add-ons are
+    // offered for lines in the cart, so an empty cart (a partner browsing the catalog) has none
+    // and needs no second read.
+    let mut connection = pool.acquire().await?;
+    let lines = lines(&mut *connection, user_id).await?;
+    let add_ons = if lines.is_empty() { Vec::new() } else { add_on_offers(&mut *connection, user_id).await? };
+    Ok(Cart { lines, add_ons })
 }
 
 /// What adding to the cart, or setting a line's count, came to.

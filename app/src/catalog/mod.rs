@@ -38,6 +38,10 @@ impl CatalogProduct {
     /// Match on name, vendor, group or SKU, ignoring case as Turkish and English readers both
     /// expect (`crate::domain::search_key`); every word must match somewhere.
     pub fn matches(&self, query: &str) -> bool {
+        // Most renders show the whole catalog: no need to fold every product's text for that.
+        if query.trim().is_empty() {
+            return true;
+        }
         let haystack =
             crate::domain::search_key(&format!("{} {} {} {}", self.name, self.vendor, self.product_group, self.sku));
         crate::domain::matches_every_word(&haystack, query)
@@ -47,7 +51,7 @@ impl CatalogProduct {
 #[server(prefix = "/api", endpoint = "catalog")]
 pub async fn list_catalog() -> Result<Vec<CatalogProduct>, AppError> {
     let (_, state) = crate::auth::ssr::caller(Permission::BrowseCatalog).await?;
-    Ok(ssr::list_products(&state.pool).await?)
+    Ok(ssr::catalog(&state).await?.to_vec())
 }
 
 impl CatalogProduct {
@@ -69,13 +73,13 @@ pub struct ProductDetail {
 #[server(prefix = "/api", endpoint = "product")]
 pub async fn get_product(sku: String) -> Result<ProductDetail, AppError> {
     let (_, state) = crate::auth::ssr::caller(Permission::BrowseCatalog).await?;
-    let all = ssr::list_products(&state.pool).await?;
+    let all = ssr::catalog(&state).await?;
     let product = all
         .iter()
         .find(|p| p.sku.eq_ignore_ascii_case(sku.trim()))
         .cloned()
         .ok_or_else(|| AppError::not_found(crate::i18n::Say::ProductNotFound))?;
-    let add_ons = all.into_iter().filter(|p| p.base_sku.as_deref() == Some(product.sku.as_str())).collect();
+    let add_ons = all.iter().filter(|p| p.base_sku.as_deref() == Some(product.sku.as_str())).cloned().collect();
     Ok(ProductDetail { product, add_ons })
 }
 

@@ -1,6 +1,18 @@
+use std::{sync::Arc, time::Duration};
+
 use sqlx::PgExecutor;
 
 use super::CatalogProduct;
+use crate::state::AppState;
+
+/// How long this process shows the catalog it read (see `state::ReferenceCache`): products and
+/// prices change with a release or a seed, and the catalog is on every ordering page.
+const CATALOG_MAX_AGE: Duration = Duration::from_secs(5);
+
+/// The active catalog as [`list_products`] reads it, at most [`CATALOG_MAX_AGE`] old.
+pub async fn catalog(state: &AppState) -> Result<Arc<Vec<CatalogProduct>>, sqlx::Error> {
+    state.reference.get_or_load(CATALOG_MAX_AGE, || list_products(&state.pool)).await
+}
 
 #[tracing::instrument(name = "catalog.list_products", skip(db))]
 pub async fn list_products(db: impl PgExecutor<'_>) -> Result<Vec<CatalogProduct>, sqlx::Error> {

@@ -184,3 +184,109 @@ async fn the_outbox_is_open_to_distributor_staff() {
     assert_eq!(mails[0]["subject"], "Hello");
     assert_eq!(mails[0]["status"], "Pending");
 }
+
+// A page's render reuses the user its guard loaded (`auth::ssr::GuardedUser`) and reads the
+// catalog from a cache of the process (`state::ReferenceCache`): neither may show one caller
+// another's data, keep a session that ended, or price a cart from the cache.
+
+/// The page's text without the markers Leptos puts between the pieces of a text.
+fn page_text(html: &str) -> String {
+    html.replace("<!>", "")
+}
+
+#[tokio::test]
+async fn pages_rendered_side_by_side_each_show_their_own_caller() {
+    let app = TestApp::spawn().await;
+    let (_northwind, other) = crate::helpers::second_tenant(&app).await;
+    let demo = app.signed_in_as("partner@reseller.example").await;
+    let catalog = json(demo.call("catalog", &[]).await).await;
+    let sku = catalog
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["base_sku"].is_null() && !p["monthly_price"].is_null())
+        .and_then(|p| p["sku"].as_str())
+        .expect("a base product sold monthly")
+        .to_owned();
+    let added = demo.call("add_to_cart", &[("sku", &sku), ("billing_cycle", "monthly"), ("quantity", "1")]).await;
+    assert_eq!(added.status(), StatusCode::OK);
+
+    // Both partners' pages render at once on the one process, interleaved.
+    let pages =
+        futures::future::join_all((0..8).flat_map(|_| [demo.get("/cp/catalog"), other.get("/cp/catalog")])).await;
+
+    for (i, page) in pages.into_iter().enumerate() {
+        assert_eq!(page.status(), StatusCode::OK);
+        let text = page_text(&page.text().await.unwrap());
+        let (own, others, cart) = if i % 2 == 0 {
+            ("Demo Reseller", "Other Reseller", "Cart (1)")
+        } else {
+            ("Other Reseller", "Demo Reseller", "Cart (0)")
+        };
+        assert!(text.contains(&format!("user-org\">{own}")), "page {i} names its caller's organisation");
+        assert!(!text.contains(&format!("user-org\">{others}")), "page {i} shows no other partner");
+        assert!(text.contains(cart), "page {i} shows its caller's own cart");
+        assert!(text.contains(&sku), "page {i} lists the catalog");
+    }
+}
+
+#[tokio::test]
+async fn a_page_is_refused_to_a_session_a_password_change_ended_elsewhere() {
+    let app = TestApp::spawn().await;
+    let older = app.signed_in_as("partner@reseller.example").await;
+    assert_eq!(older.get("/cp/catalog").await.status(), StatusCode::OK);
+
+    let newer = app.signed_in_as("partner@reseller.example").await;
+    let changed = newer
+        .call(
+            "change_password",
+            &[
+                ("current_password", "demo-password"),
+                ("new_password", "a-much-better-password"),
+                ("confirm_password", "a-much-better-password"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+
+    // The older session's very next page is a sign-in, and so is any call from it.
+    let page = older.get("/cp/catalog").await;
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+    assert!(location(&page).starts_with("/login"), "{}", location(&page));
+    assert_eq!(older.call("cart", &[]).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(newer.get("/cp/catalog").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_cart_prices_at_todays_price_while_the_catalog_page_is_cached() {
+    let app = TestApp::spawn().await;
+    let demo = app.signed_in_as("partner@reseller.example").await;
+    // The catalog page has been read, so the process holds the catalog.
+    assert_eq!(demo.get("/cp/catalog").await.status(), StatusCode::OK);
+    let catalog = json(demo.call("catalog", &[]).await).await;
+    let product = catalog
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["base_sku"].is_null() && !p["monthly_price"].is_null())
+        .expect("a base product sold monthly");
+    let sku = product["sku"].as_str().unwrap();
+
+    // The price changes after the catalog was read.
+    let new_price: rust_decimal::Decimal = sqlx::query_scalar(
+        "update product_price set unit_price = unit_price + 1
+         where billing_cycle = 'monthly' and product_id = (select product_id from product where sku = $1)
+         returning unit_price",
+    )
+    .bind(sku)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let added = demo.call("add_to_cart", &[("sku", sku), ("billing_cycle", "monthly"), ("quantity", "1")]).await;
+    assert_eq!(added.status(), StatusCode::OK);
+
+    // The cart, which checkout places the order from, reads the price as it is now.
+    let cart = crate::helpers::ok(demo.call("cart", &[]).await).await;
+    let charged: rust_decimal::Decimal = serde_json::from_value(cart["lines"][0]["unit_price"].clone()).unwrap();
+    assert_eq!(charged, new_price);
+}
