@@ -106,9 +106,12 @@ stage rust-tests "${plain[@]}" LEPTOS_OUTPUT_NAME=cloudmarket cargo test --works
 # The partner API against its own OpenAPI document: Schemathesis (scripts/requirements-test.txt)
 # runs every operation with all its checks on the debug server the stage above built.
 stage api-conformance env CLOUDMARKET_SERVER_BIN=target/plain/debug/server scripts/api-conformance.sh
-# The short soak (`target/plain/debug/examples/soak --seconds 60 --kills 2 --partners 10`) joins
-# these stages once its invariants have held run after run: it found live-progress streams missing
-# steps across a PostgreSQL restart, fixed since (README, Soak). `make soak` runs the long form.
+# The short soak: three servers and two workers (the debug build above) on a private PostgreSQL,
+# ten partners ordering for a minute while two processes are SIGKILLed and PostgreSQL restarts;
+# fails on any invariant (an order lost or doubled, credit overdrawn, a mail not sent exactly once,
+# a progress step a browser missed, a 5xx). `make soak` runs the long form (release, 5 minutes).
+stage soak target/plain/debug/examples/soak --server "$REPO_ROOT/target/plain/debug/server" \
+    --seconds 60 --kills 2 --partners 10
 # The browser tests run on the bundle users get: the release front end, split by page, hashed and
 # precompressed, as `make run` builds it (the budget stage builds it and checks what each page
 # downloads). Only the server is a debug build: a release server build would add about 20 minutes.

@@ -44,7 +44,7 @@ pub const DESCRIPTIONS: &[(&str, &str)] = &[
     (HTTP_DURATION, "Time to answer an HTTP request (to its headers), by matched route and method."),
     (SERVER_FN_CALLS, "Server-function calls, by function path and status."),
     (SERVER_FN_DURATION, "Time to answer a server-function call, by function path."),
-    (JOB_RUNS, "Background job attempts finished here, by kind and outcome (succeeded, retry, dead)."),
+    (JOB_RUNS, "Background job attempts finished here, by kind and outcome (succeeded, retry, dead, lease_lost: stopped because the lease was lost)."),
     (JOB_DURATION, "Time one attempt of a background job ran, by kind."),
     (JOB_RETRIES, "Job attempts that failed and were put back in the queue, by kind."),
     (JOBS_DEAD, "Jobs that failed for good (fatal error or attempts exhausted) here, by kind."),
@@ -88,6 +88,9 @@ pub enum JobOutcome {
     Succeeded,
     Retry,
     Dead,
+    /// Stopped by its worker: the lease was lost or could not be renewed in time, so another
+    /// worker runs the job (a figure operators want at 0; more means an overloaded database).
+    LeaseLost,
 }
 
 impl JobOutcome {
@@ -96,6 +99,7 @@ impl JobOutcome {
             Self::Succeeded => "succeeded",
             Self::Retry => "retry",
             Self::Dead => "dead",
+            Self::LeaseLost => "lease_lost",
         }
     }
 }
@@ -107,7 +111,7 @@ pub fn job_attempt(kind: &str, outcome: JobOutcome, took: Duration) {
     match outcome {
         JobOutcome::Retry => counter!(JOB_RETRIES, "kind" => kind).increment(1),
         JobOutcome::Dead => counter!(JOBS_DEAD, "kind" => kind).increment(1),
-        JobOutcome::Succeeded => {}
+        JobOutcome::Succeeded | JobOutcome::LeaseLost => {}
     }
 }
 

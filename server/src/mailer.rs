@@ -91,19 +91,33 @@ async fn deliver(
     ctx: JobContext,
 ) -> Result<(), JobError> {
     let pool = &ctx.pool;
-    let Some(mail) = outbox::to_send(pool, job.outbox_id).await.map_err(|e| JobError::retryable(e.to_string()))? else {
+    let retryable = |e: sqlx::Error| JobError::retryable(e.to_string());
+    // The mail's row stays locked while the mail server takes the mail, and `sent` is written
+    // before and committed the moment the server says yes. A second run of this job (its lease
+    // taken over while this one stalled) waits for the lock and then finds the mail sent; a kill
+    // can only send it twice if it falls in the commit's round trip.
+    let mut tx = pool.begin().await.map_err(retryable)?;
+    let Some(mail) = outbox::to_send(&mut *tx, job.outbox_id).await.map_err(retryable)? else {
         return Ok(());
     };
+    let waited = outbox::mark_sent(&mut *tx, mail.outbox_id).await.map_err(retryable)?;
     let (error, retry_after) = match mail.body(secrets).and_then(|body| message(&settings.from, &mail, body)) {
         // An address that does not parse, or a secret that does not open, will not on a retry either.
         Err(reason) => (reason, None),
         Ok(message) => match settings.transport.send(message).await {
             Ok(_) => {
-                // It went out; if recording that fails, the job runs again and it may go out once
-                // more (with the same Message-ID).
-                let waited = record_sent(pool, mail.outbox_id)
-                    .await
-                    .map_err(|e| JobError::retryable(format!("mail sent but not recorded as sent: {e}")))?;
+                let waited = match tx.commit().await {
+                    Ok(()) => waited,
+                    // It went out; the connection did not last (a database restart). Recorded on
+                    // a new one once the database is back; failing that, the job runs again and it
+                    // may go out once more (with the same Message-ID).
+                    Err(err) => {
+                        tracing::warn!(error = %err, "mail sent; recording it waits for the database");
+                        record_sent(pool, mail.outbox_id)
+                            .await
+                            .map_err(|e| JobError::retryable(format!("mail sent but not recorded as sent: {e}")))?
+                    }
+                };
                 if let Some(waited) = waited {
                     app::metering::mail_delivered(waited);
                 }
@@ -116,6 +130,9 @@ async fn deliver(
             }
         },
     };
+    // Not sent: the `sent` written above is undone (and the row unlocked) before the failure is
+    // recorded on another connection.
+    let _ = tx.rollback().await;
     let given_up = retry_after.is_none() || ctx.attempt >= ctx.max_attempts;
     match outbox::mark_attempt_failed(pool, mail.outbox_id, &error, given_up).await {
         Ok(Some(OutboxStatus::Failed)) => {

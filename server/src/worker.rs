@@ -283,8 +283,11 @@ impl Worker {
         while !*shutdown.borrow() {
             // Registered before looking, so a notification between the look and the wait is kept.
             let woken = self.wake.notified();
+            // Before the claim is sent: the lease the database grants runs from a later moment,
+            // so a deadline counted from here is never later than the real one.
+            let asked = tokio::time::Instant::now();
             match jobs::claim(&self.pool, &self.id, &kinds, self.settings.lease).await {
-                Ok(Some(job)) => self.execute(job, shutdown.clone()).await,
+                Ok(Some(job)) => self.execute(job, asked, shutdown.clone()).await,
                 Ok(None) => {
                     let nap = match jobs::next_due(&self.pool, &kinds).await {
                         // A floor, so a due job another worker is just taking is not polled in a spin.
@@ -305,8 +308,8 @@ impl Worker {
         }
     }
 
-    #[tracing::instrument(name = "job", skip(self, job, shutdown), fields(kind = %job.kind, job_id = %job.job_id, attempt = job.attempts))]
-    async fn execute(&self, job: ClaimedJob, shutdown: watch::Receiver<bool>) {
+    #[tracing::instrument(name = "job", skip(self, job, leased_at, shutdown), fields(kind = %job.kind, job_id = %job.job_id, attempt = job.attempts))]
+    async fn execute(&self, job: ClaimedJob, leased_at: tokio::time::Instant, shutdown: watch::Receiver<bool>) {
         let Some(handler) = self.registry.handlers.get(job.kind.as_str()).cloned() else {
             return;
         };
@@ -317,11 +320,21 @@ impl Worker {
             max_attempts: job.max_attempts,
         };
         let started = std::time::Instant::now();
-        let heartbeat = tokio::spawn(heartbeat(self.pool.clone(), job.job_id, self.id.clone(), self.settings.lease));
+        let mut heartbeat =
+            tokio::spawn(heartbeat(self.pool.clone(), job.job_id, self.id.clone(), self.settings.lease, leased_at));
         let mut task = tokio::spawn(handler(job.payload.clone(), ctx));
         let joined = tokio::select! {
             joined = &mut task => Some(joined),
             () = grace_over(shutdown, self.settings.shutdown_grace) => None,
+            _ = &mut heartbeat => {
+                // The lease is gone, or about to be: another worker may take the job (and send its
+                // mail, call the vendor) at any moment, so this run stops here. Its outcome is not
+                // ours to record; the job's steps are recorded as it goes, so the next run resumes.
+                task.abort();
+                let _ = task.await;
+                metering::job_attempt(&job.kind, metering::JobOutcome::LeaseLost, started.elapsed());
+                return;
+            }
         };
         heartbeat.abort();
         let Some(joined) = joined else {
@@ -393,18 +406,38 @@ async fn grace_over(mut shutdown: watch::Receiver<bool>, grace: Duration) {
     tokio::time::sleep(grace).await;
 }
 
-async fn heartbeat(pool: PgPool, job_id: uuid::Uuid, worker: String, lease: Duration) {
-    let mut tick = tokio::time::interval(lease / 3);
-    tick.tick().await;
+/// Renews a running job's lease every third of it, and returns once the lease is lost: the
+/// database says another worker holds the job, or no renewal got through and the lease is about to
+/// run out. The caller then stops the job, so that no two workers ever run it at once, even while
+/// the database or this process's connections are too slow to answer.
+async fn heartbeat(pool: PgPool, job_id: uuid::Uuid, worker: String, lease: Duration, leased_at: tokio::time::Instant) {
+    // Stopped this long before the lease's end: time for the stop to reach the job before another
+    // worker could take it.
+    let margin = lease / 6;
+    // The lease ends `lease` after the database received the last renewal, which is no earlier
+    // than the moment it was sent, so this is never later than the real end.
+    let mut held_until = leased_at + lease;
+    let mut tick = tokio::time::interval_at(leased_at + lease / 3, lease / 3);
     loop {
-        tick.tick().await;
-        match jobs::heartbeat(&pool, job_id, &worker, lease).await {
-            Ok(true) => {}
-            Ok(false) => {
-                tracing::warn!(%job_id, "lost the lease on a running job");
+        let stop_at = held_until - margin;
+        tokio::select! {
+            biased;
+            () = tokio::time::sleep_until(stop_at) => {
+                tracing::warn!(%job_id, "cannot renew the lease of a running job; stopping it before another worker takes it");
                 return;
             }
-            Err(err) => tracing::warn!(%job_id, error = %err, "heartbeat failed"),
+            _ = tick.tick() => {}
+        }
+        let sent = tokio::time::Instant::now();
+        match tokio::time::timeout_at(stop_at, jobs::heartbeat(&pool, job_id, &worker, lease)).await {
+            Ok(Ok(true)) => held_until = sent + lease,
+            Ok(Ok(false)) => {
+                tracing::warn!(%job_id, "lost the lease on a running job; stopping it");
+                return;
+            }
+            Ok(Err(err)) => tracing::warn!(%job_id, error = %err, "heartbeat failed"),
+            // The deadline passed while renewing: the next turn returns.
+            Err(_) => {}
         }
     }
 }

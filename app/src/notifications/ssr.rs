@@ -295,13 +295,15 @@ impl MailToSend {
 
 /// The mail, unless it is already sent (a job that ran again after sending, or one retried by
 /// hand) or gone (deleted by retention): then there is nothing to do. A failed mail is sent
-/// again: its job was put back in the queue by operations.
+/// again: its job was put back in the queue by operations. The row is locked for the caller's
+/// transaction, which the mail job holds open while the mail server takes the mail.
 #[tracing::instrument(name = "outbox.to_send", skip(db))]
 pub async fn to_send(db: impl PgExecutor<'_>, outbox_id: Uuid) -> Result<Option<MailToSend>, sqlx::Error> {
     sqlx::query_as!(
         MailToSend,
         r#"select outbox_id, recipient, subject, body_text, secret_kind as "secret_kind: MailSecretKind", secret
-           from email_outbox where outbox_id = $1 and status <> 'sent'"#,
+           from email_outbox where outbox_id = $1 and status <> 'sent'
+           for update"#,
         outbox_id
     )
     .fetch_optional(db)

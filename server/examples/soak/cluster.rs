@@ -65,6 +65,8 @@ pub struct Settings {
     pub fault_rate: f64,
     pub vendor_latency_ms: u64,
     pub step_ms: u64,
+    pub jobs_per_server: usize,
+    pub jobs_per_worker: usize,
 }
 
 /// A key of the soak's own for secrets at rest (new tenants' one-time passwords in mail).
@@ -165,7 +167,9 @@ impl Cluster {
             ("CLOUDMARKET_SIGN_IN_PER_IP_PER_MINUTE", "1000000".to_owned()),
             // The vendor's timeout faults hold their answer a second past this.
             ("CLOUDMARKET_PARTNER_CENTER_TIMEOUT_MS", "2000".to_owned()),
-            ("CLOUDMARKET_DB_MAX_CONNECTIONS", "10".to_owned()),
+            // A job holds a connection only while it reads or writes, so the busiest process
+            // (16 jobs) shares 20 with its pages; 6 processes × 20 stay under PostgreSQL's 300.
+            ("CLOUDMARKET_DB_MAX_CONNECTIONS", "20".to_owned()),
             ("RUST_LOG", "info,sqlx=warn,tower_http=warn".to_owned()),
         ];
         if process.kind == Kind::Vendor {
@@ -190,7 +194,10 @@ impl Cluster {
             ("CLOUDMARKET_JOB_RETRY_MAX_MS", "5000".to_owned()),
             ("CLOUDMARKET_MAIL_RETRY_BASE_MS", "500".to_owned()),
             ("CLOUDMARKET_SHUTDOWN_GRACE_MS", "5000".to_owned()),
-            ("CLOUDMARKET_WORKERS", if process.kind == Kind::Web { "2" } else { "3" }.to_owned()),
+            (
+                "CLOUDMARKET_WORKERS",
+                if process.kind == Kind::Web { s.jobs_per_server } else { s.jobs_per_worker }.to_string(),
+            ),
         ]);
         env
     }

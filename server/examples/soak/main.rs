@@ -61,6 +61,14 @@ pub struct Args {
     /// Worker processes (`server worker`).
     #[arg(long, default_value_t = 2)]
     pub workers: usize,
+    /// Job workers in each `server` process. Provisioning mostly waits on Partner Center, so what
+    /// keeps up with the orders is jobs in flight: about orders/s × seconds to provision (Little's
+    /// law), with room for retries. Too few and the queue grows through the run and cannot drain.
+    #[arg(long, default_value_t = 8)]
+    pub jobs_per_server: usize,
+    /// Job workers in each `server worker` process.
+    #[arg(long, default_value_t = 16)]
+    pub jobs_per_worker: usize,
     /// Share of Partner Center calls that fail (throttling, errors, timeouts).
     #[arg(long, default_value_t = 0.3)]
     pub fault_rate: f64,
@@ -140,11 +148,13 @@ async fn main() -> anyhow::Result<()> {
     // The processes start in the run's directory: a relative --server would not be found there.
     let server_bin = std::fs::canonicalize(&server_bin)?;
     println!(
-        "soak: {} s, {} partners, {} servers + {} workers, {:.0} % Partner Center faults",
+        "soak: {} s, {} partners, {} servers + {} workers ({} and {} jobs at once each), {:.0} % Partner Center faults",
         args.seconds,
         args.partners,
         args.servers,
         args.workers,
+        args.jobs_per_server,
+        args.jobs_per_worker,
         args.fault_rate * 100.0
     );
     println!("      logs and data in {}", dir.display());
@@ -205,6 +215,8 @@ async fn run(
             fault_rate: args.fault_rate,
             vendor_latency_ms: args.vendor_latency_ms,
             step_ms: args.step_ms,
+            jobs_per_server: args.jobs_per_server,
+            jobs_per_worker: args.jobs_per_worker,
         },
         args.servers,
         args.workers,

@@ -218,3 +218,100 @@ async fn enqueueing_is_transactional_and_deduplicated() {
     let count: i64 = sqlx::query_scalar("select count(*) from job").fetch_one(&pool).await.unwrap();
     assert_eq!(count, 1, "the rolled-back job is gone and the duplicate was not added");
 }
+
+/// A job that runs until it is stopped; `stopped` turns true when its run is dropped unfinished.
+#[derive(Serialize, Deserialize)]
+struct RunLong {
+    label: String,
+}
+
+impl Job for RunLong {
+    const KIND: &'static str = "test.run_long";
+    const MAX_ATTEMPTS: i32 = 3;
+}
+
+/// Sets its flag when dropped: a run cut short drops its future without finishing it.
+struct StopSignal(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for StopSignal {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+fn long_runs(started: Arc<AtomicUsize>, stopped: Arc<std::sync::atomic::AtomicBool>) -> Registry {
+    Registry::default().register(move |_job: RunLong, _ctx: JobContext| {
+        let started = started.clone();
+        let signal = StopSignal(stopped.clone());
+        async move {
+            started.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_secs(600)).await;
+            // Finished: not a stop.
+            std::mem::forget(signal);
+            Ok(())
+        }
+    })
+}
+
+async fn wait_for(flag: impl Fn() -> bool, what: &str) {
+    for _ in 0..200 {
+        if flag() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test]
+async fn a_worker_told_its_job_is_anothers_stops_running_it() {
+    let pool = setup().await;
+    let mut conn = pool.acquire().await.unwrap();
+    let id = jobs::enqueue(&mut conn, &RunLong { label: "taken-over".into() }).await.unwrap();
+    drop(conn);
+    let (started, stopped) = (Arc::new(AtomicUsize::new(0)), Arc::new(std::sync::atomic::AtomicBool::new(false)));
+    let (stop, stopping) = watch::channel(false);
+    let _workers = spawn_workers(pool.clone(), long_runs(started.clone(), stopped.clone()), fast(), 1, stopping);
+    wait_for(|| started.load(Ordering::SeqCst) == 1, "the job to start").await;
+
+    // Another worker holds it now (as after this one's lease ran out while it was stalled).
+    sqlx::query("update job set locked_by = 'another-worker' where job_id = $1").bind(id).execute(&pool).await.unwrap();
+
+    wait_for(|| stopped.load(Ordering::SeqCst), "the run to be stopped").await;
+    stop.send(true).unwrap();
+    // Its outcome was not recorded over the other worker's run.
+    let (locked_by, state): (Option<String>, JobState) =
+        sqlx::query_as("select locked_by, state from job where job_id = $1").bind(id).fetch_one(&pool).await.unwrap();
+    assert_eq!((locked_by.as_deref(), state), (Some("another-worker"), JobState::Running));
+}
+
+#[tokio::test]
+async fn a_worker_that_cannot_renew_its_lease_stops_the_job_before_the_lease_ends() {
+    let pool = setup().await;
+    let mut conn = pool.acquire().await.unwrap();
+    let id = jobs::enqueue(&mut conn, &RunLong { label: "unrenewable".into() }).await.unwrap();
+    drop(conn);
+    let (started, stopped) = (Arc::new(AtomicUsize::new(0)), Arc::new(std::sync::atomic::AtomicBool::new(false)));
+    let (stop, stopping) = watch::channel(false);
+    // A lease long enough that its last sixth (when the worker stops the job) is not lost in a
+    // busy machine's scheduling.
+    let settings = WorkerSettings { lease: Duration::from_secs(3), ..fast() };
+    let _workers = spawn_workers(pool.clone(), long_runs(started.clone(), stopped.clone()), settings, 1, stopping);
+    wait_for(|| started.load(Ordering::SeqCst) == 1, "the job to start").await;
+
+    // The job's row is locked elsewhere: every renewal waits, as on a database that does not answer.
+    let mut blocker = pool.begin().await.unwrap();
+    sqlx::query("select 1 from job where job_id = $1 for update").bind(id).execute(&mut *blocker).await.unwrap();
+
+    wait_for(|| stopped.load(Ordering::SeqCst), "the run to be stopped").await;
+    // Stopped while the lease (its last renewal, still what is committed) held: nobody else could
+    // have taken the job yet.
+    let lease_held: bool = sqlx::query_scalar("select clock_timestamp() < lease_expires_at from job where job_id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(lease_held, "the run was stopped only after its lease had ended");
+    blocker.rollback().await.unwrap();
+    stop.send(true).unwrap();
+}

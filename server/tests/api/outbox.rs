@@ -7,7 +7,7 @@ use app::notifications::{OutboxStatus, ssr::enqueue};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::helpers::{FakeSmtp, TestApp, json, unused_port};
+use crate::helpers::{FakeSmtp, TestApp, fresh_database, json, unused_port};
 
 #[derive(Debug)]
 struct Delivery {
@@ -129,4 +129,47 @@ async fn without_smtp_mail_stays_pending_and_readable_in_the_outbox_by_credit_co
         (Some("Your one-time password"), Some("Pending"))
     );
     assert!(mails[0]["body_text"].is_null(), "{mails}");
+}
+
+#[tokio::test]
+async fn a_mail_two_processes_deliver_at_once_goes_out_once() {
+    let smtp = FakeSmtp::start().await;
+    let database = fresh_database().await;
+    // Two processes on one database, with a mail sender each.
+    let (first, stop_first, first_served) =
+        TestApp::start_on(database.clone(), |config| config.smtp_url = Some(smtp.url())).await;
+    let (_second, stop_second, second_served) =
+        TestApp::start_on(database, |config| config.smtp_url = Some(smtp.url())).await;
+
+    // The mail, and a second job for it committed with it, so both processes take one at once: as
+    // when a stalled run's lease was taken over while it was still sending.
+    let mut tx = first.pool.begin().await.unwrap();
+    let id = enqueue(&mut *tx, "buyer@contoso.example", "Your order 1002 is confirmed", "Once.").await.unwrap();
+    sqlx::query(
+        "insert into job (job_id, kind, payload, max_attempts, dedup_key)
+         select gen_random_uuid(), kind, payload, max_attempts, dedup_key || '.again' from job where dedup_key = $1",
+    )
+    .bind(id.to_string())
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    wait_for(&first.pool, id, "the mail to be sent", |d| d.status == OutboxStatus::Sent).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while sqlx::query_scalar::<_, i64>("select count(*) from job where dedup_key like $1 || '%' and state = 'succeeded'")
+        .bind(id.to_string())
+        .fetch_one(&first.pool)
+        .await
+        .unwrap()
+        < 2
+    {
+        assert!(tokio::time::Instant::now() < deadline, "both delivery jobs finish");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let received = smtp.received();
+    assert_eq!(received.len(), 1, "the mail went out once: {received:?}");
+
+    let _ = (stop_first.send(()), stop_second.send(()));
+    let _ = (first_served.await, second_served.await);
 }
