@@ -44,7 +44,10 @@ pub const DESCRIPTIONS: &[(&str, &str)] = &[
     (HTTP_DURATION, "Time to answer an HTTP request (to its headers), by matched route and method."),
     (SERVER_FN_CALLS, "Server-function calls, by function path and status."),
     (SERVER_FN_DURATION, "Time to answer a server-function call, by function path."),
-    (JOB_RUNS, "Background job attempts finished here, by kind and outcome (succeeded, retry, dead, lease_lost: stopped because the lease was lost)."),
+    (
+        JOB_RUNS,
+        "Background job attempts finished here, by kind and outcome (succeeded, retry, dead, lease_lost: stopped because the lease was lost).",
+    ),
     (JOB_DURATION, "Time one attempt of a background job ran, by kind."),
     (JOB_RETRIES, "Job attempts that failed and were put back in the queue, by kind."),
     (JOBS_DEAD, "Jobs that failed for good (fatal error or attempts exhausted) here, by kind."),

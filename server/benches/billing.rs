@@ -119,7 +119,7 @@ async fn main() -> anyhow::Result<()> {
         .execute(&pool)
         .await?;
     // Nothing here reaches the vendor: the seeded subscriptions renew unchanged.
-    let vendor = PartnerCenter::new("http://127.0.0.1:9", std::time::Duration::from_secs(1))?;
+    let vendor = PartnerCenter::sandbox("http://127.0.0.1:9", std::time::Duration::from_secs(1))?;
     let start = Instant::now();
     let renewed = renew_due(&pool, &vendor).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let elapsed = start.elapsed();

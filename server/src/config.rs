@@ -7,6 +7,9 @@ use clap::{Parser, Subcommand, builder::BoolishValueParser};
 
 /// The demo's key for secrets at rest: public (it is in the source), so used only with the demo
 /// on and no `CLOUDMARKET_SECRET_KEY` set. (The SHA-256 of "cloudmarket demo secret key".)
+/// Microsoft's Entra ID, where a real Partner Center's tokens come from.
+const MICROSOFT_AUTHORITY: &str = "https://login.microsoftonline.com";
+
 const DEMO_SECRET_KEY: &str = "bdf433476661669127c808957760ab6f5ce4c41529dabfc51c77cceeb64bf07f";
 
 #[derive(Clone, Debug, Parser)]
@@ -100,6 +103,25 @@ pub struct Config {
     /// Partner Center's API base URL. Without it the bundled sandbox on this server is used.
     #[arg(long, env = "CLOUDMARKET_PARTNER_CENTER_URL")]
     pub partner_center_url: Option<String>,
+
+    /// The distributor's Entra ID tenant (its id or a verified domain), where the marketplace's
+    /// app is registered. With the sandbox, the sandbox's own app is used unless these are set.
+    #[arg(long, env = "CLOUDMARKET_PARTNER_CENTER_TENANT")]
+    pub partner_center_tenant: Option<String>,
+    /// The app's (client) id.
+    #[arg(long, env = "CLOUDMARKET_PARTNER_CENTER_APP_ID")]
+    pub partner_center_app_id: Option<String>,
+    /// The app's client secret: never logged, never shown.
+    #[arg(long, env = "CLOUDMARKET_PARTNER_CENTER_APP_SECRET", hide_env_values = true)]
+    pub partner_center_app_secret: Option<app::partner_center::auth::Secret>,
+    /// The App+User refresh token (the secure application model: consented once by a partner
+    /// admin signing in with MFA). The calls that act on a customer need it.
+    #[arg(long, env = "CLOUDMARKET_PARTNER_CENTER_REFRESH_TOKEN", hide_env_values = true)]
+    pub partner_center_refresh_token: Option<app::partner_center::auth::Secret>,
+    /// Where tokens come from. Default: Microsoft's (https://login.microsoftonline.com), or the
+    /// sandbox's stand-in when Partner Center is the sandbox.
+    #[arg(long, env = "CLOUDMARKET_ENTRA_AUTHORITY")]
+    pub entra_authority: Option<String>,
 
     /// Where customers accept the distributor as their CSP reseller. Without it, the sandbox's
     /// acceptance page on this server.
@@ -286,6 +308,15 @@ impl Config {
                  or unset CLOUDMARKET_PARTNER_CENTER_URL"
             );
         }
+        if let Some(url) = self.partner_center_url.as_deref().filter(|url| !is_loopback_url(url)) {
+            let missing = self.missing_credentials();
+            if !missing.is_empty() {
+                anyhow::bail!(
+                    "CLOUDMARKET_PARTNER_CENTER_URL points at {url}, and Partner Center takes no call without                      the marketplace's Entra ID app: set {}",
+                    missing.join(", ")
+                );
+            }
+        }
         let https = self.public_url.as_deref().is_some_and(|url| url.starts_with("https://"));
         if !site_addr.ip().is_loopback() && !https && !self.allow_plain_http {
             anyhow::bail!(
@@ -423,6 +454,47 @@ impl Config {
         }
     }
 
+    /// The credential variables not set (the App+User refresh token may be missing: the calls
+    /// that need it are then refused, each saying so).
+    fn missing_credentials(&self) -> Vec<&'static str> {
+        [
+            (self.partner_center_tenant.is_none(), "CLOUDMARKET_PARTNER_CENTER_TENANT"),
+            (self.partner_center_app_id.is_none(), "CLOUDMARKET_PARTNER_CENTER_APP_ID"),
+            (self.partner_center_app_secret.is_none(), "CLOUDMARKET_PARTNER_CENTER_APP_SECRET"),
+        ]
+        .into_iter()
+        .filter_map(|(missing, name)| missing.then_some(name))
+        .collect()
+    }
+
+    /// Who the connector is to Entra ID: the configured app, or, for a sandbox (this server's or
+    /// one on this machine) without one configured, the sandbox's own registration.
+    pub fn partner_center_credentials(
+        &self,
+        site_addr: std::net::SocketAddr,
+    ) -> app::partner_center::auth::Credentials {
+        let url = self.partner_center_url(site_addr);
+        let sandbox = app::partner_center::auth::Credentials::sandbox(&url);
+        match (&self.partner_center_tenant, &self.partner_center_app_id, &self.partner_center_app_secret) {
+            (Some(tenant), Some(app_id), Some(secret)) => app::partner_center::auth::Credentials {
+                authority: self.entra_authority.clone().unwrap_or_else(|| {
+                    if is_loopback_url(&url) { sandbox.authority.clone() } else { MICROSOFT_AUTHORITY.to_owned() }
+                }),
+                tenant: tenant.clone(),
+                app_id: app_id.clone(),
+                app_secret: secret.clone(),
+                refresh_token: self.partner_center_refresh_token.clone(),
+            },
+            // The sandbox's app; a refresh token set alone is used with it (the sandbox's
+            // consent without MFA is how 900421 is tried).
+            _ => app::partner_center::auth::Credentials {
+                authority: self.entra_authority.clone().unwrap_or(sandbox.authority.clone()),
+                refresh_token: self.partner_center_refresh_token.clone().or(sandbox.refresh_token.clone()),
+                ..sandbox
+            },
+        }
+    }
+
     /// The Partner Center base URL: the configured one, or this server's own sandbox reached
     /// over loopback (a wildcard bind address is not a place to connect to).
     pub fn partner_center_url(&self, site_addr: std::net::SocketAddr) -> String {
@@ -505,6 +577,46 @@ mod tests {
     }
 
     #[test]
+    fn a_real_partner_center_needs_the_app_and_its_secret_is_never_shown() {
+        let site: std::net::SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        let refusal = parsed(&["--partner-center-url", "https://api.partnercenter.microsoft.com"])
+            .refuse_unsafe(site)
+            .unwrap_err()
+            .to_string();
+        for variable in [
+            "CLOUDMARKET_PARTNER_CENTER_TENANT",
+            "CLOUDMARKET_PARTNER_CENTER_APP_ID",
+            "CLOUDMARKET_PARTNER_CENTER_APP_SECRET",
+        ] {
+            assert!(refusal.contains(variable), "{refusal}");
+        }
+
+        let real = parsed(&[
+            "--partner-center-url",
+            "https://api.partnercenter.microsoft.com",
+            "--partner-center-tenant",
+            "distributor.onmicrosoft.com",
+            "--partner-center-app-id",
+            "11111111-2222-4333-8444-555555555555",
+            "--partner-center-app-secret",
+            "the-app-secret",
+            "--partner-center-refresh-token",
+            "the-refresh-token",
+        ]);
+        let credentials = real.partner_center_credentials(site);
+        assert_eq!(credentials.authority, "https://login.microsoftonline.com");
+        assert_eq!(credentials.tenant, "distributor.onmicrosoft.com");
+        for shown in [format!("{real:?}"), format!("{credentials:?}")] {
+            assert!(!shown.contains("the-app-secret") && !shown.contains("the-refresh-token"), "{shown}");
+        }
+
+        // The demo's own sandbox: its app, its token endpoint.
+        let demo = parsed(&["--demo"]).partner_center_credentials(site);
+        assert_eq!(demo.authority, "http://127.0.0.1:3000/sandbox/entra");
+        assert_eq!(demo.app_id, app::partner_center::auth::sandbox::APP_ID);
+    }
+
+    #[test]
     fn unsafe_combinations_are_refused_naming_the_setting() {
         let loopback: std::net::SocketAddr = "127.0.0.1:3000".parse().unwrap();
         let everywhere: std::net::SocketAddr = "0.0.0.0:3000".parse().unwrap();
@@ -517,9 +629,18 @@ mod tests {
         // A stand-in Partner Center on this machine is a test, not Microsoft.
         assert!(parsed(&["--demo", "--partner-center-url", "http://127.0.0.1:9/pc"]).refuse_unsafe(loopback).is_ok());
         assert!(
-            parsed(&["--partner-center-url", "https://api.partnercenter.microsoft.com"])
-                .refuse_unsafe(loopback)
-                .is_ok()
+            parsed(&[
+                "--partner-center-url",
+                "https://api.partnercenter.microsoft.com",
+                "--partner-center-tenant",
+                "distributor.onmicrosoft.com",
+                "--partner-center-app-id",
+                "app",
+                "--partner-center-app-secret",
+                "secret",
+            ])
+            .refuse_unsafe(loopback)
+            .is_ok()
         );
 
         let refusal = parsed(&[]).refuse_unsafe(everywhere).unwrap_err().to_string();

@@ -91,8 +91,11 @@ pub async fn run_worker(config: &Config) -> anyhow::Result<()> {
         .ok()
         .and_then(|a| a.parse().ok())
         .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
-    let partner_center =
-        app::partner_center::PartnerCenter::new(&config.partner_center_url(site), config.partner_center_timeout())?;
+    let partner_center = app::partner_center::PartnerCenter::new(
+        &config.partner_center_url(site),
+        config.partner_center_timeout(),
+        config.partner_center_credentials(site),
+    )?;
     // A worker process is for running jobs: at least one, whatever CLOUDMARKET_WORKERS says.
     let count = config.workers.max(1);
     tracing::info!(count, "workers running");
@@ -127,9 +130,12 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {}", leptos_options.site_addr))?;
         let bound = listener.local_addr().unwrap_or(leptos_options.site_addr);
-        let partner_center =
-            app::partner_center::PartnerCenter::new(&config.partner_center_url(bound), config.partner_center_timeout())
-                .context("building the Partner Center client")?;
+        let partner_center = app::partner_center::PartnerCenter::new(
+            &config.partner_center_url(bound),
+            config.partner_center_timeout(),
+            config.partner_center_credentials(bound),
+        )
+        .context("building the Partner Center client")?;
         let state = AppState::new(app::state::AppStateFields {
             leptos_options,
             pool,
@@ -302,10 +308,11 @@ async fn router(state: AppState, config: &Config, workers: crate::worker::Runnin
             token: config.sandbox_token.clone().filter(|t| !t.is_empty()),
             public_origin: config.public_url.clone(),
         };
-        let controls = crate::sandbox::control_router(state.pool.clone(), faults.clone())
+        let entra = crate::sandbox::entra::Entra::default();
+        let controls = crate::sandbox::control_router(state.pool.clone(), faults.clone(), entra.clone())
             .layer(middleware::from_fn_with_state(access, crate::sandbox::control::allow))
             .layer(sessions);
-        router.nest("/sandbox", crate::sandbox::router(state.pool.clone(), faults).merge(controls))
+        router.nest("/sandbox", crate::sandbox::router(state.pool.clone(), faults, entra).merge(controls))
     } else {
         router
     };

@@ -262,7 +262,13 @@ pub fn spawn_lanes(
         for (registry, wake) in &wakers {
             match &heard {
                 Heard::Notification(n) if !registry.runs(n.payload()) => {}
-                _ => wake.notify_waiters(),
+                // One idle worker per notification, not all of them: every woken worker runs a
+                // claim, and waking a lane of 16 for each job made 15 claims find nothing (in the
+                // soak, most of PostgreSQL's time). A worker that takes a job wakes the next
+                // (`Worker::run`), so a burst announced by one notification still fans out.
+                Heard::Notification(_) => wake.notify_one(),
+                // (Re)connected: whatever was announced meanwhile was missed, so everyone looks.
+                Heard::Listening => wake.notify_waiters(),
             }
         }
     })));
@@ -287,7 +293,11 @@ impl Worker {
             // so a deadline counted from here is never later than the real one.
             let asked = tokio::time::Instant::now();
             match jobs::claim(&self.pool, &self.id, &kinds, self.settings.lease).await {
-                Ok(Some(job)) => self.execute(job, asked, shutdown.clone()).await,
+                Ok(Some(job)) => {
+                    // There may be more where this came from: the next idle worker looks too.
+                    self.wake.notify_one();
+                    self.execute(job, asked, shutdown.clone()).await
+                }
                 Ok(None) => {
                     let nap = match jobs::next_due(&self.pool, &kinds).await {
                         // A floor, so a due job another worker is just taking is not polled in a spin.

@@ -359,10 +359,16 @@ pub struct LockedCredit {
 
 /// Locks the partner row, as checkout does, and reads what is available: the limit less what is
 /// used (`fold_partner_credit`). None when the partner does not exist.
+///
+/// `for no key update`, not `for update`: the credit ledger's triggers insert `credit_delta` rows,
+/// whose foreign key takes a key-share lock on the partner row, inside transactions that already
+/// hold subscription and order rows (provisioning, billing). `for update` would make those wait
+/// for us while we wait for their subscription: a deadlock the soak found. This lock still
+/// excludes every other holder of it (checkout, changes, credit decisions).
 pub async fn lock_credit(conn: &mut PgConnection, partner_id: Uuid) -> Result<Option<LockedCredit>, sqlx::Error> {
     let Some(locked) = sqlx::query!(
         r#"select credit_limit, currency as "currency!: crate::domain::Currency"
-           from partner where organisation_id = $1 for update"#,
+           from partner where organisation_id = $1 for no key update"#,
         partner_id
     )
     .fetch_optional(&mut *conn)

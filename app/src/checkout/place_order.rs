@@ -161,7 +161,9 @@ pub async fn place_or_check(
     let lines = price_lines(pool, &request.lines, &mut refusals).await?;
     let mut tx = pool.begin().await?;
     // Reading the key with the lock saves a round trip; an order committed with this key while
-    // we waited for the lock is caught by the key's unique constraint below instead.
+    // we waited for the lock is caught by the key's unique constraint below instead. The lock is
+    // `for no key update` (see `billing::ssr::lock_credit`): the credit ledger's inserts elsewhere
+    // take a key-share lock on this row, and must not wait for checkouts.
     let partner = sqlx::query!(
         r#"select p.credit_limit, p.currency as "currency!: crate::domain::Currency", u.email,
                   u.language as "language: Locale",
@@ -170,7 +172,7 @@ pub async fn place_or_check(
            join app_user u on u.organisation_id = p.organisation_id and u.user_id = $2
            left join sales_order so on so.partner_id = p.organisation_id and so.idempotency_key = $3
            where p.organisation_id = $1
-           for update of p"#,
+           for no key update of p"#,
         request.partner_id,
         request.user_id,
         request.idempotency_key

@@ -120,7 +120,12 @@ pub async fn own_customer(
 }
 
 fn unreachable(what: Msg, err: &str) -> AppError {
-    tracing::warn!(error = %err, "Partner Center unavailable during checkout");
+    if err.starts_with(crate::partner_center::CREDENTIALS_REFUSED) {
+        // Not the partner's doing: operations must fix the connector's configuration.
+        tracing::error!(error = %err, "Partner Center refused our credentials during checkout");
+    } else {
+        tracing::warn!(error = %err, "Partner Center unavailable during checkout");
+    }
     AppError::conflict(Say::PartnerCenterUnreachable { what })
 }
 
@@ -129,6 +134,7 @@ pub async fn verify_mpn(state: &AppState, mpn: &MpnId) -> Result<(), AppError> {
         Ok(_) => Ok(()),
         Err(PartnerCenterError::Refused { code, .. }) => Err(AppError::invalid("mpn_id", mpn_refusal(code))),
         Err(PartnerCenterError::Unavailable { message, .. }) => Err(unreachable(Msg::TheMpnId, &message)),
+        Err(refused @ PartnerCenterError::Unauthorized { .. }) => Err(unreachable(Msg::TheMpnId, &refused.to_string())),
     }
 }
 

@@ -511,6 +511,9 @@ messages! {
     JobsDead => "Dead", "Ölü";
     DeadJobs => "Dead jobs", "Ölü işler";
     NoDeadJobs => "No dead jobs: every job has succeeded or is still being tried.", "Ölü iş yok: her iş başarılı oldu ya da hâlâ deneniyor.";
+    CredentialsRefused => "Partner Center refused the marketplace's credentials", "Partner Center, pazaryerinin kimlik bilgilerini reddetti";
+    CredentialsRefusedHelp => "Jobs that call Partner Center stop until this is fixed, and their orders wait in Provisioning. Check CLOUDMARKET_PARTNER_CENTER_TENANT, CLOUDMARKET_PARTNER_CENTER_APP_ID and CLOUDMARKET_PARTNER_CENTER_APP_SECRET. For 900421 (no multi-factor authentication), a partner admin signs in again with MFA to consent, and the new refresh token goes in CLOUDMARKET_PARTNER_CENTER_REFRESH_TOKEN. Restart the servers, then Retry the dead jobs below.", "Partner Center'ı çağıran işler bu düzeltilene kadar durur; siparişleri Hazırlanıyor durumunda bekler. CLOUDMARKET_PARTNER_CENTER_TENANT, CLOUDMARKET_PARTNER_CENTER_APP_ID ve CLOUDMARKET_PARTNER_CENTER_APP_SECRET ayarlarını kontrol edin. 900421 (çok faktörlü kimlik doğrulama yok) için bir iş ortağı yöneticisi MFA ile yeniden oturum açıp onay verir ve yeni yenileme belirteci CLOUDMARKET_PARTNER_CENTER_REFRESH_TOKEN'a yazılır. Sunucuları yeniden başlatın, ardından aşağıdaki ölü işleri Yeniden deneyin.";
+    CredentialsRefusedJobs => "Dead jobs stopped by it", "Bu yüzden duran ölü işler";
     MissingSettings => "Settings missing", "Eksik ayarlar";
     MissingSettingsHelp => "Set the variable shown and restart the server.", "Gösterilen değişkeni ayarlayıp sunucuyu yeniden başlatın.";
     MissingMailServer => "No mail server is configured: mail is not sent and waits in the Outbox.", "E-posta sunucusu ayarlanmamış: e-postalar gönderilmiyor, Giden kutusunda bekliyor.";

@@ -19,6 +19,21 @@ pub fn JobsPage() -> impl IntoView {
         {loaded(overview, move |overview: JobsOverview| {
             let counts = overview.counts;
             view! {
+                {overview
+                    .credentials_refused
+                    .map(|refused| {
+                        view! {
+                            <section class="alert alert-error" role="alert" aria-labelledby="credentials-refused">
+                                <h2 id="credentials-refused">{t(Msg::CredentialsRefused)}</h2>
+                                <p class="job-error" data-test="credentials-refused-reason">{refused.reason}</p>
+                                <p>{t(Msg::CredentialsRefusedHelp)}</p>
+                                <p>
+                                    {t(Msg::CredentialsRefusedJobs)} ": "
+                                    <strong data-test="credentials-refused-jobs">{refused.jobs}</strong>
+                                </p>
+                            </section>
+                        }
+                    })}
                 <section class="card" aria-labelledby="job-counts">
                     <h2 id="job-counts">{t(Msg::JobQueue)}</h2>
                     <dl class="facts">

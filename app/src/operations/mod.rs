@@ -44,6 +44,15 @@ pub struct JobsOverview {
     pub counts: JobCounts,
     /// Newest first.
     pub dead: Vec<DeadJob>,
+    /// Partner Center refused our own credentials: what it said last, and how many dead jobs it
+    /// stopped. Operations' alert, above everything else on the page.
+    pub credentials_refused: Option<CredentialsRefused>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialsRefused {
+    pub reason: String,
+    pub jobs: i64,
 }
 
 #[server(prefix = "/api", endpoint = "jobs_overview")]

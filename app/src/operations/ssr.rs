@@ -4,7 +4,7 @@ use serde_json::json;
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-use super::{DeadJob, JobCounts, JobsOverview};
+use super::{CredentialsRefused, DeadJob, JobCounts, JobsOverview};
 use crate::i18n::Say;
 use crate::{
     audit::{self, AuditEntry},
@@ -15,7 +15,24 @@ use crate::{
 
 #[tracing::instrument(name = "operations.overview", skip(db))]
 pub async fn overview(db: &PgPool, limit: i64) -> Result<JobsOverview, sqlx::Error> {
-    Ok(JobsOverview { counts: counts(db).await?, dead: dead(db, limit).await? })
+    Ok(JobsOverview {
+        counts: counts(db).await?,
+        dead: dead(db, limit).await?,
+        credentials_refused: credentials_refused(db).await?,
+    })
+}
+
+/// The dead jobs Partner Center's refusal of our credentials stopped, found by how the connector
+/// words that refusal (`partner_center::CREDENTIALS_REFUSED`), with the newest reason.
+async fn credentials_refused(db: impl PgExecutor<'_>) -> Result<Option<CredentialsRefused>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"select count(*) as "jobs!", (array_agg(last_error order by finished_at desc nulls last))[1] as reason
+           from job where state = 'dead' and starts_with(last_error, $1)"#,
+        crate::partner_center::CREDENTIALS_REFUSED
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(row.reason.filter(|_| row.jobs > 0).map(|reason| CredentialsRefused { reason, jobs: row.jobs }))
 }
 
 async fn counts(db: impl PgExecutor<'_>) -> Result<JobCounts, sqlx::Error> {

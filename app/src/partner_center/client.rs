@@ -1,11 +1,18 @@
 //! The HTTP client (server only).
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::ErrorBody;
+use super::{
+    ErrorBody,
+    auth::{Access, Credentials, Tokens},
+};
+
+/// How every credentials refusal reads, in logs and on the Jobs page, which finds the jobs it
+/// stopped by it.
+pub const CREDENTIALS_REFUSED: &str = "Partner Center refused the marketplace's credentials";
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PartnerCenterError {
@@ -16,6 +23,11 @@ pub enum PartnerCenterError {
     /// `retry_after` when Partner Center said so.
     #[error("Partner Center is not available: {message}")]
     Unavailable { message: String, retry_after: Option<Duration> },
+    /// Our own credentials were refused: a wrong app secret, a revoked or expired refresh token,
+    /// an App+User token without MFA (900421). Operations must fix the configuration; retrying
+    /// before that only repeats the refusal.
+    #[error("Partner Center refused the marketplace's credentials ({code}): {description}")]
+    Unauthorized { code: i64, description: String },
 }
 
 impl PartnerCenterError {
@@ -42,6 +54,7 @@ async fn observed<T>(
         Ok(_) => "ok".to_owned(),
         Err(PartnerCenterError::Refused { code, .. }) => code.to_string(),
         Err(PartnerCenterError::Unavailable { .. }) => "unavailable".to_owned(),
+        Err(PartnerCenterError::Unauthorized { code, .. }) => format!("unauthorized_{code}"),
     };
     crate::metering::partner_center_call(operation, outcome, started.elapsed());
     result
@@ -79,14 +92,24 @@ struct Customer {
 pub struct PartnerCenter {
     http: reqwest::Client,
     base_url: String,
+    tokens: Arc<Tokens>,
 }
 
 use crate::domain::initial_domain;
 
 impl PartnerCenter {
-    pub fn new(base_url: &str, timeout: Duration) -> Result<Self, PartnerCenterError> {
+    pub fn new(base_url: &str, timeout: Duration, credentials: Credentials) -> Result<Self, PartnerCenterError> {
         let http = reqwest::Client::builder().timeout(timeout).build().map_err(PartnerCenterError::unavailable)?;
-        Ok(Self { http, base_url: base_url.trim_end_matches('/').to_owned() })
+        Ok(Self {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            tokens: Arc::new(Tokens::new(credentials)),
+        })
+    }
+
+    /// A client of the sandbox at `base_url`, with the sandbox's own app registration.
+    pub fn sandbox(base_url: &str, timeout: Duration) -> Result<Self, PartnerCenterError> {
+        Self::new(base_url, timeout, Credentials::sandbox(base_url))
     }
 
     fn request(&self, method: reqwest::Method, path: &str, request_id: Uuid) -> reqwest::RequestBuilder {
@@ -98,7 +121,44 @@ impl PartnerCenter {
             .header(reqwest::header::ACCEPT, "application/json")
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder) -> Result<reqwest::Response, PartnerCenterError> {
+    /// Sends `request` with a token for `access`. A token Partner Center no longer takes
+    /// (revoked, expired on its clock) is replaced and the call sent once more; any other refusal
+    /// of our credentials, and 900421 (no MFA on an App+User token), is returned as it is.
+    async fn send(
+        &self,
+        access: Access,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, PartnerCenterError> {
+        let token = self.tokens.get(&self.http, access).await?;
+        let again = request.try_clone();
+        let response = self.send_once(request.bearer_auth(&token)).await?;
+        if response.status() != reqwest::StatusCode::UNAUTHORIZED {
+            return Ok(response);
+        }
+        let refusal = Self::unauthorized(response).await;
+        let (PartnerCenterError::Unauthorized { code, .. }, Some(again)) = (&refusal, again) else {
+            return Err(refusal);
+        };
+        if *code == super::codes::MFA_REQUIRED {
+            return Err(refusal);
+        }
+        self.tokens.forget(access, &token).await;
+        let token = self.tokens.get(&self.http, access).await?;
+        let response = self.send_once(again.bearer_auth(&token)).await?;
+        if response.status() == reqwest::StatusCode::UNAUTHORIZED {
+            return Err(Self::unauthorized(response).await);
+        }
+        Ok(response)
+    }
+
+    async fn unauthorized(response: reqwest::Response) -> PartnerCenterError {
+        match response.json::<ErrorBody>().await {
+            Ok(body) => PartnerCenterError::Unauthorized { code: body.code, description: body.description },
+            Err(_) => PartnerCenterError::Unauthorized { code: 401, description: "HTTP 401".to_owned() },
+        }
+    }
+
+    async fn send_once(&self, request: reqwest::RequestBuilder) -> Result<reqwest::Response, PartnerCenterError> {
         let response = request.send().await.map_err(|e| {
             let message = if e.is_timeout() { format!("no answer in time: {e}") } else { e.to_string() };
             PartnerCenterError::unavailable(message)
@@ -128,7 +188,7 @@ impl PartnerCenter {
     pub async fn domain_taken(&self, prefix: &str) -> Result<bool, PartnerCenterError> {
         observed("domain_taken", async {
             let path = format!("/v1/domains/{}", initial_domain(prefix));
-            let response = self.send(self.request(reqwest::Method::HEAD, &path, Uuid::new_v4())).await?;
+            let response = self.send(Access::App, self.request(reqwest::Method::HEAD, &path, Uuid::new_v4())).await?;
             match response.status().as_u16() {
                 200 => Ok(true),
                 404 => Ok(false),
@@ -143,7 +203,7 @@ impl PartnerCenter {
         observed("verify_mpn", async {
             let request =
                 self.request(reqwest::Method::GET, "/v1/profiles/mpn", Uuid::new_v4()).query(&[("mpnId", mpn_id)]);
-            let response = self.send(request).await?;
+            let response = self.send(Access::App, request).await?;
             if response.status().is_success() {
                 response.json().await.map_err(PartnerCenterError::unavailable)
             } else {
@@ -165,7 +225,7 @@ impl PartnerCenter {
             .request(reqwest::Method::GET, "/v1/customers", Uuid::new_v4())
             .query(&[("size", "1"), ("filter", &filter.to_string())]);
         let list: CustomerList = observed("customers_by_domain", async {
-            let response = self.send(request).await?;
+            let response = self.send(Access::App, request).await?;
             if !response.status().is_success() {
                 return Err(Self::refusal(response).await);
             }
@@ -199,7 +259,7 @@ impl PartnerCenter {
                 "companyProfile": { "domain": initial_domain(prefix), "companyName": company_name },
             });
             let request = self.request(reqwest::Method::POST, "/v1/customers", request_id).json(&body);
-            let created: CreatedCustomer = Self::created(self.send(request).await?).await?;
+            let created: CreatedCustomer = Self::created(self.send(Access::AppUser, request).await?).await?;
             Ok(NewTenant { tenant_id: created.id, admin_password: created.user_credentials.map(|c| c.password) })
         })
         .await
@@ -211,7 +271,7 @@ impl PartnerCenter {
             let path = format!("/v1/customers/{tenant_id}/agreements");
             let body = serde_json::json!({ "agreementType": "MicrosoftCustomerAgreement" });
             let request = self.request(reqwest::Method::POST, &path, request_id).json(&body);
-            let _: serde_json::Value = Self::created(self.send(request).await?).await?;
+            let _: serde_json::Value = Self::created(self.send(Access::AppUser, request).await?).await?;
             Ok(())
         })
         .await
@@ -229,7 +289,7 @@ impl PartnerCenter {
             let path = format!("/v1/customers/{tenant_id}/orders");
             let body = serde_json::json!({ "lineItems": lines });
             let request = self.request(reqwest::Method::POST, &path, request_id).json(&body);
-            let order: VendorOrder = Self::created(self.send(request).await?).await?;
+            let order: VendorOrder = Self::created(self.send(Access::AppUser, request).await?).await?;
             Ok(order.line_items)
         })
         .await
@@ -240,7 +300,7 @@ impl PartnerCenter {
         observed("list_subscriptions", async {
             let path = format!("/v1/customers/{tenant_id}/subscriptions");
             let request = self.request(reqwest::Method::GET, &path, Uuid::new_v4());
-            let list: SubscriptionList = Self::created(self.send(request).await?).await?;
+            let list: SubscriptionList = Self::created(self.send(Access::App, request).await?).await?;
             Ok(list.items)
         })
         .await
@@ -267,7 +327,7 @@ impl PartnerCenter {
                 VendorChange::Cancel => serde_json::json!({ "status": "cancelled" }),
             };
             let request = self.request(reqwest::Method::PATCH, &path, request_id).json(&body);
-            Self::created(self.send(request).await?).await
+            Self::created(self.send(Access::AppUser, request).await?).await
         })
         .await
     }

@@ -16,6 +16,9 @@ pub mod codes {
     pub const SUBSCRIPTION_NOT_FOUND: i64 = 80004;
     /// An add-on ordered without its base product (checkout refuses it before Microsoft would).
     pub const ADD_ON_WITHOUT_BASE: i64 = 400041;
+    /// An App+User token without the MFA claim (enforced from 2026-06): the refresh token must be
+    /// consented again by a partner admin signing in with MFA.
+    pub const MFA_REQUIRED: i64 = 900421;
     /// Not Partner Center's: ours for "it never answered well enough", after every retry.
     pub const UNAVAILABLE: i64 = 503;
 }
@@ -32,6 +35,8 @@ mod refusals;
 #[cfg(feature = "ssr")]
 pub use refusals::{explain, mpn_refusal};
 
+#[cfg(feature = "ssr")]
+pub mod auth;
 #[cfg(feature = "ssr")]
 mod client;
 #[cfg(feature = "ssr")]

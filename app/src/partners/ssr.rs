@@ -50,11 +50,13 @@ pub async fn set_credit_limit(
     limit: Decimal,
 ) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
-    let old =
-        sqlx::query_scalar!("select credit_limit from partner where organisation_id = $1 for update", partner_id.get())
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| AppError::not_found(Say::PartnerNotFound))?;
+    let old = sqlx::query_scalar!(
+        "select credit_limit from partner where organisation_id = $1 for no key update",
+        partner_id.get()
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::not_found(Say::PartnerNotFound))?;
     sqlx::query!("update partner set credit_limit = $2 where organisation_id = $1", partner_id.get(), limit)
         .execute(&mut *tx)
         .await?;

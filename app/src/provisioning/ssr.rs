@@ -111,8 +111,15 @@ impl Order {
 
 /// The outcome of one step: go on, or stop with the vendor's refusal.
 pub(super) enum Stop {
-    Refused { code: i64, description: String },
+    Refused {
+        code: i64,
+        description: String,
+    },
     Retry(JobError),
+    /// Our credentials were refused: the order is not the partner's problem and stays where it
+    /// is; the job stops (dead, with the reason, on the Jobs page) until operations fix the
+    /// configuration and send it back with "Retry". Retrying on its own would only be refused again.
+    Halt(String),
 }
 
 impl From<PartnerCenterError> for Stop {
@@ -123,6 +130,7 @@ impl From<PartnerCenterError> for Stop {
             PartnerCenterError::Unavailable { message, retry_after } => {
                 Stop::Retry(JobError::Retryable { message, after: retry_after })
             }
+            refused @ PartnerCenterError::Unauthorized { .. } => Stop::Halt(refused.to_string()),
         }
     }
 }
@@ -164,6 +172,10 @@ impl Engine {
                 .await
                 .map_err(|e| JobError::retryable(e.to_string())),
             Err(Stop::Retry(err)) => Err(err),
+            Err(Stop::Halt(reason)) => {
+                tracing::error!(%reason, "provisioning stopped until Partner Center takes our credentials");
+                Err(JobError::Fatal(reason))
+            }
         }
     }
 

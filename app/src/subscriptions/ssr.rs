@@ -109,6 +109,11 @@ struct Held {
 impl Held {
     /// Only an active subscription can be changed or cancelled, and one thing at a time.
     fn changeable(&self) -> Result<(), AppError> {
+        // A cancellation waiting for the partner says so, rather than naming its order as a change
+        // under way: it is what the customer asked for a moment ago (or, retried, just now).
+        if self.status == SubscriptionStatus::PendingCancellation {
+            return Err(AppError::conflict(Say::SubscriptionAwaitsCancellation));
+        }
         if let Some(number) = self.open_order {
             return Err(AppError::conflict(Say::SubscriptionChanging { order: number.to_string() }));
         }

@@ -7,9 +7,11 @@
 //! 8000160 (800016 not an indirect reseller) and 9001230 (900123 agreement not signed).
 //!
 //! The `/v1` API can be made slow and unreliable on purpose (see [`faults`]); the relationship
-//! page, which a person uses, cannot.
+//! page, which a person uses, cannot. Every `/v1` call needs an access token from the sandbox's
+//! stand-in for Entra ID ([`entra`]), as Partner Center's do.
 
 pub mod control;
+pub mod entra;
 pub mod faults;
 mod subscriptions;
 
@@ -34,7 +36,7 @@ use faults::FaultSwitch;
 
 /// The API and the pages a customer uses (the relationship acceptance, the portal), open to
 /// anyone like Microsoft's; the test controls are in [`control_router`].
-pub fn router(pool: PgPool, faults: FaultSwitch) -> Router {
+pub fn router(pool: PgPool, faults: FaultSwitch, entra: entra::Entra) -> Router {
     let api = Router::new()
         .route("/v1/domains/{domain}", head(domain_exists))
         .route("/v1/profiles/mpn", get(mpn_profile))
@@ -43,8 +45,10 @@ pub fn router(pool: PgPool, faults: FaultSwitch) -> Router {
         .route("/v1/customers/{tenant_id}/orders", post(create_order))
         .route("/v1/customers/{tenant_id}/subscriptions", get(subscriptions))
         .route("/v1/customers/{tenant_id}/subscriptions/{subscription_id}", axum::routing::patch(subscriptions::update))
+        .layer(middleware::from_fn_with_state(entra.clone(), entra::require_token))
         .layer(middleware::from_fn_with_state(faults, faults::inject))
         .with_state(pool.clone());
+    let tokens = Router::new().route("/entra/{tenant}/oauth2/v2.0/token", post(entra::token)).with_state(entra);
     let pages = Router::new()
         .route("/relationship", get(relationship_form).post(accept_relationship))
         .route("/portal", get(portal))
@@ -52,7 +56,7 @@ pub fn router(pool: PgPool, faults: FaultSwitch) -> Router {
     // A partner's webhook receiver for demos (issue #17): register
     // http://127.0.0.1:3000/sandbox/webhook-receiver and "Send test event" shows a delivery.
     let receiver = Router::new().route("/webhook-receiver", post(webhook_receiver));
-    api.merge(pages).merge(receiver)
+    api.merge(pages).merge(receiver).merge(tokens)
 }
 
 /// Stands in for a partner's webhook receiver: takes any delivery and answers 200, keeping
@@ -63,11 +67,12 @@ async fn webhook_receiver() -> Response {
 
 /// The sandbox's test controls: its clock and its fault switch. `startup` puts them behind
 /// [`control::allow`] and the session layer.
-pub fn control_router(pool: PgPool, faults: FaultSwitch) -> Router {
+pub fn control_router(pool: PgPool, faults: FaultSwitch, entra: entra::Entra) -> Router {
     let clock =
         Router::new().route("/clock", get(subscriptions::clock).put(subscriptions::move_clock)).with_state(pool);
     let switch = Router::new().route("/faults", get(faults::show).put(faults::change)).with_state(faults);
-    clock.merge(switch)
+    let tokens = Router::new().route("/tokens/revoke", post(entra::revoke)).with_state(entra);
+    clock.merge(switch).merge(tokens)
 }
 
 fn error(status: StatusCode, code: i64, description: &str) -> Response {

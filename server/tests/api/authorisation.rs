@@ -231,10 +231,12 @@ fn routes() -> Vec<Route> {
     let r = |route: &'static str, owner: Owner, cells: [Outcome; 6], method: Method, path: fn(&Fixture) -> String| {
         Route { route, owner, cells, method, path }
     };
-    // The sandbox's Partner Center (nested under /sandbox) is open to anyone, as Microsoft's API
-    // is to its callers; it exists only when the sandbox is on. Its requests below carry no body,
-    // so the ones that create things answer with a refusal of the input, never of the caller.
+    // The sandbox's pages (nested under /sandbox) are open to anyone, as Microsoft's are; they
+    // exist only when the sandbox is on.
     let vendor = [Y, Y, Y, Y, Y, Y];
+    // Its API, like Partner Center's, takes no call without an Entra ID token, whoever's browser
+    // sends it (the connector's tokens are tested in `partner_center`).
+    let vendor_api = [S, S, S, S, S, S];
     vec![
         r("/healthz", Partner, [Y, Y, Y, Y, Y, Y], Method::GET, |_| "/healthz".into()),
         r("/readyz", Partner, [Y, Y, Y, Y, Y, Y], Method::GET, |_| "/readyz".into()),
@@ -262,25 +264,31 @@ fn routes() -> Vec<Route> {
         // The sandbox's test controls: operations (or the token, tested in `hardening`).
         r("/clock", Operations, [S, F, F, Y, F, Y], Method::GET, |_| "/sandbox/clock".into()),
         r("/faults", Operations, [S, F, F, Y, F, Y], Method::GET, |_| "/sandbox/faults".into()),
+        r("/tokens/revoke", Operations, [S, F, F, Y, F, Y], Method::POST, |_| "/sandbox/tokens/revoke".into()),
+        // The stand-in for Entra ID's token endpoint: open, as Microsoft's is; without the app's
+        // form it refuses the input, never the caller.
+        r("/entra/{tenant}/oauth2/v2.0/token", Partner, vendor, Method::POST, |_| {
+            "/sandbox/entra/sandbox-distributor.onmicrosoft.com/oauth2/v2.0/token".into()
+        }),
         r("/relationship", Partner, vendor, Method::GET, |_| "/sandbox/relationship".into()),
         // The sandbox's stand-in for a partner's webhook receiver (issue #17).
         r("/webhook-receiver", Partner, vendor, Method::POST, |_| "/sandbox/webhook-receiver".into()),
         r("/portal", Partner, vendor, Method::GET, |_| "/sandbox/portal?domain=contoso.onmicrosoft.com".into()),
-        r("/v1/domains/{domain}", Partner, vendor, Method::HEAD, |_| {
+        r("/v1/domains/{domain}", Partner, vendor_api, Method::HEAD, |_| {
             "/sandbox/v1/domains/contoso.onmicrosoft.com".into()
         }),
-        r("/v1/profiles/mpn", Partner, vendor, Method::GET, |_| "/sandbox/v1/profiles/mpn?mpnId=1234567".into()),
-        r("/v1/customers", Partner, vendor, Method::GET, |_| "/sandbox/v1/customers".into()),
-        r("/v1/customers/{tenant_id}/agreements", Partner, vendor, Method::POST, |_| {
+        r("/v1/profiles/mpn", Partner, vendor_api, Method::GET, |_| "/sandbox/v1/profiles/mpn?mpnId=1234567".into()),
+        r("/v1/customers", Partner, vendor_api, Method::GET, |_| "/sandbox/v1/customers".into()),
+        r("/v1/customers/{tenant_id}/agreements", Partner, vendor_api, Method::POST, |_| {
             format!("/sandbox/v1/customers/{CONTOSO_TENANT}/agreements")
         }),
-        r("/v1/customers/{tenant_id}/orders", Partner, vendor, Method::POST, |_| {
+        r("/v1/customers/{tenant_id}/orders", Partner, vendor_api, Method::POST, |_| {
             format!("/sandbox/v1/customers/{CONTOSO_TENANT}/orders")
         }),
-        r("/v1/customers/{tenant_id}/subscriptions", Partner, vendor, Method::GET, |_| {
+        r("/v1/customers/{tenant_id}/subscriptions", Partner, vendor_api, Method::GET, |_| {
             format!("/sandbox/v1/customers/{CONTOSO_TENANT}/subscriptions")
         }),
-        r("/v1/customers/{tenant_id}/subscriptions/{subscription_id}", Partner, vendor, Method::PATCH, |f| {
+        r("/v1/customers/{tenant_id}/subscriptions/{subscription_id}", Partner, vendor_api, Method::PATCH, |f| {
             format!("/sandbox/v1/customers/{CONTOSO_TENANT}/subscriptions/{}", f.vendor_subscription)
         }),
     ]

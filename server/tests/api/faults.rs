@@ -49,7 +49,7 @@ async fn faults_are_switched_at_runtime_and_spare_the_relationship_page() {
     let throttled = app.get("/sandbox/v1/profiles/mpn?mpnId=1234567").await;
     assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(throttled.headers()["retry-after"], "7");
-    let connector = PartnerCenter::new(&app.url("/sandbox"), Duration::from_secs(5)).unwrap();
+    let connector = PartnerCenter::sandbox(&app.url("/sandbox"), Duration::from_secs(5)).unwrap();
     match connector.verify_mpn("1234567").await {
         Err(PartnerCenterError::Unavailable { retry_after, .. }) => {
             assert_eq!(retry_after, Some(Duration::from_secs(7)))
@@ -67,7 +67,7 @@ async fn faults_are_switched_at_runtime_and_spare_the_relationship_page() {
 async fn a_timeout_after_the_write_is_unavailable_and_the_retry_finds_the_same_tenant() {
     let app = TestApp::spawn().await;
     set_faults(&app, json!({ "rate": 1.0, "kinds": ["timeout"], "hold_ms": 1500 })).await;
-    let connector = PartnerCenter::new(&app.url("/sandbox"), Duration::from_millis(300)).unwrap();
+    let connector = PartnerCenter::sandbox(&app.url("/sandbox"), Duration::from_millis(300)).unwrap();
     let request = uuid::Uuid::new_v4();
     let first = connector.create_customer("timedout", "Timed Out Ltd", request).await;
     assert!(matches!(first, Err(PartnerCenterError::Unavailable { .. })), "{first:?}");

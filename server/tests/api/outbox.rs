@@ -157,11 +157,13 @@ async fn a_mail_two_processes_deliver_at_once_goes_out_once() {
 
     wait_for(&first.pool, id, "the mail to be sent", |d| d.status == OutboxStatus::Sent).await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while sqlx::query_scalar::<_, i64>("select count(*) from job where dedup_key like $1 || '%' and state = 'succeeded'")
-        .bind(id.to_string())
-        .fetch_one(&first.pool)
-        .await
-        .unwrap()
+    while sqlx::query_scalar::<_, i64>(
+        "select count(*) from job where dedup_key like $1 || '%' and state = 'succeeded'",
+    )
+    .bind(id.to_string())
+    .fetch_one(&first.pool)
+    .await
+    .unwrap()
         < 2
     {
         assert!(tokio::time::Instant::now() < deadline, "both delivery jobs finish");

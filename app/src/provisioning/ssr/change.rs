@@ -88,6 +88,10 @@ impl Engine {
                 self.change_failed(&order, codes::UNAVAILABLE, &err.to_string()).await.map_err(retry)
             }
             Err(Stop::Retry(err)) => Err(err),
+            Err(Stop::Halt(reason)) => {
+                tracing::error!(%reason, "a change stopped until Partner Center takes our credentials");
+                Err(JobError::Fatal(reason))
+            }
         }
     }
 
