@@ -139,16 +139,23 @@ pub async fn claim(
 ) -> Result<Option<ClaimedJob>, sqlx::Error> {
     sqlx::query_as!(
         ClaimedJob,
+        // Two lookups, each walking one partial index in order and stopping at the first row it
+        // can lock: a queued job that is due, else one whose worker's lease ran out. (One
+        // condition with an `or` made the planner gather and sort every due job of every kind.)
+        // `coalesce` evaluates the second only when the first found nothing.
         r#"update job
            set state = 'running', attempts = attempts + 1, locked_by = $1, lease_expires_at = now() + $2
-           where job_id = (
-               select job_id from job
-               where kind = any($3)
-                 and ((state = 'queued' and run_at <= now())
-                      or (state = 'running' and lease_expires_at < now()))
-               order by run_at
-               limit 1
-               for update skip locked)
+           where job_id = coalesce(
+               (select job_id from job
+                where state = 'queued' and kind = any($3) and run_at <= now()
+                order by run_at
+                limit 1
+                for update skip locked),
+               (select job_id from job
+                where state = 'running' and kind = any($3) and lease_expires_at < now()
+                order by lease_expires_at
+                limit 1
+                for update skip locked))
            returning job_id, kind, payload, attempts, max_attempts"#,
         worker,
         interval(lease),

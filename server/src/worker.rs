@@ -342,6 +342,10 @@ impl Worker {
                 // ours to record; the job's steps are recorded as it goes, so the next run resumes.
                 task.abort();
                 let _ = task.await;
+                // Given back if it is still ours (the renewals were slow, not refused): another
+                // worker takes it now, and this stop is not counted as one of its attempts. Not
+                // waited on for long: the database is what was too slow.
+                let _ = tokio::time::timeout(self.settings.lease / 6, jobs::release(&self.pool, job.job_id, &self.id)).await;
                 metering::job_attempt(&job.kind, metering::JobOutcome::LeaseLost, started.elapsed());
                 return;
             }
