@@ -380,6 +380,8 @@ impl Engine {
     }
 
     async fn fail(&self, order: &Order, code: i64, description: &str) -> Result<(), sqlx::Error> {
+        // Operators see every failed order in the log with Partner Center's reason, not only on its page.
+        tracing::warn!(order_number = order.order_number, code, %description, "order failed at provisioning");
         let failure = super::failure(Some(code), description, None);
         let mut tx = self.pool.begin().await?;
         fail_in(&mut tx, &order.as_ref(), code, description, &failure, &[]).await?;

@@ -190,6 +190,7 @@ impl Engine {
     /// Nothing changed at the vendor: the order fails with the reason, the change is settled so
     /// another may be asked for, and a subscription waiting for cancellation is active again.
     async fn change_failed(&self, order: &ChangeOrder, code: i64, description: &str) -> Result<(), sqlx::Error> {
+        tracing::warn!(order_number = order.order_number, code, %description, "change order failed at the vendor");
         let facts =
             crate::provisioning::ChangeFacts { product_name: &order.product_name, from_quantity: order.from_quantity };
         let failure = crate::provisioning::failure(Some(code), description, Some(facts));
