@@ -44,6 +44,8 @@ export class ApiKeysPage {
     // The disclosure's summary reads "Revoke <the key's name>" to a screen reader, and shows "Revoke".
     await row.locator('summary', { hasText: 'Revoke' }).click();
     await row.getByRole('button', { name: 'Revoke the key' }).click();
-    await expect(row.getByText('Revoked')).toBeVisible();
+    // Exactly the status badge: the confirmation's own text ("a revoked key cannot…") would match
+    // a substring as soon as the disclosure opens, before the revocation is done.
+    await expect(row.getByText('Revoked', { exact: true })).toBeVisible();
   }
 }
