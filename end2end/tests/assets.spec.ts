@@ -46,7 +46,8 @@ test('a page downloads its own area of code, not the other areas', async ({ page
   await page.goto('/login');
   await waitForHydration(page);
   expect(wasm, 'the main bundle').toContainEqual(expect.stringMatching(/^\/pkg\/cloudmarket\.[\w-]{8,}\.wasm$/));
-  expect(area('sign_in'), 'the sign-in pages').toHaveLength(1);
+  // Polled: the page's chunk may still be arriving when the main bundle says it has hydrated.
+  await expect.poll(() => area('sign_in').length, 'the sign-in pages').toBe(1);
   expect(area('portal'), 'the portal, before signing in').toHaveLength(0);
 
   await new LoginPage(page).signIn(demoUsers.customer.email);
