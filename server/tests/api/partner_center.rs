@@ -270,12 +270,6 @@ async fn provisioning_refused_for_want_of_mfa_stops_its_job_and_alerts_operation
     let job = &overview.dead[0];
     assert_eq!((job.kind.as_str(), job.attempts, job.order_number), ("provision_order", 1, Some(number)));
     // The order is not the partner's failure: it waits for the fix and "Retry".
-    let status = sqlx::query_scalar!(
-        r#"select status as "status: OrderStatus" from sales_order where order_number = $1"#,
-        number
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let status = crate::provisioning::status_of(&app, number).await;
     assert!(matches!(status, OrderStatus::Submitted | OrderStatus::Provisioning), "{status:?}");
 }

@@ -82,15 +82,17 @@ pub async fn failure_of(app: &TestApp, number: i64) -> Failure {
     app::provisioning::failure(row.failure_code, &row.detail, None)
 }
 
-pub async fn wait_for(app: &TestApp, number: i64, wanted: OrderStatus) {
-    for _ in 0..200 {
-        let status = sqlx::query_scalar!(
-            r#"select status as "status: OrderStatus" from sales_order where order_number = $1"#,
-            number
-        )
+/// The order's status now.
+pub async fn status_of(app: &TestApp, number: i64) -> OrderStatus {
+    sqlx::query_scalar!(r#"select status as "status: OrderStatus" from sales_order where order_number = $1"#, number)
         .fetch_one(&app.pool)
         .await
-        .unwrap();
+        .unwrap()
+}
+
+pub async fn wait_for(app: &TestApp, number: i64, wanted: OrderStatus) {
+    for _ in 0..200 {
+        let status = status_of(app, number).await;
         if status == wanted {
             return;
         }
