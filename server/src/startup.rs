@@ -93,10 +93,12 @@ pub async fn run_worker(config: &Config) -> anyhow::Result<()> {
         .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
     let partner_center =
         app::partner_center::PartnerCenter::new(&config.partner_center_url(site), config.partner_center_timeout())?;
+    let invoicing = config.invoicing(site)?;
     // A worker process is for running jobs: at least one, whatever CLOUDMARKET_WORKERS says.
     let count = config.workers.max(1);
     tracing::info!(count, "workers running");
-    let workers = Background::new(config, pool.clone(), partner_center, mail, secrets, count).start().await?;
+    let workers =
+        Background::new(config, pool.clone(), partner_center, invoicing, mail, secrets, count).start().await?;
     crate::shutdown::shutdown_signal().await;
     if let Some(workers) = workers {
         workers.stop().await;
@@ -130,6 +132,7 @@ impl Application {
         let partner_center =
             app::partner_center::PartnerCenter::new(&config.partner_center_url(bound), config.partner_center_timeout())
                 .context("building the Partner Center client")?;
+        let invoicing = config.invoicing(bound)?;
         let state = AppState {
             leptos_options,
             pool,
@@ -137,9 +140,18 @@ impl Application {
             partner_center,
             live: app::live::hub::Hub::default(),
             limits: app::limits::Limits::new(config.limits()),
+            tcmb: invoicing.tcmb.clone(),
+            integrator: invoicing.integrator.clone(),
         };
-        let background =
-            Background::new(config, state.pool.clone(), state.partner_center.clone(), mail, secrets, config.workers);
+        let background = Background::new(
+            config,
+            state.pool.clone(),
+            state.partner_center.clone(),
+            invoicing,
+            mail,
+            secrets,
+            config.workers,
+        );
         let router = router(state.clone(), config, background.running.clone()).await?;
         Ok(Self { listener, router, embedded, background, state })
     }
@@ -225,6 +237,7 @@ async fn router(state: AppState, config: &Config, workers: crate::worker::Runnin
         .merge(app::onboarding::routes::router())
         .merge(app::billing::routes::router())
         .merge(app::provisioning::routes::router())
+        .merge(app::invoicing::routes::router())
         .leptos_routes_with_context(
             &state,
             routes,

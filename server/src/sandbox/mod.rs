@@ -11,7 +11,10 @@
 
 pub mod control;
 pub mod faults;
+// Invoicing (issue #21): TCMB's rate feed and an e-Fatura integrator, stood in for.
+pub mod integrator;
 mod subscriptions;
+pub mod tcmb;
 
 use axum::http::HeaderMap;
 use axum::{
@@ -48,17 +51,19 @@ pub fn router(pool: PgPool, faults: FaultSwitch) -> Router {
     let pages = Router::new()
         .route("/relationship", get(relationship_form).post(accept_relationship))
         .route("/portal", get(portal))
-        .with_state(pool);
-    api.merge(pages)
+        .with_state(pool.clone());
+    api.merge(pages).merge(tcmb::router(pool.clone())).merge(integrator::router(pool))
 }
 
 /// The sandbox's test controls: its clock and its fault switch. `startup` puts them behind
 /// [`control::allow`] and the session layer.
 pub fn control_router(pool: PgPool, faults: FaultSwitch) -> Router {
-    let clock =
-        Router::new().route("/clock", get(subscriptions::clock).put(subscriptions::move_clock)).with_state(pool);
+    let clock = Router::new()
+        .route("/clock", get(subscriptions::clock).put(subscriptions::move_clock))
+        .with_state(pool.clone());
     let switch = Router::new().route("/faults", get(faults::show).put(faults::change)).with_state(faults);
-    clock.merge(switch)
+    let feed = tcmb::control_router(pool);
+    clock.merge(switch).merge(feed)
 }
 
 fn error(status: StatusCode, code: i64, description: &str) -> Response {

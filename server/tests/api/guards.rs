@@ -151,7 +151,12 @@ async fn a_nul_byte_in_any_field_is_refused_at_the_field() {
 
     // The server is still healthy and nothing was written for any of them.
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
-    let orders: i64 = sqlx::query_scalar("select count(*) from sales_order").fetch_one(&app.pool).await.unwrap();
+    // The demo's invoiced month has an order of its own (server/src/demo.rs).
+    let orders: i64 =
+        sqlx::query_scalar("select count(*) from sales_order where order_id <> '00000000-0000-4000-8500-000000000001'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     let carts: i64 = sqlx::query_scalar("select count(*) from cart_line").fetch_one(&app.pool).await.unwrap();
     assert_eq!((orders, carts), (0, 0));
 }

@@ -25,6 +25,8 @@ pub struct Fixture {
     pub dead_job: String,
     pub product: String,
     pub vendor_subscription: String,
+    /// The demo partner's invoice of last month (the demo's invoiced month).
+    pub invoice: String,
 }
 
 /// Contoso with provisioned subscriptions (one of them with a cancellation request in status
@@ -101,7 +103,12 @@ pub async fn fixture(app: &TestApp, contoso_admin: &TestApp) -> Fixture {
          where tenant_id = '11111111-1111-4111-8111-111111111111' limit 1",
     )
     .await;
+    let invoice = scalar(
+        "select invoice_number from invoice where partner_id = '00000000-0000-4000-8000-000000000002' and kind = 'sales'",
+    )
+    .await;
     Fixture {
+        invoice,
         contoso,
         subscription,
         contoso_order: contoso_order.to_string(),
