@@ -15,7 +15,7 @@ import sys
 # Lowest first. Keep in step with ARCHITECTURE.md ("The layers").
 APP_LAYERS = [
     ("vocabulary", ["error", "i18n", "domain", "forms", "components"]),
-    ("infrastructure", ["audit", "jobs", "limits", "listen", "metering", "partner_center", "live", "secrets", "state"]),
+    ("infrastructure", ["audit", "jobs", "limits", "listen", "metering", "partner_center", "live", "secrets", "state", "gib"]),
     ("identity", ["auth"]),
     (
         "features",
@@ -25,6 +25,7 @@ APP_LAYERS = [
             "webhooks",
             "notifications",
             "billing",
+            "invoicing",
             "provisioning",
             "subscriptions",
             "orders",

@@ -221,6 +221,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("backoffice/statements/:number") view={Lazy::<pages::StatementPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("backoffice/partners/:id") view={Lazy::<pages::PartnerBillingPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("backoffice/jobs") view={Lazy::<pages::JobsPage>::new()} ssr=SsrMode::Async />
+                    // Invoicing (issue #21).
+                    <Route path=path!("backoffice/invoices") view={Lazy::<pages::InvoicesPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/invoices/:number") view={Lazy::<pages::InvoicePage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/exchange-rates") view={Lazy::<pages::RatesPage>::new()} ssr=SsrMode::Async />
+                    <Route
+                        path=path!("backoffice/partners/:id/invoicing")
+                        view={Lazy::<pages::PartnerInvoicingPage>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("cp/billing/invoices") view={Lazy::<pages::MyInvoicesPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/billing/invoices/:number") view={Lazy::<pages::InvoicePage>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -330,6 +341,9 @@ mod pages {
             BillingOrdersPage => crate::orders::BillingOrdersPage,
             PricesPage => crate::billing::PricesPage,
             StatementPage => crate::billing::StatementPage,
+            // Invoicing: the partner's invoices and the invoice page (shared with the back office).
+            MyInvoicesPage => crate::invoicing::MyInvoicesPage,
+            InvoicePage => crate::invoicing::InvoicePage,
         },
         // The partner's settings: API keys and webhooks (issue #17).
         partner_settings: PartnerSettings {
@@ -349,6 +363,10 @@ mod pages {
             StatementsPage => crate::billing::StatementsPage,
             PartnerBillingPage => crate::billing::PartnerBillingPage,
             JobsPage => crate::operations::JobsPage,
+            // Invoicing: issuing, exchange rates, a partner's invoicing details.
+            InvoicesPage => crate::invoicing::InvoicesPage,
+            RatesPage => crate::invoicing::RatesPage,
+            PartnerInvoicingPage => crate::invoicing::PartnerInvoicingPage,
         },
     }
 }

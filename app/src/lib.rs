@@ -17,6 +17,7 @@ pub mod domain;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod invoicing;
 pub mod live;
 pub mod notifications;
 pub mod onboarding;
@@ -32,6 +33,9 @@ pub mod webhooks;
 
 #[cfg(feature = "ssr")]
 pub mod audit;
+// Invoicing (issue #21): TCMB's rate feed and the e-Fatura integrator.
+#[cfg(feature = "ssr")]
+pub mod gib;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]

@@ -124,3 +124,45 @@ mod tests {
         assert_eq!(hash.len(), 32);
     }
 }
+
+/// A credential from the configuration (an integrator's password): usable by the code that needs
+/// it, never shown by `Debug` or `Display`, so logging a settings struct cannot leak it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Concealed(String);
+
+impl Concealed {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Concealed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Concealed(..)")
+    }
+}
+
+impl std::str::FromStr for Concealed {
+    type Err = std::convert::Infallible;
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        Ok(Self(raw.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod concealed_tests {
+    use super::Concealed;
+
+    #[test]
+    fn a_concealed_credential_never_shows_in_debug() {
+        let password = Concealed::new("hunter2");
+        assert_eq!(format!("{password:?}"), "Concealed(..)");
+        assert_eq!(format!("{:?}", Some(password.clone())), "Some(Concealed(..))");
+        assert_eq!(password.expose(), "hunter2");
+    }
+}

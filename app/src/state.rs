@@ -111,6 +111,10 @@ pub struct AppStateFields {
     pub live: crate::live::hub::Hub,
     /// This process's abuse limits (sign-in, applications, password hashing, live streams).
     pub limits: crate::limits::Limits,
+    /// Invoicing's outside services: TCMB's rate feed and the e-Fatura integrator (or their
+    /// sandbox stand-ins).
+    pub tcmb: crate::gib::TcmbFeed,
+    pub integrator: crate::gib::Integrator,
     /// Reference data this process keeps for a few seconds (see [`ReferenceCache`]).
     pub reference: ReferenceCache,
 }

@@ -100,3 +100,16 @@ insert into product_price (product_id, billing_cycle, unit_price) values
     ('00000000-0000-4000-8300-000000000103', 'monthly', 4.80),  ('00000000-0000-4000-8300-000000000103', 'annual', 48.00),
     ('00000000-0000-4000-8300-000000000104', 'monthly', 3.60),  ('00000000-0000-4000-8300-000000000104', 'annual', 36.00)
 on conflict (product_id, billing_cycle) do nothing;
+
+-- Invoicing (issue #21): the tax identities invoices name. The distributor is the seller on every
+-- invoice; the demo partner is registered for e-Fatura (TICARIFATURA). Set once: what a demo user
+-- changes stays.
+update organisation set tax_office = 'Büyük Mükellefler', address = 'Büyükdere Caddesi No: 185',
+                        district = 'Şişli', city = 'İstanbul'
+where organisation_id = '00000000-0000-4000-8000-000000000001' and tax_office is null;
+update organisation set tax_office = 'Çankaya', address = 'Atatürk Bulvarı No: 100', district = 'Çankaya',
+                        city = 'Ankara'
+where organisation_id = '00000000-0000-4000-8000-000000000002' and tax_office is null;
+update partner set invoice_profile = 'commercial'
+where organisation_id = '00000000-0000-4000-8000-000000000002' and invoice_profile = 'e_archive'
+  and not exists (select 1 from invoice where partner_id = '00000000-0000-4000-8000-000000000002');

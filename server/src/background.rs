@@ -30,6 +30,7 @@ impl Background {
         config: &Config,
         pool: PgPool,
         partner_center: PartnerCenter,
+        invoicing: crate::config::Invoicing,
         mail: Option<MailSettings>,
         secrets: app::secrets::SecretKey,
         workers: usize,
@@ -44,6 +45,7 @@ impl Background {
         let product = worker::product_registry(engine).register::<crate::retention::PurgeHistory, _, _>(
             move |_job, ctx| async move { crate::retention::run(&ctx.pool, retention).await },
         );
+        let product = worker::invoicing_jobs(product, invoicing);
         let mut lanes = vec![Lane { registry: product, count: workers }];
         // Webhooks have workers of their own: a delivery waits on someone else's server (up to
         // its timeout), and a ten-minute provisioning run must not hold one back.

@@ -242,6 +242,25 @@ pub struct Config {
     /// provisioning run never holds a delivery back). None when CLOUDMARKET_WORKERS is 0.
     #[arg(long, env = "CLOUDMARKET_WEBHOOK_WORKERS", default_value_t = 4)]
     pub webhook_workers: usize,
+    // Invoicing (issue #21): TCMB's rate feed and the e-Fatura integrator.
+    /// TCMB's exchange-rate feed: the directory holding `today.xml` and the dated archive
+    /// (`YYYYMM/DDMMYYYY.xml`). Default: the sandbox's stand-in when the sandbox is on, else
+    /// https://www.tcmb.gov.tr/kurlar.
+    #[arg(long, env = "CLOUDMARKET_TCMB_URL")]
+    pub tcmb_url: Option<String>,
+
+    /// The e-Fatura integrator's API base URL. Default: the sandbox integrator when the sandbox is
+    /// on; without either, invoices are issued and archived but stay drafts.
+    #[arg(long, env = "CLOUDMARKET_INTEGRATOR_URL")]
+    pub integrator_url: Option<String>,
+
+    /// The integrator account's username.
+    #[arg(long, env = "CLOUDMARKET_INTEGRATOR_USERNAME", default_value = "cloudmarket")]
+    pub integrator_username: String,
+
+    /// The integrator account's password (never logged or shown).
+    #[arg(long, env = "CLOUDMARKET_INTEGRATOR_PASSWORD", hide_env_values = true)]
+    pub integrator_password: Option<app::secrets::Concealed>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -317,6 +336,15 @@ impl Config {
                 );
             }
         }
+        if self.sandbox
+            && let Some(url) = &self.integrator_url
+            && !is_loopback_url(url)
+        {
+            anyhow::bail!(
+                "the sandbox is on (CLOUDMARKET_DEMO or CLOUDMARKET_SANDBOX) while CLOUDMARKET_INTEGRATOR_URL points at \
+                 {url}: demo invoices would reach GİB. Turn the sandbox off or unset CLOUDMARKET_INTEGRATOR_URL"
+            );
+        }
         let https = self.public_url.as_deref().is_some_and(|url| url.starts_with("https://"));
         if !site_addr.ip().is_loopback() && !https && !self.allow_plain_http {
             anyhow::bail!(
@@ -340,7 +368,56 @@ impl Config {
         if !self.sandbox && self.partner_center_url.is_none() {
             missing.push(MissingSetting::PartnerCenter);
         }
+        if !self.sandbox && self.integrator_url.is_none() {
+            missing.push(MissingSetting::Integrator);
+        }
         missing
+    }
+
+    /// TCMB's feed: the configured one, or this server's stand-in (see [`Self::partner_center_url`]).
+    pub fn tcmb_url(&self, site_addr: std::net::SocketAddr) -> String {
+        match (&self.tcmb_url, self.sandbox) {
+            (Some(url), _) => url.trim_end_matches('/').to_owned(),
+            (None, true) => format!("{}/tcmb", self.sandbox_base(site_addr)),
+            (None, false) => "https://www.tcmb.gov.tr/kurlar".to_owned(),
+        }
+    }
+
+    /// The integrator: the configured one, or this server's sandbox integrator; `None` when
+    /// there is neither (invoices then wait as drafts).
+    pub fn integrator(&self, site_addr: std::net::SocketAddr) -> anyhow::Result<app::gib::Integrator> {
+        use app::gib::{Credentials, Integrator, RestIntegrator};
+        let url = match (&self.integrator_url, self.sandbox) {
+            (Some(url), _) => url.clone(),
+            (None, true) => format!("{}/integrator", self.sandbox_base(site_addr)),
+            // Nowhere to send to: a port nothing listens on, so the send jobs wait and retry (the
+            // missing setting is reported) until one is configured.
+            (None, false) => "http://127.0.0.1:9".to_owned(),
+        };
+        let credentials = Credentials {
+            username: self.integrator_username.clone(),
+            password: self.integrator_password.clone().unwrap_or_else(|| app::secrets::Concealed::new("")),
+        };
+        let connector = RestIntegrator::new(&url, credentials, self.partner_center_timeout())
+            .map_err(|e| anyhow::anyhow!("building the integrator client: {e}"))?;
+        Ok(Integrator::new(connector))
+    }
+
+    /// Invoicing's outside services: TCMB's feed and the integrator (see [`Invoicing`]).
+    pub fn invoicing(&self, site_addr: std::net::SocketAddr) -> anyhow::Result<Invoicing> {
+        let tcmb = app::gib::TcmbFeed::new(&self.tcmb_url(site_addr), self.partner_center_timeout())
+            .map_err(|e| anyhow::anyhow!("building the TCMB feed client: {e}"))?;
+        Ok(Invoicing { tcmb, integrator: self.integrator(site_addr)? })
+    }
+
+    /// This server's own sandbox, reached over loopback.
+    fn sandbox_base(&self, site_addr: std::net::SocketAddr) -> String {
+        let host = if site_addr.ip().is_unspecified() {
+            std::net::SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), site_addr.port())
+        } else {
+            site_addr
+        };
+        format!("http://{host}/sandbox")
     }
 
     pub fn partner_center_timeout(&self) -> Duration {
@@ -551,6 +628,15 @@ impl Default for WorkerSettings {
     }
 }
 
+/// Invoicing's outside services (issue #21): TCMB's rate feed and the e-Fatura integrator, real or
+/// the sandbox's, as the web server and a worker process both use them. Here, like
+/// [`WorkerSettings`], so the configuration builds it without depending on its users.
+#[derive(Clone)]
+pub struct Invoicing {
+    pub tcmb: app::gib::TcmbFeed,
+    pub integrator: app::gib::Integrator,
+}
+
 /// How old each kind of history may get before the daily retention run (`retention`) deletes
 /// it. Here, like [`WorkerSettings`], so the configuration builds it without depending on its user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -657,7 +743,7 @@ mod tests {
     #[test]
     fn missing_mail_and_partner_center_are_reported_not_refused() {
         let missing = parsed(&[]).missing_settings();
-        assert_eq!(missing, [MissingSetting::MailServer, MissingSetting::PartnerCenter]);
+        assert_eq!(missing, [MissingSetting::MailServer, MissingSetting::PartnerCenter, MissingSetting::Integrator]);
         assert!(missing[0].consequence().contains(missing[0].variable()));
         assert_eq!(parsed(&["--demo", "--smtp-url", "smtp://127.0.0.1:2525"]).missing_settings(), []);
     }

@@ -96,10 +96,12 @@ pub async fn run_worker(config: &Config) -> anyhow::Result<()> {
         config.partner_center_timeout(),
         config.partner_center_credentials(site),
     )?;
+    let invoicing = config.invoicing(site)?;
     // A worker process is for running jobs: at least one, whatever CLOUDMARKET_WORKERS says.
     let count = config.workers.max(1);
     tracing::info!(count, "workers running");
-    let workers = Background::new(config, pool.clone(), partner_center, mail, secrets, count)?.start().await?;
+    let workers =
+        Background::new(config, pool.clone(), partner_center, invoicing, mail, secrets, count)?.start().await?;
     crate::shutdown::shutdown_signal().await;
     if let Some(workers) = workers {
         workers.stop().await;
@@ -136,6 +138,7 @@ impl Application {
             config.partner_center_credentials(bound),
         )
         .context("building the Partner Center client")?;
+        let invoicing = config.invoicing(bound)?;
         let state = AppState::new(app::state::AppStateFields {
             leptos_options,
             pool,
@@ -144,9 +147,18 @@ impl Application {
             live: app::live::hub::Hub::default(),
             limits: app::limits::Limits::new(config.limits()),
             reference: app::state::ReferenceCache::default(),
+            tcmb: invoicing.tcmb.clone(),
+            integrator: invoicing.integrator.clone(),
         });
-        let background =
-            Background::new(config, state.pool.clone(), state.partner_center.clone(), mail, secrets, config.workers)?;
+        let background = Background::new(
+            config,
+            state.pool.clone(),
+            state.partner_center.clone(),
+            invoicing,
+            mail,
+            secrets,
+            config.workers,
+        )?;
         let router = router(state.clone(), config, background.running.clone()).await?;
         Ok(Self { listener, router, embedded, background, state })
     }
@@ -232,6 +244,7 @@ async fn router(state: AppState, config: &Config, workers: crate::worker::Runnin
         .merge(app::onboarding::routes::router())
         .merge(app::billing::routes::router())
         .merge(app::provisioning::routes::router())
+        .merge(app::invoicing::routes::router())
         .leptos_routes_with_context(
             &state,
             routes,

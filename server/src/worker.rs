@@ -105,6 +105,30 @@ pub fn product_registry(engine: app::provisioning::ssr::Engine) -> Registry {
         })
 }
 
+/// Invoicing's jobs (issue #21): the hourly TCMB rates, sending an invoice, following statuses.
+pub fn invoicing_jobs(registry: Registry, invoicing: crate::config::Invoicing) -> Registry {
+    use app::invoicing::ssr::{LoadTcmbRates, PollInvoices, SendInvoice, poll, run_fetch_rates, send};
+    let crate::config::Invoicing { tcmb, integrator } = invoicing;
+    let sender = integrator.clone();
+    registry
+        .register::<LoadTcmbRates, _, _>(move |_job, ctx| {
+            let tcmb = tcmb.clone();
+            async move { run_fetch_rates(&ctx.pool, &tcmb).await }
+        })
+        .register::<SendInvoice, _, _>(move |job, ctx| {
+            let integrator = sender.clone();
+            async move {
+                send(&ctx.pool, &integrator, job.invoice_id).await?;
+                // The sandbox answers at once: look again now rather than at the next minute.
+                poll(&ctx.pool, &integrator).await.map(|_| ())
+            }
+        })
+        .register::<PollInvoices, _, _>(move |_job, ctx| {
+            let integrator = integrator.clone();
+            async move { poll(&ctx.pool, &integrator).await.map(|_| ()) }
+        })
+}
+
 /// Workers of one process that take the same job kinds. A process has a lane for the product's
 /// jobs and, with mail configured, one for mail, so a ten-minute provisioning run never holds
 /// up a one-time password.
@@ -167,9 +191,10 @@ impl WorkerPool {
         let schedules = Schedules {
             billing: runs(<app::billing::ssr::BillingRun as Job>::KIND),
             retention: runs(<crate::retention::PurgeHistory as Job>::KIND),
+            invoicing: runs(<app::invoicing::ssr::LoadTcmbRates as Job>::KIND),
         };
         let mut handles = spawn_lanes(pool.clone(), lanes, settings, stopped.clone(), running);
-        if schedules.billing || schedules.retention {
+        if schedules.billing || schedules.retention || schedules.invoicing {
             handles.push(tokio::spawn(schedule(pool, schedules, stopped)));
         }
         Some(Self { stop, handles })
@@ -190,6 +215,7 @@ impl WorkerPool {
 struct Schedules {
     billing: bool,
     retention: bool,
+    invoicing: bool,
 }
 
 /// Queues the renewals and billing runs that fall due (by the marketplace's clock, so a sandbox
@@ -206,6 +232,11 @@ async fn schedule(pool: PgPool, schedules: Schedules, mut shutdown: watch::Recei
             && let Err(err) = crate::retention::schedule(&pool).await
         {
             tracing::warn!(error = %err, "could not queue the retention run");
+        }
+        if schedules.invoicing
+            && let Err(err) = app::invoicing::ssr::schedule(&pool).await
+        {
+            tracing::warn!(error = %err, "could not queue the exchange-rate fetch and invoice statuses");
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}

@@ -18,7 +18,7 @@ pub enum Permission {
     ViewOrder,
     /// The distributor's overview: every order, every partner, the outbox.
     Oversee,
-    /// One statement; a partner sees only its own.
+    /// One statement or invoice; a partner sees only its own.
     ViewStatement,
     /// Credit control: credit decisions and limits, partner applications, statements and payments.
     ControlCredit,
@@ -85,6 +85,8 @@ pub const NAV: &[NavItem] = &[
     item(Area::BackOffice, "/backoffice/partners", Msg::Partners, Permission::Oversee),
     item(Area::BackOffice, "/backoffice/orders", Msg::Orders, Permission::Oversee),
     item(Area::BackOffice, "/backoffice/statements", Msg::Statements, Permission::ControlCredit),
+    // Invoicing (issue #21).
+    item(Area::BackOffice, "/backoffice/invoices", Msg::Invoices, Permission::ControlCredit),
     item(Area::BackOffice, "/backoffice/outbox", Msg::Outbox, Permission::Oversee),
     item(Area::BackOffice, "/backoffice/jobs", Msg::Jobs, Permission::OperateJobs),
 ];

@@ -116,12 +116,16 @@ pub fn PartnerBillingPage() -> impl IntoView {
         }
     });
     view! {
-        {loaded(billing, |b: BillingOverview| view! {
+        {loaded(billing, move |b: BillingOverview| view! {
             <header class="page-header">
                 <p class="eyebrow"><a href="/backoffice/partners">{t(Msg::Partners)}</a></p>
                 {named_title(b.usage.partner_name.clone())}
                 <h1>{b.usage.partner_name.clone()}</h1>
             </header>
+            // Its tax identity and e-Fatura registration, for invoicing.
+            <p class="subnav">
+                {id().map(|id| view! { <a href=format!("/backoffice/partners/{id}/invoicing")>{t(Msg::PartnerInvoicing)}</a> })}
+            </p>
             <BillingSections billing=b statements_base="/backoffice/statements" />
         })}
     }

@@ -13,7 +13,8 @@ pub fn BillingPage() -> impl IntoView {
     view! {
         <PageHeader title=Msg::Billing />
         <p class="subnav">
-            <a href="/cp/billing/orders">{t(Msg::BillingOrders)}</a> " · " <a href="/cp/billing/prices">{t(Msg::RetailPrices)}</a>
+            <a href="/cp/billing/orders">{t(Msg::BillingOrders)}</a> " · " <a href="/cp/billing/invoices">{t(Msg::Invoices)}</a>
+            " · " <a href="/cp/billing/prices">{t(Msg::RetailPrices)}</a>
         </p>
         {loaded(billing, |b: BillingOverview| view! { <BillingSections billing=b statements_base="/cp/billing/statements" /> })}
     }

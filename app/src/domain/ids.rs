@@ -105,6 +105,70 @@ id_type!(
     ApiKeyId(Uuid)
 );
 
+/// An invoice's number as GİB knows it: a three-character series, the year and nine digits
+/// (`CMK2026000000001`). Checked on the way in (a URL, a form, a row), so nothing else reaches a
+/// query or a page; on the wire and in SQL it is the plain text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(transparent))]
+pub struct InvoiceNumber(String);
+
+impl InvoiceNumber {
+    /// `series` + `year` + `number` (1 to 999,999,999), as the series hands them out.
+    pub fn compose(series: &str, year: i32, number: i64) -> Option<Self> {
+        format!("{series}{year:04}{number:09}").parse().ok()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The database value, for queries that bind it.
+    pub fn get(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for InvoiceNumber {
+    type Err = &'static str;
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let raw = raw.trim();
+        let b = raw.as_bytes();
+        let well_formed = b.len() == 16
+            && b[..3].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            && &b[3..5] == b"20"
+            && b[5..].iter().all(u8::is_ascii_digit);
+        if well_formed { Ok(Self(raw.to_owned())) } else { Err("not an invoice number") }
+    }
+}
+
+impl TryFrom<String> for InvoiceNumber {
+    type Error = &'static str;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        raw.parse()
+    }
+}
+
+impl From<InvoiceNumber> for String {
+    fn from(number: InvoiceNumber) -> Self {
+        number.0
+    }
+}
+
+impl fmt::Display for InvoiceNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl leptos::prelude::IntoRender for InvoiceNumber {
+    type Output = String;
+    fn into_render(self) -> String {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +185,17 @@ mod tests {
         assert_eq!(format!(" {id} ").parse::<CustomerId>().unwrap(), customer);
         assert!("1042; drop".parse::<OrderNumber>().is_err());
         assert!("not-a-uuid".parse::<SubscriptionId>().is_err());
+    }
+
+    #[test]
+    fn invoice_numbers_are_gibs_sixteen_characters() {
+        let number = InvoiceNumber::compose("CMK", 2026, 1).unwrap();
+        assert_eq!(number.as_str(), "CMK2026000000001");
+        assert_eq!(serde_json::to_string(&number).unwrap(), "\"CMK2026000000001\"");
+        assert!(InvoiceNumber::compose("CMK", 2026, 1_000_000_000).is_none(), "ten digits");
+        for bad in ["cmk2026000000001", "CMK1926000000001", "CMK2026", "CMK20260000000012", "ÇMK2026000000001", ""] {
+            assert!(bad.parse::<InvoiceNumber>().is_err(), "{bad}");
+            assert!(serde_json::from_str::<InvoiceNumber>(&format!("\"{bad}\"")).is_err(), "{bad}");
+        }
     }
 }

@@ -21,6 +21,7 @@ impl Currency {
     pub const USD: Self = Self(*b"USD");
     pub const EUR: Self = Self(*b"EUR");
     pub const TRY: Self = Self(*b"TRY");
+    pub const GBP: Self = Self(*b"GBP");
 
     pub fn parse(raw: &str) -> Result<Self, String> {
         match raw.trim().as_bytes() {

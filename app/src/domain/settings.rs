@@ -9,6 +9,8 @@ pub enum MissingSetting {
     MailServer,
     /// No Partner Center and no sandbox: MPN IDs cannot be checked, orders not provisioned.
     PartnerCenter,
+    /// No e-Fatura integrator and no sandbox: invoices are issued and archived but stay drafts.
+    Integrator,
 }
 
 impl MissingSetting {
@@ -17,6 +19,7 @@ impl MissingSetting {
         match self {
             Self::MailServer => "CLOUDMARKET_SMTP_URL",
             Self::PartnerCenter => "CLOUDMARKET_PARTNER_CENTER_URL",
+            Self::Integrator => "CLOUDMARKET_INTEGRATOR_URL",
         }
     }
 
@@ -27,6 +30,10 @@ impl MissingSetting {
             Self::PartnerCenter => {
                 "CLOUDMARKET_PARTNER_CENTER_URL is not set and the sandbox is off: MPN IDs cannot be checked and \
                  orders cannot be provisioned"
+            }
+            Self::Integrator => {
+                "CLOUDMARKET_INTEGRATOR_URL is not set and the sandbox is off: invoices are issued and archived but not \
+                 sent to GİB"
             }
         }
     }

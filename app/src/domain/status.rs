@@ -289,3 +289,210 @@ impl WebhookDeliveryStatus {
         }
     }
 }
+
+// Invoicing (issue #21): exchange rates and invoices.
+
+/// Where an exchange rate came from: TCMB's daily bulletin, or credit control by hand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "exchange_rate_source", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum RateSource {
+    Tcmb,
+    Manual,
+}
+
+impl RateSource {
+    /// Said on the server only (the invoicing pages are written there).
+    #[cfg(feature = "ssr")]
+    pub fn label(self) -> Say {
+        match self {
+            Self::Tcmb => Say::RateSourceTcmb,
+            Self::Manual => Say::RateSourceManual,
+        }
+    }
+}
+
+/// Which of TCMB's indicative rates converts invoices: the distributor's setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "rate_basis", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum RateBasis {
+    ForexBuying,
+    ForexSelling,
+}
+
+impl RateBasis {
+    pub const ALL: [Self; 2] = [Self::ForexBuying, Self::ForexSelling];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ForexBuying => "forex_buying",
+            Self::ForexSelling => "forex_selling",
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn parse(raw: &str) -> Result<Self, Say> {
+        Self::ALL.into_iter().find(|b| b.code() == raw.trim()).ok_or(Say::ChooseRateBasis)
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn label(self) -> Say {
+        match self {
+            Self::ForexBuying => Say::ForexBuying,
+            Self::ForexSelling => Say::ForexSelling,
+        }
+    }
+
+    /// The rate an invoice then carries.
+    pub fn rate_type(self) -> InvoiceRateType {
+        match self {
+            Self::ForexBuying => InvoiceRateType::ForexBuying,
+            Self::ForexSelling => InvoiceRateType::ForexSelling,
+        }
+    }
+}
+
+/// The rate an invoice was converted at: one of TCMB's, or the partner's agreed rate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "invoice_rate_type", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceRateType {
+    ForexBuying,
+    ForexSelling,
+    Agreed,
+}
+
+impl InvoiceRateType {
+    #[cfg(feature = "ssr")]
+    pub fn label(self) -> Say {
+        match self {
+            Self::ForexBuying => Say::ForexBuying,
+            Self::ForexSelling => Say::ForexSelling,
+            Self::Agreed => Say::AgreedRateShort,
+        }
+    }
+}
+
+/// How GİB delivers a partner's invoices, from its e-Fatura registration: e-Arşiv for a buyer
+/// who is not registered, TEMELFATURA or TICARIFATURA (accepted or rejected by the buyer) for one
+/// who is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "invoice_profile", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceProfile {
+    EArchive,
+    Basic,
+    Commercial,
+}
+
+impl InvoiceProfile {
+    pub const ALL: [Self; 3] = [Self::EArchive, Self::Basic, Self::Commercial];
+
+    /// The form value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::EArchive => "e_archive",
+            Self::Basic => "basic",
+            Self::Commercial => "commercial",
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn parse(raw: &str) -> Result<Self, Say> {
+        Self::ALL.into_iter().find(|p| p.code() == raw.trim()).ok_or(Say::ChooseInvoiceProfile)
+    }
+
+    /// UBL-TR's `cbc:ProfileID`.
+    pub fn gib_code(self) -> &'static str {
+        match self {
+            Self::EArchive => "EARSIVFATURA",
+            Self::Basic => "TEMELFATURA",
+            Self::Commercial => "TICARIFATURA",
+        }
+    }
+
+    /// Whether the buyer is registered for e-Fatura (its invoices go through GİB's e-Fatura system).
+    pub fn is_e_invoice(self) -> bool {
+        self != Self::EArchive
+    }
+
+    pub fn label(self) -> Msg {
+        match self {
+            Self::EArchive => Msg::ProfileEArchive,
+            Self::Basic => Msg::ProfileBasic,
+            Self::Commercial => Msg::ProfileCommercial,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "invoice_kind", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceKind {
+    Sales,
+    /// Refunds and cancellation credits: an IADE invoice of their own.
+    Return,
+    /// Kur farkı: a payment at a higher rate than the invoice's.
+    ExchangeDifference,
+}
+
+impl InvoiceKind {
+    /// UBL-TR's `cbc:InvoiceTypeCode`.
+    pub fn type_code(self) -> &'static str {
+        match self {
+            Self::Sales | Self::ExchangeDifference => "SATIS",
+            Self::Return => "IADE",
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn label(self) -> Say {
+        match self {
+            Self::Sales => Say::InvoiceKindSales,
+            Self::Return => Say::InvoiceKindReturn,
+            Self::ExchangeDifference => Say::InvoiceKindExchangeDifference,
+        }
+    }
+}
+
+/// Where an issued invoice is on its way to the buyer, as the integrator reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "invoice_status", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceStatus {
+    Draft,
+    Sent,
+    Delivered,
+    Accepted,
+    Rejected,
+    Failed,
+}
+
+impl InvoiceStatus {
+    #[cfg(feature = "ssr")]
+    pub fn label(self) -> Say {
+        match self {
+            Self::Draft => Say::InvoiceDraft,
+            Self::Sent => Say::InvoiceSent,
+            Self::Delivered => Say::InvoiceDelivered,
+            Self::Accepted => Say::InvoiceAccepted,
+            Self::Rejected => Say::InvoiceRejected,
+            Self::Failed => Say::InvoiceFailed,
+        }
+    }
+
+    pub fn tone(self) -> &'static str {
+        match self {
+            Self::Delivered | Self::Accepted => "badge ok",
+            Self::Draft | Self::Sent => "badge warn",
+            Self::Rejected | Self::Failed => "badge bad",
+        }
+    }
+}

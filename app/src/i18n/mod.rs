@@ -564,6 +564,17 @@ messages! {
     ConfirmRevoke => "Revoke the key", "Anahtarı iptal et";
     NoApiKeys => "No API keys yet. Create one to connect your systems.", "Henüz API anahtarı yok. Sistemlerinizi bağlamak için bir tane oluşturun.";
     CreatedBy => "Created by", "Oluşturan";
+    // Invoicing (issue #21): what the browser itself shows (the invoicing pages are written on the
+    // server, their words are `Say` entries there).
+    Invoices => "Invoices", "Faturalar";
+    PartnerInvoicing => "Invoicing details", "Fatura bilgileri";
+    EInvoiceRegistration => "e-Fatura registration", "e-Fatura kaydı";
+    EInvoiceRegistrationHint => "A partner registered with GİB for e-Fatura gets e-Fatura invoices; any other gets e-Arşiv invoices.", "GİB'e e-Fatura için kayıtlı iş ortağı e-Fatura alır; diğerleri e-Arşiv fatura alır.";
+    ProfileEArchive => "Not registered: e-Arşiv invoices", "Kayıtlı değil: e-Arşiv fatura";
+    ProfileBasic => "Registered: e-Fatura, basic (TEMELFATURA)", "Kayıtlı: e-Fatura, temel (TEMELFATURA)";
+    ProfileCommercial => "Registered: e-Fatura, commercial (TICARIFATURA)", "Kayıtlı: e-Fatura, ticari (TICARIFATURA)";
+    TaxOffice => "Tax office", "Vergi dairesi";
+    MissingIntegrator => "No e-Fatura integrator is configured and the sandbox is off: invoices are issued and archived but not sent to GİB.", "e-Fatura entegratörü ayarlanmamış ve sandbox kapalı: faturalar düzenlenip arşivleniyor ama GİB'e gönderilmiyor.";
 }
 
 /// The current language, shared through context.

@@ -662,6 +662,285 @@ says! {
 
     // What pages count.
     ProductsShown { count: usize } => { count: "{count} product shown", "{count} products shown" }, "{count} ürün gösteriliyor";
+
+    // Invoicing (issue #21): refusals, and the printable invoice's words (written on the server).
+    InvoiceNotFound => "That invoice was not found.", "Fatura bulunamadı.";
+    #[cfg(feature = "ssr")]
+    ChooseRateBasis => "Choose TCMB's forex buying or forex selling rate.", "TCMB döviz alış ya da döviz satış kurunu seçin.";
+    #[cfg(feature = "ssr")]
+    ChooseInvoiceProfile => "Choose the partner's e-Fatura registration.", "İş ortağının e-Fatura kaydını seçin.";
+    #[cfg(feature = "ssr")]
+    ChooseCurrency => "Choose USD, EUR or GBP.", "USD, EUR ya da GBP seçin.";
+    #[cfg(feature = "ssr")]
+    SeriesFormat => "A series is three capital letters or digits, such as CMK.", "Seri, CMK gibi üç büyük harf ya da rakamdır.";
+    #[cfg(feature = "ssr")]
+    SeriesMustDiffer => "e-Arşiv invoices need a series of their own: choose one other than the e-Fatura series.",
+        "e-Arşiv faturalarının ayrı bir serisi olmalı: e-Fatura serisinden farklı bir seri seçin.";
+    #[cfg(feature = "ssr")]
+    EnterRate => "Enter the rate: 1 unit of the currency in TRY, e.g. 40.6712.", "Kuru girin: para biriminin 1 biriminin TRY karşılığı, örneğin 40,6712.";
+    #[cfg(feature = "ssr")]
+    RateFormat => "A rate is a positive number with at most four decimals for TCMB's (six for an agreed rate), e.g. 40.6712.",
+        "Kur, TCMB kurlarında en fazla dört (anlaşmalı kurda altı) ondalıklı pozitif bir sayıdır; örneğin 40,6712.";
+    #[cfg(feature = "ssr")]
+    SellingBelowBuying => "The selling rate cannot be below the buying rate.", "Satış kuru alış kurundan düşük olamaz.";
+    #[cfg(feature = "ssr")]
+    DayFormat => "Enter a day as YYYY-MM-DD (or DD.MM.YYYY).", "Günü YYYY-AA-GG (ya da GG.AA.YYYY) biçiminde girin.";
+    #[cfg(feature = "ssr")]
+    RateDateInFuture => "TCMB has not announced that day's rates yet.", "TCMB o günün kurlarını henüz açıklamadı.";
+    #[cfg(feature = "ssr")]
+    RatePublishedByTcmb { day: String } => "TCMB published its rates for {day}: they stand, and cannot be entered by hand.",
+        "TCMB {day} tarihli kurları yayımladı: bu kurlar geçerlidir ve elle girilemez.";
+    #[cfg(feature = "ssr")]
+    TcmbUnavailable => "TCMB's rate feed cannot be reached now. Try again later, or enter the missing day's rates by hand.",
+        "TCMB kur kaynağına şu an ulaşılamıyor. Daha sonra yeniden deneyin ya da eksik günün kurlarını elle girin.";
+    #[cfg(feature = "ssr")]
+    RateMissing { currency: String, day: String, date: String } =>
+        "No {currency} rate for invoices dated {date}: TCMB's bulletin of {day} is missing. Load TCMB's rates under Exchange rates, or enter that day's rates by hand there.",
+        "{date} tarihli faturalar için {currency} kuru yok: TCMB'nin {day} tarihli bülteni eksik. Döviz kurları sayfasında TCMB kurlarını yükleyin ya da o günün kurlarını elle girin.";
+    #[cfg(feature = "ssr")]
+    IssueDateInFuture => "An invoice cannot be dated in the future.", "Fatura ileri bir tarihle düzenlenemez.";
+    #[cfg(feature = "ssr")]
+    IssueDateTooOld { days: i64 } => "An invoice is issued within {days} days: choose a later day.",
+        "Fatura {days} gün içinde düzenlenir: daha yakın bir gün seçin.";
+    #[cfg(feature = "ssr")]
+    IssueDateBeforeSeries { series: String, last: String } =>
+        "Series {series} already has an invoice dated {last}: numbers follow the dates, so choose {last} or later.",
+        "{series} serisinde {last} tarihli bir fatura var: numaralar tarih sırasını izler, {last} ya da sonrasını seçin.";
+    #[cfg(feature = "ssr")]
+    IssueDateBeforeStatement { date: String } => "The statement was issued on {date}: its invoice cannot be dated earlier.",
+        "Ekstre {date} tarihinde düzenlendi: faturası daha önceki bir tarihi taşıyamaz.";
+    #[cfg(feature = "ssr")]
+    SeriesExhausted { series: String } => "Series {series} has used all its numbers this year: choose another series.",
+        "{series} serisi bu yılın tüm numaralarını kullandı: başka bir seri seçin.";
+    #[cfg(feature = "ssr")]
+    TaxDetailLength { min: usize, max: usize } => "Write {min} to {max} characters.", "{min} ile {max} karakter arasında yazın.";
+    #[cfg(feature = "ssr")]
+    AddressTooLong { max: usize } => "Keep the address under {max} characters.", "Adres {max} karakterden kısa olmalıdır.";
+    #[cfg(feature = "ssr")]
+    PartnerTaxDetailsMissing { partner: String } =>
+        "{partner}'s tax number, tax office, district or city is missing: complete its invoicing details first (Partners).",
+        "{partner} için vergi numarası, vergi dairesi, ilçe ya da il eksik: önce fatura bilgilerini tamamlayın (İş ortakları).";
+    #[cfg(feature = "ssr")]
+    DistributorTaxDetailsMissing =>
+        "Our own tax number, tax office, district or city is missing: complete them under Exchange rates first.",
+        "Kendi vergi numaramız, vergi dairemiz, ilçemiz ya da ilimiz eksik: önce Döviz kurları sayfasında tamamlayın.";
+    #[cfg(feature = "ssr")]
+    RefundWithoutInvoice { customer: String, product: String } =>
+        "The refund of {product} for {customer} returns a sale that has no invoice, so no return invoice can refer to it. Invoice the earlier statement first.",
+        "{customer} için {product} iadesi, faturası olmayan bir satışı iade ediyor; iade faturası ona atıf yapamaz. Önce önceki ekstreyi faturalayın.";
+    #[cfg(feature = "ssr")]
+    PaymentOnSalesInvoicesOnly => "Payments are recorded against sales invoices.", "Ödemeler satış faturalarına kaydedilir.";
+    #[cfg(feature = "ssr")]
+    PaymentOnFailedInvoice { invoice: String } => "Invoice {invoice} was refused by GİB: record the payment against its new invoice.",
+        "{invoice} numaralı faturayı GİB reddetti: ödemeyi yeni faturasına kaydedin.";
+    #[cfg(feature = "ssr")]
+    PaymentOverOutstanding { outstanding: String } => "That is more than is outstanding ({outstanding}).", "Bu tutar kalan borçtan ({outstanding}) fazla.";
+    #[cfg(feature = "ssr")]
+    PaidOnInFuture => "A payment cannot be dated in the future.", "Ödeme ileri bir tarihli olamaz.";
+    #[cfg(feature = "ssr")]
+    PaidOnBeforeInvoice { date: String } => "The invoice is dated {date}: a payment of it cannot be earlier.",
+        "Fatura {date} tarihli: ödemesi daha önce olamaz.";
+    #[cfg(feature = "ssr")]
+    InvoiceKindSales => "Sales invoice", "Satış faturası";
+    #[cfg(feature = "ssr")]
+    InvoiceKindReturn => "Return invoice (IADE)", "İade faturası";
+    #[cfg(feature = "ssr")]
+    InvoiceKindExchangeDifference => "Exchange difference (kur farkı)", "Kur farkı faturası";
+    #[cfg(feature = "ssr")]
+    InvoiceDraft => "Draft", "Taslak";
+    #[cfg(feature = "ssr")]
+    InvoiceSent => "Sent", "Gönderildi";
+    #[cfg(feature = "ssr")]
+    InvoiceDelivered => "Delivered", "Teslim edildi";
+    #[cfg(feature = "ssr")]
+    InvoiceAccepted => "Accepted", "Kabul edildi";
+    #[cfg(feature = "ssr")]
+    InvoiceRejected => "Rejected by the buyer", "Alıcı reddetti";
+    #[cfg(feature = "ssr")]
+    InvoiceFailed => "Refused by GİB", "GİB reddetti";
+    #[cfg(feature = "ssr")]
+    InvoiceDraftHint => "being handed to the integrator", "entegratöre iletiliyor";
+    #[cfg(feature = "ssr")]
+    ForexBuying => "TCMB forex buying", "TCMB döviz alış";
+    #[cfg(feature = "ssr")]
+    ForexSelling => "TCMB forex selling", "TCMB döviz satış";
+    #[cfg(feature = "ssr")]
+    AgreedRateShort => "agreed rate", "anlaşmalı kur";
+    #[cfg(feature = "ssr")]
+    RateSourceTcmb => "TCMB bulletin", "TCMB bülteni";
+    #[cfg(feature = "ssr")]
+    RateSourceManual => "Entered by hand", "Elle girildi";
+    #[cfg(feature = "ssr")]
+    PageInvoices => "Invoices", "Faturalar";
+    #[cfg(feature = "ssr")]
+    PageInvoice { number: String } => "Invoice {number}", "Fatura {number}";
+    #[cfg(feature = "ssr")]
+    PageExchangeRates => "Exchange rates", "Döviz kurları";
+    #[cfg(feature = "ssr")]
+    PagePartnerInvoicing { partner: String } => "{partner} · Invoicing details", "{partner} · Fatura bilgileri";
+    #[cfg(feature = "ssr")]
+    IssueInvoices => "Issue invoices", "Faturaları düzenle";
+    #[cfg(feature = "ssr")]
+    IssueInvoicesHint => "The month of the statements to invoice, as YYYY-MM. Statements invoiced already are left as they are.",
+        "Faturalanacak ekstrelerin ayı, YYYY-AA biçiminde. Faturası düzenlenmiş ekstrelere dokunulmaz.";
+    #[cfg(feature = "ssr")]
+    IssueDate => "Issue date", "Düzenleme tarihi";
+    #[cfg(feature = "ssr")]
+    IssueDateHint => "Today unless you choose a day of the last 7. The rate in force that day converts USD to TRY.",
+        "Son 7 günden birini seçmezseniz bugün. USD, o gün geçerli kurla TRY'ye çevrilir.";
+    #[cfg(feature = "ssr")]
+    InvoicesIssued { count: usize } => { count: "{count} invoice issued.", "{count} invoices issued." }, "{count} fatura düzenlendi.";
+    #[cfg(feature = "ssr")]
+    WaitingStatements => "Statements waiting for their invoices", "Faturasını bekleyen ekstreler";
+    #[cfg(feature = "ssr")]
+    NoneWaiting => "Every statement is invoiced.", "Tüm ekstreler faturalandı.";
+    #[cfg(feature = "ssr")]
+    DetailsMissing => "Invoicing details missing", "Fatura bilgileri eksik";
+    #[cfg(feature = "ssr")]
+    ReadyToInvoice => "Ready to invoice", "Faturalanmaya hazır";
+    #[cfg(feature = "ssr")]
+    NoInvoicesIssued => "No invoices yet. Issue a month's invoices above once its statements are out.",
+        "Henüz fatura yok. Bir ayın ekstreleri düzenlendikten sonra faturalarını yukarıdan düzenleyin.";
+    #[cfg(feature = "ssr")]
+    NoInvoices => "No invoices yet. Each monthly statement is invoiced by the distributor after it is issued.",
+        "Henüz fatura yok. Her aylık ekstre, düzenlendikten sonra distribütör tarafından faturalanır.";
+    #[cfg(feature = "ssr")]
+    TotalTry => "Total (TRY)", "Toplam (TRY)";
+    #[cfg(feature = "ssr")]
+    DownloadXml => "Download XML (UBL-TR)", "XML indir (UBL-TR)";
+    #[cfg(feature = "ssr")]
+    RecordPayment => "Record payment", "Ödemeyi kaydet";
+    #[cfg(feature = "ssr")]
+    Outstanding { amount: String } => "Outstanding: {amount}", "Kalan: {amount}";
+    #[cfg(feature = "ssr")]
+    PaidOn => "Payment date", "Ödeme tarihi";
+    #[cfg(feature = "ssr")]
+    PaidOnHint => "The day the transfer arrived: its TCMB rate decides the exchange difference.",
+        "Havalenin geldiği gün: o günün TCMB kuru kur farkını belirler.";
+    #[cfg(feature = "ssr")]
+    PaymentAmount => "Amount paid (USD)", "Ödenen tutar (USD)";
+    #[cfg(feature = "ssr")]
+    Saved => "Saved.", "Kaydedildi.";
+    #[cfg(feature = "ssr")]
+    PaymentRecorded => "The payment is recorded.", "Ödeme kaydedildi.";
+    #[cfg(feature = "ssr")]
+    RatesLoadedNow => "TCMB's latest rates are loaded.", "TCMB'nin son kurları yüklendi.";
+    #[cfg(feature = "ssr")]
+    RateInForce { day: String } => "Rate for invoices issued today ({day})", "Bugün ({day}) düzenlenen faturaların kuru";
+    #[cfg(feature = "ssr")]
+    RateInForceValue { rate: String, kind: String, day: String } => "1 USD = {rate} TRY · {kind} · bulletin of {day}",
+        "1 USD = {rate} TRY · {kind} · {day} tarihli bülten";
+    #[cfg(feature = "ssr")]
+    RateInForceHint => "TCMB announces its rates at 15:30 on business days; they apply from the next day. An invoice takes the last bulletin announced before its date: a Saturday, Sunday or Monday invoice takes Friday's.",
+        "TCMB kurlarını iş günleri 15:30'da açıklar; kurlar ertesi günden itibaren geçerlidir. Fatura, tarihinden önce açıklanan son bülteni kullanır: cumartesi, pazar ve pazartesi faturaları cuma gününün kurunu alır.";
+    #[cfg(feature = "ssr")]
+    RateMissingToday { day: String } => "No rate: TCMB's bulletin of {day} is missing. Load TCMB's rates, or enter that day's rates by hand below.",
+        "Kur yok: TCMB'nin {day} tarihli bülteni eksik. TCMB kurlarını yükleyin ya da o günün kurlarını aşağıda elle girin.";
+    #[cfg(feature = "ssr")]
+    FetchRatesNow => "Load TCMB's rates now", "TCMB kurlarını şimdi yükle";
+    #[cfg(feature = "ssr")]
+    RateFeed { url: String } => "Feed: {url}", "Kaynak: {url}";
+    #[cfg(feature = "ssr")]
+    EnterRateHeading => "Enter a rate by hand", "Kuru elle gir";
+    #[cfg(feature = "ssr")]
+    EnterRateHint => "While TCMB's feed is down, enter the day's rates from TCMB's bulletin. A day TCMB has published keeps TCMB's rates.",
+        "TCMB kaynağına ulaşılamadığında günün kurlarını TCMB bülteninden girin. TCMB'nin yayımladığı günlerde TCMB kurları geçerlidir.";
+    #[cfg(feature = "ssr")]
+    Currency => "Currency", "Para birimi";
+    #[cfg(feature = "ssr")]
+    RateDate => "Bulletin date", "Bülten tarihi";
+    #[cfg(feature = "ssr")]
+    SaveRate => "Save the rate", "Kuru kaydet";
+    #[cfg(feature = "ssr")]
+    NoRates => "No rates yet: load TCMB's rates or enter one by hand.", "Henüz kur yok: TCMB kurlarını yükleyin ya da elle girin.";
+    #[cfg(feature = "ssr")]
+    RateSource => "Source", "Kaynak";
+    #[cfg(feature = "ssr")]
+    InvoicingSettings => "Invoicing settings", "Fatura ayarları";
+    #[cfg(feature = "ssr")]
+    EInvoiceSeries => "e-Fatura series", "e-Fatura serisi";
+    #[cfg(feature = "ssr")]
+    EArchiveSeries => "e-Arşiv series", "e-Arşiv serisi";
+    #[cfg(feature = "ssr")]
+    SeriesHint => "Three letters or digits that start every invoice number (CMK2026000000001); numbers run without gaps in each series and year.",
+        "Her fatura numarasının başındaki üç harf ya da rakam (CMK2026000000001); numaralar her seri ve yıl içinde boşluksuz ilerler.";
+    #[cfg(feature = "ssr")]
+    RateBasisLabel => "TCMB rate used", "Kullanılan TCMB kuru";
+    #[cfg(feature = "ssr")]
+    DistributorTaxDetails => "Our tax details (the seller on every invoice)", "Vergi bilgilerimiz (her faturada satıcı)";
+    #[cfg(feature = "ssr")]
+    TaxIdentity => "Tax identity (the buyer on its invoices)", "Vergi kimliği (faturalarında alıcı)";
+    #[cfg(feature = "ssr")]
+    TaxNumberVkn => "Tax number (VKN, or TCKN for a sole proprietor)", "Vergi kimlik numarası (VKN; şahıs şirketi için TCKN)";
+    #[cfg(feature = "ssr")]
+    District => "District", "İlçe";
+    #[cfg(feature = "ssr")]
+    City => "City", "İl";
+    #[cfg(feature = "ssr")]
+    AgreedRateLabel => "Agreed rate (1 USD in TRY)", "Anlaşmalı kur (1 USD, TRY)";
+    #[cfg(feature = "ssr")]
+    AgreedRateHint => "A fixed rate agreed with this partner replaces TCMB's on its invoices. Leave it empty for TCMB's rate.",
+        "Bu iş ortağıyla kararlaştırılan sabit kur, faturalarında TCMB kurunun yerine geçer. TCMB kuru için boş bırakın.";
+    #[cfg(feature = "ssr")]
+    DocEInvoice => "e-Invoice (e-Fatura)", "e-Fatura";
+    #[cfg(feature = "ssr")]
+    DocEArchive => "e-Archive invoice (e-Arşiv)", "e-Arşiv Fatura";
+    #[cfg(feature = "ssr")]
+    DocNumber => "Invoice number", "Fatura no";
+    #[cfg(feature = "ssr")]
+    DocEttn => "ETTN (the document's UUID)", "ETTN";
+    #[cfg(feature = "ssr")]
+    DocIssueDate => "Issue date", "Düzenleme tarihi";
+    #[cfg(feature = "ssr")]
+    DocType => "Type (scenario)", "Tip (senaryo)";
+    #[cfg(feature = "ssr")]
+    DocStatementPeriod { statement: String, month: String } => "{statement}, {month}", "{statement} numaralı ekstre, {month}";
+    #[cfg(feature = "ssr")]
+    DocSeller => "Seller", "Satıcı";
+    #[cfg(feature = "ssr")]
+    DocBuyer => "Buyer", "Alıcı";
+    #[cfg(feature = "ssr")]
+    DocTaxIds { office: String, number: String } => "Tax office: {office} · Tax number: {number}",
+        "Vergi dairesi: {office} · VKN/TCKN: {number}";
+    #[cfg(feature = "ssr")]
+    DocRate { currency: String, rate: String, kind: String, date: String } =>
+        "Exchange rate: 1 {currency} = {rate} TRY ({kind}, bulletin of {date})",
+        "Döviz kuru: 1 {currency} = {rate} TRY ({kind}, {date} tarihli bülten)";
+    #[cfg(feature = "ssr")]
+    DocRateAgreed { currency: String, rate: String } => "Exchange rate: 1 {currency} = {rate} TRY (agreed with the partner)",
+        "Döviz kuru: 1 {currency} = {rate} TRY (iş ortağıyla kararlaştırılan kur)";
+    #[cfg(feature = "ssr")]
+    DocService => "Service", "Hizmet";
+    #[cfg(feature = "ssr")]
+    DocAmountIn { currency: String } => "Amount ({currency})", "Tutar ({currency})";
+    #[cfg(feature = "ssr")]
+    DocVatIn { currency: String } => "KDV 20 % ({currency})", "KDV %20 ({currency})";
+    #[cfg(feature = "ssr")]
+    DocTotalsTitle => "Totals", "Toplamlar";
+    #[cfg(feature = "ssr")]
+    DocRounding => "TRY amounts are converted line by line and rounded half away from zero to the kuruş; the TRY totals are the sums of the lines.",
+        "TRY tutarları satır satır çevrilip kuruşa yuvarlanır (yarım kuruş yukarı); TRY toplamları satırların toplamıdır.";
+    #[cfg(feature = "ssr")]
+    DocReturns { invoices: String } => "Returns and cancellation credits of the services on invoices {invoices}.",
+        "{invoices} numaralı faturalardaki hizmetlerin iadesi ve iptal alacakları.";
+    #[cfg(feature = "ssr")]
+    DocRefersTo { invoice: String } => "on invoice {invoice}", "{invoice} numaralı faturaya istinaden";
+    #[cfg(feature = "ssr")]
+    DocPayments => "Payments", "Ödemeler";
+    #[cfg(feature = "ssr")]
+    DocPaidOn => "Paid on", "Ödeme tarihi";
+    #[cfg(feature = "ssr")]
+    DocPaymentRate => "Rate that day", "O günkü kur";
+    #[cfg(feature = "ssr")]
+    DocDifference => "Exchange difference", "Kur farkı";
+    #[cfg(feature = "ssr")]
+    DocDifferenceInvoiced { amount: String, invoice: String } => "{amount}, invoiced as {invoice}", "{amount}, {invoice} ile faturalandı";
+    #[cfg(feature = "ssr")]
+    DocDifferenceOwed { amount: String } => "{amount} in the partner's favour: its own kur farkı invoice to us is due",
+        "İş ortağı lehine {amount}: bize kendi kur farkı faturasını düzenlemesi gerekir";
+    #[cfg(feature = "ssr")]
+    DocUnsigned => "The invoice is the archived UBL-TR XML; the integrator seals it with the distributor's financial seal (mali mühür) when sending it to GİB.",
+        "Fatura, arşivlenen UBL-TR XML belgesidir; entegratör onu GİB'e gönderirken distribütörün mali mührüyle imzalar.";
 }
 
 impl fmt::Display for Say {

@@ -189,8 +189,23 @@ pub fn ApplicationDetailPage() -> impl IntoView {
                                     <input id="credit_limit" name="credit_limit" inputmode="decimal" value=DEFAULT_CREDIT_LIMIT.to_string() aria-describedby="credit_limit-error" />
                                     <FieldMessage error=approve_error field="credit_limit" />
                                 </div>
+                                // Invoicing (issue #21): how GİB delivers the partner's invoices, and its tax office.
+                                <div class="field">
+                                    <label for="invoice_profile">{t(Msg::EInvoiceRegistration)}</label>
+                                    <select id="invoice_profile" name="invoice_profile" aria-describedby="invoice_profile-hint">
+                                        {crate::domain::InvoiceProfile::ALL.into_iter().map(|profile| view! {
+                                            <option value=profile.code()>{t(profile.label())}</option>
+                                        }).collect_view()}
+                                    </select>
+                                    <p class="hint" id="invoice_profile-hint">{t(Msg::EInvoiceRegistrationHint)}</p>
+                                </div>
+                                <div class="field">
+                                    <label for="tax_office">{t(Msg::TaxOffice)}</label>
+                                    <input id="tax_office" name="tax_office" aria-describedby="tax_office-error" />
+                                    <FieldMessage error=approve_error field="tax_office" />
+                                </div>
                                 <p class="hint">{t(Msg::ApproveHint)}</p>
-                                {move || approve_error.get().filter(|e| e.field_message("credit_limit").is_none()).map(|error| view! { <ErrorAlert error /> })}
+                                {move || approve_error.get().filter(|e| e.field_message("credit_limit").is_none() && e.field_message("tax_office").is_none()).map(|error| view! { <ErrorAlert error /> })}
                                 <button type="submit" class="button primary" disabled=move || approve.pending().get()>{t(Msg::Approve)}</button>
                             </ActionForm>
                             <ActionForm action=reject attr:class="card" attr:aria-label=t(Msg::Reject)>

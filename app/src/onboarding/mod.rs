@@ -200,11 +200,23 @@ pub async fn get_application_status(token: String) -> Result<ApplicationDetail, 
 pub async fn approve_application(
     application_id: crate::domain::ApplicationId,
     credit_limit: String,
+    invoice_profile: Option<String>,
+    tax_office: Option<String>,
 ) -> Result<(), AppError> {
     let (user, state) = crate::auth::ssr::caller(Permission::ControlCredit).await?;
     let limit = crate::domain::parse_amount(&credit_limit, Decimal::from(1_000_000))
         .map_err(|message| AppError::invalid("credit_limit", message))?;
-    ssr::approve(&state, &user, application_id.get(), limit).await
+    // Invoicing (issue #21): the partner's e-Fatura registration (e-Arşiv unless said) and its tax
+    // office, both editable later under the partner's invoicing details.
+    let profile = match invoice_profile.as_deref() {
+        Some(raw) => crate::domain::InvoiceProfile::parse(raw).map_err(|m| AppError::invalid("invoice_profile", m))?,
+        None => crate::domain::InvoiceProfile::EArchive,
+    };
+    let tax_office = tax_office.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    if tax_office.as_ref().is_some_and(|t| t.chars().count() < 2 || t.chars().count() > 100) {
+        return Err(AppError::invalid("tax_office", crate::i18n::Say::TaxDetailLength { min: 2, max: 100 }));
+    }
+    ssr::approve(&state, &user, application_id.get(), limit, profile, tax_office.as_deref()).await
 }
 
 #[server(prefix = "/api", endpoint = "reject_application")]

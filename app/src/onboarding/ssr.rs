@@ -345,28 +345,32 @@ pub async fn approve(
     approver: &AuthUser,
     application_id: Uuid,
     credit_limit: Decimal,
+    invoice_profile: crate::domain::InvoiceProfile,
+    tax_office: Option<&str>,
 ) -> Result<(), AppError> {
     let mut tx = state.pool.begin().await?;
     let app = lock_submitted(&mut tx, application_id).await?;
     let partner_id = Uuid::new_v4();
     sqlx::query!(
-        "insert into organisation (organisation_id, kind, parent_id, name, tax_number, phone, address)
-         values ($1, 'partner', $2, $3, $4, $5, $6)",
+        "insert into organisation (organisation_id, kind, parent_id, name, tax_number, phone, address, tax_office)
+         values ($1, 'partner', $2, $3, $4, $5, $6, $7)",
         partner_id,
         approver.organisation_id,
         app.company_name,
         app.tax_number,
         app.company_phone,
         app.address,
+        tax_office,
     )
     .execute(&mut *tx)
     .await?;
     sqlx::query!(
-        "insert into partner (organisation_id, mpn_id, dealer_code, credit_limit) values ($1, $2, $3, $4)",
+        "insert into partner (organisation_id, mpn_id, dealer_code, credit_limit, invoice_profile) values ($1, $2, $3, $4, $5)",
         partner_id,
         app.mpn_id,
         app.dealer_code,
         credit_limit,
+        invoice_profile as crate::domain::InvoiceProfile,
     )
     .execute(&mut *tx)
     .await?;
@@ -414,7 +418,8 @@ pub async fn approve(
         secret: link,
     };
     notifications::ssr::send_secret(&mut *tx, &state.settings.secrets, &app.contact_email, &mail).await?;
-    let detail = json!({ "partner_id": partner_id, "admin_user_id": user_id, "credit_limit": credit_limit });
+    let detail = json!({ "partner_id": partner_id, "admin_user_id": user_id, "credit_limit": credit_limit,
+                         "invoice_profile": invoice_profile, "tax_office": tax_office });
     finish_decision(tx, approver, application_id, &app, "application.approved", detail, None).await
 }
 

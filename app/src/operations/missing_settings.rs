@@ -22,6 +22,7 @@ fn consequence(setting: MissingSetting) -> Msg {
     match setting {
         MissingSetting::MailServer => Msg::MissingMailServer,
         MissingSetting::PartnerCenter => Msg::MissingPartnerCenter,
+        MissingSetting::Integrator => Msg::MissingIntegrator,
     }
 }
 

@@ -13,7 +13,10 @@
 pub mod control;
 pub mod entra;
 pub mod faults;
+// Invoicing (issue #21): TCMB's rate feed and an e-Fatura integrator, stood in for.
+pub mod integrator;
 mod subscriptions;
+pub mod tcmb;
 
 use axum::http::HeaderMap;
 use axum::{
@@ -52,11 +55,11 @@ pub fn router(pool: PgPool, faults: FaultSwitch, entra: entra::Entra) -> Router 
     let pages = Router::new()
         .route("/relationship", get(relationship_form).post(accept_relationship))
         .route("/portal", get(portal))
-        .with_state(pool);
+        .with_state(pool.clone());
     // A partner's webhook receiver for demos (issue #17): register
     // http://127.0.0.1:3000/sandbox/webhook-receiver and "Send test event" shows a delivery.
     let receiver = Router::new().route("/webhook-receiver", post(webhook_receiver));
-    api.merge(pages).merge(receiver).merge(tokens)
+    api.merge(pages).merge(receiver).merge(tokens).merge(tcmb::router(pool.clone())).merge(integrator::router(pool))
 }
 
 /// Stands in for a partner's webhook receiver: takes any delivery and answers 200, keeping
@@ -68,11 +71,13 @@ async fn webhook_receiver() -> Response {
 /// The sandbox's test controls: its clock and its fault switch. `startup` puts them behind
 /// [`control::allow`] and the session layer.
 pub fn control_router(pool: PgPool, faults: FaultSwitch, entra: entra::Entra) -> Router {
-    let clock =
-        Router::new().route("/clock", get(subscriptions::clock).put(subscriptions::move_clock)).with_state(pool);
+    let clock = Router::new()
+        .route("/clock", get(subscriptions::clock).put(subscriptions::move_clock))
+        .with_state(pool.clone());
     let switch = Router::new().route("/faults", get(faults::show).put(faults::change)).with_state(faults);
     let tokens = Router::new().route("/tokens/revoke", post(entra::revoke)).with_state(entra);
-    clock.merge(switch).merge(tokens)
+    let feed = tcmb::control_router(pool);
+    clock.merge(switch).merge(tokens).merge(feed)
 }
 
 fn error(status: StatusCode, code: i64, description: &str) -> Response {

@@ -121,6 +121,64 @@ fn calls() -> Vec<Call> {
         }),
         // One statement: its partner and credit control.
         c("statement", Partner, [S, F, H, F, Y, Y], |f| vec![("statement_number", f.statement.clone())]),
+        // Invoicing (issue #21): a partner's invoices (another partner gets its own, empty list),
+        // one invoice for its partner and credit control; the rest is credit control's.
+        c("invoices", Partner, [S, F, Y, F, Y, Y], none),
+        c("my_invoices_page", Partner, [S, F, Y, F, F, Y], none),
+        c("invoice_page", Partner, [S, F, H, F, Y, Y], |f| vec![("invoice_number", f.invoice.clone())]),
+        c("invoices_page", CreditControl, [S, F, F, F, Y, Y], none),
+        c("rates_page", CreditControl, [S, F, F, F, Y, Y], none),
+        c("partner_invoicing_page", CreditControl, [S, F, F, F, Y, Y], |_| vec![("partner_id", PARTNER_ID.into())]),
+        c("invoice", Partner, [S, F, H, F, Y, Y], |f| vec![("invoice_number", f.invoice.clone())]),
+        c("issue_invoices", CreditControl, [S, F, F, F, Y, Y], |_| vec![("period", "2026-10".into())]),
+        c("record_invoice_payment", CreditControl, [S, F, F, F, Y, Y], |f| {
+            vec![
+                ("invoice_number", f.invoice.clone()),
+                ("paid_on", "2026-01-01".into()),
+                ("amount", "1".into()),
+                ("reference", "EFT matrix".into()),
+            ]
+        }),
+        c("exchange_rates", CreditControl, [S, F, F, F, Y, Y], none),
+        c("enter_rate", CreditControl, [S, F, F, F, Y, Y], |_| {
+            vec![
+                ("currency", "EUR".into()),
+                ("rate_date", "2026-01-02".into()),
+                ("buying", "44".into()),
+                ("selling", "45".into()),
+            ]
+        }),
+        c("fetch_rates", CreditControl, [S, F, F, F, Y, Y], none),
+        c("save_invoicing_settings", CreditControl, [S, F, F, F, Y, Y], |_| {
+            vec![
+                ("e_invoice_series", "CMK".into()),
+                ("e_archive_series", "CMA".into()),
+                ("rate_basis", "forex_buying".into()),
+            ]
+        }),
+        c("save_distributor_details", CreditControl, [S, F, F, F, Y, Y], |_| {
+            vec![
+                ("tax_number", "0680004312".into()),
+                ("tax_office", "Büyük Mükellefler".into()),
+                ("address", "Büyükdere Caddesi No: 185".into()),
+                ("district", "Şişli".into()),
+                ("city", "İstanbul".into()),
+            ]
+        }),
+        c("partner_invoicing", CreditControl, [S, F, F, F, Y, Y], |_| vec![("partner_id", PARTNER_ID.into())]),
+        c("save_partner_tax_details", CreditControl, [S, F, F, F, Y, Y], |_| {
+            vec![
+                ("partner_id", PARTNER_ID.into()),
+                ("tax_number", "1234567890".into()),
+                ("tax_office", "Çankaya".into()),
+                ("address", "Atatürk Bulvarı No: 100".into()),
+                ("district", "Çankaya".into()),
+                ("city", "Ankara".into()),
+            ]
+        }),
+        c("save_partner_invoicing", CreditControl, [S, F, F, F, Y, Y], |_| {
+            vec![("partner_id", PARTNER_ID.into()), ("invoice_profile", "commercial".into())]
+        }),
         // The customer portal: its customer's admin (another customer gets its own answer).
         c("my_company", Customer, [S, Y, F, F, F, Y], none),
         c("my_subscriptions", Customer, [S, Y, F, F, F, Y], none),
@@ -269,6 +327,27 @@ fn routes() -> Vec<Route> {
         // form it refuses the input, never the caller.
         r("/entra/{tenant}/oauth2/v2.0/token", Partner, vendor, Method::POST, |_| {
             "/sandbox/entra/sandbox-distributor.onmicrosoft.com/oauth2/v2.0/token".into()
+        }),
+        // An invoice's archived XML: its partner and credit control (issue #21).
+        r("/cp/billing/invoices/{number}/xml", Partner, [S, F, H, F, F, Y], Method::GET, |f| {
+            format!("/cp/billing/invoices/{}/xml", f.invoice)
+        }),
+        r("/backoffice/invoices/{number}/xml", CreditControl, [S, F, F, F, Y, Y], Method::GET, |f| {
+            format!("/backoffice/invoices/{}/xml", f.invoice)
+        }),
+        // The sandbox's test controls: operations (or the token, tested in `hardening`).
+        r("/clock", Operations, [S, F, F, Y, F, Y], Method::GET, |_| "/sandbox/clock".into()),
+        r("/faults", Operations, [S, F, F, Y, F, Y], Method::GET, |_| "/sandbox/faults".into()),
+        r("/tcmb-feed", Operations, [S, F, F, Y, F, Y], Method::GET, |_| "/sandbox/tcmb-feed".into()),
+        // The TCMB stand-in is public like TCMB's; the integrator wants its API credentials, which
+        // no browser session carries.
+        r("/tcmb/today.xml", Partner, vendor, Method::GET, |_| "/sandbox/tcmb/today.xml".into()),
+        r("/tcmb/{month}/{file}", Partner, vendor, Method::GET, |_| "/sandbox/tcmb/202612/01122026.xml".into()),
+        r("/integrator/v1/invoices", Partner, [S, S, S, S, S, S], Method::POST, |_| {
+            "/sandbox/integrator/v1/invoices".into()
+        }),
+        r("/integrator/v1/invoices/{ettn}", Partner, [S, S, S, S, S, S], Method::GET, |_| {
+            format!("/sandbox/integrator/v1/invoices/{}", Uuid::nil())
         }),
         r("/relationship", Partner, vendor, Method::GET, |_| "/sandbox/relationship".into()),
         // The sandbox's stand-in for a partner's webhook receiver (issue #17).

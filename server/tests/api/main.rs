@@ -12,6 +12,7 @@ mod go_live;
 mod guards;
 mod hardening;
 mod helpers;
+mod invoicing;
 mod jobs;
 mod listen;
 mod live;

@@ -31,6 +31,8 @@ pub struct Fixture {
     /// A partner API key of the demo partner (its id), and its token.
     pub api_key: String,
     pub api_token: String,
+    /// The demo partner's invoice of last month (the demo's invoiced month).
+    pub invoice: String,
 }
 
 /// Contoso with provisioned subscriptions (one of them with a cancellation request in status
@@ -125,7 +127,12 @@ pub async fn fixture(app: &TestApp, contoso_admin: &TestApp) -> Fixture {
         .fetch_one(&app.pool)
         .await
         .expect("the key");
+    let invoice = scalar(
+        "select invoice_number from invoice where partner_id = '00000000-0000-4000-8000-000000000002' and kind = 'sales'",
+    )
+    .await;
     Fixture {
+        invoice,
         api_key,
         api_token,
         contoso,

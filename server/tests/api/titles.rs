@@ -25,11 +25,15 @@ fn concrete(route: &str, f: &Fixture) -> String {
         ("/applications/{token}", f.application_token.clone()),
         ("/set-password/{token}", "a-link-that-was-never-sent".to_owned()),
         ("/cp/settings/webhooks/{id}", f.webhook_endpoint.clone()),
+        ("/cp/billing/invoices/{number}", f.invoice.clone()),
+        ("/backoffice/invoices/{number}", f.invoice.clone()),
+        ("/backoffice/partners/{id}/invoicing", "00000000-0000-4000-8000-000000000002".to_owned()),
     ];
     match ids.iter().find(|(pattern, _)| *pattern == route) {
         Some((pattern, id)) => {
             let start = pattern.find('{').expect("a parameter");
-            format!("{}{id}", &pattern[..start])
+            let end = pattern.find('}').expect("the parameter's end");
+            format!("{}{id}{}", &pattern[..start], &pattern[end + 1..])
         }
         None => {
             assert!(!route.contains('{'), "a route with a parameter the test has no id for: {route}");
