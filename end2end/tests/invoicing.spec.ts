@@ -4,7 +4,7 @@ import { InvoicePage } from './pages/invoicing';
 import { CartPage, CatalogPage, CheckoutPage, OrderPage } from './pages/ordering';
 
 // Invoices (issue #21) are a desktop journey: credit control's back office and the partner's billing.
-test.skip(({}, info) => info.project.name !== 'desktop', 'credit control and partners invoice on a desktop');
+test.skip(({ isMobile }) => isMobile, 'credit control and partners invoice on a desktop');
 // A dealer of its own is approved, orders, is billed and invoiced: several people's work.
 test.describe.configure({ timeout: 180_000 });
 

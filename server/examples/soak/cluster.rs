@@ -186,6 +186,9 @@ impl Cluster {
             // Center is the vendor process.
             ("CLOUDMARKET_SANDBOX", "0".to_owned()),
             ("CLOUDMARKET_PARTNER_CENTER_URL", format!("http://127.0.0.1:{}/sandbox", s.vendor_port)),
+            // TCMB's rate feed too is the vendor process's stand-in: the hourly fetch must not
+            // reach for the real one (and die when the machine has no way out).
+            ("CLOUDMARKET_TCMB_URL", format!("http://127.0.0.1:{}/sandbox/tcmb", s.vendor_port)),
             ("CLOUDMARKET_SMTP_URL", s.smtp_url.clone()),
             ("CLOUDMARKET_PROVISIONING_STEP_MS", s.step_ms.to_string()),
             // Retries come back within seconds, so the queue drains in a bounded time after the
