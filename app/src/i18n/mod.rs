@@ -181,6 +181,14 @@ messages! {
     PasswordShownOnce => "Copy it now: it is shown only once and is not kept. The administrator chooses a new one at the first sign-in.", "Şimdi kopyalayın: yalnızca bir kez gösterilir ve saklanmaz. Yönetici ilk girişte yenisini belirler.";
     PasswordAlreadyViewed => "The one-time password was already viewed and is no longer kept. The customer's contact received it by e-mail.", "Tek kullanımlık parola zaten görüntülendi ve artık saklanmıyor. Müşterinin iletişim kişisine e-postayla gönderildi.";
     Actions => "Actions", "İşlemler";
+    // Global search (issue #20).
+    SearchEverything => "Search", "Ara";
+    SearchPlaceholder => "Search customers, orders, subscriptions", "Müşteri, sipariş, abonelik ara";
+    SearchResults => "Search", "Arama";
+    SearchButton => "Search", "Ara";
+    SearchHelp => "Customers by name, tax number or tenant domain; orders by number; subscriptions by product or customer. Press / on any page to search.", "Müşteriler ad, vergi numarası veya tenant alan adıyla; siparişler numarasıyla; abonelikler ürün veya müşteri adıyla. Herhangi bir sayfada / tuşuyla aramaya başlayın.";
+    NoSearchResults => "Nothing found for", "Sonuç bulunamadı:";
+    SearchMoreResults => "Only the first 10 are shown: type more of the name or the number to narrow the search.", "Yalnızca ilk 10 sonuç gösteriliyor: aramayı daraltmak için adın veya numaranın devamını yazın.";
     SearchCustomers => "Search customers (name or tenant)", "Müşteri ara (ad veya tenant)";
     NoCustomersMatch => "No customer matches the search.", "Aramayla eşleşen müşteri yok.";
     Subscriptions => "Subscriptions", "Abonelikler";
