@@ -31,6 +31,7 @@ mod pg;
 mod placed_rows;
 mod provisioning;
 mod retention;
+mod search;
 mod shutdown;
 mod surface;
 mod titles;
