@@ -90,6 +90,13 @@ messages! {
     Paid => "Paid", "Ödendi";
     MonthlySpend => "Monthly spend (last 12 months)", "Aylık harcama (son 12 ay)";
     Month => "Month", "Ay";
+    ThisYear => "Last 12 months", "Son 12 ay";
+    YearBefore => "A year before", "Bir yıl önce";
+    Change => "Change", "Değişim";
+    ShowFigures => "Figures", "Rakamlar";
+    ThisMonthByCustomer => "This month's charges by customer", "Bu ayın tutarları, müşteriye göre";
+    NoChargesThisMonth => "No charges this month yet.", "Bu ay henüz tutar yok.";
+    Share => "Share", "Pay";
     Amount => "Amount", "Tutar";
     RetailPrices => "Retail prices", "Satış fiyatları";
     RetailPricesHelp => "Set your markup per product. Your customers see these prices in their portal; your statements use the distributor's prices.", "Ürün başına kâr marjınızı belirleyin. Müşterileriniz portalda bu fiyatları görür; ekstreleriniz distribütör fiyatlarıyla düzenlenir.";
