@@ -33,7 +33,7 @@ for (const width of [412, 360]) {
       expect(box.height).toBeGreaterThanOrEqual(44);
       expect(box.y + box.height).toBeGreaterThan(780 - 80);
     }
-    // The header is one line: the page's heading starts in the first tenth of the screen.
+    // The header is one line: the page's heading starts in the first fifth of the screen.
     const heading = (await admin.getByRole('heading', { level: 1 }).boundingBox())!;
     expect(heading.y).toBeLessThan(160);
     await context.close();
