@@ -188,6 +188,18 @@ messages! {
     PasswordShownOnce => "Copy it now: it is shown only once and is not kept. The administrator chooses a new one at the first sign-in.", "Şimdi kopyalayın: yalnızca bir kez gösterilir ve saklanmaz. Yönetici ilk girişte yenisini belirler.";
     PasswordAlreadyViewed => "The one-time password was already viewed and is no longer kept. The customer's contact received it by e-mail.", "Tek kullanımlık parola zaten görüntülendi ve artık saklanmıyor. Müşterinin iletişim kişisine e-postayla gönderildi.";
     Actions => "Actions", "İşlemler";
+    // The back office's home (issue #20).
+    NeedsAttention => "Needs your attention", "İlgilenmeniz gerekenler";
+    ApplicationsWaiting => "Applications waiting for a decision", "Karar bekleyen başvurular";
+    NoApplicationsWaiting => "No application is waiting.", "Bekleyen başvuru yok.";
+    CreditApprovalsWaiting => "Orders waiting for credit approval", "Kredi onayı bekleyen siparişler";
+    NoCreditApprovalsWaiting => "No order is waiting for credit approval.", "Kredi onayı bekleyen sipariş yok.";
+    PartnersNearLimit => "Partners near their credit limit", "Kredi limitine yaklaşan iş ortakları";
+    NoPartnersNearLimit => "Every partner uses less than 80 % of its credit limit.", "Tüm iş ortakları kredi limitlerinin %80'inden azını kullanıyor.";
+    NoDeadJobs => "No job has failed for good.", "Kalıcı olarak başarısız olan iş yok.";
+    UndeliveredMail => "Mail not delivered", "Teslim edilemeyen e-postalar";
+    NoUndeliveredMail => "All mail has gone out.", "Tüm e-postalar gönderildi.";
+    SeeAll => "See all", "Tümünü gör";
     // Global search (issue #20).
     SearchEverything => "Search", "Ara";
     SearchPlaceholder => "Search customers, orders, subscriptions", "Müşteri, sipariş, abonelik ara";
