@@ -38,6 +38,8 @@ APP_LAYERS = [
             "partners",
             "portal",
             "backoffice",
+            # Global search: reads every feature's tables by itself, names none of them.
+            "search",
             # The partner API and its keys: speaks through checkout, orders, customers,
             # subscriptions, billing and catalog.
             "partner_api",

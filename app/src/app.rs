@@ -13,6 +13,7 @@ use crate::{
     auth::{ActingAs, Area, LanguageSwitch, Logout, Me, NavItem, get_me, go_to, nav},
     customers::LeaveCustomerPortal,
     i18n::{Msg, provide_i18n, t},
+    search::{GlobalSearch, Scope},
 };
 
 /// The HTML document, rendered on the server only. Takes the options by reference: the router
@@ -187,6 +188,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("cp/customers") view={Lazy::<pages::CustomersPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("cp/customers/relationship") view={Lazy::<pages::RelationshipPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("cp/customers/:id") view={Lazy::<pages::CustomerPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("cp/search") view={Lazy::<pages::SearchPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("cp/billing") view={Lazy::<pages::BillingPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("cp/billing/orders") view={Lazy::<pages::BillingOrdersPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("cp/billing/prices") view={Lazy::<pages::PricesPage>::new()} ssr=SsrMode::Async />
@@ -221,6 +223,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("backoffice/statements/:number") view={Lazy::<pages::StatementPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("backoffice/partners/:id") view={Lazy::<pages::PartnerBillingPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("backoffice/jobs") view={Lazy::<pages::JobsPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("backoffice/search") view={Lazy::<pages::SearchPage>::new()} ssr=SsrMode::Async />
                     // Invoicing (issue #21).
                     <Route path=path!("backoffice/invoices") view={Lazy::<pages::InvoicesPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("backoffice/invoices/:number") view={Lazy::<pages::InvoicePage>::new()} ssr=SsrMode::Async />
@@ -334,6 +337,8 @@ mod pages {
             CustomersPage => crate::customers::CustomersPage,
             RelationshipPage => crate::customers::RelationshipPage,
             CustomerPage => crate::customers::CustomerPage,
+            // Global search (the back office shares its results page).
+            SearchPage => crate::search::SearchPage,
         },
         // The partner's billing (the back office shares the statement page).
         partner_billing: PartnerBilling {
@@ -439,6 +444,9 @@ fn TopNav(me: Option<Me>) -> impl IntoView {
     let area = me.area();
     // The policy table decides; a temporary password leads nowhere but to choosing a new one.
     let links: Vec<&NavItem> = if me.must_change_password { Vec::new() } else { nav(area, me.role).collect() };
+    // The search box where there is something to find: the Control Panel and the back office.
+    let search = (!me.must_change_password && area != Area::CustomerPortal)
+        .then(|| view! { <GlobalSearch scope=Scope::of_path(area.home()) /> });
     view! {
         <nav class="main-nav" aria-label=t(Msg::MainNavigation)>
             <A href=area.home() exact=true attr:class="area-title">{t(area_title(area))}</A>
@@ -449,6 +457,7 @@ fn TopNav(me: Option<Me>) -> impl IntoView {
                     .collect_view()}
             </ul>
         </nav>
+        {search}
         <UserMenu me />
     }
     .into_any()

@@ -28,6 +28,7 @@ pub mod partner_center;
 pub mod partners;
 pub mod portal;
 pub mod provisioning;
+pub mod search;
 pub mod subscriptions;
 pub mod webhooks;
 

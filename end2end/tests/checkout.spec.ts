@@ -308,6 +308,9 @@ test.describe('managing licences after the sale', () => {
     const csp = new CspPage(admin);
     await csp.goto();
     await expect(csp.card('Office 365 E1').getByText('Renews on')).toBeVisible();
+    // The first screen of Microsoft CSP shows the card, and nothing scrolls sideways.
+    await expect(csp.card('Office 365 E1')).toBeInViewport();
+    expect(await admin.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
     await csp.manage('Office 365 E1');
     await expect(csp.licenceCount()).toHaveText('5');
     await expect(admin.locator('[data-test="removable"]')).toContainText('5 Licences');

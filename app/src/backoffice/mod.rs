@@ -1,38 +1,63 @@
-//! The distributor's back office: its start page and the queues other features fill.
+//! The distributor's back office: its start page, which opens on what needs the staff's attention
+//! (issue #20) — applications waiting, orders waiting for credit approval, partners near their
+//! credit limit, dead jobs, mail not delivered — each row a link to where it is resolved.
+
+mod home_page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
-use crate::{
-    components::PageHeader,
-    i18n::{Msg, t},
-};
+pub use home_page::BackOfficePage;
 
-#[component]
-pub fn BackOfficePage() -> impl IntoView {
-    view! {
-        <PageHeader title=Msg::BackOffice />
-        <div class="cards">
-            <section class="card">
-                <h2>{t(Msg::Applications)}</h2>
-                <A href="/backoffice/applications" attr:class="button">{t(Msg::Applications)}</A>
-            </section>
-            <section class="card">
-                <h2>{t(Msg::Partners)}</h2>
-                <A href="/backoffice/partners" attr:class="button">{t(Msg::Partners)}</A>
-            </section>
-            <section class="card">
-                <h2>{t(Msg::Orders)}</h2>
-                <A href="/backoffice/orders" attr:class="button">{t(Msg::Orders)}</A>
-            </section>
-            <section class="card">
-                <h2>{t(Msg::Outbox)}</h2>
-                <A href="/backoffice/outbox" attr:class="button">{t(Msg::Outbox)}</A>
-            </section>
-            <section class="card">
-                <h2>{t(Msg::Jobs)}</h2>
-                <A href="/backoffice/jobs" attr:class="button">{t(Msg::Jobs)}</A>
-            </section>
-        </div>
-    }
+use crate::error::AppError;
+
+/// How many rows a to-do list shows; its total says how many there are.
+pub const SHOWN: i64 = 5;
+
+/// One thing to do, and where it is done.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Todo {
+    pub title: String,
+    pub detail: String,
+    pub href: String,
+    /// Since when it has waited.
+    pub since: Option<OffsetDateTime>,
+}
+
+/// A list of to-dos of one kind: the oldest [`SHOWN`], and how many there are.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TodoList {
+    pub total: i64,
+    pub items: Vec<Todo>,
+}
+
+/// The back office's to-dos; a list the caller's role does not handle is `None` (not shown).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BackOfficeAttention {
+    pub applications: Option<TodoList>,
+    pub credit_approvals: Option<TodoList>,
+    pub near_limit: Option<TodoList>,
+    pub dead_jobs: Option<TodoList>,
+    pub undelivered_mail: Option<TodoList>,
+}
+
+/// What needs the signed-in staff member's attention, by what its role handles: credit control
+/// gets applications, credit approvals and partners near their limit; operations the dead jobs;
+/// both the mail that did not go out.
+#[server(prefix = "/api", endpoint = "back_office_attention")]
+pub async fn back_office_attention() -> Result<BackOfficeAttention, AppError> {
+    use crate::auth::Permission;
+    let (user, state) = crate::auth::ssr::caller(Permission::Oversee).await?;
+    let may = |permission: Permission| permission.allows(user.role);
+    let db = &state.pool;
+    Ok(BackOfficeAttention {
+        applications: if may(Permission::ControlCredit) { Some(ssr::applications_waiting(db).await?) } else { None },
+        credit_approvals: if may(Permission::ControlCredit) { Some(ssr::credit_approvals_waiting(db).await?) } else { None },
+        near_limit: if may(Permission::ControlCredit) { Some(ssr::partners_near_limit(db).await?) } else { None },
+        dead_jobs: if may(Permission::OperateJobs) { Some(ssr::dead_jobs(db).await?) } else { None },
+        undelivered_mail: Some(ssr::undelivered_mail(db).await?),
+    })
 }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::{BillingOverview, CreditUsage, StatementLine, StatementSummary, chart::SpendChart, get_billing};
+use super::{BillingOverview, CreditUsage, StatementLine, StatementSummary, chart::{CustomerBreakdown, SpendChart}, get_billing};
 use crate::{
     components::{EmptyState, PageHeader, TableWrap, format_money, format_month, loaded},
     i18n::{Msg, t},
@@ -29,6 +29,7 @@ pub fn BillingSections(billing: BillingOverview, statements_base: &'static str) 
             <CreditUsageCard usage=billing.usage />
             <SpendChart spend=billing.spend currency />
         </div>
+        <CustomerBreakdown spend=billing.by_customer currency />
         <section aria-labelledby="statements-heading">
             <h2 id="statements-heading">{t(Msg::Statements)}</h2>
             <StatementTable statements=billing.statements base=statements_base />

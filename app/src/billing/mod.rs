@@ -101,6 +101,15 @@ pub struct CreditUsage {
 pub struct MonthSpend {
     pub month: Date,
     pub amount: Decimal,
+    /// The same month a year before, for the comparison.
+    pub year_before: Decimal,
+}
+
+/// What one customer's subscriptions were charged this month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerSpend {
+    pub customer_name: String,
+    pub amount: Decimal,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,6 +152,8 @@ pub struct BillingOverview {
     pub usage: CreditUsage,
     /// The last twelve months, oldest first, the current one included.
     pub spend: Vec<MonthSpend>,
+    /// This month's charges by customer, largest first.
+    pub by_customer: Vec<CustomerSpend>,
     pub statements: Vec<StatementSummary>,
     /// Charges not on a statement yet.
     pub unbilled: Vec<StatementLine>,

@@ -9,7 +9,7 @@ use time::Date;
 use uuid::Uuid;
 
 use super::{
-    BillingOverview, ChargeKind, CreditUsage, MonthSpend, PriceRow, StatementDetail, StatementLine, StatementStatus,
+    BillingOverview, ChargeKind, CreditUsage, CustomerSpend, MonthSpend, PriceRow, StatementDetail, StatementLine, StatementStatus,
     StatementSummary, rules,
 };
 use crate::i18n::Say;
@@ -406,23 +406,40 @@ pub async fn usage(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<Option<C
 #[tracing::instrument(name = "billing.overview", skip(pool))]
 pub async fn overview(pool: &PgPool, partner_id: Uuid) -> Result<Option<BillingOverview>, AppError> {
     let Some(usage) = usage(pool, partner_id).await? else { return Ok(None) };
+    // Each of the last twelve months beside the same month a year before.
     let spend = sqlx::query!(
-        r#"select m::date as "month!", coalesce(sum(c.amount), 0) as "amount!"
+        r#"select m::date as "month!",
+                  coalesce(sum(c.amount) filter (where date_trunc('month', c.occurred_at at time zone 'UTC') = m), 0)
+                      as "amount!",
+                  coalesce(sum(c.amount) filter (where date_trunc('month', c.occurred_at at time zone 'UTC')
+                                                       = m - interval '1 year'), 0) as "year_before!"
            from generate_series(date_trunc('month', market_now() at time zone 'UTC') - interval '11 months',
                                 date_trunc('month', market_now() at time zone 'UTC'), interval '1 month') m
            left join charge c on c.partner_id = $1
-                and date_trunc('month', c.occurred_at at time zone 'UTC') = m
+                and date_trunc('month', c.occurred_at at time zone 'UTC') in (m, m - interval '1 year')
            group by m order by m"#,
         partner_id
     )
     .fetch_all(pool)
     .await?
     .into_iter()
-    .map(|r| MonthSpend { month: r.month, amount: r.amount })
+    .map(|r| MonthSpend { month: r.month, amount: r.amount, year_before: r.year_before })
     .collect();
+    let by_customer = sqlx::query_as!(
+        CustomerSpend,
+        r#"select o.name as customer_name, sum(c.amount) as "amount!"
+           from charge c join organisation o on o.organisation_id = c.customer_id
+           where c.partner_id = $1
+             and date_trunc('month', c.occurred_at at time zone 'UTC') = date_trunc('month', market_now() at time zone 'UTC')
+           group by o.organisation_id, o.name
+           order by 2 desc, o.name"#,
+        partner_id
+    )
+    .fetch_all(pool)
+    .await?;
     let statements = statements_of(pool, Some(partner_id)).await?;
     let unbilled = lines(pool, partner_id, None).await?;
-    Ok(Some(BillingOverview { usage, spend, statements, unbilled }))
+    Ok(Some(BillingOverview { usage, spend, by_customer, statements, unbilled }))
 }
 
 async fn statements_of(db: impl PgExecutor<'_>, partner: Option<Uuid>) -> Result<Vec<StatementSummary>, sqlx::Error> {

@@ -90,6 +90,13 @@ messages! {
     Paid => "Paid", "Ödendi";
     MonthlySpend => "Monthly spend (last 12 months)", "Aylık harcama (son 12 ay)";
     Month => "Month", "Ay";
+    ThisYear => "Last 12 months", "Son 12 ay";
+    YearBefore => "A year before", "Bir yıl önce";
+    Change => "Change", "Değişim";
+    ShowFigures => "Figures", "Rakamlar";
+    ThisMonthByCustomer => "This month's charges by customer", "Bu ayın tutarları, müşteriye göre";
+    NoChargesThisMonth => "No charges this month yet.", "Bu ay henüz tutar yok.";
+    Share => "Share", "Pay";
     Amount => "Amount", "Tutar";
     RetailPrices => "Retail prices", "Satış fiyatları";
     RetailPricesHelp => "Set your markup per product. Your customers see these prices in their portal; your statements use the distributor's prices.", "Ürün başına kâr marjınızı belirleyin. Müşterileriniz portalda bu fiyatları görür; ekstreleriniz distribütör fiyatlarıyla düzenlenir.";
@@ -181,6 +188,26 @@ messages! {
     PasswordShownOnce => "Copy it now: it is shown only once and is not kept. The administrator chooses a new one at the first sign-in.", "Şimdi kopyalayın: yalnızca bir kez gösterilir ve saklanmaz. Yönetici ilk girişte yenisini belirler.";
     PasswordAlreadyViewed => "The one-time password was already viewed and is no longer kept. The customer's contact received it by e-mail.", "Tek kullanımlık parola zaten görüntülendi ve artık saklanmıyor. Müşterinin iletişim kişisine e-postayla gönderildi.";
     Actions => "Actions", "İşlemler";
+    // The back office's home (issue #20).
+    NeedsAttention => "Needs your attention", "İlgilenmeniz gerekenler";
+    ApplicationsWaiting => "Applications waiting for a decision", "Karar bekleyen başvurular";
+    NoApplicationsWaiting => "No application is waiting.", "Bekleyen başvuru yok.";
+    CreditApprovalsWaiting => "Orders waiting for credit approval", "Kredi onayı bekleyen siparişler";
+    NoCreditApprovalsWaiting => "No order is waiting for credit approval.", "Kredi onayı bekleyen sipariş yok.";
+    PartnersNearLimit => "Partners near their credit limit", "Kredi limitine yaklaşan iş ortakları";
+    NoPartnersNearLimit => "Every partner uses less than 80 % of its credit limit.", "Tüm iş ortakları kredi limitlerinin %80'inden azını kullanıyor.";
+    NoDeadJobs => "No job has failed for good.", "Kalıcı olarak başarısız olan iş yok.";
+    UndeliveredMail => "Mail not delivered", "Teslim edilemeyen e-postalar";
+    NoUndeliveredMail => "All mail has gone out.", "Tüm e-postalar gönderildi.";
+    SeeAll => "See all", "Tümünü gör";
+    // Global search (issue #20).
+    SearchEverything => "Search", "Ara";
+    SearchPlaceholder => "Search customers, orders, subscriptions", "Müşteri, sipariş, abonelik ara";
+    SearchResults => "Search", "Arama";
+    SearchButton => "Search", "Ara";
+    SearchHelp => "Customers by name, tax number or tenant domain; orders by number; subscriptions by product or customer. Press / on any page to search.", "Müşteriler ad, vergi numarası veya tenant alan adıyla; siparişler numarasıyla; abonelikler ürün veya müşteri adıyla. Herhangi bir sayfada / tuşuyla aramaya başlayın.";
+    NoSearchResults => "Nothing found for", "Sonuç bulunamadı:";
+    SearchMoreResults => "Only the first 10 are shown: type more of the name or the number to narrow the search.", "Yalnızca ilk 10 sonuç gösteriliyor: aramayı daraltmak için adın veya numaranın devamını yazın.";
     SearchCustomers => "Search customers (name or tenant)", "Müşteri ara (ad veya tenant)";
     NoCustomersMatch => "No customer matches the search.", "Aramayla eşleşen müşteri yok.";
     Subscriptions => "Subscriptions", "Abonelikler";

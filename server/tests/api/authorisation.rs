@@ -108,6 +108,12 @@ fn calls() -> Vec<Call> {
         c("customers", Partner, [S, F, Y, F, F, Y], none),
         c("customer", Partner, [S, F, H, F, F, Y], |f| vec![("customer_id", f.contoso.clone())]),
         c("relationship", Partner, [S, F, Y, F, F, Y], none),
+        // Global search: a partner's own rows (another partner gets its own, empty, answer);
+        // everything for the distributor's staff.
+        c("search_my_business", Partner, [S, F, Y, F, F, Y], |_| vec![("q", "contoso".into())]),
+        c("search_everything", CreditControl, [S, F, F, Y, Y, Y], |_| vec![("q", "contoso".into())]),
+        // The back office's home: what needs the staff's attention.
+        c("back_office_attention", CreditControl, [S, F, F, Y, Y, Y], none),
         c("partner_overview", Partner, [S, F, Y, F, F, Y], none),
         c("my_orders", Partner, [S, F, Y, F, F, Y], none),
         // One order: its partner and the distributor's staff.

@@ -1,6 +1,7 @@
 //! Black-box tests: the real application on a random port, each test with its own fresh
 //! database on the private test PostgreSQL (`DATABASE_URL`, started by `make test`).
 
+mod attention;
 mod auth;
 mod authorisation;
 mod billing;
@@ -31,6 +32,7 @@ mod pg;
 mod placed_rows;
 mod provisioning;
 mod retention;
+mod search;
 mod shutdown;
 mod surface;
 mod titles;

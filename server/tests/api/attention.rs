@@ -1,0 +1,96 @@
+//! The back office's home (issue #20): each to-do appears for the role that resolves it, links to
+//! where it is resolved, and leaves the list once it is.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use app::orders::OrderStatus;
+
+use crate::{
+    helpers::{TestApp, ok},
+    provisioning::{order_for, status_of, wait_for, with_workers},
+};
+
+const PARTNER: &str = "00000000-0000-4000-8000-000000000002";
+
+async fn attention(user: &TestApp) -> Value {
+    ok(user.call("back_office_attention", &[]).await).await
+}
+
+fn hrefs(list: &Value) -> Vec<String> {
+    list["items"].as_array().unwrap().iter().map(|t| t["href"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn each_to_do_shows_to_the_role_that_resolves_it_and_leaves_once_resolved() {
+    let app = with_workers().await;
+    let credit = app.signed_in_as("credit@distributor.example").await;
+    let ops = app.signed_in_as("ops@distributor.example").await;
+
+    // Who gets which list.
+    let first = attention(&credit).await;
+    for list in ["applications", "credit_approvals", "near_limit", "undelivered_mail"] {
+        assert!(first[list].is_object(), "credit control gets {list}: {first}");
+    }
+    assert!(first["dead_jobs"].is_null(), "dead jobs are operations' to look into");
+    let operations = attention(&ops).await;
+    assert!(operations["dead_jobs"].is_object() && operations["undelivered_mail"].is_object());
+    assert!(operations["credit_approvals"].is_null() && operations["applications"].is_null());
+    assert_eq!(first["credit_approvals"]["total"], 0);
+    assert_eq!(first["near_limit"]["total"], 0);
+
+    // A partner at its limit: listed with a link to its page, until the limit is raised.
+    let number = order_for(&app, "contoso", "1234567").await;
+    wait_for(&app, number, OrderStatus::Completed).await;
+    let limit = |sql: &'static str| sqlx::query(sql).bind(uuid::Uuid::parse_str(PARTNER).unwrap()).execute(&app.pool);
+    limit("update partner set credit_limit = partner_credit_used($1) where organisation_id = $1").await.unwrap();
+    let near = attention(&credit).await;
+    assert_eq!(hrefs(&near["near_limit"]), [format!("/backoffice/partners/{PARTNER}")]);
+    assert!(near["near_limit"]["items"][0]["detail"].as_str().unwrap().starts_with("100 %"), "{near}");
+
+    // An order over the credit now waits for credit control; rejected, it is gone.
+    let waiting = order_for(&app, "attentionltd", "1234567").await;
+    assert_eq!(status_of(&app, waiting).await, OrderStatus::AwaitingCreditApproval);
+    let listed = attention(&credit).await;
+    assert_eq!(listed["credit_approvals"]["total"], 1);
+    assert_eq!(hrefs(&listed["credit_approvals"]), [format!("/backoffice/orders/{waiting}")]);
+    let n = waiting.to_string();
+    ok(credit.call("decide_credit", &[("order_number", n.as_str()), ("decision", "reject"), ("reason", "Limit")]).await)
+        .await;
+    assert_eq!(attention(&credit).await["credit_approvals"]["total"], 0);
+    limit("update partner set credit_limit = 100000 where organisation_id = $1").await.unwrap();
+    assert_eq!(attention(&credit).await["near_limit"]["total"], 0);
+
+    // A dead job, for operations; mail pending for an hour, for both.
+    sqlx::query(
+        "insert into job (job_id, kind, payload, state, max_attempts, last_error)
+         values (gen_random_uuid(), 'fetch_exchange_rates', '{}', 'dead', 1, 'the feed did not answer')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let dead = attention(&ops).await;
+    assert_eq!(dead["dead_jobs"]["items"][0]["detail"], "the feed did not answer");
+    assert_eq!(hrefs(&dead["dead_jobs"]), ["/backoffice/jobs"]);
+    let before = attention(&ops).await["undelivered_mail"]["total"].as_i64().unwrap();
+    sqlx::query(
+        "insert into email_outbox (outbox_id, recipient, subject, body_text, created_at)
+         values (gen_random_uuid(), 'late@reseller.example', 'Stuck for an hour', 'x', now() - interval '1 hour')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let late = attention(&credit).await;
+    assert_eq!(late["undelivered_mail"]["total"].as_i64().unwrap(), before + 1);
+    sqlx::query("update email_outbox set status = 'sent', sent_at = now() where subject = 'Stuck for an hour'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(attention(&credit).await["undelivered_mail"]["total"].as_i64().unwrap(), before);
+
+    // The page itself, without JavaScript; a partner has no back office.
+    let page = credit.get("/backoffice").await.text().await.unwrap();
+    assert!(page.contains("Needs your attention") && page.contains("Orders waiting for credit approval"));
+    let partner = app.signed_in_as("partner@reseller.example").await;
+    assert_eq!(partner.call("back_office_attention", &[]).await.status(), StatusCode::FORBIDDEN);
+}
