@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::{BackOfficeAttention, TodoList, back_office_attention};
+use super::{AttentionLists, TodoList, back_office_attention};
 use crate::{
     components::{PageHeader, format_datetime, loaded},
     i18n::{Msg, t},
@@ -16,7 +16,7 @@ pub fn BackOfficePage() -> impl IntoView {
     view! {
         <PageHeader title=Msg::BackOffice />
         <h2 class="section-title">{t(Msg::NeedsAttention)}</h2>
-        {loaded(attention, |a: BackOfficeAttention| {
+        {loaded(attention, |a: AttentionLists| {
             let card = |list: Option<TodoList>, id: &'static str, title: Msg, empty: Msg, all: &'static str| {
                 list.map(|list| view! { <TodoCard list id title empty all /> })
             };

@@ -36,7 +36,7 @@ pub struct TodoList {
 
 /// The back office's to-dos; a list the caller's role does not handle is `None` (not shown).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct BackOfficeAttention {
+pub struct AttentionLists {
     pub applications: Option<TodoList>,
     pub credit_approvals: Option<TodoList>,
     pub near_limit: Option<TodoList>,
@@ -48,14 +48,18 @@ pub struct BackOfficeAttention {
 /// gets applications, credit approvals and partners near their limit; operations the dead jobs;
 /// both the mail that did not go out.
 #[server(prefix = "/api", endpoint = "back_office_attention")]
-pub async fn back_office_attention() -> Result<BackOfficeAttention, AppError> {
+pub async fn back_office_attention() -> Result<AttentionLists, AppError> {
     use crate::auth::Permission;
     let (user, state) = crate::auth::ssr::caller(Permission::Oversee).await?;
     let may = |permission: Permission| permission.allows(user.role);
     let db = &state.pool;
-    Ok(BackOfficeAttention {
+    Ok(AttentionLists {
         applications: if may(Permission::ControlCredit) { Some(ssr::applications_waiting(db).await?) } else { None },
-        credit_approvals: if may(Permission::ControlCredit) { Some(ssr::credit_approvals_waiting(db).await?) } else { None },
+        credit_approvals: if may(Permission::ControlCredit) {
+            Some(ssr::credit_approvals_waiting(db).await?)
+        } else {
+            None
+        },
         near_limit: if may(Permission::ControlCredit) { Some(ssr::partners_near_limit(db).await?) } else { None },
         dead_jobs: if may(Permission::OperateJobs) { Some(ssr::dead_jobs(db).await?) } else { None },
         undelivered_mail: Some(ssr::undelivered_mail(db).await?),

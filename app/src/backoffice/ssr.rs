@@ -13,9 +13,9 @@ const MAIL_LATE_MINUTES: i32 = 15;
 /// Partner applications nobody has decided yet, oldest first.
 pub async fn applications_waiting(db: &PgPool) -> Result<TodoList, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"select number, company_name, tax_number, created_at, count(*) over () as "total!"
+        r#"select number, company_name, tax_number, submitted_at, count(*) over () as "total!"
            from partner_application where status = 'submitted'
-           order by created_at, number limit $1"#,
+           order by submitted_at, number limit $1"#,
         SHOWN
     )
     .fetch_all(db)
@@ -28,7 +28,7 @@ pub async fn applications_waiting(db: &PgPool) -> Result<TodoList, sqlx::Error> 
                 title: r.company_name,
                 detail: format!("#{}{}", r.number, r.tax_number.map(|t| format!(" · {t}")).unwrap_or_default()),
                 href: format!("/backoffice/applications/{}", r.number),
-                since: Some(r.created_at),
+                since: Some(r.submitted_at),
             })
             .collect(),
     })

@@ -1,6 +1,10 @@
 use leptos::prelude::*;
 
-use super::{BillingOverview, CreditUsage, StatementLine, StatementSummary, chart::{CustomerBreakdown, SpendChart}, get_billing};
+use super::{
+    BillingOverview, CreditUsage, StatementLine, StatementSummary,
+    chart::{CustomerBreakdown, SpendChart},
+    get_billing,
+};
 use crate::{
     components::{EmptyState, PageHeader, TableWrap, format_money, format_month, loaded},
     i18n::{Msg, t},

@@ -69,6 +69,7 @@ pub fn SpendChart(spend: Vec<MonthSpend>, currency: crate::domain::Currency) -> 
                 Msg::YearBefore.text(locale),
                 format_money(m.year_before, currency),
             );
+            let title = label.clone();
             // The first and last labels lean inwards so they stay inside the drawing.
             let (anchor, label_x) = match i {
                 0 => ("start", x + 2.0),
@@ -76,8 +77,8 @@ pub fn SpendChart(spend: Vec<MonthSpend>, currency: crate::domain::Currency) -> 
                 _ => ("middle", x + slot / 2.0),
             };
             view! {
-                <g class="month" tabindex="0" role="img" aria-label=label.clone()>
-                    <title>{label}</title>
+                <g class="month" tabindex="0" role="img" aria-label=label>
+                    <title>{title}</title>
                     <rect x=x y=top width=slot height=plot class="hit-area" />
                     <rect x=x + 4.0 y=height - axis - before width=9.0 height=before class="bar-before" />
                     <rect x=x + 12.0 y=height - axis - now width=14.0 height=now class="bar" />
@@ -123,7 +124,7 @@ pub fn SpendChart(spend: Vec<MonthSpend>, currency: crate::domain::Currency) -> 
                             <th scope="col">{t(Msg::Month)}</th>
                             <th scope="col" class="num">{t(Msg::Amount)}</th>
                             <th scope="col" class="num">{t(Msg::YearBefore)}</th>
-                            <th scope="col" class="num">{t(Msg::Change)}</th>
+                            <th scope="col" class="num">{t(Msg::ChangeFromYearBefore)}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>

@@ -9,8 +9,8 @@ use time::Date;
 use uuid::Uuid;
 
 use super::{
-    BillingOverview, ChargeKind, CreditUsage, CustomerSpend, MonthSpend, PriceRow, StatementDetail, StatementLine, StatementStatus,
-    StatementSummary, rules,
+    BillingOverview, ChargeKind, CreditUsage, CustomerSpend, MonthSpend, PriceRow, StatementDetail, StatementLine,
+    StatementStatus, StatementSummary, rules,
 };
 use crate::i18n::Say;
 use crate::{

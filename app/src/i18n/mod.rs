@@ -92,7 +92,7 @@ messages! {
     Month => "Month", "Ay";
     ThisYear => "Last 12 months", "Son 12 ay";
     YearBefore => "A year before", "Bir yıl önce";
-    Change => "Change", "Değişim";
+    ChangeFromYearBefore => "Change", "Değişim";
     ShowFigures => "Figures", "Rakamlar";
     ThisMonthByCustomer => "This month's charges by customer", "Bu ayın tutarları, müşteriye göre";
     NoChargesThisMonth => "No charges this month yet.", "Bu ay henüz tutar yok.";
@@ -196,13 +196,12 @@ messages! {
     NoCreditApprovalsWaiting => "No order is waiting for credit approval.", "Kredi onayı bekleyen sipariş yok.";
     PartnersNearLimit => "Partners near their credit limit", "Kredi limitine yaklaşan iş ortakları";
     NoPartnersNearLimit => "Every partner uses less than 80 % of its credit limit.", "Tüm iş ortakları kredi limitlerinin %80'inden azını kullanıyor.";
-    NoDeadJobs => "No job has failed for good.", "Kalıcı olarak başarısız olan iş yok.";
     UndeliveredMail => "Mail not delivered", "Teslim edilemeyen e-postalar";
     NoUndeliveredMail => "All mail has gone out.", "Tüm e-postalar gönderildi.";
     SeeAll => "See all", "Tümünü gör";
     // Global search (issue #20).
     SearchEverything => "Search", "Ara";
-    SearchPlaceholder => "Search customers, orders, subscriptions", "Müşteri, sipariş, abonelik ara";
+    GlobalSearchPlaceholder => "Search customers, orders, subscriptions", "Müşteri, sipariş, abonelik ara";
     SearchResults => "Search", "Arama";
     SearchButton => "Search", "Ara";
     SearchHelp => "Customers by name, tax number or tenant domain; orders by number; subscriptions by product or customer. Press / on any page to search.", "Müşteriler ad, vergi numarası veya tenant alan adıyla; siparişler numarasıyla; abonelikler ürün veya müşteri adıyla. Herhangi bir sayfada / tuşuyla aramaya başlayın.";

@@ -25,7 +25,7 @@ pub fn GlobalSearch(scope: Scope) -> impl IntoView {
                 autocomplete="off"
                 enterkeyhint="search"
                 aria-keyshortcuts="/"
-                placeholder=t(Msg::SearchPlaceholder)
+                placeholder=t(Msg::GlobalSearchPlaceholder)
             />
             <kbd class="shortcut" aria-hidden="true">"/"</kbd>
         </form>
@@ -176,7 +176,8 @@ fn order(o: OrderHit, scope: Scope) -> impl IntoView {
         Scope::Distributor => format!("/backoffice/orders/{}", o.order_number),
     };
     let title = o.order_number.to_string();
-    let whose = [Some(o.customer_name), o.partner.map(|p| p.name)].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    let whose =
+        [Some(o.customer_name), o.partner.map(|p| p.name)].into_iter().flatten().collect::<Vec<_>>().join(" · ");
     let detail = view! {
         {t(o.kind.label())} " · " <span class=o.status.tone()>{t(o.status.label())}</span> " · " {whose}
     };
@@ -188,7 +189,8 @@ fn subscription(s: SubscriptionHit, scope: Scope) -> impl IntoView {
         Scope::Partner => format!("/cp/customers/{}", s.customer_id),
         Scope::Distributor => format!("/backoffice/orders/{}", s.order_number),
     };
-    let whose = [Some(s.customer_name), s.partner.map(|p| p.name)].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    let whose =
+        [Some(s.customer_name), s.partner.map(|p| p.name)].into_iter().flatten().collect::<Vec<_>>().join(" · ");
     let detail = view! {
         {whose} " · " {t(Msg::Licences)} ": " {s.quantity} " · "
         <span class=s.status.tone()>{t(s.status.label())}</span>
@@ -236,7 +238,7 @@ fn arrow_keys(ev: leptos::ev::KeyboardEvent) {
             return;
         }
         let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
-        let at = active.and_then(|a| links.iter().position(|l| *l.as_ref() == a));
+        let at = active.and_then(|a| links.iter().position(|l| AsRef::<web_sys::Element>::as_ref(l) == &a));
         let next = match (ev.key().as_str(), at) {
             ("ArrowDown", Some(i)) => (i + 1).min(links.len() - 1),
             ("ArrowDown", None) | ("Home", _) => 0,
@@ -263,9 +265,8 @@ fn focus_result(index: usize) {
 #[cfg(feature = "hydrate")]
 fn result_links() -> Vec<web_sys::HtmlElement> {
     use wasm_bindgen::JsCast;
-    let Some(list) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector_all(".search-results a.hit").ok())
+    let Some(list) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector_all(".search-results a.hit").ok())
     else {
         return Vec::new();
     };

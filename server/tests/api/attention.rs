@@ -55,8 +55,10 @@ async fn each_to_do_shows_to_the_role_that_resolves_it_and_leaves_once_resolved(
     assert_eq!(listed["credit_approvals"]["total"], 1);
     assert_eq!(hrefs(&listed["credit_approvals"]), [format!("/backoffice/orders/{waiting}")]);
     let n = waiting.to_string();
-    ok(credit.call("decide_credit", &[("order_number", n.as_str()), ("decision", "reject"), ("reason", "Limit")]).await)
-        .await;
+    ok(credit
+        .call("decide_credit", &[("order_number", n.as_str()), ("decision", "reject"), ("reason", "Limit")])
+        .await)
+    .await;
     assert_eq!(attention(&credit).await["credit_approvals"]["total"], 0);
     limit("update partner set credit_limit = 100000 where organisation_id = $1").await.unwrap();
     assert_eq!(attention(&credit).await["near_limit"]["total"], 0);
