@@ -1,4 +1,4 @@
-//! The back office's to-do lists, each one query for its oldest rows and one for its total.
+//! The back office's to-do lists: one query each for its first rows and, in the same query, its total.
 
 use sqlx::PgPool;
 
@@ -10,6 +10,12 @@ const NEAR_LIMIT_PERCENT: i64 = 80;
 /// Mail still pending after this long did not go out (a down or missing mail server).
 const MAIL_LATE_MINUTES: i32 = 15;
 
+/// A list from its rows (the oldest or most urgent [`SHOWN`]), each carrying the total of the
+/// query's window (`count(*) over ()`), so one query gives both.
+fn listed<R>(rows: Vec<R>, total: impl Fn(&R) -> i64, todo: impl FnMut(R) -> Todo) -> TodoList {
+    TodoList { total: rows.first().map_or(0, total), items: rows.into_iter().map(todo).collect() }
+}
+
 /// Partner applications nobody has decided yet, oldest first.
 pub async fn applications_waiting(db: &PgPool) -> Result<TodoList, sqlx::Error> {
     let rows = sqlx::query!(
@@ -20,18 +26,16 @@ pub async fn applications_waiting(db: &PgPool) -> Result<TodoList, sqlx::Error> 
     )
     .fetch_all(db)
     .await?;
-    Ok(TodoList {
-        total: rows.first().map_or(0, |r| r.total),
-        items: rows
-            .into_iter()
-            .map(|r| Todo {
-                title: r.company_name,
-                detail: format!("#{}{}", r.number, r.tax_number.map(|t| format!(" · {t}")).unwrap_or_default()),
-                href: format!("/backoffice/applications/{}", r.number),
-                since: Some(r.submitted_at),
-            })
-            .collect(),
-    })
+    Ok(listed(
+        rows,
+        |r| r.total,
+        |r| Todo {
+            title: r.company_name,
+            detail: format!("#{}{}", r.number, r.tax_number.map(|t| format!(" · {t}")).unwrap_or_default()),
+            href: format!("/backoffice/applications/{}", r.number),
+            since: Some(r.submitted_at),
+        },
+    ))
 }
 
 /// Orders over their partner's available credit, waiting for credit control, oldest first.
@@ -46,18 +50,16 @@ pub async fn credit_approvals_waiting(db: &PgPool) -> Result<TodoList, sqlx::Err
     )
     .fetch_all(db)
     .await?;
-    Ok(TodoList {
-        total: rows.first().map_or(0, |r| r.total),
-        items: rows
-            .into_iter()
-            .map(|r| Todo {
-                title: format!("{} · {}", r.order_number, r.partner_name),
-                detail: format_money(r.term_value, r.currency),
-                href: format!("/backoffice/orders/{}", r.order_number),
-                since: Some(r.created_at),
-            })
-            .collect(),
-    })
+    Ok(listed(
+        rows,
+        |r| r.total,
+        |r| Todo {
+            title: format!("{} · {}", r.order_number, r.partner_name),
+            detail: format_money(r.term_value, r.currency),
+            href: format!("/backoffice/orders/{}", r.order_number),
+            since: Some(r.created_at),
+        },
+    ))
 }
 
 /// Partners using [`NEAR_LIMIT_PERCENT`] or more of their credit limit, fullest first.
@@ -77,25 +79,23 @@ pub async fn partners_near_limit(db: &PgPool) -> Result<TodoList, sqlx::Error> {
     )
     .fetch_all(db)
     .await?;
-    Ok(TodoList {
-        total: rows.first().map_or(0, |r| r.total),
-        items: rows
-            .into_iter()
-            .map(|r| {
-                let percent = (r.used * rust_decimal::Decimal::ONE_HUNDRED / r.credit_limit).round();
-                Todo {
-                    title: r.name,
-                    detail: format!(
-                        "{percent} % · {} / {}",
-                        format_money(r.used, r.currency),
-                        format_money(r.credit_limit, r.currency)
-                    ),
-                    href: format!("/backoffice/partners/{}", r.organisation_id),
-                    since: None,
-                }
-            })
-            .collect(),
-    })
+    Ok(listed(
+        rows,
+        |r| r.total,
+        |r| {
+            let percent = (r.used * rust_decimal::Decimal::ONE_HUNDRED / r.credit_limit).round();
+            Todo {
+                title: r.name,
+                detail: format!(
+                    "{percent} % · {} / {}",
+                    format_money(r.used, r.currency),
+                    format_money(r.credit_limit, r.currency)
+                ),
+                href: format!("/backoffice/partners/{}", r.organisation_id),
+                since: None,
+            }
+        },
+    ))
 }
 
 /// Jobs that failed for good, newest first: operations resubmit or look into them.
@@ -108,18 +108,16 @@ pub async fn dead_jobs(db: &PgPool) -> Result<TodoList, sqlx::Error> {
     )
     .fetch_all(db)
     .await?;
-    Ok(TodoList {
-        total: rows.first().map_or(0, |r| r.total),
-        items: rows
-            .into_iter()
-            .map(|r| Todo {
-                title: r.kind,
-                detail: r.last_error.map(|e| e.chars().take(160).collect()).unwrap_or_default(),
-                href: "/backoffice/jobs".to_owned(),
-                since: Some(r.updated_at),
-            })
-            .collect(),
-    })
+    Ok(listed(
+        rows,
+        |r| r.total,
+        |r| Todo {
+            title: r.kind,
+            detail: r.last_error.map(|e| e.chars().take(160).collect()).unwrap_or_default(),
+            href: "/backoffice/jobs".to_owned(),
+            since: Some(r.updated_at),
+        },
+    ))
 }
 
 /// Mail that failed, or is still pending after [`MAIL_LATE_MINUTES`], oldest first.
@@ -134,16 +132,14 @@ pub async fn undelivered_mail(db: &PgPool) -> Result<TodoList, sqlx::Error> {
     )
     .fetch_all(db)
     .await?;
-    Ok(TodoList {
-        total: rows.first().map_or(0, |r| r.total),
-        items: rows
-            .into_iter()
-            .map(|r| Todo {
-                title: r.subject,
-                detail: r.recipient,
-                href: "/backoffice/outbox".to_owned(),
-                since: Some(r.created_at),
-            })
-            .collect(),
-    })
+    Ok(listed(
+        rows,
+        |r| r.total,
+        |r| Todo {
+            title: r.subject,
+            detail: r.recipient,
+            href: "/backoffice/outbox".to_owned(),
+            since: Some(r.created_at),
+        },
+    ))
 }
