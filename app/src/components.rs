@@ -245,6 +245,72 @@ pub fn format_month(date: time::Date) -> String {
     month_in(date, crate::i18n::current_locale())
 }
 
+/// How many rows a to-do list shows; its total says how many there are.
+pub const TODOS_SHOWN: i64 = 5;
+
+/// One thing to do on a home page (the Control Panel's, the back office's), and where it is done.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Todo {
+    pub title: String,
+    pub detail: String,
+    pub href: String,
+    /// Since when it has waited, or when it is due.
+    pub since: Option<time::OffsetDateTime>,
+}
+
+/// A list of to-dos of one kind: the first [`TODOS_SHOWN`], and how many there are.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TodoList {
+    pub total: i64,
+    pub items: Vec<Todo>,
+}
+
+impl TodoList {
+    /// A list from a query's rows (its first [`TODOS_SHOWN`]), each carrying the total of the
+    /// query's window (`count(*) over ()`), so one query gives both.
+    pub fn from_rows<R>(rows: Vec<R>, total: impl Fn(&R) -> i64, todo: impl FnMut(R) -> Todo) -> Self {
+        Self { total: rows.first().map_or(0, total), items: rows.into_iter().map(todo).collect() }
+    }
+}
+
+/// One kind of to-do: how many, the first few as links to where each is resolved, and an empty
+/// state that says all is well.
+#[component]
+pub fn TodoCard(list: TodoList, id: &'static str, title: Msg, empty: Msg, all: &'static str) -> impl IntoView {
+    let shown = list.items.len() as i64;
+    let total = list.total;
+    let body = if list.items.is_empty() {
+        view! { <p class="all-clear">{t(empty)}</p> }.into_any()
+    } else {
+        view! {
+            <ul class="todo-list">
+                {list
+                    .items
+                    .into_iter()
+                    .map(|todo| view! {
+                        <li>
+                            <a href=todo.href>{todo.title}</a>
+                            <span class="muted">{todo.detail}</span>
+                            {todo.since.map(|at| view! { <span class="since">{format_datetime(at)}</span> })}
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card todo" class:quiet=total == 0 aria-labelledby=id>
+            <h3 id=id>
+                {t(title)} " "
+                <span class=if total == 0 { "badge ok" } else { "badge warn" }>{total}</span>
+            </h3>
+            {body}
+            {(total > shown).then(|| view! { <a class="see-all" href=all>{t(Msg::SeeAll)} " (" {total} ")"</a> })}
+        </section>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use super::{AttentionLists, TodoList, back_office_attention};
+use super::{AttentionLists, back_office_attention};
 use crate::{
-    components::{PageHeader, format_datetime, loaded},
+    components::{PageHeader, TodoCard, TodoList, loaded},
     i18n::{Msg, t},
     live::use_live,
 };
@@ -30,43 +30,5 @@ pub fn BackOfficePage() -> impl IntoView {
                 </div>
             }
         })}
-    }
-}
-
-/// One kind of to-do: how many, the oldest few as links to where each is resolved, and an empty
-/// state that says all is well.
-#[component]
-fn TodoCard(list: TodoList, id: &'static str, title: Msg, empty: Msg, all: &'static str) -> impl IntoView {
-    let shown = list.items.len() as i64;
-    let total = list.total;
-    let body = if list.items.is_empty() {
-        view! { <p class="all-clear">{t(empty)}</p> }.into_any()
-    } else {
-        view! {
-            <ul class="todo-list">
-                {list
-                    .items
-                    .into_iter()
-                    .map(|todo| view! {
-                        <li>
-                            <a href=todo.href>{todo.title}</a>
-                            <span class="muted">{todo.detail}</span>
-                            {todo.since.map(|at| view! { <span class="since">{format_datetime(at)}</span> })}
-                        </li>
-                    })
-                    .collect_view()}
-            </ul>
-        }
-        .into_any()
-    };
-    view! {
-        <section class="card todo" class:quiet=total == 0 aria-labelledby=id>
-            <h3 id=id>
-                {t(title)} " "
-                <span class=if total == 0 { "badge ok" } else { "badge warn" }>{total}</span>
-            </h3>
-            {body}
-            {(total > shown).then(|| view! { <a class="see-all" href=all>{t(Msg::SeeAll)} " (" {total} ")"</a> })}
-        </section>
     }
 }

@@ -8,31 +8,10 @@ pub mod ssr;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 
 pub use home_page::BackOfficePage;
 
-use crate::error::AppError;
-
-/// How many rows a to-do list shows; its total says how many there are.
-pub const SHOWN: i64 = 5;
-
-/// One thing to do, and where it is done.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Todo {
-    pub title: String,
-    pub detail: String,
-    pub href: String,
-    /// Since when it has waited.
-    pub since: Option<OffsetDateTime>,
-}
-
-/// A list of to-dos of one kind: the oldest [`SHOWN`], and how many there are.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct TodoList {
-    pub total: i64,
-    pub items: Vec<Todo>,
-}
+use crate::{components::TodoList, error::AppError};
 
 /// The back office's to-dos; a list the caller's role does not handle is `None` (not shown).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

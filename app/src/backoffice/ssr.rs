@@ -2,19 +2,13 @@
 
 use sqlx::PgPool;
 
-use super::{SHOWN, Todo, TodoList};
+use crate::components::{TODOS_SHOWN as SHOWN, Todo, TodoList};
 use crate::components::format_money;
 
 /// A partner is near its limit from this share of it on (used ÷ limit).
 const NEAR_LIMIT_PERCENT: i64 = 80;
 /// Mail still pending after this long did not go out (a down or missing mail server).
 const MAIL_LATE_MINUTES: i32 = 15;
-
-/// A list from its rows (the oldest or most urgent [`SHOWN`]), each carrying the total of the
-/// query's window (`count(*) over ()`), so one query gives both.
-fn listed<R>(rows: Vec<R>, total: impl Fn(&R) -> i64, todo: impl FnMut(R) -> Todo) -> TodoList {
-    TodoList { total: rows.first().map_or(0, total), items: rows.into_iter().map(todo).collect() }
-}
 
 /// Partner applications nobody has decided yet, oldest first.
 pub async fn applications_waiting(db: &PgPool) -> Result<TodoList, sqlx::Error> {
@@ -26,7 +20,7 @@ pub async fn applications_waiting(db: &PgPool) -> Result<TodoList, sqlx::Error> 
     )
     .fetch_all(db)
     .await?;
-    Ok(listed(
+    Ok(TodoList::from_rows(
         rows,
         |r| r.total,
         |r| Todo {
@@ -50,7 +44,7 @@ pub async fn credit_approvals_waiting(db: &PgPool) -> Result<TodoList, sqlx::Err
     )
     .fetch_all(db)
     .await?;
-    Ok(listed(
+    Ok(TodoList::from_rows(
         rows,
         |r| r.total,
         |r| Todo {
@@ -79,7 +73,7 @@ pub async fn partners_near_limit(db: &PgPool) -> Result<TodoList, sqlx::Error> {
     )
     .fetch_all(db)
     .await?;
-    Ok(listed(
+    Ok(TodoList::from_rows(
         rows,
         |r| r.total,
         |r| {
@@ -108,7 +102,7 @@ pub async fn dead_jobs(db: &PgPool) -> Result<TodoList, sqlx::Error> {
     )
     .fetch_all(db)
     .await?;
-    Ok(listed(
+    Ok(TodoList::from_rows(
         rows,
         |r| r.total,
         |r| Todo {
@@ -132,7 +126,7 @@ pub async fn undelivered_mail(db: &PgPool) -> Result<TodoList, sqlx::Error> {
     )
     .fetch_all(db)
     .await?;
-    Ok(listed(
+    Ok(TodoList::from_rows(
         rows,
         |r| r.total,
         |r| Todo {

@@ -188,6 +188,17 @@ messages! {
     PasswordShownOnce => "Copy it now: it is shown only once and is not kept. The administrator chooses a new one at the first sign-in.", "Şimdi kopyalayın: yalnızca bir kez gösterilir ve saklanmaz. Yönetici ilk girişte yenisini belirler.";
     PasswordAlreadyViewed => "The one-time password was already viewed and is no longer kept. The customer's contact received it by e-mail.", "Tek kullanımlık parola zaten görüntülendi ve artık saklanmıyor. Müşterinin iletişim kişisine e-postayla gönderildi.";
     Actions => "Actions", "İşlemler";
+    // The Control Panel's home (issue #20).
+    FailedProvisioning => "Provisioning failed", "Provizyon başarısız";
+    NoFailedProvisioning => "No order failed at provisioning.", "Provizyonda başarısız olan sipariş yok.";
+    AwaitingCreditApprovalTodo => "Waiting for credit approval", "Kredi onayı bekleyenler";
+    CancellationsToOpen => "Cancellation requests to open", "Açılacak iptal talepleri";
+    NoCancellationsToOpen => "No cancellation request is waiting.", "Bekleyen iptal talebi yok.";
+    RelationshipsPending => "Reseller relationships not accepted", "Kabul edilmemiş bayi ilişkileri";
+    NoRelationshipsPending => "Every customer with a tenant has accepted the reseller relationship.", "Tenant'ı olan tüm müşteriler bayi ilişkisini kabul etti.";
+    RenewalsAhead => "Renewals in the next 30 days", "Önümüzdeki 30 gündeki yenilemeler";
+    NoRenewalsAhead => "No subscription renews in the next 30 days.", "Önümüzdeki 30 günde yenilenecek abonelik yok.";
+    AutoRenewIsOff => "auto-renew off", "otomatik yenileme kapalı";
     // The back office's home (issue #20).
     NeedsAttention => "Needs your attention", "İlgilenmeniz gerekenler";
     ApplicationsWaiting => "Applications waiting for a decision", "Karar bekleyen başvurular";

@@ -1,10 +1,11 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{PartnerOverview, get_partner_overview};
+use super::{HomeTodos, PartnerOverview, get_partner_overview, partner_home_todos};
 use crate::{
-    components::{format_money, loaded, page_title},
+    components::{TodoCard, format_money, loaded, page_title},
     i18n::{Msg, t},
+    live::use_live,
 };
 
 #[component]
@@ -18,6 +19,7 @@ pub fn ControlPanelPage() -> impl IntoView {
                     <h1>{t(Msg::ControlPanel)}</h1>
                     <p class="subtitle">{t(Msg::Welcome)} ", " {o.name.clone()}</p>
                 </header>
+                <NeedsAttention />
                 <div class="cards">
                     <section class="card">
                         <h2>{t(Msg::CloudServices)}</h2>
@@ -37,5 +39,30 @@ pub fn ControlPanelPage() -> impl IntoView {
                 </div>
             }
         })}
+    }
+}
+
+/// "Needs your attention": failed provisioning, orders waiting for credit, cancellation requests
+/// to open, relationships not accepted and renewals ahead, each row a link to where it is
+/// resolved. Follows the live stream, so a resubmitted order leaves the list without a reload.
+#[component]
+fn NeedsAttention() -> impl IntoView {
+    let changes = use_live().changes(|| None);
+    let todos = Resource::new(move || changes.get(), |_| partner_home_todos());
+    view! {
+        <section class="attention-section" aria-labelledby="attention-heading">
+            <h2 id="attention-heading" class="section-title">{t(Msg::NeedsAttention)}</h2>
+            {loaded(todos, |h: HomeTodos| {
+                view! {
+                    <div class="attention">
+                        <TodoCard list=h.failed id="todo-failed" title=Msg::FailedProvisioning empty=Msg::NoFailedProvisioning all="/cp/billing/orders?status=provisioning_failed" />
+                        <TodoCard list=h.awaiting_credit id="todo-credit" title=Msg::AwaitingCreditApprovalTodo empty=Msg::NoCreditApprovalsWaiting all="/cp/billing/orders?status=awaiting_credit_approval" />
+                        <TodoCard list=h.cancellations id="todo-cancellations" title=Msg::CancellationsToOpen empty=Msg::NoCancellationsToOpen all="/cp/billing/orders?kind=cancellation&status=new" />
+                        <TodoCard list=h.relationships id="todo-relationships" title=Msg::RelationshipsPending empty=Msg::NoRelationshipsPending all="/cp/customers/relationship" />
+                        <TodoCard list=h.renewals id="todo-renewals" title=Msg::RenewalsAhead empty=Msg::NoRenewalsAhead all="/cp/customers" />
+                    </div>
+                }
+            })}
+        </section>
     }
 }

@@ -1,5 +1,7 @@
 //! Partners: the Control Panel's start page for a partner, and the distributor's partner list.
 
+#[cfg(feature = "ssr")]
+mod attention;
 mod control_panel_page;
 mod partners_page;
 #[cfg(feature = "ssr")]
@@ -35,6 +37,29 @@ pub struct PartnerOverview {
     pub customers: i64,
     pub credit_limit: Decimal,
     pub currency: crate::domain::Currency,
+}
+
+/// What needs the partner's attention, for its Control Panel home (issue #20).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HomeTodos {
+    /// Orders whose provisioning failed, with their fix.
+    pub failed: crate::components::TodoList,
+    /// Orders waiting for the distributor's credit control.
+    pub awaiting_credit: crate::components::TodoList,
+    /// Cancellation Orders in status New, waiting for "Open Order".
+    pub cancellations: crate::components::TodoList,
+    /// Customers whose admin has not accepted the reseller relationship.
+    pub relationships: crate::components::TodoList,
+    /// Subscriptions renewing (or ending) in the next 30 days.
+    pub renewals: crate::components::TodoList,
+}
+
+/// The signed-in partner's to-dos, worded in the reader's language; never another partner's.
+#[server(prefix = "/api", endpoint = "partner_home_todos")]
+pub async fn partner_home_todos() -> Result<HomeTodos, AppError> {
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    let locale = crate::i18n::request_locale();
+    Ok(attention::home_todos(&state.pool, user.organisation_id, locale).await?)
 }
 
 #[server(prefix = "/api", endpoint = "partners")]

@@ -7,7 +7,7 @@ use serde_json::Value;
 use app::orders::OrderStatus;
 
 use crate::{
-    helpers::{TestApp, ok},
+    helpers::{TestApp, ok, second_tenant},
     provisioning::{order_for, status_of, wait_for, with_workers},
 };
 
@@ -95,4 +95,107 @@ async fn each_to_do_shows_to_the_role_that_resolves_it_and_leaves_once_resolved(
     assert!(page.contains("Needs your attention") && page.contains("Orders waiting for credit approval"));
     let partner = app.signed_in_as("partner@reseller.example").await;
     assert_eq!(partner.call("back_office_attention", &[]).await.status(), StatusCode::FORBIDDEN);
+}
+
+async fn todos(user: &TestApp) -> Value {
+    ok(user.call("partner_home_todos", &[]).await).await
+}
+
+fn titles(list: &Value) -> Vec<String> {
+    list["items"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn a_partners_to_dos_are_its_own_and_leave_once_resolved() {
+    let app = with_workers().await;
+    let partner = app.signed_in_as("partner@reseller.example").await;
+    let (_, other) = second_tenant(&app).await;
+    let quiet = todos(&partner).await;
+    for list in ["failed", "awaiting_credit", "cancellations", "relationships", "renewals"] {
+        assert_eq!(quiet[list]["total"], 0, "{list}: {quiet}");
+    }
+
+    // A failed provisioning, with the fix, until it is resubmitted and completes.
+    let failed = order_for(&app, "todofailed", "8000151").await;
+    wait_for(&app, failed, OrderStatus::ProvisioningFailed).await;
+    let listed = todos(&partner).await;
+    assert_eq!(hrefs(&listed["failed"]), [format!("/cp/orders/{failed}")]);
+    assert!(listed["failed"]["items"][0]["detail"].as_str().unwrap().contains("MPN ID"), "{listed}");
+    let n = failed.to_string();
+    let resubmit = [("order_number", n.as_str()), ("mpn_id", "1234567"), ("tenant", "todofailed")];
+    ok(partner.call("resubmit_order", &resubmit).await).await;
+    wait_for(&app, failed, OrderStatus::Completed).await;
+    assert_eq!(todos(&partner).await["failed"]["total"], 0);
+
+    // A renewal within 30 days: the new customer's subscription, its term moved close.
+    sqlx::query(
+        "update subscription set term_end = market_now() + interval '10 days'
+         where order_id = (select order_id from sales_order where order_number = $1)",
+    )
+    .bind(failed)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let renewals = todos(&partner).await;
+    assert_eq!(renewals["renewals"]["total"], 1);
+    assert!(titles(&renewals["renewals"])[0].ends_with("todofailed Ltd"), "{renewals}");
+
+    // A customer's cancellation request, until the partner decides it.
+    let customer_of = |prefix: &'static str| {
+        sqlx::query_scalar::<_, String>(
+            "select s.subscription_id::text from subscription s join customer c on c.organisation_id = s.customer_id
+             where c.tenant_prefix = $1",
+        )
+        .bind(prefix)
+        .fetch_one(&app.pool)
+    };
+    let contoso_order = order_for(&app, "contoso", "1234567").await;
+    wait_for(&app, contoso_order, OrderStatus::Completed).await;
+    let subscription = customer_of("contoso").await.unwrap();
+    let admin = app.signed_in_as("admin@contoso.example").await;
+    let cancellation = ok(admin.call("cancel_subscription", &[("subscription_id", subscription.as_str())]).await)
+        .await
+        .as_i64()
+        .unwrap();
+    let listed = todos(&partner).await;
+    assert_eq!(hrefs(&listed["cancellations"]), [format!("/cp/orders/{cancellation}")]);
+    let c = cancellation.to_string();
+    ok(partner.call("decide_cancellation", &[("order_number", c.as_str()), ("decision", "reject")]).await).await;
+    assert_eq!(todos(&partner).await["cancellations"]["total"], 0);
+
+    // A relationship not accepted yet, until the customer's admin accepts it.
+    let relationship = |accepted: &'static str| {
+        sqlx::query(&format!("update customer set relationship_accepted_at = {accepted} where tenant_prefix = 'contoso'"))
+            .execute(&app.pool)
+    };
+    relationship("null").await.unwrap();
+    assert_eq!(titles(&todos(&partner).await["relationships"]), ["Contoso Ltd"]);
+    relationship("now()").await.unwrap();
+    assert_eq!(todos(&partner).await["relationships"]["total"], 0);
+
+    // An order over the credit, until credit control decides it.
+    sqlx::query("update partner set credit_limit = 1 where organisation_id = $1::text::uuid")
+        .bind(PARTNER)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let waiting = order_for(&app, "todowaiting", "1234567").await;
+    assert_eq!(status_of(&app, waiting).await, OrderStatus::AwaitingCreditApproval);
+    let mine = todos(&partner).await;
+    assert_eq!(hrefs(&mine["awaiting_credit"]), [format!("/cp/orders/{waiting}")]);
+
+    // Another partner sees none of it.
+    let theirs = todos(&other).await;
+    for list in ["failed", "awaiting_credit", "cancellations", "relationships", "renewals"] {
+        assert_eq!(theirs[list]["total"], 0, "{list}: {theirs}");
+    }
+    let credit = app.signed_in_as("credit@distributor.example").await;
+    let w = waiting.to_string();
+    ok(credit.call("decide_credit", &[("order_number", w.as_str()), ("decision", "reject"), ("reason", "No")]).await)
+        .await;
+    assert_eq!(todos(&partner).await["awaiting_credit"]["total"], 0);
+
+    // The home page says so without JavaScript.
+    let home = partner.get("/cp").await.text().await.unwrap();
+    assert!(home.contains("Needs your attention") && home.contains("No order failed at provisioning."));
 }

@@ -112,6 +112,8 @@ fn calls() -> Vec<Call> {
         // everything for the distributor's staff.
         c("search_my_business", Partner, [S, F, Y, F, F, Y], |_| vec![("q", "contoso".into())]),
         c("search_everything", CreditControl, [S, F, F, Y, Y, Y], |_| vec![("q", "contoso".into())]),
+        // The Control Panel's home: the partner's own to-dos (another partner gets its own).
+        c("partner_home_todos", Partner, [S, F, Y, F, F, Y], none),
         // The back office's home: what needs the staff's attention.
         c("back_office_attention", CreditControl, [S, F, F, Y, Y, Y], none),
         c("partner_overview", Partner, [S, F, Y, F, F, Y], none),
