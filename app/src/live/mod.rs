@@ -146,11 +146,32 @@ mod browser {
         };
         let Live { last, connected, .. } = live;
         let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| connected.set(true));
+        // After a reconnection the server sends again what came shortly before the last step this
+        // page had (see `progress_stream::stream`): each step counts once, and the newest id is
+        // what a next page asks to continue from.
+        let seen = StoredValue::new_local(std::collections::BTreeSet::<i64>::new());
         let on_progress = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
             let Some(data) = message.data().as_string() else { return };
             let Ok(event) = serde_json::from_str::<ProgressEvent>(&data) else { return };
+            let fresh = seen.try_update_value(|seen| {
+                let fresh = seen.insert(event.id);
+                // The server replays at most a thousand ids back; older ones need not be kept.
+                while seen.len() > 2_000 {
+                    seen.pop_first();
+                }
+                fresh
+            });
+            if fresh != Some(true) {
+                return;
+            }
             if let Some(storage) = storage() {
-                let _ = storage.set_item(LAST_SEEN_KEY, &event.id.to_string());
+                let newest = storage
+                    .get_item(LAST_SEEN_KEY)
+                    .ok()
+                    .flatten()
+                    .and_then(|id| id.parse::<i64>().ok())
+                    .map_or(event.id, |stored| stored.max(event.id));
+                let _ = storage.set_item(LAST_SEEN_KEY, &newest.to_string());
             }
             connected.set(true);
             last.set(Some(event));

@@ -135,11 +135,15 @@ pub async fn stream(
     let scope = Scope::of(&user);
     // Subscribed before reading the backlog, so nothing falls between the two.
     let receiver = state.live.subscribe();
-    let after = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .or(query.after);
+    let reconnected = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
+    // A browser reconnecting by itself (a server went away) has every step up to its
+    // Last-Event-ID except one recorded just before that and committed just after, whose
+    // notification died with the server: it is replayed from [`REPLAY_SLACK`] lower, never below
+    // where its page started (`?after=`, which the browser sends again), and drops what it had.
+    let after = match reconnected {
+        Some(last) => Some((last - REPLAY_SLACK).max(query.after.unwrap_or(0))),
+        None => query.after,
+    };
     let relistened = state.live.relistened();
     let backlog = match after {
         Some(after) => match replay(&state.pool, scope, after).await {

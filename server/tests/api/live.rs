@@ -117,7 +117,41 @@ async fn a_reconnecting_browser_gets_what_it_missed_and_strangers_get_nothing() 
     let response =
         app.client.get(app.url("/live/progress")).header("Last-Event-ID", first.to_string()).send().await.unwrap();
     let mut reconnected = EventStream { response, buffer: String::new() };
+    let again = reconnected.until_final(number).await;
+    assert_eq!(again.len(), 6, "the steps after the last one seen, and that one again: the browser drops it");
+    assert_eq!(again[0]["id"], first);
+    // The same from a page that started after it: never below where the page started.
+    let response = app
+        .client
+        .get(app.url(&format!("/live/progress?after={first}")))
+        .header("Last-Event-ID", (first + 2).to_string())
+        .send()
+        .await
+        .unwrap();
+    let mut reconnected = EventStream { response, buffer: String::new() };
     assert_eq!(reconnected.until_final(number).await.len(), 5);
+}
+
+/// A step recorded before another but committed after it, while the browser was away: its
+/// reconnection (Last-Event-ID of the later step) still gets it.
+#[tokio::test]
+async fn a_step_committed_after_a_later_one_reaches_a_reconnecting_browser() {
+    let app = TestApp::spawn().await;
+    let number = order_for(&app, "lateststep", "1234567").await;
+    app.login_ok("partner@reseller.example").await;
+    let mut slow = app.pool.begin().await.unwrap();
+    let earlier = record_step_on(&mut *slow, number, 1, "validating").await;
+    let later = record_step(&app, number, 1, "creating_customer").await;
+    assert!(earlier < later);
+    slow.commit().await.unwrap();
+    let response =
+        app.client.get(app.url("/live/progress")).header("Last-Event-ID", later.to_string()).send().await.unwrap();
+    let mut reconnected = EventStream { response, buffer: String::new() };
+    let mut ids = Vec::new();
+    while let Some(event) = reconnected.next(Duration::from_secs(2)).await {
+        ids.push(event["id"].as_i64().unwrap());
+    }
+    assert!(ids.contains(&earlier), "the late step is replayed: {ids:?}");
 }
 
 /// Records a step of `number`'s run `run` as the provisioning engine does; its id.
