@@ -323,3 +323,30 @@ async fn the_nightly_check_records_a_refusal_and_the_control_panel_warns_until_i
     let page = partner.get("/cp").await.text().await.unwrap();
     assert!(!page.contains("Microsoft does not accept your Partner ID"), "no warning once valid");
 }
+
+#[tokio::test]
+async fn a_failed_order_is_not_resubmitted_under_a_partner_id_microsoft_refuses() {
+    let app = with_workers().await;
+    // 8000151 passes every check but Microsoft refuses the order itself: provisioning fails.
+    let number = order_for(&app, "contoso", "8000151").await;
+    wait_for(&app, number, OrderStatus::ProvisioningFailed).await;
+    let partner = app.signed_in_as(PARTNER).await;
+    let before = footprint(&app).await;
+    let order = number.to_string();
+
+    let resubmit = [("order_number", order.as_str()), ("mpn_id", UNAUTHORISED), ("tenant", "contoso.onmicrosoft.com")];
+    let body = refused(partner.call("resubmit_order", &resubmit).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(body.contains("mpn_id") && body.contains("PartnerIdNotAuthorised"), "{body}");
+    assert_eq!(footprint(&app).await, before, "not sent again, nothing queued");
+    let held: (String, i32) =
+        sqlx::query_as("select mpn_id, provisioning_run from sales_order where order_number = $1")
+            .bind(number)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(held, ("8000151".to_owned(), 1), "the order is as it failed");
+
+    let resubmit = [("order_number", order.as_str()), ("mpn_id", "1234567"), ("tenant", "contoso.onmicrosoft.com")];
+    ok(partner.call("resubmit_order", &resubmit).await).await;
+    wait_for(&app, number, OrderStatus::Completed).await;
+}
