@@ -1,23 +1,22 @@
-use sqlx::PgExecutor;
-use uuid::Uuid;
+//! Partners in the database: the distributor's list, a partner's Control Panel overview, its
+//! credit limit, and the nightly Partner-of-Record check of every partner's Partner ID.
 
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sqlx::PgPool;
+use sqlx::{PgExecutor, PgPool};
+use uuid::Uuid;
 
 use super::{PartnerOverview, PartnerSummary};
 use crate::i18n::{Say, Text};
 use crate::{
     audit::{self, AuditEntry},
     auth::ssr::AuthUser,
-    error::AppError,
-};
-use crate::{
     domain::PartnerOfRecordRefusal,
+    error::AppError,
     jobs::{self, Job, JobError},
     partner_center::{PartnerCenter, PartnerCenterError, VALIDATE_RESELLERS_AT_ONCE},
 };
-use serde::{Deserialize, Serialize};
 
 #[tracing::instrument(name = "partners.list", skip(db))]
 pub async fn list_partners(db: impl PgExecutor<'_>) -> Result<Vec<PartnerSummary>, sqlx::Error> {
