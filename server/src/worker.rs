@@ -87,6 +87,7 @@ pub fn product_registry(engine: app::provisioning::ssr::Engine) -> Registry {
     use app::billing::ssr::{BillingRun, RenewSubscriptions, bill_period, renew_due};
     let change_engine = engine.clone();
     let partner_center = engine.partner_center.clone();
+    let checker = engine.partner_center.clone();
     Registry::default()
         .register::<RenewSubscriptions, _, _>(move |_job, ctx| {
             let partner_center = partner_center.clone();
@@ -102,6 +103,10 @@ pub fn product_registry(engine: app::provisioning::ssr::Engine) -> Registry {
         .register::<app::provisioning::ssr::ChangeSubscription, _, _>(move |job, ctx| {
             let engine = change_engine.clone();
             async move { engine.run_change(job, ctx.attempt).await }
+        })
+        .register::<app::partners::ssr::CheckPartnersOfRecord, _, _>(move |_job, ctx| {
+            let partner_center = checker.clone();
+            async move { app::partners::ssr::check_partners_of_record(&ctx.pool, &partner_center).await.map(|_| ()) }
         })
 }
 
@@ -192,9 +197,10 @@ impl WorkerPool {
             billing: runs(<app::billing::ssr::BillingRun as Job>::KIND),
             retention: runs(<crate::retention::PurgeHistory as Job>::KIND),
             invoicing: runs(<app::invoicing::ssr::LoadTcmbRates as Job>::KIND),
+            partners_of_record: runs(<app::partners::ssr::CheckPartnersOfRecord as Job>::KIND),
         };
         let mut handles = spawn_lanes(pool.clone(), lanes, settings, stopped.clone(), running);
-        if schedules.billing || schedules.retention || schedules.invoicing {
+        if schedules.billing || schedules.retention || schedules.invoicing || schedules.partners_of_record {
             handles.push(tokio::spawn(schedule(pool, schedules, stopped)));
         }
         Some(Self { stop, handles })
@@ -216,10 +222,13 @@ struct Schedules {
     billing: bool,
     retention: bool,
     invoicing: bool,
+    partners_of_record: bool,
 }
 
 /// Queues the renewals and billing runs that fall due (by the marketplace's clock, so a sandbox
-/// clock moved forward is followed within a minute) and the day's retention run, every minute.
+/// clock moved forward is followed within a minute), the day's retention run and the day's
+/// Partner-of-Record check of every partner (the first minute after midnight UTC: nightly),
+/// every minute.
 /// Each is deduplicated by the job engine, so any number of processes may schedule.
 async fn schedule(pool: PgPool, schedules: Schedules, mut shutdown: watch::Receiver<bool>) {
     loop {
@@ -237,6 +246,11 @@ async fn schedule(pool: PgPool, schedules: Schedules, mut shutdown: watch::Recei
             && let Err(err) = app::invoicing::ssr::schedule(&pool).await
         {
             tracing::warn!(error = %err, "could not queue the exchange-rate fetch and invoice statuses");
+        }
+        if schedules.partners_of_record
+            && let Err(err) = app::partners::ssr::schedule_partner_of_record_checks(&pool).await
+        {
+            tracing::warn!(error = %err, "could not queue the nightly Partner-of-Record check");
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}

@@ -129,6 +129,15 @@ fn unreachable(what: Msg, err: &str) -> AppError {
     AppError::conflict(Say::PartnerCenterUnreachable { what })
 }
 
+/// Microsoft's Partner-of-Record check of the order's Partner ID (the ID the order names to
+/// Microsoft), asked for every sales order before anything is written or sent to the vendor.
+pub async fn partner_of_record(state: &AppState, mpn: &MpnId) -> Result<(), AppError> {
+    match crate::partner_center::partner_of_record(&state.partner_center, mpn.as_ref()).await? {
+        None => Ok(()),
+        Some(refusal) => Err(AppError::invalid("mpn_id", refusal.to_partner(mpn.as_ref()))),
+    }
+}
+
 pub async fn verify_mpn(state: &AppState, mpn: &MpnId) -> Result<(), AppError> {
     match state.partner_center.verify_mpn(mpn.as_ref()).await {
         Ok(_) => Ok(()),
@@ -406,7 +415,10 @@ pub async fn submit(
 /// change meanwhile; both are made, so every refusal is answered at once.
 pub async fn place(state: &AppState, request: &OrderRequest, mode: Mode) -> Result<Placement, AppError> {
     let mut refusals = Refusals::default();
-    refusals.check(verify_mpn(state, &request.mpn_id).await)?;
+    // Microsoft's Partner-of-Record rule: only an ID Partner Center knows can be asked about.
+    if refusals.check(verify_mpn(state, &request.mpn_id).await)?.is_some() {
+        refusals.check(partner_of_record(state, &request.mpn_id).await)?;
+    }
     refusals.check(check_tenant(state, &request.tenant.prefix, request.tenant.new).await)?;
     place_or_check(&state.pool, request, refusals, mode).await
 }

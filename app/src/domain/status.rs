@@ -496,3 +496,52 @@ impl InvoiceStatus {
         }
     }
 }
+
+/// Why Microsoft does not accept a Partner ID as the partner of record of an indirect order
+/// (Partner Center's `validateresellers`); a valid one has none. Checked before every sales and
+/// change order and at a partner's approval, and every night for every partner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "partner_of_record_refusal", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerOfRecordRefusal {
+    /// The Partner ID exists but is not active.
+    Inactive,
+    /// Active, but not authorised as an indirect reseller of this distributor.
+    NotAuthorised,
+    /// Microsoft does not know the Partner ID.
+    NotFound,
+}
+
+#[cfg(feature = "ssr")]
+impl PartnerOfRecordRefusal {
+    /// The Postgres enum's label, for statements that bind many at once as text.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Inactive => "inactive",
+            Self::NotAuthorised => "not_authorised",
+            Self::NotFound => "not_found",
+        }
+    }
+
+    /// The reason with its fix, as the partner reads it (at checkout, on a change, on the Control
+    /// Panel).
+    pub fn to_partner(self, partner_id: &str) -> Say {
+        let partner_id = partner_id.to_owned();
+        match self {
+            Self::Inactive => Say::PartnerIdInactive { partner_id },
+            Self::NotAuthorised => Say::PartnerIdNotAuthorised { partner_id },
+            Self::NotFound => Say::PartnerIdUnknown { partner_id },
+        }
+    }
+
+    /// The reason with its fix, as credit control reads it when approving an application.
+    pub fn to_approver(self, partner_id: &str) -> Say {
+        let partner_id = partner_id.to_owned();
+        match self {
+            Self::Inactive => Say::ApplicantPartnerIdInactive { partner_id },
+            Self::NotAuthorised => Say::ApplicantPartnerIdNotAuthorised { partner_id },
+            Self::NotFound => Say::ApplicantPartnerIdUnknown { partner_id },
+        }
+    }
+}

@@ -248,6 +248,7 @@ messages! {
     ProvisioningProgress => "Provisioning progress", "Provizyon ilerlemesi";
     FailureReason => "What happened", "Ne oldu";
     FailureFix => "What fixes it", "Nasıl düzelir";
+    PartnerIdWarning => "Microsoft does not accept your Partner ID on orders", "Microsoft, Partner ID'nizi siparişlerde kabul etmiyor";
     VendorCode => "Partner Center code", "Partner Center kodu";
     ResubmitForProvisioning => "Resubmit for Provisioning", "Provizyon için Yeniden Gönder";
     Resubmitted => "Resubmitted: provisioning starts again.", "Yeniden gönderildi: provizyon yeniden başlıyor.";

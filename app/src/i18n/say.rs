@@ -341,6 +341,25 @@ says! {
         "Bu MPN ID için Microsoft İş Ortağı Sözleşmesi imzalanmamış (900123). Partner Center → Yasal bölümünde imzalayıp tekrar deneyin.";
     #[cfg(feature = "ssr")]
     MpnRefused { code: Code } => "Partner Center refused this MPN ID ({code}).", "Partner Center bu MPN ID'yi reddetti ({code}).";
+    // Partner of record (Microsoft's validateresellers): the reason, then the one fix.
+    #[cfg(feature = "ssr")]
+    PartnerIdInactive { partner_id: String } => "Microsoft reports Partner ID {partner_id} as inactive, so it cannot be the partner of record on an order or a change. Reactivate the Partner ID in Partner Center, or contact the distributor.",
+        "Microsoft, {partner_id} numaralı Partner ID'yi etkin değil olarak bildiriyor; bu nedenle siparişlerde ve değişikliklerde kayıtlı iş ortağı olamaz. Partner ID'yi Partner Center'da yeniden etkinleştirin veya distribütörle iletişime geçin.";
+    #[cfg(feature = "ssr")]
+    PartnerIdNotAuthorised { partner_id: String } => "Partner ID {partner_id} is not authorised by Microsoft as an indirect reseller of this distributor, so it cannot be the partner of record on an order or a change. Contact the distributor to be authorised in Partner Center, or correct the Partner ID.",
+        "{partner_id} numaralı Partner ID, Microsoft'ta bu distribütörün dolaylı bayisi olarak yetkilendirilmemiş; bu nedenle siparişlerde ve değişikliklerde kayıtlı iş ortağı olamaz. Partner Center'da yetkilendirilmek için distribütörle iletişime geçin veya Partner ID'yi düzeltin.";
+    #[cfg(feature = "ssr")]
+    PartnerIdUnknown { partner_id: String } => "Microsoft does not know Partner ID {partner_id}, so it cannot be the partner of record on an order or a change. Correct the Partner ID (Partner Center → Account settings → Identifiers), or contact the distributor.",
+        "Microsoft {partner_id} numaralı Partner ID'yi tanımıyor; bu nedenle siparişlerde ve değişikliklerde kayıtlı iş ortağı olamaz. Partner ID'yi düzeltin (Partner Center → Hesap ayarları → Tanımlayıcılar) veya distribütörle iletişime geçin.";
+    #[cfg(feature = "ssr")]
+    ApplicantPartnerIdInactive { partner_id: String } => "The applicant's Partner ID {partner_id} is inactive at Microsoft, so the partner could not order. Ask the applicant to reactivate it in Partner Center, then approve; nothing was saved.",
+        "Başvuranın {partner_id} numaralı Partner ID'si Microsoft'ta etkin değil; bu hâliyle iş ortağı sipariş veremez. Başvurandan kimliği Partner Center'da yeniden etkinleştirmesini isteyin, sonra onaylayın; hiçbir şey kaydedilmedi.";
+    #[cfg(feature = "ssr")]
+    ApplicantPartnerIdNotAuthorised { partner_id: String } => "The applicant's Partner ID {partner_id} is not authorised at Microsoft as our indirect reseller, so the partner could not order. Authorise it in Partner Center (or ask the applicant for the right Partner ID), then approve; nothing was saved.",
+        "Başvuranın {partner_id} numaralı Partner ID'si Microsoft'ta dolaylı bayimiz olarak yetkilendirilmemiş; bu hâliyle iş ortağı sipariş veremez. Kimliği Partner Center'da yetkilendirin (veya başvurandan doğru Partner ID'yi isteyin), sonra onaylayın; hiçbir şey kaydedilmedi.";
+    #[cfg(feature = "ssr")]
+    ApplicantPartnerIdUnknown { partner_id: String } => "Microsoft does not know the applicant's Partner ID {partner_id}. Ask the applicant for the right Partner ID, or reject the application; nothing was saved.",
+        "Microsoft, başvuranın {partner_id} numaralı Partner ID'sini tanımıyor. Başvurandan doğru Partner ID'yi isteyin veya başvuruyu reddedin; hiçbir şey kaydedilmedi.";
     #[cfg(feature = "ssr")]
     DomainTaken { domain: String } => "{domain} is already taken. Choose another prefix, or, if it is this customer's own tenant, pick “Customer has an existing Microsoft Tenant”.",
         "{domain} alınmış. Başka bir önek seçin ya da bu müşterinin kendi tenant'ıysa “Müşterinin mevcut bir Microsoft Tenant'ı var” seçeneğini seçin.";

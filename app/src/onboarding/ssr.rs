@@ -350,6 +350,14 @@ pub async fn approve(
 ) -> Result<(), AppError> {
     let mut tx = state.pool.begin().await?;
     let app = lock_submitted(&mut tx, application_id).await?;
+    // Microsoft's Partner-of-Record rule: a partner whose Partner ID Microsoft does not accept
+    // could not place a single order. Asked with the application locked, so a second approver
+    // waits instead of asking too; nothing is written yet, so a refusal leaves it as it was.
+    if let Some(mpn) = app.mpn_id.as_deref()
+        && let Some(refusal) = crate::partner_center::partner_of_record(&state.partner_center, mpn).await?
+    {
+        return Err(AppError::conflict(refusal.to_approver(mpn)));
+    }
     let partner_id = Uuid::new_v4();
     sqlx::query!(
         "insert into organisation (organisation_id, kind, parent_id, name, tax_number, phone, address, tax_office)
@@ -365,7 +373,10 @@ pub async fn approve(
     .execute(&mut *tx)
     .await?;
     sqlx::query!(
-        "insert into partner (organisation_id, mpn_id, dealer_code, credit_limit, invoice_profile) values ($1, $2, $3, $4, $5)",
+        // The answer just given is the partner's first Partner-of-Record check.
+        "insert into partner (organisation_id, mpn_id, dealer_code, credit_limit, invoice_profile,
+                              partner_of_record_checked_at, partner_of_record_checked_id)
+         values ($1, $2, $3, $4, $5, case when $2::text is not null then now() end, $2)",
         partner_id,
         app.mpn_id,
         app.dealer_code,

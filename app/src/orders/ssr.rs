@@ -309,6 +309,11 @@ pub async fn resubmit(
     } else {
         DomainPrefix::parse_initial_domain(tenant).map_err(|m| AppError::invalid("tenant", m))?
     };
+    // Microsoft's Partner-of-Record rule: the order goes to Microsoft again under this ID. Asked
+    // with the order locked (a second resubmission waits) and nothing written yet.
+    if let Some(refusal) = crate::partner_center::partner_of_record(&state.partner_center, mpn.as_ref()).await? {
+        return Err(AppError::invalid("mpn_id", refusal.to_partner(mpn.as_ref())));
+    }
     let run = order.provisioning_run + 1;
     sqlx::query!(
         "update sales_order set status = 'submitted', mpn_id = $2, tenant_prefix = $3, provisioning_run = $4,

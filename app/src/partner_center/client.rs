@@ -213,6 +213,38 @@ impl PartnerCenter {
         .await
     }
 
+    /// `POST /v1/partners/validateresellers`: Microsoft's Partner-of-Record check, for up to
+    /// [`VALIDATE_RESELLERS_AT_ONCE`] Partner IDs per call. Each is answered on its own: valid,
+    /// or why not. A read, so a fresh request id each time.
+    pub async fn validate_resellers(
+        &self,
+        partner_ids: &[String],
+    ) -> Result<Vec<ResellerValidity>, PartnerCenterError> {
+        observed("validate_resellers", async {
+            let body = serde_json::json!({ "partnerIds": partner_ids });
+            let request =
+                self.request(reqwest::Method::POST, "/v1/partners/validateresellers", Uuid::new_v4()).json(&body);
+            let answer: ResellerValidityList = Self::created(self.send(Access::App, request).await?).await?;
+            Ok(answer.items)
+        })
+        .await
+    }
+
+    /// [`Self::validate_resellers`] for one Partner ID: `None` when Microsoft accepts it as the
+    /// partner of record, else why not. An answer that does not name it is a fault of the
+    /// answer, worth asking again, not a refusal.
+    pub async fn validate_reseller(
+        &self,
+        partner_id: &str,
+    ) -> Result<Option<crate::domain::PartnerOfRecordRefusal>, PartnerCenterError> {
+        let answers = self.validate_resellers(&[partner_id.to_owned()]).await?;
+        answers
+            .into_iter()
+            .find(|answer| answer.partner_id == partner_id)
+            .map(|answer| answer.refusal())
+            .ok_or_else(|| PartnerCenterError::unavailable("validateresellers did not answer for the Partner ID"))
+    }
+
     /// Whether a tenant exists and has accepted the reseller relationship: the customer list only
     /// holds tenants related to us, so a taken domain missing from it has not accepted yet.
     pub async fn tenant_status(&self, prefix: &str) -> Result<TenantStatus, PartnerCenterError> {
@@ -406,4 +438,41 @@ pub struct VendorSubscriptionStatus {
 #[derive(Deserialize)]
 struct SubscriptionList {
     items: Vec<VendorSubscriptionStatus>,
+}
+
+/// How many Partner IDs one `validateresellers` call may name.
+pub const VALIDATE_RESELLERS_AT_ONCE: usize = 100;
+
+/// Partner Center's answer for one Partner ID of a `validateresellers` call:
+/// `{ "partnerId": "1234567", "isValid": false, "reason": "inactive" }`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResellerValidity {
+    pub partner_id: String,
+    pub is_valid: bool,
+    /// `inactive`, `notAuthorized` or `notFound` when not valid.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl ResellerValidity {
+    /// Why Microsoft refuses the Partner ID, `None` when it is valid. A reason this connector does
+    /// not know yet reads as "not authorised": its fix (the distributor sorts it out with
+    /// Microsoft) is the one that holds whatever Microsoft meant.
+    pub fn refusal(&self) -> Option<crate::domain::PartnerOfRecordRefusal> {
+        use crate::domain::PartnerOfRecordRefusal as Refusal;
+        if self.is_valid {
+            return None;
+        }
+        Some(match self.reason.as_deref() {
+            Some("inactive") => Refusal::Inactive,
+            Some("notFound") => Refusal::NotFound,
+            _ => Refusal::NotAuthorised,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct ResellerValidityList {
+    items: Vec<ResellerValidity>,
 }

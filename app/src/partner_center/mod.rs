@@ -33,7 +33,7 @@ pub struct ErrorBody {
 #[cfg(feature = "ssr")]
 mod refusals;
 #[cfg(feature = "ssr")]
-pub use refusals::{explain, mpn_refusal};
+pub use refusals::{explain, mpn_refusal, partner_of_record};
 
 #[cfg(feature = "ssr")]
 pub mod auth;

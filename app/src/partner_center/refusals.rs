@@ -30,3 +30,24 @@ pub fn explain(code: i64, description: &str) -> (Say, Say) {
         code => (Say::RefusedOther { code: Code(code), detail: description.to_owned() }, Say::FixCheckOrder),
     }
 }
+
+/// Microsoft's Partner-of-Record check of `partner_id` for an order, a change or an approval
+/// about to be made: `None` when Microsoft accepts it, else why not. When Partner Center cannot
+/// answer, nothing may go ahead unchecked: the caller is told to try again (nothing was written).
+pub async fn partner_of_record(
+    partner_center: &super::PartnerCenter,
+    partner_id: &str,
+) -> Result<Option<crate::domain::PartnerOfRecordRefusal>, crate::error::AppError> {
+    match partner_center.validate_reseller(partner_id).await {
+        Ok(verdict) => Ok(verdict),
+        Err(err) => {
+            if matches!(err, super::PartnerCenterError::Unauthorized { .. }) {
+                // Not the partner's doing: operations must fix the connector's configuration.
+                tracing::error!(error = %err, "Partner Center refused our credentials checking a partner of record");
+            } else {
+                tracing::warn!(error = %err, "Partner Center could not check a partner of record");
+            }
+            Err(crate::error::AppError::conflict(Say::PartnerCenterUnreachable { what: crate::i18n::Msg::TheMpnId }))
+        }
+    }
+}

@@ -4,7 +4,7 @@ use leptos_router::components::A;
 use super::{HomeTodos, PartnerOverview, get_partner_overview, partner_home_todos};
 use crate::{
     components::{TodoCard, format_money, loaded, page_title},
-    i18n::{Msg, t},
+    i18n::{Msg, current_locale, t},
     live::use_live,
 };
 
@@ -19,6 +19,17 @@ pub fn ControlPanelPage() -> impl IntoView {
                     <h1>{t(Msg::ControlPanel)}</h1>
                     <p class="subtitle">{t(Msg::Welcome)} ", " {o.name.clone()}</p>
                 </header>
+                {o
+                    .partner_id_warning
+                    .clone()
+                    .map(|warning| {
+                        view! {
+                            <section class="alert alert-error" role="alert">
+                                <h2>{t(Msg::PartnerIdWarning)}</h2>
+                                <p>{warning.render(current_locale())}</p>
+                            </section>
+                        }
+                    })}
                 <NeedsAttention />
                 <div class="cards">
                     <section class="card">

@@ -37,6 +37,9 @@ pub struct PartnerOverview {
     pub customers: i64,
     pub credit_limit: Decimal,
     pub currency: crate::domain::Currency,
+    /// Why Microsoft refused the partner's Partner ID at the latest nightly check, with the fix;
+    /// `None` while it is accepted (or not checked yet).
+    pub partner_id_warning: Option<crate::i18n::Text>,
 }
 
 /// What needs the partner's attention, for its Control Panel home (issue #20).

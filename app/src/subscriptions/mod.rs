@@ -109,7 +109,7 @@ pub async fn change_licences(
 ) -> Result<crate::domain::OrderNumber, AppError> {
     let (actor, state) = crate::auth::ssr::customer_caller().await?;
     let target = parse_licences(&quantity).map_err(|e| AppError::invalid("quantity", e))?;
-    let number = ssr::request_change(&state.pool, &actor, subscription_id.get(), target).await?;
+    let number = ssr::request_change(&state, &actor, subscription_id.get(), target).await?;
     crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
     Ok(crate::domain::OrderNumber(number))
 }
@@ -122,7 +122,7 @@ pub async fn set_auto_renew(
 ) -> Result<(), AppError> {
     let (actor, state) = crate::auth::ssr::customer_caller().await?;
     let on = auto_renew.is_on();
-    ssr::set_renewal(&state.pool, &actor, subscription_id.get(), ssr::RenewalChoice::AutoRenew(on)).await?;
+    ssr::set_renewal(&state, &actor, subscription_id.get(), ssr::RenewalChoice::AutoRenew(on)).await?;
     crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
     Ok(())
 }
@@ -139,7 +139,7 @@ pub async fn schedule_renewal(
         "" => None,
         raw => Some(parse_licences(raw).map_err(|e| AppError::invalid("renewal_quantity", e))?),
     };
-    ssr::set_renewal(&state.pool, &actor, subscription_id.get(), ssr::RenewalChoice::Quantity(quantity)).await?;
+    ssr::set_renewal(&state, &actor, subscription_id.get(), ssr::RenewalChoice::Quantity(quantity)).await?;
     crate::auth::ssr::redirect_plain_form(&format!("/portal/csp/{subscription_id}"));
     Ok(())
 }

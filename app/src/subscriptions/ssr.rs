@@ -24,6 +24,7 @@ use crate::{
     notifications,
     provisioning::InFlight,
     provisioning::{self, ssr::ChangeSubscription},
+    state::AppState,
     webhooks::ssr::{self as webhooks, Event, OrderEvent, SubscriptionChange},
 };
 
@@ -320,13 +321,50 @@ async fn insert_change_order(
 /// checked against the partner's available credit under the partner's lock, as checkout checks a
 /// sale: over it, the order waits in "Awaiting Credit Approval" (no job yet) and credit control
 /// is asked, with the same mails; within it, the order goes to the vendor at once.
-#[tracing::instrument(name = "subscriptions.request_change", skip(pool, actor), fields(customer = %actor.customer_id))]
+/// The Partner ID a subscription was sold under (its order's), which every change names to
+/// Microsoft as the partner of record; `None` for another customer's or an unknown subscription.
+async fn partner_id_on_record(
+    db: impl PgExecutor<'_>,
+    customer_id: Uuid,
+    subscription_id: Uuid,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "select so.mpn_id from subscription s join sales_order so on so.order_id = s.order_id
+         where s.subscription_id = $1 and s.customer_id = $2",
+        subscription_id,
+        customer_id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Microsoft's Partner-of-Record rule for changes (since 2025-12-01): the subscription's partner
+/// of record must be valid before a change is written or sent to the vendor. Asked before the
+/// change's transaction, so no lock is held while Partner Center answers. Renewals are exempt,
+/// and `billing::ssr::renew_due` does not ask.
+async fn check_partner_of_record(
+    state: &AppState,
+    actor: &CustomerActor,
+    subscription_id: Uuid,
+) -> Result<(), AppError> {
+    let Some(partner_id) = partner_id_on_record(&state.pool, actor.customer_id, subscription_id).await? else {
+        return Err(AppError::not_found(Say::SubscriptionNotFound));
+    };
+    match crate::partner_center::partner_of_record(&state.partner_center, &partner_id).await? {
+        None => Ok(()),
+        Some(refusal) => Err(AppError::conflict(refusal.to_partner(&partner_id))),
+    }
+}
+
+#[tracing::instrument(name = "subscriptions.request_change", skip(state, actor), fields(customer = %actor.customer_id))]
 pub async fn request_change(
-    pool: &PgPool,
+    state: &AppState,
     actor: &CustomerActor,
     subscription_id: Uuid,
     target: i32,
 ) -> Result<i64, AppError> {
+    check_partner_of_record(state, actor, subscription_id).await?;
+    let pool = &state.pool;
     let mut tx = pool.begin().await?;
     // The partner first, then the subscription: the lock order checkout keeps (partner, then
     // customer), so a change and a checkout of the same partner queue instead of deadlocking.
@@ -458,14 +496,20 @@ pub enum RenewalChoice {
     Quantity(Option<i32>),
 }
 
-#[tracing::instrument(name = "subscriptions.set_renewal", skip(pool, actor))]
+/// Auto-renew on or off, or the licence count the renewal starts with. A count for the renewal is
+/// a change of seats, so its partner of record is checked first; turning auto-renew on or off
+/// and clearing the count are not (auto-renewal is exempt from the rule).
+#[tracing::instrument(name = "subscriptions.set_renewal", skip(state, actor))]
 pub async fn set_renewal(
-    pool: &PgPool,
+    state: &AppState,
     actor: &CustomerActor,
     subscription_id: Uuid,
     choice: RenewalChoice,
 ) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
+    if let RenewalChoice::Quantity(Some(_)) = choice {
+        check_partner_of_record(state, actor, subscription_id).await?;
+    }
+    let mut tx = state.pool.begin().await?;
     let held = held(&mut tx, actor.customer_id, subscription_id, true)
         .await?
         .ok_or_else(|| AppError::not_found(Say::SubscriptionNotFound))?;

@@ -169,6 +169,7 @@ fn unauthorized(code: i64, description: &str) -> Response {
 
 /// Every `/v1` call needs a current token for Partner Center; calls that change a customer's
 /// tenant, agreements, orders or subscriptions need an App+User token with MFA, as Microsoft's do.
+/// Reads (and `validateresellers`, a read sent as a POST) take an app-only token.
 pub async fn require_token(State(entra): State<Entra>, request: Request, next: Next) -> Response {
     let Some(token) = crate::guard::bearer(request.headers()) else {
         return unauthorized(401, "The request has no access token (Authorization: Bearer).");
@@ -182,7 +183,10 @@ pub async fn require_token(State(entra): State<Entra>, request: Request, next: N
     if claims.exp <= now() || claims.generation < entra.generation.load(Ordering::SeqCst) {
         return unauthorized(401, "The access token has expired or was revoked.");
     }
-    let needs_user = !matches!(*request.method(), Method::GET | Method::HEAD);
+    // `validateresellers` is a POST only to carry its list of Partner IDs: it reads, and the
+    // nightly check makes it with the app's own token.
+    let reads = request.uri().path().ends_with("/v1/partners/validateresellers");
+    let needs_user = !matches!(*request.method(), Method::GET | Method::HEAD) && !reads;
     if needs_user && claims.idtyp != "user" {
         return (
             StatusCode::FORBIDDEN,

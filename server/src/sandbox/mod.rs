@@ -5,6 +5,10 @@
 //! Fixtures: tenants `contoso` (relationship accepted) and `fabrikam` (not accepted yet); any
 //! other prefix is free. Every 7-digit MPN ID verifies except 8000150 (800015 not found),
 //! 8000160 (800016 not an indirect reseller) and 9001230 (900123 agreement not signed).
+//! Microsoft's Partner-of-Record check (`POST /v1/partners/validateresellers`) finds 8000170
+//! inactive and 8000180 not authorised as our indirect reseller (both verify as MPN IDs, so a
+//! partner can apply and order with them); the IDs that do not verify are not found (8000150 and
+//! malformed ones) or not authorised (8000160, 9001230); every other ID is valid.
 //!
 //! The `/v1` API can be made slow and unreliable on purpose (see [`faults`]); the relationship
 //! page, which a person uses, cannot. Every `/v1` call needs an access token from the sandbox's
@@ -43,6 +47,7 @@ pub fn router(pool: PgPool, faults: FaultSwitch, entra: entra::Entra) -> Router 
     let api = Router::new()
         .route("/v1/domains/{domain}", head(domain_exists))
         .route("/v1/profiles/mpn", get(mpn_profile))
+        .route("/v1/partners/validateresellers", post(validate_resellers))
         .route("/v1/customers", get(customers).post(create_customer))
         .route("/v1/customers/{tenant_id}/agreements", post(accept_agreement))
         .route("/v1/customers/{tenant_id}/orders", post(create_order))
@@ -147,6 +152,50 @@ pub fn partner_of_record_verdict(mpn_id: &str) -> Result<(), (StatusCode, i64, &
 }
 
 pub const REMOVED_MPN: &str = "8000151";
+
+/// A Partner ID that verifies as an MPN ID but that Microsoft reports inactive for
+/// Partner-of-Record purposes.
+pub const INACTIVE_RESELLER: &str = "8000170";
+/// A Partner ID that verifies as an MPN ID but is not authorised as the distributor's indirect
+/// reseller.
+pub const UNAUTHORISED_RESELLER: &str = "8000180";
+
+/// The sandbox's `validateresellers` verdict: `None` when valid, else Microsoft's reason.
+/// [`REMOVED_MPN`] stays valid here: it stands for an ID removed after the order was checked.
+pub fn reseller_verdict(partner_id: &str) -> Option<&'static str> {
+    match partner_id {
+        INACTIVE_RESELLER => Some("inactive"),
+        UNAUTHORISED_RESELLER => Some("notAuthorized"),
+        _ => match mpn_verdict(partner_id) {
+            Ok(()) => None,
+            Err((_, codes::MPN_NOT_FOUND, _)) => Some("notFound"),
+            Err(_) => Some("notAuthorized"),
+        },
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ValidateResellers {
+    partner_ids: Vec<String>,
+}
+
+/// `POST /v1/partners/validateresellers` with `{"partnerIds": [...]}`: one item per ID,
+/// `{"partnerId", "isValid", "reason"}`, `reason` only when not valid.
+async fn validate_resellers(Json(body): Json<ValidateResellers>) -> Response {
+    if body.partner_ids.is_empty() || body.partner_ids.len() > app::partner_center::VALIDATE_RESELLERS_AT_ONCE {
+        return error(StatusCode::BAD_REQUEST, 400, "Name between 1 and 100 Partner IDs.");
+    }
+    let items: Vec<_> = body
+        .partner_ids
+        .iter()
+        .map(|id| match reseller_verdict(id) {
+            None => json!({ "partnerId": id, "isValid": true }),
+            Some(reason) => json!({ "partnerId": id, "isValid": false, "reason": reason }),
+        })
+        .collect();
+    Json(json!({ "totalCount": items.len(), "items": items })).into_response()
+}
 
 /// A one-time password for a new tenant's admin, as Partner Center hands out.
 fn one_time_password() -> String {
@@ -634,6 +683,17 @@ mod tests {
         assert_eq!(mpn_verdict("8000160").unwrap_err().1, 800016);
         assert_eq!(mpn_verdict("9001230").unwrap_err().1, 900123);
         assert_eq!(mpn_verdict("123").unwrap_err().1, 800015);
+    }
+
+    #[test]
+    fn reseller_fixtures_have_their_reasons_and_other_known_ids_are_valid() {
+        assert_eq!(reseller_verdict(INACTIVE_RESELLER), Some("inactive"));
+        assert_eq!(reseller_verdict(UNAUTHORISED_RESELLER), Some("notAuthorized"));
+        assert_eq!(reseller_verdict("8000150"), Some("notFound"));
+        assert_eq!(reseller_verdict("8000160"), Some("notAuthorized"));
+        assert_eq!(reseller_verdict("1234567"), None);
+        assert_eq!(reseller_verdict(REMOVED_MPN), None);
+        assert!(mpn_verdict(INACTIVE_RESELLER).is_ok() && mpn_verdict(UNAUTHORISED_RESELLER).is_ok());
     }
 
     #[test]

@@ -365,6 +365,9 @@ fn routes() -> Vec<Route> {
             "/sandbox/v1/domains/contoso.onmicrosoft.com".into()
         }),
         r("/v1/profiles/mpn", Partner, vendor_api, Method::GET, |_| "/sandbox/v1/profiles/mpn?mpnId=1234567".into()),
+        r("/v1/partners/validateresellers", Partner, vendor_api, Method::POST, |_| {
+            "/sandbox/v1/partners/validateresellers".into()
+        }),
         r("/v1/customers", Partner, vendor_api, Method::GET, |_| "/sandbox/v1/customers".into()),
         r("/v1/customers/{tenant_id}/agreements", Partner, vendor_api, Method::POST, |_| {
             format!("/sandbox/v1/customers/{CONTOSO_TENANT}/agreements")

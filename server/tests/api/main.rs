@@ -28,6 +28,7 @@ mod owned;
 mod pages;
 mod partner_api;
 mod partner_center;
+mod partner_of_record;
 mod pg;
 mod placed_rows;
 mod provisioning;

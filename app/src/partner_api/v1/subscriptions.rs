@@ -210,7 +210,7 @@ pub async fn change_licences(
     let target = crate::subscriptions::parse_licences(&input.quantity.to_string())
         .map_err(|m| AppError::invalid("quantity", m))?;
     let actor = caller.as_customer(row.customer_id);
-    let number = crate::subscriptions::ssr::request_change(&state.pool, &actor, id, target).await?;
+    let number = crate::subscriptions::ssr::request_change(&state, &actor, id, target).await?;
     Ok(created(load_order(&state, &caller, number).await?))
 }
 
@@ -258,10 +258,10 @@ pub async fn update_renewal(
     }
     let actor = caller.as_customer(row.customer_id);
     if let Some(on) = input.auto_renew {
-        crate::subscriptions::ssr::set_renewal(&state.pool, &actor, id, RenewalChoice::AutoRenew(on)).await?;
+        crate::subscriptions::ssr::set_renewal(&state, &actor, id, RenewalChoice::AutoRenew(on)).await?;
     }
     if let Some(quantity) = quantity {
-        crate::subscriptions::ssr::set_renewal(&state.pool, &actor, id, RenewalChoice::Quantity(quantity)).await?;
+        crate::subscriptions::ssr::set_renewal(&state, &actor, id, RenewalChoice::Quantity(quantity)).await?;
     }
     Ok(Json(detail(&state, &caller, id).await?))
 }
