@@ -337,7 +337,9 @@ mod pages {
             CustomersPage => crate::customers::CustomersPage,
             RelationshipPage => crate::customers::RelationshipPage,
             CustomerPage => crate::customers::CustomerPage,
-            // Global search (the back office shares its results page).
+        },
+        // Global search's results, for the Control Panel and the back office alike.
+        search: Search {
             SearchPage => crate::search::SearchPage,
         },
         // The partner's billing (the back office shares the statement page).

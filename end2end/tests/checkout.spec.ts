@@ -458,7 +458,7 @@ test('credit control bills the month and records the payment; the partner sees t
   await signInAs(page, demoUsers.partner);
   await page.goto('/cp/billing');
   await expect(page.getByRole('heading', { name: 'Credit usage' })).toBeVisible();
-  await expect(page.getByRole('img', { name: /Monthly spend/ })).toBeVisible();
+  await expect(page.getByRole('group', { name: /Monthly spend/ })).toBeVisible();
   await expect(page.getByRole('row').filter({ hasText: number }).locator('.badge')).toHaveText('Paid');
 
   await page.goto('/cp/billing/prices');

@@ -2,8 +2,8 @@
 
 use sqlx::PgPool;
 
-use crate::components::{TODOS_SHOWN as SHOWN, Todo, TodoList};
 use crate::components::format_money;
+use crate::components::{TODOS_SHOWN as SHOWN, Todo, TodoList};
 
 /// A partner is near its limit from this share of it on (used ÷ limit).
 const NEAR_LIMIT_PERCENT: i64 = 80;

@@ -162,7 +162,12 @@ async fn renewals_ahead(db: &PgPool, partner_id: Uuid, locale: Locale) -> Result
                     Msg::LicencesAtRenewal.text(locale)
                 )
             } else {
-                format!("{} {} · {}", when.text(locale), date_in(r.term_end.date(), locale), Msg::AutoRenewIsOff.text(locale))
+                format!(
+                    "{} {} · {}",
+                    when.text(locale),
+                    date_in(r.term_end.date(), locale),
+                    Msg::AutoRenewIsOff.text(locale)
+                )
             };
             Todo {
                 title: format!("{} · {}", r.product_name, r.customer_name),

@@ -135,7 +135,8 @@ pub async fn stream(
     let scope = Scope::of(&user);
     // Subscribed before reading the backlog, so nothing falls between the two.
     let receiver = state.live.subscribe();
-    let reconnected = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
+    let reconnected =
+        headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
     // A browser reconnecting by itself (a server went away) has every step up to its
     // Last-Event-ID except one recorded just before that and committed just after, whose
     // notification died with the server: it is replayed from [`REPLAY_SLACK`] lower, never below

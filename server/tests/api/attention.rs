@@ -164,13 +164,16 @@ async fn a_partners_to_dos_are_its_own_and_leave_once_resolved() {
     assert_eq!(todos(&partner).await["cancellations"]["total"], 0);
 
     // A relationship not accepted yet, until the customer's admin accepts it.
-    let relationship = |accepted: &'static str| {
-        sqlx::query(&format!("update customer set relationship_accepted_at = {accepted} where tenant_prefix = 'contoso'"))
-            .execute(&app.pool)
+    let relationship = |accepted: bool| {
+        sqlx::query(
+            "update customer set relationship_accepted_at = case when $1 then now() end where tenant_prefix = 'contoso'",
+        )
+        .bind(accepted)
+        .execute(&app.pool)
     };
-    relationship("null").await.unwrap();
+    relationship(false).await.unwrap();
     assert_eq!(titles(&todos(&partner).await["relationships"]), ["Contoso Ltd"]);
-    relationship("now()").await.unwrap();
+    relationship(true).await.unwrap();
     assert_eq!(todos(&partner).await["relationships"]["total"], 0);
 
     // An order over the credit, until credit control decides it.
