@@ -267,8 +267,21 @@ test('a partner of record Partner Center refuses: reason, correction, resubmissi
   await expect(page.getByRole('alert').filter({ hasText: 'What happened' })).toContainText('800015');
   await expect(page.getByText('Correct the MPN ID')).toBeVisible();
   await waitForHydration(page);
+
+  // The partner's home lists it under "Provisioning failed", with a link to this page and its fix.
+  const number = page.url().match(/\/cp\/orders\/(\d+)/)![1];
+  const home = await page.context().newPage();
+  await home.goto('/cp');
+  await waitForHydration(home);
+  const failed = home.getByRole('region', { name: /^Provisioning failed/ }).getByRole('link', { name: new RegExp(`^${number} ·`) });
+  await expect(failed).toHaveAttribute('href', `/cp/orders/${number}`);
+  await expect(failed.locator('xpath=..')).toContainText('Correct the MPN ID');
+
   await order.resubmit('1234567');
   await expect(order.status()).toContainText('Completed', { timeout: 20_000 });
+  // Resolved: it leaves the home's list by itself, without a reload.
+  await expect(failed).toHaveCount(0, { timeout: 20_000 });
+  await home.close();
   await expect(order.viewPasswordButton()).toBeVisible();
 });
 
