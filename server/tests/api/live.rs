@@ -141,7 +141,7 @@ async fn a_step_committed_after_a_later_one_reaches_a_reconnecting_browser() {
     app.login_ok("partner@reseller.example").await;
     let mut slow = app.pool.begin().await.unwrap();
     let earlier = record_step_on(&mut *slow, number, 1, "validating").await;
-    let later = record_step(&app, number, 1, "creating_customer").await;
+    let later = record_step(&app, number, 1, "creating_tenant").await;
     assert!(earlier < later);
     slow.commit().await.unwrap();
     let response =
