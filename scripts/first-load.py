@@ -17,11 +17,12 @@ import sys
 # The login page and the customer portal are where phones arrive (SPEC §1). Phone-fast's targets
 # are 200 KB for them and 350 KB for any page; what is enforced is what the split build reaches
 # today (raise it only with the figures in the change's note), and the targets are printed beside.
-# Reached from a clean build: at most 455,582 B for a phone area (subscription; the login page
-# 369,909, the portal 392,816) and 627,368 B for any other (the back office).
+# Reached from a clean build: at most 451,842 B for a phone area (subscription; the login page
+# 353,399, the portal 379,156) and 633,969 B for any other (the partner desk, since the Control
+# Panel's home lists the partner's to-dos; it was 630,000, raised to 645,000 with these figures).
 PHONE_AREAS = {"sign_in", "portal", "subscription"}
 PHONE_BUDGET = int(os.environ.get("CLOUDMARKET_PHONE_FIRST_LOAD_BUDGET", 460_000))
-PAGE_BUDGET = int(os.environ.get("CLOUDMARKET_PAGE_FIRST_LOAD_BUDGET", 630_000))
+PAGE_BUDGET = int(os.environ.get("CLOUDMARKET_PAGE_FIRST_LOAD_BUDGET", 645_000))
 PHONE_TARGET, PAGE_TARGET = 200_000, 350_000
 
 
