@@ -70,10 +70,18 @@ export default defineConfig({
     launchOptions: chromium,
   },
   projects: [
-    { name: 'desktop', use: { ...devices['Desktop Chrome'], launchOptions: chromium } },
+    // Invoicing bills the current month for every partner (one statement per partner and month): it
+    // runs after the desktop tests, whose billing test bills and pays the demo partner's month first.
+    { name: 'desktop', use: { ...devices['Desktop Chrome'], launchOptions: chromium }, testIgnore: /invoicing\.spec\.ts/ },
+    {
+      name: 'invoicing',
+      use: { ...devices['Desktop Chrome'], launchOptions: chromium },
+      testMatch: /invoicing\.spec\.ts/,
+      dependencies: ['desktop'],
+    },
     // The checkout tests share the demo partner's one cart, so they run in one project, serially;
     // their phone case sets the phone viewport itself.
-    { name: 'phone', use: { ...devices['Pixel 7'], launchOptions: chromium }, testIgnore: /checkout\.spec\.ts/ },
+    { name: 'phone', use: { ...devices['Pixel 7'], launchOptions: chromium }, testIgnore: /(checkout|invoicing)\.spec\.ts/ },
   ],
   webServer: {
     command: release ? 'target/release/server' : 'target/debug/server',

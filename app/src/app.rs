@@ -60,7 +60,10 @@ pub fn shell(options: &LeptosOptions) -> impl IntoView + use<> {
                 <script type="module" nonce=nonce>
                     {format!(
                         "const hydrate = () => import({js:?}).then(m => m.default({{ module_or_path: {wasm:?} }}).then(() => m.hydrate()));\
-                         if ('requestIdleCallback' in window) requestIdleCallback(hydrate, {{ timeout: 2000 }}); else hydrate();",
+                         if ('requestIdleCallback' in window) requestIdleCallback(hydrate, {{ timeout: 2000 }}); else hydrate();\
+                         addEventListener('keydown', e => {{ const t = e.target; const s = document.getElementById('global-search');\
+                         if (e.key === '/' && s && !e.ctrlKey && !e.metaKey && !e.altKey && !t.isContentEditable\
+                         && !/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) {{ e.preventDefault(); s.focus(); }} }});",
                         js = bundle.js,
                         wasm = bundle.wasm,
                     )}

@@ -149,20 +149,16 @@ mod browser {
         // After a reconnection the server sends again what came shortly before the last step this
         // page had (see `progress_stream::stream`): each step counts once, and the newest id is
         // what a next page asks to continue from.
-        let seen = StoredValue::new_local(std::collections::BTreeSet::<i64>::new());
+        let mut seen = std::collections::BTreeSet::<i64>::new();
         let on_progress = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
             let Some(data) = message.data().as_string() else { return };
             let Ok(event) = serde_json::from_str::<ProgressEvent>(&data) else { return };
-            let fresh = seen.try_update_value(|seen| {
-                let fresh = seen.insert(event.id);
-                // The server replays at most a thousand ids back; older ones need not be kept.
-                while seen.len() > 2_000 {
-                    seen.pop_first();
-                }
-                fresh
-            });
-            if fresh != Some(true) {
+            if !seen.insert(event.id) {
                 return;
+            }
+            // The server replays at most a thousand ids back; older ones need not be kept.
+            while seen.len() > 2_000 {
+                seen.pop_first();
             }
             if let Some(storage) = storage() {
                 let newest = storage

@@ -11,10 +11,10 @@ use crate::{
 };
 
 /// The search box of the top bar: a plain GET form to the area's results page, so it works
-/// before (and without) the page's code. `/` anywhere outside a field puts the cursor in it.
+/// before (and without) the page's code. `/` anywhere outside a field puts the cursor in it (a
+/// line of the document's own script, `app::shell`, so it works before the bundle has loaded).
 #[component]
 pub fn GlobalSearch(scope: Scope) -> impl IntoView {
-    let _ = window_event_listener(leptos::ev::keydown, focus_on_slash);
     view! {
         <form class="global-search" role="search" method="get" action=scope.results_page()>
             <label for="global-search" class="visually-hidden">{t(Msg::SearchEverything)}</label>
@@ -200,33 +200,6 @@ fn subscription(s: SubscriptionHit, scope: Scope) -> impl IntoView {
 
 fn partner(p: PartnerHit) -> impl IntoView {
     hit(format!("/backoffice/partners/{}", p.partner_id), p.name, p.tax_number.unwrap_or_default())
-}
-
-/// `/` outside a field: to the top bar's search box (as on GitHub, Gmail, Partner Center).
-fn focus_on_slash(ev: leptos::ev::KeyboardEvent) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        if ev.key() != "/" || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
-            return;
-        }
-        let typing = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()).is_some_and(|el| {
-            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable()
-        });
-        if typing {
-            return;
-        }
-        if let Some(input) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("global-search"))
-            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            ev.prevent_default();
-            let _ = input.focus();
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = ev;
 }
 
 /// ↓ and ↑ between the results' links, Home and End to the first and last.
