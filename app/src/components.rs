@@ -311,6 +311,72 @@ pub fn TodoCard(list: TodoList, id: &'static str, title: Msg, empty: Msg, all: &
     }
 }
 
+/// At most this many items in one bulk action: a page never lists more for selection, and it
+/// bounds the work one request can ask for.
+pub const BULK_MAX: usize = 100;
+
+/// What became of one item of a bulk action: each is checked by the same rules as the single
+/// action, in a transaction of its own, so a refused item neither stops nor undoes the others.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ItemOutcome {
+    /// The item as the list names it (a product, an order number).
+    pub item: String,
+    /// Why it was refused; `None`: done.
+    pub refused: Option<AppError>,
+}
+
+/// The per-item results of a bulk action: how many were done and refused, then each item with
+/// its result or its reason.
+#[component]
+pub fn BulkResults(outcomes: Vec<ItemOutcome>) -> impl IntoView {
+    let refused = outcomes.iter().filter(|o| o.refused.is_some()).count();
+    let done = outcomes.len() - refused;
+    let locale = crate::i18n::current_locale();
+    view! {
+        <section class="card bulk-results" role="status" aria-labelledby="bulk-results-heading">
+            <h3 id="bulk-results-heading">
+                <span class="badge ok">{done} " " {t(Msg::BulkDone)}</span> " "
+                {(refused > 0).then(|| view! { <span class="badge bad">{refused} " " {t(Msg::BulkRefused)}</span> })}
+            </h3>
+            <ul class="bulk-outcomes">
+                {outcomes
+                    .into_iter()
+                    .map(|o| {
+                        let ok = o.refused.is_none();
+                        view! {
+                            <li class:refused=!ok data-test="bulk-outcome">
+                                <strong>{o.item}</strong> " "
+                                {match o.refused {
+                                    None => view! { <span class="muted">{t(Msg::BulkItemDone)}</span> }.into_any(),
+                                    Some(error) => view! { <span class="field-error">{error.message(locale)}</span> }.into_any(),
+                                }}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// After a bulk action posted without JavaScript, the page comes back with `?done=N&refused=M`
+/// (the items themselves show their new state): this says so.
+#[component]
+pub fn PlainBulkSummary() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let count = move |name: &str| query.read_untracked().get(name).and_then(|v| v.parse::<usize>().ok());
+    let (done, refused) = (count("done"), count("refused"));
+    done.map(|done| {
+        let refused = refused.unwrap_or(0);
+        view! {
+            <p class="alert alert-info" role="status" data-test="bulk-summary">
+                <span class="badge ok">{done} " " {t(Msg::BulkDone)}</span> " "
+                {(refused > 0).then(|| view! { <span class="badge bad">{refused} " " {t(Msg::BulkRefused)}</span> })}
+            </p>
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

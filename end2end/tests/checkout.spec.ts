@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { devices, expect, test, type Page } from '@playwright/test';
 import { demoUsers, LoginPage, Shell, signInAs, waitForHydration } from './pages/app';
-import { AccountPage, CspPage, clockAhead } from './pages/managing';
+import { AccountPage, CspPage, CustomerDeskPage, clockAhead } from './pages/managing';
 import { CartPage, CatalogPage, CheckoutPage, OrderPage, type NewCustomer } from './pages/ordering';
 
 // One demo partner, one server-side cart: these tests take turns (the config runs this file in
@@ -252,6 +252,34 @@ test('provisioning is live: an alert on another page, Log into O365, View Passwo
   const teams = page.getByRole('listitem').filter({ hasText: 'Microsoft Teams Essentials' });
   await expect(teams.locator('.licence-count')).toHaveText('2');
   await expect(teams).toContainText('Active');
+});
+
+test('a partner sets the renewal of several subscriptions at once and reads each result', async ({ page }) => {
+  await freshCart(page);
+  const { company } = await orderForNewCustomer(page, { product: 'Microsoft 365 Business Basic', quantity: 2, name: 'Bulk' });
+  await expect(new OrderPage(page).status()).toContainText('Completed', { timeout: 20_000 });
+  await page.goto('/cp/customers');
+  await page.getByRole('link', { name: company }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(company);
+  await waitForHydration(page);
+  const desk = new CustomerDeskPage(page);
+
+  // Nothing selected: the action says what to do and changes nothing.
+  await desk.apply('Turn auto-renew off');
+  await expect(page.getByRole('alert').filter({ hasText: 'Select at least one item first.' })).toBeVisible();
+
+  await desk.select('Microsoft 365 Business Basic').check();
+  await desk.apply('Turn auto-renew off');
+  await expect(desk.results()).toContainText('1 done');
+  await expect(desk.results().getByRole('listitem')).toHaveText(/Microsoft 365 Business Basic\s+Done/);
+  await expect(desk.card('Microsoft 365 Business Basic').locator('[data-test="auto-renew"]')).toHaveText('Off');
+
+  // A licence count at renewal below one is refused at the field, before anything changes.
+  await desk.select('Microsoft 365 Business Basic').check();
+  await desk.licencesAtRenewal().fill('0');
+  await desk.apply('Schedule for renewal');
+  await expect(page.locator('#renewal_quantity-error')).toBeVisible();
+  await expect(desk.card('Microsoft 365 Business Basic')).not.toContainText('At renewal');
 });
 
 test('a partner of record Partner Center refuses: reason, correction, resubmission, completed', async ({ page }) => {

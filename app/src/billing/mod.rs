@@ -15,6 +15,7 @@ mod statement_page;
 
 pub use backoffice_page::{PartnerBillingPage, StatementsPage};
 pub use billing_page::BillingPage;
+pub use chart::CreditGauge;
 pub use prices_page::PricesPage;
 pub use statement_page::StatementPage;
 

@@ -8,7 +8,7 @@ use crate::{
     i18n::{Msg, t},
     live::use_live,
     provisioning::InFlightMeter,
-    subscriptions::SubscriptionCards,
+    subscriptions::{BulkRenewal, BulkRenewalForm},
 };
 
 /// One customer: its tenant and contact, the orders still on their way (live) and its
@@ -17,9 +17,10 @@ use crate::{
 pub fn CustomerPage() -> impl IntoView {
     let id = crate::components::route_param::<crate::domain::CustomerId>("id");
     let changes = use_live().changes(|| None);
+    let bulk = ServerAction::<BulkRenewal>::new();
     let customer = Resource::new(
-        move || (id(), changes.get()),
-        |(id, _)| async move {
+        move || (id(), changes.get(), bulk.version().get()),
+        |(id, _, _)| async move {
             match id {
                 Some(id) => get_customer(id).await,
                 None => Err(AppError::not_found(crate::i18n::Say::CustomerNotFound)),
@@ -87,7 +88,7 @@ pub fn CustomerPage() -> impl IntoView {
                 })}
                 <section aria-labelledby="subscriptions-heading">
                     <h2 id="subscriptions-heading">{t(Msg::MicrosoftCsp)}</h2>
-                    <SubscriptionCards subscriptions=c.subscriptions />
+                    <BulkRenewalForm customer_id subscriptions=c.subscriptions bulk />
                 </section>
             }
         })}

@@ -199,6 +199,18 @@ messages! {
     RenewalsAhead => "Renewals in the next 30 days", "Önümüzdeki 30 gündeki yenilemeler";
     NoRenewalsAhead => "No subscription renews in the next 30 days.", "Önümüzdeki 30 günde yenilenecek abonelik yok.";
     AutoRenewIsOff => "auto-renew off", "otomatik yenileme kapalı";
+    // Bulk actions (issue #20).
+    BulkDone => "done", "tamamlandı";
+    BulkRefused => "refused", "reddedildi";
+    BulkItemDone => "Done", "Yapıldı";
+    WithSelected => "With the selected", "Seçilenlerle";
+    SelectItem => "Select", "Seç";
+    BulkRenewalHelp => "Select subscriptions, then set their renewal together; each is checked on its own and reported below.", "Abonelikleri seçin, ardından yenilemelerini birlikte ayarlayın; her biri ayrı denetlenir ve aşağıda raporlanır.";
+    BulkCancellationsHelp => "Select cancellation requests in status New to open or reject several at once.", "Birden fazlasını birlikte açmak veya reddetmek için durumu Yeni olan iptal taleplerini seçin.";
+    OfTheLimitInUse => "of the limit in use", "limitin kullanımda olan kısmı";
+    NoOrdersInFlight => "No order is on its way.", "Yolda olan sipariş yok.";
+    UnbilledThisMonth => "Unbilled this month", "Bu ay faturalanmamış";
+    ChargesCount => "charges", "tutar kalemi";
     // The back office's home (issue #20).
     NeedsAttention => "Needs your attention", "İlgilenmeniz gerekenler";
     ApplicationsWaiting => "Applications waiting for a decision", "Karar bekleyen başvurular";

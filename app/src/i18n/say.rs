@@ -497,6 +497,10 @@ says! {
     #[cfg(feature = "ssr")]
     OnlyActiveRenews => "Only an active subscription renews.", "Yalnızca etkin bir abonelik yenilenir.";
     #[cfg(feature = "ssr")]
+    SelectAtLeastOne => "Select at least one item first.", "Önce en az bir öğe seçin.";
+    #[cfg(feature = "ssr")]
+    SelectAtMost { max: usize } => "Select at most {max} items at once.", "Tek seferde en fazla {max} öğe seçin.";
+    #[cfg(feature = "ssr")]
     CancellationAlreadyDecided { order: String } => "Cancellation order {order} was already decided.",
         "{order} numaralı iptal siparişi için zaten karar verildi.";
 

@@ -2,20 +2,25 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    components::{EmptyState, PageHeader, loaded},
+    components::{BulkResults, EmptyState, ErrorAlert, PageHeader, PlainBulkSummary, loaded},
     domain::{OrderKind, OrderStatus},
     i18n::{Msg, t},
     live::use_live,
     orders::{OrderSummary, OrderTable, list_my_orders},
+    subscriptions::DecideCancellations,
 };
 
 /// Billing → Orders: the partner's orders of every kind (sales, change, cancellation) with their
 /// status, filtered by kind and status. A plain GET form, so the filter works without
-/// JavaScript; once hydrated it applies as soon as a choice changes.
+/// JavaScript; once hydrated it applies as soon as a choice changes. Cancellation Orders in status
+/// New can be selected and opened or rejected together, each reported on its own.
 #[component]
 pub fn BillingOrdersPage() -> impl IntoView {
     let changes = use_live().changes(|| None);
-    let orders = Resource::new(move || changes.get(), |_| list_my_orders());
+    let decide = ServerAction::<DecideCancellations>::new();
+    let orders = Resource::new(move || (changes.get(), decide.version().get()), |_| list_my_orders());
+    let refused = move || decide.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error /> });
+    let results = move || decide.value().get().and_then(Result::ok).map(|outcomes| view! { <BulkResults outcomes /> });
     let query = use_query_map();
     let kind = RwSignal::new(query.read_untracked().get("kind").as_deref().and_then(OrderKind::parse));
     let status = RwSignal::new(query.read_untracked().get("status").as_deref().and_then(OrderStatus::parse));
@@ -45,6 +50,9 @@ pub fn BillingOrdersPage() -> impl IntoView {
             </select>
             <button type="submit" class="button">{t(Msg::Filter)}</button>
         </form>
+        {refused}
+        {results}
+        <PlainBulkSummary />
         {loaded(orders, move |orders: Vec<OrderSummary>| {
             if orders.is_empty() {
                 return view! { <EmptyState msg=Msg::NoOrdersYet /> }.into_any();
@@ -62,6 +70,24 @@ pub fn BillingOrdersPage() -> impl IntoView {
                     let orders = shown();
                     if orders.is_empty() {
                         view! { <p class="empty-state">{t(Msg::NoOrdersMatch)}</p> }.into_any()
+                    } else if orders.iter().any(|o| o.kind == OrderKind::Cancellation && o.status == OrderStatus::New) {
+                        let busy = move || decide.pending().get();
+                        view! {
+                            <ActionForm action=decide attr:class="bulk-form">
+                                <p class="hint">{t(Msg::BulkCancellationsHelp)}</p>
+                                <div class="bulk-bar" role="group" aria-labelledby="bulk-orders-with">
+                                    <span id="bulk-orders-with" class="muted">{t(Msg::WithSelected)}</span>
+                                    <button type="submit" name="decision" value="approve" class="button primary" disabled=busy>
+                                        {t(Msg::OpenOrder)}
+                                    </button>
+                                    <button type="submit" name="decision" value="reject" class="button" disabled=busy>
+                                        {t(Msg::RejectCancellation)}
+                                    </button>
+                                </div>
+                                <OrderTable orders base="/cp/orders" show_partner=false select=true />
+                            </ActionForm>
+                        }
+                        .into_any()
                     } else {
                         view! { <OrderTable orders base="/cp/orders" show_partner=false /> }.into_any()
                     }

@@ -37,13 +37,21 @@ pub fn OrdersPage() -> impl IntoView {
     }
 }
 
+/// Orders as a table. Inside a bulk form (`select`), each Cancellation Order still in status New
+/// has a checkbox named for the form's list of order numbers.
 #[component]
-pub fn OrderTable(orders: Vec<OrderSummary>, base: &'static str, show_partner: bool) -> impl IntoView {
+pub fn OrderTable(
+    orders: Vec<OrderSummary>,
+    base: &'static str,
+    show_partner: bool,
+    #[prop(optional)] select: bool,
+) -> impl IntoView {
     view! {
         <TableWrap label=Msg::Orders>
             <table class="data-table">
                 <thead>
                     <tr>
+                        {select.then(|| view! { <th scope="col"><span class="visually-hidden">{t(Msg::SelectItem)}</span></th> })}
                         <th scope="col">{t(Msg::OrderNumber)}</th>
                         <th scope="col">{t(Msg::OrderKindLabel)}</th>
                         {show_partner.then(|| view! { <th scope="col">{t(Msg::Partners)}</th> })}
@@ -58,6 +66,19 @@ pub fn OrderTable(orders: Vec<OrderSummary>, base: &'static str, show_partner: b
                         .into_iter()
                         .map(|o| view! {
                             <tr>
+                                {select.then(|| {
+                                    let open = o.kind == OrderKind::Cancellation && o.status == OrderStatus::New;
+                                    view! {
+                                        <td class="select-cell">
+                                            {open.then(|| view! {
+                                                <label class="select-item">
+                                                    <input type="checkbox" name="order_numbers[]" value=o.order_number.to_string() />
+                                                    <span class="visually-hidden">{t(Msg::SelectItem)} " " {o.order_number}</span>
+                                                </label>
+                                            })}
+                                        </td>
+                                    }
+                                })}
                                 <th scope="row"><a href=format!("{base}/{}", o.order_number)>{o.order_number}</a></th>
                                 <td>{t(o.kind.label())}</td>
                                 {show_partner.then(|| view! { <td>{o.partner_name.clone()}</td> })}

@@ -4,10 +4,12 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::HomeTodos;
+use super::{HomeTodos, HomeWork, OrderInFlight};
 use crate::{
     components::{TODOS_SHOWN, Todo, TodoList, date_in, format_money},
+    domain::{OrderStatus, ProvisioningStep},
     i18n::{Locale, Msg},
+    provisioning::InFlight,
 };
 
 /// Renewals this many days ahead are listed.
@@ -177,4 +179,47 @@ async fn renewals_ahead(db: &PgPool, partner_id: Uuid, locale: Locale) -> Result
             }
         },
     ))
+}
+
+/// The lower half of the home: orders on their way (with where each stands), the credit and
+/// where it goes, and this month's charges not billed yet.
+pub async fn home_work(db: &PgPool, partner_id: Uuid) -> Result<Option<HomeWork>, sqlx::Error> {
+    let Some(usage) = crate::billing::ssr::usage(db, partner_id).await? else { return Ok(None) };
+    let in_flight = sqlx::query!(
+        r#"select so.order_number, so.status as "status: OrderStatus", c.name as customer_name,
+                  lp.step as "step?: ProvisioningStep", lp.percent as "percent?"
+           from sales_order so
+           join organisation c on c.organisation_id = so.customer_id
+           left join lateral (
+               select step, percent from order_progress op
+               where op.order_id = so.order_id and op.run = so.provisioning_run
+               order by op.progress_id desc limit 1) lp on true
+           where so.partner_id = $1 and so.status in ('submitted', 'provisioning')
+           order by so.order_number desc limit $2"#,
+        partner_id,
+        TODOS_SHOWN
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|r| OrderInFlight {
+        customer_name: r.customer_name,
+        in_flight: InFlight {
+            order_number: r.order_number,
+            status: r.status,
+            step: r.step,
+            percent: r.percent.unwrap_or(0),
+        },
+    })
+    .collect();
+    let month = sqlx::query!(
+        r#"select coalesce(sum(amount), 0) as "amount!", count(*) as "charges!"
+           from charge
+           where partner_id = $1 and statement_id is null
+             and date_trunc('month', occurred_at at time zone 'UTC') = date_trunc('month', market_now() at time zone 'UTC')"#,
+        partner_id
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(Some(HomeWork { in_flight, usage, unbilled_this_month: month.amount, charges_this_month: month.charges }))
 }

@@ -1,11 +1,13 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{HomeTodos, PartnerOverview, get_partner_overview, partner_home_todos};
+use super::{HomeTodos, HomeWork, PartnerOverview, get_partner_overview, partner_home_todos, partner_home_work};
 use crate::{
+    billing::CreditGauge,
     components::{TodoCard, format_money, loaded, page_title},
     i18n::{Msg, current_locale, t},
     live::use_live,
+    provisioning::InFlightMeter,
 };
 
 #[component]
@@ -42,12 +44,8 @@ pub fn ControlPanelPage() -> impl IntoView {
                         <p class="figure">{o.customers}</p>
                         <A href="/cp/customers" attr:class="button">{t(Msg::OpenCustomers)}</A>
                     </section>
-                    <section class="card">
-                        <h2>{t(Msg::CreditLimit)}</h2>
-                        <p class="figure">{format_money(o.credit_limit, o.currency)}</p>
-                        <A href="/cp/billing" attr:class="button">{t(Msg::OpenBilling)}</A>
-                    </section>
                 </div>
+                <WorkUnderWay />
             }
         })}
     }
@@ -75,5 +73,49 @@ fn NeedsAttention() -> impl IntoView {
                 }
             })}
         </section>
+    }
+}
+
+/// Below the to-dos: the orders on their way with their progress, the credit as a gauge and this
+/// month's charges not billed yet. Live like the to-dos, so progress moves without a reload.
+#[component]
+fn WorkUnderWay() -> impl IntoView {
+    let changes = use_live().changes(|| None);
+    let work = Resource::new(move || changes.get(), |_| partner_home_work());
+    view! {
+        {loaded(work, |w: HomeWork| {
+            let c = w.usage.currency;
+            view! {
+                <div class="cards home-work">
+                    <section class="card" aria-labelledby="home-in-flight">
+                        <h2 id="home-in-flight">{t(Msg::InProcessOrders)}</h2>
+                        {if w.in_flight.is_empty() {
+                            view! { <p class="all-clear">{t(Msg::NoOrdersInFlight)}</p> }.into_any()
+                        } else {
+                            w.in_flight
+                                .into_iter()
+                                .map(|o| {
+                                    let href = format!("/cp/orders/{}", o.in_flight.order_number);
+                                    view! {
+                                        <div class="home-order">
+                                            <span class="muted">{o.customer_name}</span>
+                                            <InFlightMeter in_flight=o.in_flight href />
+                                        </div>
+                                    }
+                                })
+                                .collect_view()
+                                .into_any()
+                        }}
+                    </section>
+                    <CreditGauge usage=w.usage />
+                    <section class="card" aria-labelledby="home-unbilled">
+                        <h2 id="home-unbilled">{t(Msg::UnbilledThisMonth)}</h2>
+                        <p class="figure" data-test="unbilled-this-month">{format_money(w.unbilled_this_month, c)}</p>
+                        <p class="muted">{w.charges_this_month} " " {t(Msg::ChargesCount)}</p>
+                        <A href="/cp/billing" attr:class="button">{t(Msg::OpenBilling)}</A>
+                    </section>
+                </div>
+            }
+        })}
     }
 }

@@ -57,6 +57,34 @@ pub struct HomeTodos {
     pub renewals: crate::components::TodoList,
 }
 
+/// One order on its way, for the home.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderInFlight {
+    pub customer_name: String,
+    pub in_flight: crate::provisioning::InFlight,
+}
+
+/// The partner's work under way, for the lower half of its Control Panel home.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HomeWork {
+    /// Orders submitted or provisioning, newest first (the first few).
+    pub in_flight: Vec<OrderInFlight>,
+    /// The credit limit and what uses it.
+    pub usage: crate::billing::CreditUsage,
+    /// This month's charges not on a statement yet: their sum and how many.
+    pub unbilled_this_month: Decimal,
+    pub charges_this_month: i64,
+}
+
+/// The signed-in partner's work under way; never another partner's.
+#[server(prefix = "/api", endpoint = "partner_home_work")]
+pub async fn partner_home_work() -> Result<HomeWork, AppError> {
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    attention::home_work(&state.pool, user.organisation_id)
+        .await?
+        .ok_or_else(|| AppError::not_found(crate::i18n::Say::YourPartnerAccountNotFound))
+}
+
 /// The signed-in partner's to-dos, worded in the reader's language; never another partner's.
 #[server(prefix = "/api", endpoint = "partner_home_todos")]
 pub async fn partner_home_todos() -> Result<HomeTodos, AppError> {

@@ -9,9 +9,14 @@ use crate::{
 
 /// A customer's subscriptions as cards: product, billing option, licences, status, renewal date
 /// and auto-renew; one still provisioning (or changing) shows its progress. In the customer
-/// portal (`manage`), an active one links to "Manage Subscription".
+/// portal (`manage`), an active one links to "Manage Subscription"; inside a bulk form (`select`),
+/// each has a checkbox named for the form's list of ids.
 #[component]
-pub fn SubscriptionCards(subscriptions: Vec<SubscriptionView>, #[prop(optional)] manage: bool) -> impl IntoView {
+pub fn SubscriptionCards(
+    subscriptions: Vec<SubscriptionView>,
+    #[prop(optional)] manage: bool,
+    #[prop(optional)] select: bool,
+) -> impl IntoView {
     if subscriptions.is_empty() {
         return view! { <EmptyState msg=Msg::NoSubscriptions /> }.into_any();
     }
@@ -24,7 +29,20 @@ pub fn SubscriptionCards(subscriptions: Vec<SubscriptionView>, #[prop(optional)]
                         .then(|| format!("/portal/csp/{}", s.subscription_id));
                     view! {
                         <li class="card subscription">
-                            <h3>{s.product_name}</h3>
+                            {if select {
+                                view! {
+                                    <h3>
+                                        <label class="select-item">
+                                            <input type="checkbox" name="subscription_ids[]" value=s.subscription_id.to_string() />
+                                            <span class="visually-hidden">{t(Msg::SelectItem)} " "</span>
+                                            {s.product_name}
+                                        </label>
+                                    </h3>
+                                }
+                                .into_any()
+                            } else {
+                                view! { <h3>{s.product_name}</h3> }.into_any()
+                            }}
                             <p class="muted">{t(s.billing_cycle.label())}</p>
                             <p class="licences">
                                 <span class="licence-count">{s.quantity}</span> " " {t(licences(s.quantity))} " "

@@ -3,6 +3,7 @@
 //! rules, each an order of its own); "Cancel Subscription" (a cancellation order the partner
 //! opens and approves, or rejects).
 
+mod bulk_form;
 mod cards;
 pub mod mails;
 mod manage_page;
@@ -11,6 +12,7 @@ pub mod rules;
 pub mod ssr;
 mod subscription_page;
 
+pub use bulk_form::BulkRenewalForm;
 pub use cards::SubscriptionCards;
 pub use manage_page::ManageSubscriptionPage;
 pub use subscription_page::{AccountSubscriptions, SubscriptionPage};
@@ -169,6 +171,63 @@ pub async fn decide_cancellation(
     ssr::decide_cancellation(&state.pool, &user, order_number.get(), approve).await?;
     crate::auth::ssr::redirect_plain_form(&format!("/cp/orders/{order_number}"));
     Ok(())
+}
+
+/// What a bulk action on a customer's subscriptions sets on each one it selects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RenewalAction {
+    AutoRenewOn,
+    AutoRenewOff,
+    /// The licence count typed beside it at renewal (empty: clears a scheduled count).
+    RenewalQuantity,
+}
+
+/// Bulk renewal settings from the partner's customer page: the selected subscriptions of one of
+/// its customers, each checked as the single action is and reported one by one. The count is
+/// read once, before any subscription is touched.
+#[server(prefix = "/api", endpoint = "bulk_renewal")]
+pub async fn bulk_renewal(
+    customer_id: crate::domain::CustomerId,
+    #[server(default)] subscription_ids: Vec<crate::domain::SubscriptionId>,
+    action: RenewalAction,
+    #[server(default)] renewal_quantity: String,
+) -> Result<Vec<crate::components::ItemOutcome>, AppError> {
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    let choice = match action {
+        RenewalAction::AutoRenewOn => ssr::RenewalChoice::AutoRenew(true),
+        RenewalAction::AutoRenewOff => ssr::RenewalChoice::AutoRenew(false),
+        RenewalAction::RenewalQuantity => ssr::RenewalChoice::Quantity(match renewal_quantity.trim() {
+            "" => None,
+            raw => Some(parse_licences(raw).map_err(|e| AppError::invalid("renewal_quantity", e))?),
+        }),
+    };
+    let ids: Vec<uuid::Uuid> = subscription_ids.iter().map(|id| id.get()).collect();
+    let outcomes = ssr::bulk_renewal(&state, &user, customer_id.get(), &ids, choice).await?;
+    crate::auth::ssr::redirect_plain_form(&bulk_summary(&format!("/cp/customers/{customer_id}"), &outcomes));
+    Ok(outcomes)
+}
+
+/// "Open Order" or reject for the Cancellation Orders selected on Billing → Orders, each decided
+/// on its own and reported.
+#[server(prefix = "/api", endpoint = "decide_cancellations")]
+pub async fn decide_cancellations(
+    #[server(default)] order_numbers: Vec<crate::domain::OrderNumber>,
+    decision: crate::domain::Decision,
+) -> Result<Vec<crate::components::ItemOutcome>, AppError> {
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    let numbers: Vec<i64> = order_numbers.iter().map(|n| n.get()).collect();
+    let outcomes = ssr::decide_cancellations(&state.pool, &user, &numbers, decision.approves()).await?;
+    crate::auth::ssr::redirect_plain_form(&bulk_summary("/cp/billing/orders", &outcomes));
+    Ok(outcomes)
+}
+
+/// Where a plain form post of a bulk action goes back to: the page, told how many items were
+/// done and refused (the page itself shows each item's new state).
+#[cfg(feature = "ssr")]
+fn bulk_summary(page: &str, outcomes: &[crate::components::ItemOutcome]) -> String {
+    let refused = outcomes.iter().filter(|o| o.refused.is_some()).count();
+    format!("{page}?done={}&refused={refused}", outcomes.len() - refused)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use crate::notifications::Mail;
 use crate::{
     audit::{self, AuditEntry},
     auth::ssr::{AuthUser, CustomerActor},
+    components::{BULK_MAX, ItemOutcome},
     domain::BillingCycle,
     domain::ProvisioningStep,
     domain::{OrderKind, OrderStatus},
@@ -707,4 +708,96 @@ pub async fn decide_cancellation(
     webhooks::emit(&mut tx, &events).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The items a bulk action was asked for, each once and in the order given: none is refused at
+/// the field (nothing to do), more than [`BULK_MAX`] too (a page never offers more).
+fn bulk_items<T: Copy + PartialEq>(items: &[T], field: &str) -> Result<Vec<T>, AppError> {
+    let mut unique: Vec<T> = Vec::with_capacity(items.len());
+    for item in items {
+        if !unique.contains(item) {
+            unique.push(*item);
+        }
+    }
+    if unique.is_empty() {
+        return Err(AppError::invalid(field, Say::SelectAtLeastOne));
+    }
+    if unique.len() > BULK_MAX {
+        return Err(AppError::invalid(field, Say::SelectAtMost { max: BULK_MAX }));
+    }
+    Ok(unique)
+}
+
+/// The partner's bulk renewal settings on one customer's subscriptions: auto-renew on or off, or
+/// the licence count at renewal, for each selected subscription in turn. Each goes through
+/// [`set_renewal`] as if the partner had opened the customer's portal (audited as acting for
+/// the customer), so it meets the single action's rules one by one; one refused never stops the
+/// next. A customer of another partner is not found; so is a subscription of another customer,
+/// item by item.
+#[tracing::instrument(name = "subscriptions.bulk_renewal", skip(state, user, ids), fields(items = ids.len()))]
+pub async fn bulk_renewal(
+    state: &AppState,
+    user: &AuthUser,
+    customer_id: Uuid,
+    ids: &[Uuid],
+    choice: RenewalChoice,
+) -> Result<Vec<ItemOutcome>, AppError> {
+    let ids = bulk_items(ids, "subscription_ids")?;
+    let customer = sqlx::query_scalar!(
+        "select organisation_id from organisation where organisation_id = $1 and kind = 'customer' and parent_id = $2",
+        customer_id,
+        user.organisation_id
+    )
+    .fetch_optional(&state.pool)
+    .await?
+    .ok_or_else(|| AppError::not_found(Say::CustomerNotFound))?;
+    let names = sqlx::query!(
+        r#"select s.subscription_id, p.name from subscription s join product p using (product_id)
+           where s.customer_id = $1 and s.subscription_id = any($2)"#,
+        customer,
+        &ids
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    let actor = CustomerActor { user: user.clone(), customer_id: customer, impersonating: true };
+    let mut outcomes = Vec::with_capacity(ids.len());
+    for id in ids {
+        let item = names.iter().find(|n| n.subscription_id == id).map_or_else(|| id.to_string(), |n| n.name.clone());
+        let refused = set_renewal(state, &actor, id, choice).await.err();
+        outcomes.push(ItemOutcome { item, refused });
+    }
+    Ok(outcomes)
+}
+
+/// "Open Order" or reject for several Cancellation Orders at once, each through
+/// [`decide_cancellation`] in a transaction of its own: one already decided (or another
+/// partner's) is reported and the rest go on.
+#[tracing::instrument(name = "subscriptions.decide_cancellations", skip(pool, user, numbers), fields(items = numbers.len()))]
+pub async fn decide_cancellations(
+    pool: &PgPool,
+    user: &AuthUser,
+    numbers: &[i64],
+    approve: bool,
+) -> Result<Vec<ItemOutcome>, AppError> {
+    let numbers = bulk_items(numbers, "order_numbers")?;
+    let mut outcomes = Vec::with_capacity(numbers.len());
+    for number in numbers {
+        let refused = decide_cancellation(pool, user, number, approve).await.err();
+        outcomes.push(ItemOutcome { item: number.to_string(), refused });
+    }
+    Ok(outcomes)
+}
+
+#[cfg(test)]
+mod bulk_tests {
+    use super::*;
+
+    #[test]
+    fn bulk_items_are_each_taken_once_and_bounded() {
+        assert_eq!(bulk_items(&[3, 1, 3, 2, 1], "x").unwrap(), vec![3, 1, 2]);
+        assert!(matches!(bulk_items::<i64>(&[], "x"), Err(AppError::Invalid(e)) if e[0].field == "x"));
+        let many: Vec<i64> = (0..=BULK_MAX as i64).collect();
+        assert!(bulk_items(&many, "x").is_err());
+        assert_eq!(bulk_items(&many[..BULK_MAX], "x").unwrap().len(), BULK_MAX);
+    }
 }

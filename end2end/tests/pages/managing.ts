@@ -75,3 +75,28 @@ export async function clockAhead(page: Page, hours: number) {
   });
   expect(response.ok()).toBeTruthy();
 }
+
+/** A customer's page in the Control Panel: its subscriptions, selectable for bulk renewal settings. */
+export class CustomerDeskPage {
+  constructor(private readonly page: Page) {}
+
+  select(product: string): Locator {
+    return this.page.getByRole('checkbox', { name: `Select ${product}` });
+  }
+
+  async apply(action: 'Turn auto-renew on' | 'Turn auto-renew off' | 'Schedule for renewal') {
+    await this.page.getByRole('group', { name: 'With the selected' }).getByRole('button', { name: action }).click();
+  }
+
+  licencesAtRenewal(): Locator {
+    return this.page.getByLabel('Licences at renewal');
+  }
+
+  results(): Locator {
+    return this.page.locator('.bulk-results');
+  }
+
+  card(product: string): Locator {
+    return this.page.locator('li.subscription').filter({ hasText: product });
+  }
+}

@@ -202,3 +202,58 @@ async fn a_partners_to_dos_are_its_own_and_leave_once_resolved() {
     let home = partner.get("/cp").await.text().await.unwrap();
     assert!(home.contains("Needs your attention") && home.contains("No order failed at provisioning."));
 }
+
+#[tokio::test]
+async fn the_home_shows_orders_on_their_way_the_credit_and_this_months_charges() {
+    // No workers: a placed order stays on its way.
+    let app = TestApp::spawn().await;
+    let partner = app.signed_in_as("partner@reseller.example").await;
+    let before = ok(partner.call("partner_home_work", &[]).await).await;
+    assert_eq!(before["in_flight"], serde_json::json!([]), "{before}");
+
+    let number = order_for(&app, "homework", "1234567").await;
+    let work = ok(partner.call("partner_home_work", &[]).await).await;
+    assert_eq!(work["in_flight"][0]["in_flight"]["order_number"], number, "{work}");
+    assert_eq!(work["in_flight"][0]["customer_name"], "homework Ltd");
+    let decimal = |v: &Value| v.as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap();
+    let open: rust_decimal::Decimal = sqlx::query_scalar(
+        "select coalesce(sum(term_value), 0) from sales_order where partner_id = $1::text::uuid
+         and status in ('submitted', 'provisioning', 'provisioning_failed')",
+    )
+    .bind(PARTNER)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(open > rust_decimal::Decimal::ZERO);
+    assert_eq!(decimal(&work["usage"]["open_orders"]), open, "the gauge's open orders: {work}");
+    let usage = &work["usage"];
+    assert_eq!(
+        decimal(&usage["available"]),
+        decimal(&usage["credit_limit"])
+            - decimal(&usage["unpaid_statements"])
+            - decimal(&usage["unbilled_charges"])
+            - decimal(&usage["open_orders"]),
+        "what is available is the limit less each use: {usage}"
+    );
+    let month: rust_decimal::Decimal = sqlx::query_scalar(
+        "select coalesce(sum(amount), 0) from charge where partner_id = $1::text::uuid and statement_id is null
+         and date_trunc('month', occurred_at at time zone 'UTC') = date_trunc('month', market_now() at time zone 'UTC')",
+    )
+    .bind(PARTNER)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(decimal(&work["unbilled_this_month"]), month);
+
+    let home = partner.get("/cp").await.text().await.unwrap();
+    assert!(
+        home.contains(r#"data-test="gauge-available""#) && home.contains(&format!("/cp/orders/{number}")),
+        "{home}"
+    );
+
+    // Another partner sees its own, empty, work.
+    let (_, other) = second_tenant(&app).await;
+    let theirs = ok(other.call("partner_home_work", &[]).await).await;
+    assert_eq!(theirs["in_flight"], serde_json::json!([]), "{theirs}");
+    assert_eq!(decimal(&theirs["usage"]["open_orders"]), rust_decimal::Decimal::ZERO);
+}

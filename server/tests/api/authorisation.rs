@@ -114,6 +114,15 @@ fn calls() -> Vec<Call> {
         c("search_everything", CreditControl, [S, F, F, Y, Y, Y], |_| vec![("q", "contoso".into())]),
         // The Control Panel's home: the partner's own to-dos (another partner gets its own).
         c("partner_home_todos", Partner, [S, F, Y, F, F, Y], none),
+        c("partner_home_work", Partner, [S, F, Y, F, F, Y], none),
+        // Bulk renewal settings on one customer's subscriptions: its partner only.
+        c("bulk_renewal", Partner, [S, F, H, F, F, Y], |f| {
+            vec![
+                ("customer_id", f.contoso.clone()),
+                ("subscription_ids[]", f.subscription.clone()),
+                ("action", "auto_renew_on".into()),
+            ]
+        }),
         // The back office's home: what needs the staff's attention.
         c("back_office_attention", CreditControl, [S, F, F, Y, Y, Y], none),
         c("partner_overview", Partner, [S, F, Y, F, F, Y], none),
@@ -126,6 +135,10 @@ fn calls() -> Vec<Call> {
         }),
         c("decide_cancellation", Partner, [S, F, H, F, F, Y], |f| {
             vec![("order_number", f.cancellation.clone()), ("decision", "reject".into())]
+        }),
+        // Several at once: each order is reported, another partner's as not found.
+        c("decide_cancellations", Partner, [S, F, Y, F, F, Y], |f| {
+            vec![("order_numbers[]", f.cancellation.clone()), ("decision", "reject".into())]
         }),
         // One statement: its partner and credit control.
         c("statement", Partner, [S, F, H, F, Y, Y], |f| vec![("statement_number", f.statement.clone())]),

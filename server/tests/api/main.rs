@@ -5,6 +5,7 @@ mod attention;
 mod auth;
 mod authorisation;
 mod billing;
+mod bulk;
 mod fake_smtp;
 mod faults;
 mod first_day;
