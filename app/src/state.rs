@@ -25,6 +25,9 @@ pub struct Settings {
     pub relationship_link_base: String,
     /// Where "Log into O365" leads: the Microsoft 365 admin center, or the sandbox's stand-in.
     pub o365_portal_base: String,
+    /// Where a customer's Global admin approves a GDAP relationship (the relationship's id is
+    /// added): the Microsoft 365 admin centre's page, or the sandbox's stand-in.
+    pub gdap_approval_base: String,
     /// Applications accepted per contact e-mail address per day.
     pub applications_per_email_per_day: i64,
     /// Seals the secrets that wait in the database (see `secrets`).
@@ -40,6 +43,11 @@ impl Settings {
     /// The partner's reseller relationship link (SPEC B: partner-specific, not per customer).
     pub fn relationship_link(&self, partner_id: uuid::Uuid) -> String {
         format!("{}?partnerId={partner_id}", self.relationship_link_base)
+    }
+
+    /// The approval link of one GDAP relationship, for the partner to send to the customer.
+    pub fn gdap_approval_link(&self, relationship_id: &str) -> String {
+        format!("{}/{relationship_id}", self.gdap_approval_base)
     }
 
     /// "Log into O365" for a tenant.
@@ -59,6 +67,7 @@ impl Default for Settings {
             tenant_prefix_max: crate::domain::DomainPrefix::DEFAULT_MAX_LEN,
             relationship_link_base: "http://127.0.0.1:3000/sandbox/relationship".into(),
             o365_portal_base: "http://127.0.0.1:3000/sandbox/portal".into(),
+            gdap_approval_base: "http://127.0.0.1:3000/sandbox/gdap".into(),
             applications_per_email_per_day: 2,
             secrets: crate::secrets::SecretKey::random(),
             missing: Vec::new(),

@@ -504,9 +504,16 @@ impl Config {
             (None, true) => format!("{public_url}/sandbox/portal"),
             (None, false) => "https://admin.microsoft.com".to_owned(),
         };
+        // Microsoft's approval page for a GDAP relationship in the admin centre; the sandbox's own.
+        let gdap_approval_base = if self.sandbox {
+            format!("{public_url}/sandbox/gdap")
+        } else {
+            "https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships".to_owned()
+        };
         app::state::Settings {
             relationship_link_base,
             o365_portal_base,
+            gdap_approval_base,
             tenant_prefix_max: usize::from(self.tenant_prefix_max),
             public_url,
             login_max_failures: self.login_max_failures,

@@ -88,6 +88,7 @@ pub fn product_registry(engine: app::provisioning::ssr::Engine) -> Registry {
     let change_engine = engine.clone();
     let partner_center = engine.partner_center.clone();
     let checker = engine.partner_center.clone();
+    let gdap_checker = engine.partner_center.clone();
     Registry::default()
         .register::<RenewSubscriptions, _, _>(move |_job, ctx| {
             let partner_center = partner_center.clone();
@@ -107,6 +108,15 @@ pub fn product_registry(engine: app::provisioning::ssr::Engine) -> Registry {
         .register::<app::partners::ssr::CheckPartnersOfRecord, _, _>(move |_job, ctx| {
             let partner_center = checker.clone();
             async move { app::partners::ssr::check_partners_of_record(&ctx.pool, &partner_center).await.map(|_| ()) }
+        })
+        .register::<app::customers::ssr::RefreshGdap, _, _>(move |_job, ctx| {
+            let partner_center = gdap_checker.clone();
+            async move {
+                app::customers::ssr::refresh_gdap(&ctx.pool, &partner_center, None)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| JobError::retryable(e.to_string()))
+            }
         })
 }
 
@@ -198,9 +208,15 @@ impl WorkerPool {
             retention: runs(<crate::retention::PurgeHistory as Job>::KIND),
             invoicing: runs(<app::invoicing::ssr::LoadTcmbRates as Job>::KIND),
             partners_of_record: runs(<app::partners::ssr::CheckPartnersOfRecord as Job>::KIND),
+            gdap: runs(<app::customers::ssr::RefreshGdap as Job>::KIND),
         };
         let mut handles = spawn_lanes(pool.clone(), lanes, settings, stopped.clone(), running);
-        if schedules.billing || schedules.retention || schedules.invoicing || schedules.partners_of_record {
+        if schedules.billing
+            || schedules.retention
+            || schedules.invoicing
+            || schedules.partners_of_record
+            || schedules.gdap
+        {
             handles.push(tokio::spawn(schedule(pool, schedules, stopped)));
         }
         Some(Self { stop, handles })
@@ -223,11 +239,13 @@ struct Schedules {
     retention: bool,
     invoicing: bool,
     partners_of_record: bool,
+    gdap: bool,
 }
 
 /// Queues the renewals and billing runs that fall due (by the marketplace's clock, so a sandbox
 /// clock moved forward is followed within a minute), the day's retention run and the day's
-/// Partner-of-Record check of every partner (the first minute after midnight UTC: nightly),
+/// Partner-of-Record check of every partner and refresh of every GDAP relationship (the first
+/// minute after midnight UTC: nightly),
 /// every minute.
 /// Each is deduplicated by the job engine, so any number of processes may schedule.
 async fn schedule(pool: PgPool, schedules: Schedules, mut shutdown: watch::Receiver<bool>) {
@@ -251,6 +269,11 @@ async fn schedule(pool: PgPool, schedules: Schedules, mut shutdown: watch::Recei
             && let Err(err) = app::partners::ssr::schedule_partner_of_record_checks(&pool).await
         {
             tracing::warn!(error = %err, "could not queue the nightly Partner-of-Record check");
+        }
+        if schedules.gdap
+            && let Err(err) = app::customers::ssr::schedule_gdap_refresh(&pool).await
+        {
+            tracing::warn!(error = %err, "could not queue the nightly GDAP refresh");
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}

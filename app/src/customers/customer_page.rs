@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::{CustomerDetail, OpenCustomerPortal, get_customer};
+use super::{CheckGdap, CustomerDetail, OpenCustomerPortal, RequestGdap, gdap_box::GdapBox, get_customer};
 use crate::{
     auth::go_to,
     components::{ErrorAlert, loaded, named_title},
@@ -18,9 +18,11 @@ pub fn CustomerPage() -> impl IntoView {
     let id = crate::components::route_param::<crate::domain::CustomerId>("id");
     let changes = use_live().changes(|| None);
     let bulk = ServerAction::<BulkRenewal>::new();
+    let request_gdap = ServerAction::<RequestGdap>::new();
+    let check_gdap = ServerAction::<CheckGdap>::new();
     let customer = Resource::new(
-        move || (id(), changes.get(), bulk.version().get()),
-        |(id, _, _)| async move {
+        move || (id(), changes.get(), bulk.version().get(), request_gdap.version().get() + check_gdap.version().get()),
+        |(id, _, _, _)| async move {
             match id {
                 Some(id) => get_customer(id).await,
                 None => Err(AppError::not_found(crate::i18n::Say::CustomerNotFound)),
@@ -74,6 +76,7 @@ pub fn CustomerPage() -> impl IntoView {
                     <p class="hint">{t(Msg::OpenCustomerPortalHelp)}</p>
                     {refused}
                 </section>
+                <GdapBox customer_id gdap=c.gdap admin_centre=c.admin_centre request=request_gdap check=check_gdap />
                 {(!s.in_flight.is_empty()).then(|| view! {
                     <section aria-labelledby="in-flight-heading">
                         <h2 id="in-flight-heading">{t(Msg::InProcessOrders)}</h2>

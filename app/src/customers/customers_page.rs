@@ -111,6 +111,9 @@ fn CustomerRow(customer: CustomerSummary) -> impl IntoView {
                     (true, true) => view! { <span class="badge ok">{t(Msg::RelationshipAccepted)}</span> }.into_any(),
                     (true, false) => view! { <span class="badge warn">{t(Msg::RelationshipPending)}</span> }.into_any(),
                 }}
+                {c.gdap_ends_in.map(|days| view! {
+                    " " <span class="badge warn" data-test="gdap-ends-in">{t(Msg::GdapEndsIn)} " " {days} " " {t(Msg::Days)}</span>
+                })}
             </td>
             <td>{t(status.label())}</td>
             <td class="num">{c.live_subscriptions}</td>

@@ -2,6 +2,9 @@
 
 mod customer_page;
 mod customers_page;
+pub mod gdap;
+mod gdap_box;
+pub mod mails;
 mod relationship_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -28,6 +31,9 @@ pub struct CustomerSummary {
     pub live_subscriptions: i64,
     /// Orders for this customer still on their way (Customers → Actions shows their progress).
     pub in_flight: Vec<crate::provisioning::InFlight>,
+    /// Days until its GDAP relationship ends, while it is expiring (30 days or fewer, no
+    /// auto-extend).
+    pub gdap_ends_in: Option<i64>,
 }
 
 /// Where a customer stands, for the status filter on the customer list.
@@ -105,15 +111,70 @@ pub struct CustomerDetail {
     pub contact_email: Option<String>,
     pub mpn_id: Option<String>,
     pub subscriptions: Vec<crate::subscriptions::SubscriptionView>,
+    /// Its latest GDAP relationship, in play or over; none if never asked for.
+    pub gdap: Option<GdapView>,
+    /// "Log into O365" for its tenant, offered while GDAP grants access.
+    pub admin_centre: Option<String>,
+}
+
+/// A customer's GDAP relationship as its partner's page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GdapView {
+    pub status: crate::domain::GdapStatus,
+    /// Role names.
+    pub roles: Vec<String>,
+    pub duration_days: i32,
+    pub auto_extend: bool,
+    pub requested_at: time::OffsetDateTime,
+    pub request_expires_at: time::OffsetDateTime,
+    pub ends_at: Option<time::OffsetDateTime>,
+    /// Whole days until it ends (a started day counts), while it runs.
+    pub days_left: Option<i64>,
+    /// For the customer's Global admin, while the request waits.
+    pub approval_link: String,
 }
 
 /// One of the signed-in partner's customers; another partner's customer is not found.
 #[server(prefix = "/api", endpoint = "customer")]
 pub async fn get_customer(customer_id: crate::domain::CustomerId) -> Result<CustomerDetail, AppError> {
     let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
-    ssr::customer_of_partner(&state.pool, user.organisation_id, customer_id)
+    ssr::customer_of_partner(&state.pool, &state.settings, user.organisation_id, customer_id)
         .await?
         .ok_or_else(|| AppError::not_found(crate::i18n::Say::CustomerNotFound))
+}
+
+/// Asks Microsoft for a GDAP relationship with the customer's tenant: the chosen Entra roles, a
+/// duration of 1 to 730 days, and auto-extend (never with Global Administrator). Refused while
+/// one is requested or active; another partner's customer is not found.
+#[server(prefix = "/api", endpoint = "request_gdap")]
+pub async fn request_gdap(
+    customer_id: crate::domain::CustomerId,
+    #[server(default)] roles: Vec<String>,
+    duration_days: String,
+    #[server(default)] auto_extend: Option<String>,
+) -> Result<(), AppError> {
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    let request = gdap::parse_request(&roles, &duration_days, auto_extend.is_some())
+        .map_err(|(field, message)| AppError::invalid(field, message))?;
+    ssr::request_gdap(&state, &user, customer_id, request).await?;
+    crate::auth::ssr::redirect_plain_form(&format!("/cp/customers/{customer_id}"));
+    Ok(())
+}
+
+/// Asks Microsoft where the customer's GDAP relationship stands now (approved, ended), as the
+/// nightly refresh does; the notice of its end goes out if one is due.
+#[server(prefix = "/api", endpoint = "check_gdap")]
+pub async fn check_gdap(customer_id: crate::domain::CustomerId) -> Result<(), AppError> {
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    if !ssr::is_customer_of(&state.pool, user.organisation_id, customer_id).await? {
+        return Err(AppError::not_found(crate::i18n::Say::CustomerNotFound));
+    }
+    ssr::refresh_gdap(&state.pool, &state.partner_center, Some(customer_id.get())).await.map_err(|err| {
+        tracing::warn!(error = %err, "could not check a GDAP relationship");
+        AppError::conflict(crate::i18n::Say::PartnerCenterUnreachable { what: crate::i18n::Msg::GdapHeading })
+    })?;
+    crate::auth::ssr::redirect_plain_form(&format!("/cp/customers/{customer_id}"));
+    Ok(())
 }
 
 /// The signed-in partner's own customers; never anyone else's.
@@ -221,6 +282,7 @@ mod tests {
             relationship_accepted: true,
             live_subscriptions: 0,
             in_flight: Vec::new(),
+            gdap_ends_in: None,
         };
         assert!(customer.matches(""));
         assert!(customer.matches("  conTOSO "));

@@ -2,14 +2,18 @@ use serde_json::json;
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-use super::{CustomerDetail, CustomerSummary};
+use super::mails;
+use super::{CustomerDetail, CustomerSummary, GdapView, gdap};
 use crate::{
     audit::{self, AuditEntry},
     auth::ssr::AuthUser,
-    domain::{CustomerId, DomainPrefix, MpnId, OrderStatus, ProvisioningStep, SubscriptionStatus},
+    components::date_in,
+    domain::{CustomerId, DomainPrefix, GdapStatus, MpnId, OrderStatus, ProvisioningStep, SubscriptionStatus},
     error::{AppError, ssr::ResultExt},
     i18n::Say,
+    notifications::Mail,
     orders::NewCustomerProfile,
+    partner_center::PartnerCenterError,
     provisioning::InFlight,
 };
 
@@ -83,7 +87,10 @@ pub async fn customers_of_partner(db: &PgPool, partner_id: Uuid) -> Result<Vec<C
         r#"select o.organisation_id, o.name, c.tenant_prefix,
                   c.relationship_accepted_at is not null as "relationship_accepted!",
                   (select count(*) from subscription s where s.customer_id = o.organisation_id and s.status = any($2))
-                      as "live_subscriptions!"
+                      as "live_subscriptions!",
+                  (select ceil(extract(epoch from g.ends_at - market_now()) / 86400)::bigint
+                   from gdap_relationship g where g.customer_id = o.organisation_id and g.status = 'expiring')
+                      as "gdap_ends_in?"
            from organisation o join customer c using (organisation_id)
            where o.kind = 'customer' and o.parent_id = $1
            order by o.name, o.organisation_id"#,
@@ -124,6 +131,7 @@ pub async fn customers_of_partner(db: &PgPool, partner_id: Uuid) -> Result<Vec<C
             tenant_domain: c.tenant_prefix.as_deref().map(crate::domain::initial_domain),
             relationship_accepted: c.relationship_accepted,
             live_subscriptions: c.live_subscriptions,
+            gdap_ends_in: c.gdap_ends_in,
         })
         .collect())
 }
@@ -146,6 +154,7 @@ pub async fn is_customer_of(
 /// One of `partner_id`'s customers with its profile and subscriptions; `None` for anyone else's.
 pub async fn customer_of_partner(
     db: &PgPool,
+    settings: &crate::state::Settings,
     partner_id: Uuid,
     customer_id: crate::domain::CustomerId,
 ) -> Result<Option<CustomerDetail>, sqlx::Error> {
@@ -159,12 +168,20 @@ pub async fn customer_of_partner(
     )
     .fetch_one(db)
     .await?;
+    let gdap = gdap_of(db, settings, customer_id.get()).await?;
+    let admin_centre = gdap
+        .as_ref()
+        .filter(|g| g.status.grants_access())
+        .and(summary.tenant_domain.as_deref())
+        .map(|domain| settings.o365_link(domain));
     Ok(Some(CustomerDetail {
         summary,
         contact_name: profile.contact_name,
         contact_email: profile.contact_email,
         mpn_id: profile.mpn_id,
         subscriptions: crate::subscriptions::ssr::of_customer(db, customer_id.get()).await?,
+        gdap,
+        admin_centre,
     }))
 }
 
@@ -194,5 +211,226 @@ pub async fn refresh_relationships(state: &crate::state::AppState, partner_id: U
             Err(err) => tracing::warn!(error = %err, "could not refresh a reseller relationship"),
         }
     }
+    Ok(())
+}
+
+// GDAP (issue #19): a customer's delegated admin relationship, asked for by its partner, approved
+// by the customer's Global admin at Microsoft, refreshed nightly and on demand.
+
+/// The customer's latest GDAP relationship, in play or over.
+pub async fn gdap_of(
+    db: impl PgExecutor<'_>,
+    settings: &crate::state::Settings,
+    customer_id: Uuid,
+) -> Result<Option<GdapView>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"select status as "status: GdapStatus", roles, duration_days, auto_extend, requested_at,
+                  request_expires_at, ends_at, vendor_relationship_id, market_now() as "now!"
+           from gdap_relationship where customer_id = $1
+           order by requested_at desc, gdap_id limit 1"#,
+        customer_id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| GdapView {
+        status: r.status,
+        roles: r.roles.iter().map(|id| gdap::role_name(id).to_owned()).collect(),
+        duration_days: r.duration_days,
+        auto_extend: r.auto_extend,
+        requested_at: r.requested_at,
+        request_expires_at: r.request_expires_at,
+        days_left: r.ends_at.filter(|_| r.status.grants_access()).map(|end| gdap::days_left(end, r.now)),
+        ends_at: r.ends_at,
+        approval_link: settings.gdap_approval_link(&r.vendor_relationship_id),
+    }))
+}
+
+/// Asks Microsoft for the relationship and records it as requested, with the approval link to
+/// send. Checked first, in this order: the customer is the partner's, none is in play, and its
+/// tenant is related to us (Microsoft needs the tenant).
+pub async fn request_gdap(
+    state: &crate::state::AppState,
+    user: &AuthUser,
+    customer_id: CustomerId,
+    request: gdap::GdapRequest,
+) -> Result<(), AppError> {
+    let customer = sqlx::query!(
+        r#"select o.name, c.tenant_prefix,
+                  exists(select 1 from gdap_relationship g
+                         where g.customer_id = o.organisation_id and g.status in ('requested', 'active', 'expiring'))
+                      as "open!"
+           from organisation o join customer c using (organisation_id)
+           where o.organisation_id = $1 and o.kind = 'customer' and o.parent_id = $2"#,
+        customer_id.get(),
+        user.organisation_id
+    )
+    .fetch_optional(&state.pool)
+    .await?
+    .ok_or_else(|| AppError::not_found(Say::CustomerNotFound))?;
+    if customer.open {
+        return Err(AppError::conflict(Say::GdapAlreadyOpen));
+    }
+    let Some(prefix) = customer.tenant_prefix else { return Err(AppError::conflict(Say::GdapNeedsTenant)) };
+    let unreachable = |err: PartnerCenterError| {
+        tracing::warn!(error = %err, "Partner Center unavailable for a GDAP request");
+        AppError::conflict(Say::PartnerCenterUnreachable { what: crate::i18n::Msg::GdapHeading })
+    };
+    let tenant_id = match state.partner_center.tenant_status(&prefix).await {
+        Ok(crate::partner_center::TenantStatus::Related { tenant_id }) => tenant_id,
+        Ok(_) => return Err(AppError::conflict(Say::GdapNeedsTenant)),
+        Err(err) => return Err(unreachable(err)),
+    };
+    let gdap_id = Uuid::new_v4();
+    // Microsoft wants a display name of at most 50 characters, unique for the partner.
+    let short: String = customer.name.chars().take(40).collect();
+    let display_name = format!("{} {}", short.trim(), &gdap_id.simple().to_string()[..8]);
+    let new = crate::partner_center::NewGdap {
+        display_name: &display_name,
+        roles: &request.roles,
+        duration_days: request.duration_days,
+        auto_extend: request.auto_extend,
+    };
+    let answer = match state.partner_center.request_gdap(tenant_id, &new, gdap_id).await {
+        Ok(answer) => answer,
+        Err(PartnerCenterError::Refused { code, .. }) => return Err(AppError::conflict(Say::GdapRefused { code })),
+        Err(err) => return Err(unreachable(err)),
+    };
+    let mut tx = state.pool.begin().await?;
+    sqlx::query!(
+        "insert into gdap_relationship (gdap_id, customer_id, partner_id, vendor_relationship_id, display_name, roles,
+                                        duration_days, auto_extend, requested_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        gdap_id,
+        customer_id.get(),
+        user.organisation_id,
+        answer.id.to_string(),
+        display_name,
+        &request.roles,
+        request.duration_days,
+        request.auto_extend,
+        user.user_id
+    )
+    .execute(&mut *tx)
+    .await
+    .on_constraint("gdap_one_open_per_customer", || AppError::conflict(Say::GdapAlreadyOpen))?;
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(user.user_id),
+            acting_as: None,
+            action: "gdap.requested",
+            target_type: "customer",
+            target_id: customer_id.to_string(),
+            detail: json!({ "relationship": answer.id, "roles": request.roles, "duration_days": request.duration_days,
+                            "auto_extend": request.auto_extend }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Microsoft's word for a relationship's status, as ours.
+fn status_from_vendor(status: &str, fallback: GdapStatus) -> GdapStatus {
+    match status {
+        "approvalPending" | "created" => GdapStatus::Requested,
+        "active" => GdapStatus::Active,
+        "expired" => GdapStatus::Expired,
+        "terminated" | "terminationRequested" => GdapStatus::Terminated,
+        _ => fallback,
+    }
+}
+
+/// Asks Microsoft where every relationship in play stands (or one customer's), records it, and
+/// sends the partner the notice of an end that is due (30, 7 and 1 days before, once each for an
+/// end, only without auto-extend: an auto-extending one moves its end instead). A relationship
+/// Microsoft cannot answer for now stays as it was; the next run asks again. Returns how many
+/// notices were sent.
+pub async fn refresh_gdap(
+    pool: &PgPool,
+    partner_center: &crate::partner_center::PartnerCenter,
+    customer: Option<Uuid>,
+) -> Result<usize, sqlx::Error> {
+    let open = sqlx::query!(
+        r#"select g.gdap_id, g.vendor_relationship_id, g.status as "status: GdapStatus", g.ends_at, g.auto_extend,
+                  g.noticed_days, g.partner_id, o.name as customer_name
+           from gdap_relationship g join organisation o on o.organisation_id = g.customer_id
+           where g.status in ('requested', 'active', 'expiring') and ($1::uuid is null or g.customer_id = $1)
+           order by g.requested_at"#,
+        customer
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut notices = 0;
+    for g in open {
+        let Ok(vendor_id) = g.vendor_relationship_id.parse::<Uuid>() else { continue };
+        let answer = match partner_center.gdap_relationship(vendor_id).await {
+            Ok(answer) => answer,
+            Err(err) => {
+                tracing::warn!(error = %err, gdap = %g.gdap_id, "could not refresh a GDAP relationship");
+                continue;
+            }
+        };
+        let mut tx = pool.begin().await?;
+        let now: time::OffsetDateTime =
+            sqlx::query_scalar!(r#"select market_now() as "now!""#).fetch_one(&mut *tx).await?;
+        let mut status = status_from_vendor(&answer.status, g.status);
+        let ends_at = answer.end_date_time.or(g.ends_at);
+        // A moved end (auto-extended) starts its notices afresh.
+        let mut noticed = if ends_at == g.ends_at { g.noticed_days } else { None };
+        let days = ends_at.map(|end| gdap::days_left(end, now));
+        if status == GdapStatus::Active && !g.auto_extend && days.is_some_and(|d| d <= 30) {
+            status = GdapStatus::Expiring;
+        }
+        if status == GdapStatus::Expiring
+            && let (Some(days), Some(end)) = (days, ends_at)
+            && let Some(due) = gdap::notice_due(days, noticed)
+        {
+            let mail = Mail::written(|locale| {
+                mails::gdap_ending(locale, &g.customer_name, due.min(days as i32), &date_in(end.date(), locale))
+            });
+            crate::notifications::ssr::send_to_partner(&mut *tx, g.partner_id, &mail).await?;
+            noticed = Some(due);
+            notices += 1;
+        }
+        sqlx::query!(
+            "update gdap_relationship
+             set status = $2, ends_at = $3, noticed_days = $4, checked_at = market_now(),
+                 activated_at = case when $2 in ('active'::gdap_status, 'expiring'::gdap_status)
+                                     then coalesce(activated_at, market_now()) else activated_at end
+             where gdap_id = $1",
+            g.gdap_id,
+            status as GdapStatus,
+            ends_at,
+            noticed
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(notices)
+}
+
+/// The nightly refresh of every GDAP relationship in play.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct RefreshGdap {
+    /// The UTC day it is for, `YYYY-MM-DD`: one run per day, whichever process queued it.
+    pub day: String,
+}
+
+impl crate::jobs::Job for RefreshGdap {
+    const KIND: &'static str = "refresh_gdap";
+    const MAX_ATTEMPTS: i32 = 5;
+
+    fn dedup_key(&self) -> Option<String> {
+        Some(self.day.clone())
+    }
+}
+
+/// Queues today's refresh (nothing if it is already queued or done).
+pub async fn schedule_gdap_refresh(pool: &PgPool) -> Result<(), sqlx::Error> {
+    let day = time::OffsetDateTime::now_utc().date().to_string();
+    let mut conn = pool.acquire().await?;
+    crate::jobs::enqueue(&mut conn, &RefreshGdap { day }).await?;
     Ok(())
 }

@@ -206,6 +206,51 @@ impl SubscriptionStatus {
     }
 }
 
+/// Where a customer's GDAP relationship stands (the partner's delegated admin access to its
+/// tenant): asked for and waiting for the customer's Global admin, active, active but ending
+/// within 30 days without auto-extend, or over (expired, or terminated by either side).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "gdap_status", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum GdapStatus {
+    Requested,
+    Active,
+    Expiring,
+    Expired,
+    Terminated,
+}
+
+impl GdapStatus {
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Requested => Msg::GdapRequested,
+            Self::Active => Msg::GdapActive,
+            Self::Expiring => Msg::GdapExpiring,
+            Self::Expired => Msg::GdapExpired,
+            Self::Terminated => Msg::GdapTerminated,
+        }
+    }
+
+    pub fn tone(self) -> &'static str {
+        match self {
+            Self::Active => "badge ok",
+            Self::Requested | Self::Expiring => "badge warn",
+            Self::Expired | Self::Terminated => "badge",
+        }
+    }
+
+    /// Still in play: a new request waits until it is over.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Requested | Self::Active | Self::Expiring)
+    }
+
+    /// Gives the partner admin access to the tenant now.
+    pub fn grants_access(self) -> bool {
+        matches!(self, Self::Active | Self::Expiring)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]

@@ -211,6 +211,31 @@ messages! {
     NoOrdersInFlight => "No order is on its way.", "Yolda olan sipariş yok.";
     UnbilledThisMonth => "Unbilled this month", "Bu ay faturalanmamış";
     ChargesCount => "charges", "tutar kalemi";
+    // GDAP (issue #19).
+    GdapHeading => "Delegated admin (GDAP)", "Yetkilendirilmiş yönetici (GDAP)";
+    GdapRequested => "Approval pending", "Onay bekliyor";
+    GdapActive => "Active", "Etkin";
+    GdapExpiring => "Expiring", "Süresi doluyor";
+    GdapExpired => "Expired", "Süresi doldu";
+    GdapTerminated => "Terminated", "Sonlandırıldı";
+    GdapNone => "No GDAP relationship. Supporting the tenant (its admin centre) needs one, approved by the customer's Global admin; ordering needs only the reseller relationship.",
+        "GDAP ilişkisi yok. Tenant'a destek vermek (yönetim merkezi) için, müşterinin Genel Yöneticisinin onayladığı bir ilişki gerekir; sipariş için yalnızca bayi ilişkisi yeterlidir.";
+    GdapRoles => "Roles", "Roller";
+    GdapDurationDays => "Duration (days)", "Süre (gün)";
+    GdapDurationHint => "From 1 to 730 days.", "1 ile 730 gün arası.";
+    GdapAutoExtend => "Auto-extend by 180 days", "180 gün otomatik uzat";
+    GdapAutoExtendHint => "Not allowed with Global Administrator.", "Genel Yönetici ile izin verilmez.";
+    RequestGdap => "Request GDAP relationship", "GDAP ilişkisi talep et";
+    GdapApprovalLink => "Send this approval link to the customer's Global admin:", "Bu onay bağlantısını müşterinin Genel Yöneticisine gönderin:";
+    GdapRequestExpires => "Unapproved, the request lapses on", "Onaylanmazsa talep şu tarihte düşer:";
+    GdapEndsOn => "Ends on", "Bitiş";
+    GdapAutoExtends => "auto-extends", "otomatik uzar";
+    GdapDaysLeft => "days left", "gün kaldı";
+    CheckGdapStatus => "Check status", "Durumu denetle";
+    OpenAdminCentre => "Open the tenant's admin centre", "Tenant'ın yönetim merkezini aç";
+    GdapNeededForAdminCentre => "Opening the tenant's admin centre needs an active GDAP relationship.", "Tenant'ın yönetim merkezini açmak için etkin bir GDAP ilişkisi gerekir.";
+    GdapEndsIn => "GDAP ends in", "GDAP bitişine";
+    Days => "days", "gün";
     // The back office's home (issue #20).
     NeedsAttention => "Needs your attention", "İlgilenmeniz gerekenler";
     ApplicationsWaiting => "Applications waiting for a decision", "Karar bekleyen başvurular";

@@ -497,6 +497,24 @@ says! {
     #[cfg(feature = "ssr")]
     OnlyActiveRenews => "Only an active subscription renews.", "Yalnızca etkin bir abonelik yenilenir.";
     #[cfg(feature = "ssr")]
+    GdapUnknownRole => "Choose the roles from the list.", "Rolleri listeden seçin.";
+    #[cfg(feature = "ssr")]
+    GdapChooseRole => "Choose at least one role.", "En az bir rol seçin.";
+    #[cfg(feature = "ssr")]
+    GdapDuration { max: i32 } => "Give the duration in whole days, from 1 to {max}.", "Süreyi 1 ile {max} arasında tam gün olarak yazın.";
+    #[cfg(feature = "ssr")]
+    GdapNoAutoExtendWithGlobalAdmin => "Microsoft does not auto-extend a relationship that includes Global Administrator: untick auto-extend or that role.",
+        "Microsoft, Genel Yönetici (Global Administrator) rolünü içeren bir ilişkiyi otomatik uzatmaz: otomatik uzatmayı ya da o rolü kaldırın.";
+    #[cfg(feature = "ssr")]
+    GdapAlreadyOpen => "This customer already has a GDAP relationship requested or active; a new one can be requested once it has ended.",
+        "Bu müşterinin talep edilmiş ya da etkin bir GDAP ilişkisi var; yenisi, o sona erdiğinde talep edilebilir.";
+    #[cfg(feature = "ssr")]
+    GdapNeedsTenant => "The customer has no Microsoft tenant related to us yet: order for it first, or have its admin accept the reseller relationship.",
+        "Müşterinin bize bağlı bir Microsoft tenant'ı henüz yok: önce sipariş verin ya da yöneticisinin bayi ilişkisini kabul etmesini sağlayın.";
+    #[cfg(feature = "ssr")]
+    GdapRefused { code: i64 } => "Microsoft refused the GDAP request (code {code}): check the roles and the duration, then ask again.",
+        "Microsoft GDAP talebini reddetti (kod {code}): rolleri ve süreyi denetleyip yeniden talep edin.";
+    #[cfg(feature = "ssr")]
     SelectAtLeastOne => "Select at least one item first.", "Önce en az bir öğe seçin.";
     #[cfg(feature = "ssr")]
     SelectAtMost { max: usize } => "Select at most {max} items at once.", "Tek seferde en fazla {max} öğe seçin.";

@@ -88,6 +88,28 @@ struct Customer {
     id: Uuid,
 }
 
+/// A GDAP relationship to ask for.
+#[derive(Clone, Debug)]
+pub struct NewGdap<'a> {
+    pub display_name: &'a str,
+    /// Entra role template ids.
+    pub roles: &'a [String],
+    pub duration_days: i32,
+    pub auto_extend: bool,
+}
+
+/// A GDAP relationship as Microsoft answers it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GdapRelationship {
+    pub id: Uuid,
+    /// Microsoft's word: `approvalPending`, `active`, `expired` or `terminated`.
+    pub status: String,
+    /// When an approved relationship ends (moved on by auto-extend).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub end_date_time: Option<time::OffsetDateTime>,
+}
+
 #[derive(Clone)]
 pub struct PartnerCenter {
     http: reqwest::Client,
@@ -305,6 +327,42 @@ impl PartnerCenter {
             let request = self.request(reqwest::Method::POST, &path, request_id).json(&body);
             let _: serde_json::Value = Self::created(self.send(Access::AppUser, request).await?).await?;
             Ok(())
+        })
+        .await
+    }
+
+    /// Asks for a GDAP relationship with a customer's tenant and locks it for the customer's
+    /// approval (Microsoft's Graph `delegatedAdminRelationships`, created then `lockForApproval`,
+    /// here one call): the chosen Entra roles, a duration in days and whether it auto-extends by
+    /// 180 days. A retry with the same `request_id` answers the relationship already made.
+    pub async fn request_gdap(
+        &self,
+        tenant_id: Uuid,
+        gdap: &NewGdap<'_>,
+        request_id: Uuid,
+    ) -> Result<GdapRelationship, PartnerCenterError> {
+        observed("request_gdap", async {
+            let roles: Vec<serde_json::Value> =
+                gdap.roles.iter().map(|id| serde_json::json!({ "roleDefinitionId": id })).collect();
+            let body = serde_json::json!({
+                "displayName": gdap.display_name,
+                "customer": { "tenantId": tenant_id },
+                "duration": format!("P{}D", gdap.duration_days),
+                "autoExtendDuration": if gdap.auto_extend { "P180D" } else { "PT0S" },
+                "accessDetails": { "unifiedRoles": roles },
+            });
+            let request = self.request(reqwest::Method::POST, "/v1/gdap/relationships", request_id).json(&body);
+            Self::created(self.send(Access::AppUser, request).await?).await
+        })
+        .await
+    }
+
+    /// Where a GDAP relationship stands at Microsoft: its status and, once approved, its end.
+    pub async fn gdap_relationship(&self, id: Uuid) -> Result<GdapRelationship, PartnerCenterError> {
+        observed("gdap_relationship", async {
+            let path = format!("/v1/gdap/relationships/{id}");
+            let request = self.request(reqwest::Method::GET, &path, Uuid::new_v4());
+            Self::created(self.send(Access::AppUser, request).await?).await
         })
         .await
     }

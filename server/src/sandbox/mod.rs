@@ -17,6 +17,7 @@
 pub mod control;
 pub mod entra;
 pub mod faults;
+mod gdap;
 // Invoicing (issue #21): TCMB's rate feed and an e-Fatura integrator, stood in for.
 pub mod integrator;
 mod subscriptions;
@@ -53,6 +54,8 @@ pub fn router(pool: PgPool, faults: FaultSwitch, entra: entra::Entra) -> Router 
         .route("/v1/customers/{tenant_id}/orders", post(create_order))
         .route("/v1/customers/{tenant_id}/subscriptions", get(subscriptions))
         .route("/v1/customers/{tenant_id}/subscriptions/{subscription_id}", axum::routing::patch(subscriptions::update))
+        .route("/v1/gdap/relationships", post(gdap::create))
+        .route("/v1/gdap/relationships/{id}", get(gdap::show))
         .layer(middleware::from_fn_with_state(entra.clone(), entra::require_token))
         .layer(middleware::from_fn_with_state(faults, faults::inject))
         .with_state(pool.clone());
@@ -60,6 +63,7 @@ pub fn router(pool: PgPool, faults: FaultSwitch, entra: entra::Entra) -> Router 
     let pages = Router::new()
         .route("/relationship", get(relationship_form).post(accept_relationship))
         .route("/portal", get(portal))
+        .route("/gdap/{id}", get(gdap::approval_page).post(gdap::approve))
         .with_state(pool.clone());
     // A partner's webhook receiver for demos (issue #17): register
     // http://127.0.0.1:3000/sandbox/webhook-receiver and "Send test event" shows a delivery.

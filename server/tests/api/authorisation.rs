@@ -107,6 +107,15 @@ fn calls() -> Vec<Call> {
         }),
         c("customers", Partner, [S, F, Y, F, F, Y], none),
         c("customer", Partner, [S, F, H, F, F, Y], |f| vec![("customer_id", f.contoso.clone())]),
+        // GDAP: the customer's partner only.
+        c("request_gdap", Partner, [S, F, H, F, F, Y], |f| {
+            vec![
+                ("customer_id", f.contoso.clone()),
+                ("roles[]", "88d8e3e3-8f55-4a1e-953a-9b9898b8876b".into()),
+                ("duration_days", "30".into()),
+            ]
+        }),
+        c("check_gdap", Partner, [S, F, H, F, F, Y], |f| vec![("customer_id", f.contoso.clone())]),
         c("relationship", Partner, [S, F, Y, F, F, Y], none),
         // Global search: a partner's own rows (another partner gets its own, empty, answer);
         // everything for the distributor's staff.
@@ -371,6 +380,13 @@ fn routes() -> Vec<Route> {
             format!("/sandbox/integrator/v1/invoices/{}", Uuid::nil())
         }),
         r("/relationship", Partner, vendor, Method::GET, |_| "/sandbox/relationship".into()),
+        // A GDAP approval page: open like Microsoft's; one for a request that does not exist is
+        // not found for anyone.
+        r("/gdap/{id}", Partner, [H, H, H, H, H, H], Method::GET, |_| format!("/sandbox/gdap/{}", Uuid::nil())),
+        r("/v1/gdap/relationships", Partner, vendor_api, Method::POST, |_| "/sandbox/v1/gdap/relationships".into()),
+        r("/v1/gdap/relationships/{id}", Partner, vendor_api, Method::GET, |_| {
+            format!("/sandbox/v1/gdap/relationships/{}", Uuid::nil())
+        }),
         // The sandbox's stand-in for a partner's webhook receiver (issue #17).
         r("/webhook-receiver", Partner, vendor, Method::POST, |_| "/sandbox/webhook-receiver".into()),
         r("/portal", Partner, vendor, Method::GET, |_| "/sandbox/portal?domain=contoso.onmicrosoft.com".into()),

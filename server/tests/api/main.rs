@@ -10,6 +10,7 @@ mod fake_smtp;
 mod faults;
 mod first_day;
 mod fuzz;
+mod gdap;
 mod go_live;
 mod guards;
 mod hardening;

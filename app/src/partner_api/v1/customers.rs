@@ -153,12 +153,14 @@ pub async fn get_customer(
 ) -> ApiResult<Json<Customer>> {
     caller.require(ApiScope::Read)?;
     let partner_id = caller.partner_id();
-    let detail = crate::customers::ssr::customer_of_partner(&state.pool, partner_id, customer_id)
+    let detail = crate::customers::ssr::customer_of_partner(&state.pool, &state.settings, partner_id, customer_id)
         .await?
         .ok_or_else(|| AppError::not_found(Say::CustomerNotFound))?;
     let detail = if detail.summary.tenant_domain.is_some() && !detail.summary.relationship_accepted {
         crate::customers::ssr::refresh_relationships(&state, partner_id).await?;
-        crate::customers::ssr::customer_of_partner(&state.pool, partner_id, customer_id).await?.unwrap_or(detail)
+        crate::customers::ssr::customer_of_partner(&state.pool, &state.settings, partner_id, customer_id)
+            .await?
+            .unwrap_or(detail)
     } else {
         detail
     };
@@ -258,9 +260,10 @@ pub async fn create_customer(
         crate::customers::ssr::create_customer(&state.pool, caller.user(), &profile, &mpn, tenant.as_ref())
             .await
             .map_err(|e| super::problem::ApiError::from(e).fields(field))?;
-    let detail = crate::customers::ssr::customer_of_partner(&state.pool, caller.partner_id(), customer_id)
-        .await?
-        .ok_or_else(|| crate::error::ssr::internal("making a customer", "the customer just made is not found"))?;
+    let detail =
+        crate::customers::ssr::customer_of_partner(&state.pool, &state.settings, caller.partner_id(), customer_id)
+            .await?
+            .ok_or_else(|| crate::error::ssr::internal("making a customer", "the customer just made is not found"))?;
     let mut response = (StatusCode::CREATED, Json(customer(&state, caller.partner_id(), detail))).into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/customers/{customer_id}")) {
         response.headers_mut().insert(header::LOCATION, location);
