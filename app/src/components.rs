@@ -1,6 +1,6 @@
 //! Small building blocks shared by every page.
 
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 use rust_decimal::Decimal;
 
 use crate::{
@@ -347,8 +347,8 @@ pub fn BulkResults(outcomes: Vec<ItemOutcome>) -> impl IntoView {
                             <li class:refused=!ok data-test="bulk-outcome">
                                 <strong>{o.item}</strong> " "
                                 {match o.refused {
-                                    None => view! { <span class="muted">{t(Msg::BulkItemDone)}</span> }.into_any(),
-                                    Some(error) => view! { <span class="field-error">{error.message(locale)}</span> }.into_any(),
+                                    None => Either::Left(view! { <span class="muted">{t(Msg::BulkItemDone)}</span> }),
+                                    Some(error) => Either::Right(view! { <span class="field-error">{error.message(locale)}</span> }),
                                 }}
                             </li>
                         }

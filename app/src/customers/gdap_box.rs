@@ -1,4 +1,4 @@
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 
 use super::{CheckGdap, GdapView, RequestGdap, gdap::ROLES};
 use crate::{
@@ -48,18 +48,17 @@ pub fn GdapBox(
         }
     });
     let admin = match admin_centre {
-        Some(href) => {
-            view! { <a class="button" href=href target="_blank" rel="noopener">{t(Msg::OpenAdminCentre)}</a> }
-                .into_any()
-        }
-        None => view! { <p class="hint">{t(Msg::GdapNeededForAdminCentre)}</p> }.into_any(),
+        Some(href) => Either::Left(
+            view! { <a class="button" href=href target="_blank" rel="noopener">{t(Msg::OpenAdminCentre)}</a> },
+        ),
+        None => Either::Right(view! { <p class="hint">{t(Msg::GdapNeededForAdminCentre)}</p> }),
     };
     view! {
         <section class="card gdap" aria-labelledby="gdap-heading">
             <h2 id="gdap-heading">{t(Msg::GdapHeading)}</h2>
             {match state {
-                Some(state) => state.into_any(),
-                None => view! { <p>{t(Msg::GdapNone)}</p> }.into_any(),
+                Some(state) => Either::Left(state),
+                None => Either::Right(view! { <p>{t(Msg::GdapNone)}</p> }),
             }}
             {admin}
             <FormMessage error fields=&["roles", "duration_days", "auto_extend"] />

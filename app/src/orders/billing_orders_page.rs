@@ -1,4 +1,4 @@
-use leptos::prelude::*;
+use leptos::{either::EitherOf3, prelude::*};
 use leptos_router::hooks::use_query_map;
 
 use crate::{
@@ -69,10 +69,10 @@ pub fn BillingOrdersPage() -> impl IntoView {
                 {move || {
                     let orders = shown();
                     if orders.is_empty() {
-                        view! { <p class="empty-state">{t(Msg::NoOrdersMatch)}</p> }.into_any()
+                        EitherOf3::A(view! { <p class="empty-state">{t(Msg::NoOrdersMatch)}</p> })
                     } else if orders.iter().any(|o| o.kind == OrderKind::Cancellation && o.status == OrderStatus::New) {
                         let busy = move || decide.pending().get();
-                        view! {
+                        EitherOf3::B(view! {
                             <ActionForm action=decide attr:class="bulk-form">
                                 <p class="hint">{t(Msg::BulkCancellationsHelp)}</p>
                                 <div class="bulk-bar" role="group" aria-labelledby="bulk-orders-with">
@@ -86,10 +86,9 @@ pub fn BillingOrdersPage() -> impl IntoView {
                                 </div>
                                 <OrderTable orders base="/cp/orders" show_partner=false select=true />
                             </ActionForm>
-                        }
-                        .into_any()
+                        })
                     } else {
-                        view! { <OrderTable orders base="/cp/orders" show_partner=false /> }.into_any()
+                        EitherOf3::C(view! { <OrderTable orders base="/cp/orders" show_partner=false /> })
                     }
                 }}
             }

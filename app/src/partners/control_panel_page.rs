@@ -1,4 +1,4 @@
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 use leptos_router::components::A;
 
 use super::{HomeTodos, HomeWork, PartnerOverview, get_partner_overview, partner_home_todos, partner_home_work};
@@ -90,9 +90,9 @@ fn WorkUnderWay() -> impl IntoView {
                     <section class="card" aria-labelledby="home-in-flight">
                         <h2 id="home-in-flight">{t(Msg::InProcessOrders)}</h2>
                         {if w.in_flight.is_empty() {
-                            view! { <p class="all-clear">{t(Msg::NoOrdersInFlight)}</p> }.into_any()
+                            Either::Left(view! { <p class="all-clear">{t(Msg::NoOrdersInFlight)}</p> })
                         } else {
-                            w.in_flight
+                            Either::Right(w.in_flight
                                 .into_iter()
                                 .map(|o| {
                                     let href = format!("/cp/orders/{}", o.in_flight.order_number);
@@ -103,8 +103,7 @@ fn WorkUnderWay() -> impl IntoView {
                                         </div>
                                     }
                                 })
-                                .collect_view()
-                                .into_any()
+                                .collect_view())
                         }}
                     </section>
                     <CreditGauge usage=w.usage />

@@ -1,4 +1,4 @@
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 
 use super::{BulkRenewal, SubscriptionCards, SubscriptionView};
 use crate::{
@@ -18,7 +18,7 @@ pub fn BulkRenewalForm(
     bulk: ServerAction<BulkRenewal>,
 ) -> impl IntoView {
     if subscriptions.is_empty() {
-        return view! { <SubscriptionCards subscriptions /> }.into_any();
+        return Either::Left(view! { <SubscriptionCards subscriptions /> });
     }
     let error = Signal::derive(move || bulk.value().get().and_then(Result::err));
     let refused = move || {
@@ -29,7 +29,7 @@ pub fn BulkRenewalForm(
     };
     let results = move || bulk.value().get().and_then(Result::ok).map(|outcomes| view! { <BulkResults outcomes /> });
     let busy = move || bulk.pending().get();
-    view! {
+    Either::Right(view! {
         <ActionForm action=bulk attr:class="bulk-form" attr:aria-describedby="bulk-renewal-help">
             <input type="hidden" name="customer_id" value=customer_id.to_string() />
             <p class="hint" id="bulk-renewal-help">{t(Msg::BulkRenewalHelp)}</p>
@@ -60,6 +60,5 @@ pub fn BulkRenewalForm(
             <PlainBulkSummary />
             <SubscriptionCards subscriptions select=true />
         </ActionForm>
-    }
-    .into_any()
+    })
 }

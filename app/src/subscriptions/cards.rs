@@ -1,4 +1,4 @@
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 
 use super::{SubscriptionStatus, SubscriptionView};
 use crate::{
@@ -30,7 +30,7 @@ pub fn SubscriptionCards(
                     view! {
                         <li class="card subscription">
                             {if select {
-                                view! {
+                                Either::Left(view! {
                                     <h3>
                                         <label class="select-item">
                                             <input type="checkbox" name="subscription_ids[]" value=s.subscription_id.to_string() />
@@ -38,10 +38,9 @@ pub fn SubscriptionCards(
                                             {s.product_name}
                                         </label>
                                     </h3>
-                                }
-                                .into_any()
+                                })
                             } else {
-                                view! { <h3>{s.product_name}</h3> }.into_any()
+                                Either::Right(view! { <h3>{s.product_name}</h3> })
                             }}
                             <p class="muted">{t(s.billing_cycle.label())}</p>
                             <p class="licences">
