@@ -188,38 +188,18 @@ pub fn CustomerBreakdown(spend: Vec<CustomerSpend>, currency: crate::domain::Cur
     }
 }
 
-/// Each use of the credit as a stretch of the limit, in percent: where it starts and how wide it
-/// is, one after the other and cut at 100 (a partner over its limit fills the bar, no more). A
-/// limit of zero has nothing to divide: every stretch is empty.
-pub fn gauge_stretches(limit: Decimal, uses: &[Decimal]) -> Vec<(Decimal, Decimal)> {
-    let mut start = Decimal::ZERO;
-    uses.iter()
-        .map(|amount| {
-            let share = if limit > Decimal::ZERO {
-                (amount.max(&Decimal::ZERO) / limit * Decimal::ONE_HUNDRED).round_dp(1)
-            } else {
-                Decimal::ZERO
-            };
-            let width = share.min(Decimal::ONE_HUNDRED - start);
-            let stretch = (start, width);
-            start += width;
-            stretch
-        })
-        .collect()
-}
-
 /// The credit as a gauge: what is available, a bar of the limit with each use in its own colour,
 /// and a legend that says each amount (the bar itself is decoration: the legend reads out).
+/// `stretches` are each use's start and width in percent of the limit, and `in_use` their sum,
+/// as the server worked them out (`rules::gauge_stretches`): the browser draws, it does not divide.
 #[component]
-pub fn CreditGauge(usage: CreditUsage) -> impl IntoView {
+pub fn CreditGauge(usage: CreditUsage, stretches: Vec<(Decimal, Decimal)>, in_use: Decimal) -> impl IntoView {
     let c = usage.currency;
     let uses = [
         (Msg::UnpaidStatements, usage.unpaid_statements, "unpaid"),
         (Msg::UnbilledCharges, usage.unbilled_charges, "unbilled"),
         (Msg::OpenOrdersAtTermValue, usage.open_orders, "open"),
     ];
-    let stretches = gauge_stretches(usage.credit_limit, &uses.map(|(_, amount, _)| amount));
-    let in_use: Decimal = stretches.iter().map(|(_, width)| *width).sum();
     let over = usage.available < Decimal::ZERO;
     view! {
         <section class="card credit-gauge" aria-labelledby="gauge-heading">
@@ -238,7 +218,7 @@ pub fn CreditGauge(usage: CreditUsage) -> impl IntoView {
                     })
                     .collect_view()}
             </svg>
-            <p class="muted" data-test="gauge-share">{in_use.round().to_string()} " % " {t(Msg::OfTheLimitInUse)}</p>
+            <p class="muted" data-test="gauge-share">{in_use.to_string()} " % " {t(Msg::OfTheLimitInUse)}</p>
             <dl class="facts compact legend">
                 {uses
                     .into_iter()
@@ -270,20 +250,6 @@ mod tests {
         assert_eq!(short_month(december, Locale::En), "Dec");
         assert_eq!(short_month(december, Locale::Tr), "Ara");
         assert_eq!(short_month(time::macros::date!(2026 - 08 - 01), Locale::Tr), "Ağu");
-    }
-
-    #[test]
-    fn the_gauge_lays_each_use_after_the_last_and_stops_at_the_limit() {
-        use rust_decimal_macros::dec;
-        assert_eq!(
-            gauge_stretches(dec!(1000), &[dec!(100), dec!(250), dec!(0)]),
-            vec![(dec!(0), dec!(10)), (dec!(10), dec!(25)), (dec!(35), dec!(0))]
-        );
-        // Over the limit: the bar is full and what is beyond it is not drawn.
-        assert_eq!(gauge_stretches(dec!(100), &[dec!(80), dec!(50)]), vec![(dec!(0), dec!(80)), (dec!(80), dec!(20))]);
-        assert_eq!(gauge_stretches(dec!(0), &[dec!(5)]), vec![(dec!(0), dec!(0))]);
-        // A credit (negative) takes no room.
-        assert_eq!(gauge_stretches(dec!(100), &[dec!(-20), dec!(30)]), vec![(dec!(0), dec!(0)), (dec!(0), dec!(30))]);
     }
 
     #[test]

@@ -111,6 +111,26 @@ pub fn statement_csv(statement: &StatementDetail) -> String {
     out
 }
 
+/// Each use of the credit as a stretch of the limit, in percent: where it starts and how wide it
+/// is, one after the other and cut at 100 (a partner over its limit fills the bar, no more). A
+/// limit of zero has nothing to divide: every stretch is empty.
+pub fn gauge_stretches(limit: Decimal, uses: &[Decimal]) -> Vec<(Decimal, Decimal)> {
+    let mut start = Decimal::ZERO;
+    uses.iter()
+        .map(|amount| {
+            let share = if limit > Decimal::ZERO {
+                (amount.max(&Decimal::ZERO) / limit * Decimal::ONE_HUNDRED).round_dp(1)
+            } else {
+                Decimal::ZERO
+            };
+            let width = share.min(Decimal::ONE_HUNDRED - start);
+            let stretch = (start, width);
+            start += width;
+            stretch
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use rust_decimal_macros::dec;
@@ -118,6 +138,20 @@ mod tests {
 
     use super::*;
     use crate::billing::{ChargeKind, StatementStatus, StatementSummary};
+
+    #[test]
+    fn the_gauge_lays_each_use_after_the_last_and_stops_at_the_limit() {
+        use rust_decimal_macros::dec;
+        assert_eq!(
+            gauge_stretches(dec!(1000), &[dec!(100), dec!(250), dec!(0)]),
+            vec![(dec!(0), dec!(10)), (dec!(10), dec!(25)), (dec!(35), dec!(0))]
+        );
+        // Over the limit: the bar is full and what is beyond it is not drawn.
+        assert_eq!(gauge_stretches(dec!(100), &[dec!(80), dec!(50)]), vec![(dec!(0), dec!(80)), (dec!(80), dec!(20))]);
+        assert_eq!(gauge_stretches(dec!(0), &[dec!(5)]), vec![(dec!(0), dec!(0))]);
+        // A credit (negative) takes no room.
+        assert_eq!(gauge_stretches(dec!(100), &[dec!(-20), dec!(30)]), vec![(dec!(0), dec!(0)), (dec!(0), dec!(30))]);
+    }
 
     #[test]
     fn cells_that_start_like_formulas_are_text() {

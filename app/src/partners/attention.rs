@@ -221,5 +221,17 @@ pub async fn home_work(db: &PgPool, partner_id: Uuid) -> Result<Option<HomeWork>
     )
     .fetch_one(db)
     .await?;
-    Ok(Some(HomeWork { in_flight, usage, unbilled_this_month: month.amount, charges_this_month: month.charges }))
+    let gauge = crate::billing::rules::gauge_stretches(
+        usage.credit_limit,
+        &[usage.unpaid_statements, usage.unbilled_charges, usage.open_orders],
+    );
+    let in_use_percent = gauge.iter().map(|(_, width)| *width).sum::<rust_decimal::Decimal>().round();
+    Ok(Some(HomeWork {
+        in_flight,
+        usage,
+        gauge,
+        in_use_percent,
+        unbilled_this_month: month.amount,
+        charges_this_month: month.charges,
+    }))
 }

@@ -106,7 +106,7 @@ fn WorkUnderWay() -> impl IntoView {
                                 .collect_view())
                         }}
                     </section>
-                    <CreditGauge usage=w.usage />
+                    <CreditGauge usage=w.usage stretches=w.gauge in_use=w.in_use_percent />
                     <section class="card" aria-labelledby="home-unbilled">
                         <h2 id="home-unbilled">{t(Msg::UnbilledThisMonth)}</h2>
                         <p class="figure" data-test="unbilled-this-month">{format_money(w.unbilled_this_month, c)}</p>

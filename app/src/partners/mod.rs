@@ -71,6 +71,10 @@ pub struct HomeWork {
     pub in_flight: Vec<OrderInFlight>,
     /// The credit limit and what uses it.
     pub usage: crate::billing::CreditUsage,
+    /// Unpaid statements, unbilled charges and open orders as stretches of the limit (start and
+    /// width in percent), and how much of it they use, rounded to a whole percent.
+    pub gauge: Vec<(Decimal, Decimal)>,
+    pub in_use_percent: Decimal,
     /// This month's charges not on a statement yet: their sum and how many.
     pub unbilled_this_month: Decimal,
     pub charges_this_month: i64,

@@ -100,3 +100,30 @@ export class CustomerDeskPage {
     return this.page.locator('li.subscription').filter({ hasText: product });
   }
 }
+
+/** "Delegated admin (GDAP)" on a customer's page in the Control Panel. */
+export class GdapBox {
+  constructor(private readonly page: Page) {}
+
+  region(): Locator {
+    return this.page.getByRole('region', { name: 'Delegated admin (GDAP)' });
+  }
+
+  status(): Locator {
+    return this.region().locator('[data-test="gdap-status"]');
+  }
+
+  async request(days: string, autoExtend: boolean) {
+    await this.region().getByLabel('Duration (days)').fill(days);
+    await this.region().getByLabel('Auto-extend by 180 days').setChecked(autoExtend);
+    await this.region().getByRole('button', { name: 'Request GDAP relationship' }).click();
+  }
+
+  async approvalLink(): Promise<string> {
+    return (await this.region().getByRole('link', { name: /\/sandbox\/gdap\// }).getAttribute('href'))!;
+  }
+
+  async checkStatus() {
+    await this.region().getByRole('button', { name: 'Check status' }).click();
+  }
+}
