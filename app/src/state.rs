@@ -25,6 +25,8 @@ pub struct Settings {
     pub relationship_link_base: String,
     /// Where "Log into O365" leads: the Microsoft 365 admin center, or the sandbox's stand-in.
     pub o365_portal_base: String,
+    /// The Microsoft Customer Agreement's text: Microsoft's page, or the sandbox's stand-in.
+    pub agreement_link_base: String,
     /// Applications accepted per contact e-mail address per day.
     pub applications_per_email_per_day: i64,
     /// Seals the secrets that wait in the database (see `secrets`).
@@ -40,6 +42,11 @@ impl Settings {
     /// The partner's reseller relationship link (SPEC B: partner-specific, not per customer).
     pub fn relationship_link(&self, partner_id: uuid::Uuid) -> String {
         format!("{}?partnerId={partner_id}", self.relationship_link_base)
+    }
+
+    /// The agreement checkout shows, at the version it attests to.
+    pub fn agreement_link(&self) -> String {
+        format!("{}?version={}", self.agreement_link_base, crate::partner_center::CUSTOMER_AGREEMENT_VERSION)
     }
 
     /// "Log into O365" for a tenant.
@@ -59,6 +66,7 @@ impl Default for Settings {
             tenant_prefix_max: crate::domain::DomainPrefix::DEFAULT_MAX_LEN,
             relationship_link_base: "http://127.0.0.1:3000/sandbox/relationship".into(),
             o365_portal_base: "http://127.0.0.1:3000/sandbox/portal".into(),
+            agreement_link_base: "http://127.0.0.1:3000/sandbox/agreements/mca".into(),
             applications_per_email_per_day: 2,
             secrets: crate::secrets::SecretKey::random(),
             missing: Vec::new(),

@@ -504,7 +504,14 @@ impl Config {
             (None, true) => format!("{public_url}/sandbox/portal"),
             (None, false) => "https://admin.microsoft.com".to_owned(),
         };
+        // Microsoft's page of the agreement checkout attests to, or the sandbox's stand-in of it.
+        let agreement_link_base = if self.sandbox {
+            format!("{public_url}/sandbox/agreements/mca")
+        } else {
+            "https://www.microsoft.com/licensing/docs/customeragreement".to_owned()
+        };
         app::state::Settings {
+            agreement_link_base,
             relationship_link_base,
             o365_portal_base,
             tenant_prefix_max: usize::from(self.tenant_prefix_max),

@@ -107,6 +107,7 @@ fn calls() -> Vec<Call> {
         }),
         c("customers", Partner, [S, F, Y, F, F, Y], none),
         c("customer", Partner, [S, F, H, F, F, Y], |f| vec![("customer_id", f.contoso.clone())]),
+        c("customer_agreement", Partner, [S, F, H, F, F, Y], |f| vec![("customer_id", f.contoso.clone())]),
         c("relationship", Partner, [S, F, Y, F, F, Y], none),
         // Global search: a partner's own rows (another partner gets its own, empty, answer);
         // everything for the distributor's staff.
