@@ -105,9 +105,12 @@ async fn customer_named(app: &TestApp, name: &str) -> String {
     id.to_string()
 }
 
+/// A row of the sandbox's attestations: the signatory's six fields, the version and the calls.
+type VendorRow = (String, String, String, String, String, String, String, i32);
+
 /// The sandbox's attestations of the tenant `prefix`: (signatory, version, calls).
 async fn vendor_attestations(app: &TestApp, prefix: &str) -> Vec<(Vec<String>, String, i32)> {
-    let rows: Vec<(String, String, String, String, String, String, String, i32)> = sqlx::query_as(
+    let rows: Vec<VendorRow> = sqlx::query_as(
         "select a.first_name, a.last_name, a.email, a.company_name, a.country, a.language, a.agreement_version, a.calls
          from sandbox.agreement_attestation a join sandbox.tenant t using (tenant_id) where t.domain_prefix = $1",
     )
@@ -306,7 +309,14 @@ async fn bad_signatory_input_is_answered_at_its_fields_and_never_half_saved() {
     assert!(!errors.iter().any(|(f, ..)| f == "signatory_company" || f == "signatory_language"), "{errors:?}");
     assert_eq!(footprint(&app).await, before, "nothing kept of a refused form");
 
-    // The partner API takes the same signatory object, and refuses the same way.
+    // The partner API takes the same signatory object, documented, and refuses the same way.
+    let document = ok(reqwest::Client::new().get(app.url("/api/v1/openapi.json")).send().await.unwrap()).await;
+    let schema = &document["components"]["schemas"];
+    assert!(schema["NewOrder"]["properties"]["signatory"].is_object(), "{}", schema["NewOrder"]);
+    let required = schema["Signatory"]["required"].as_array().expect("the signatory's schema");
+    for field in ["first_name", "last_name", "email", "company", "country", "language"] {
+        assert!(required.iter().any(|r| r == field), "{field}");
+    }
     let api = Api { app: &app, token: api_key(&partner, &["read", "orders"]).await };
     let mut order = json!({
         "customer": {
