@@ -468,7 +468,6 @@ messages! {
     SignatoryLanguage => "Language (two-letter code, e.g. tr)", "Dil (iki harfli kod, örn. tr)";
     AgreementAcceptedConfirm => "The signatory has read and accepted the Microsoft Customer Agreement",
         "İmzacı Microsoft Müşteri Sözleşmesi'ni okudu ve kabul etti";
-    AgreementOnRecord => "Accepted; Microsoft is not asked again.", "Kabul edildi; Microsoft'a yeniden sorulmaz.";
     ContactEmailHint => "The portal credentials are sent here; it becomes your username.", "Portal giriş bilgileri bu adrese gönderilir; kullanıcı adınız olur.";
     ContactPhone => "Contact phone", "Yetkili telefonu";
     MpnIdHint => "Your 7-digit Microsoft Partner ID (location PartnerID).", "7 haneli Microsoft Partner ID'niz (lokasyon PartnerID).";
