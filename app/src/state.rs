@@ -28,6 +28,8 @@ pub struct Settings {
     /// Where a customer's Global admin approves a GDAP relationship (the relationship's id is
     /// added): the Microsoft 365 admin centre's page, or the sandbox's stand-in.
     pub gdap_approval_base: String,
+    /// The Microsoft Customer Agreement's text: Microsoft's page, or the sandbox's stand-in.
+    pub agreement_link_base: String,
     /// Applications accepted per contact e-mail address per day.
     pub applications_per_email_per_day: i64,
     /// Seals the secrets that wait in the database (see `secrets`).
@@ -50,6 +52,11 @@ impl Settings {
         format!("{}/{relationship_id}", self.gdap_approval_base)
     }
 
+    /// The agreement checkout shows, at the version it attests to.
+    pub fn agreement_link(&self) -> String {
+        format!("{}?version={}", self.agreement_link_base, crate::partner_center::CUSTOMER_AGREEMENT_VERSION)
+    }
+
     /// "Log into O365" for a tenant.
     pub fn o365_link(&self, tenant_domain: &str) -> String {
         let domain: String = form_urlencoded::byte_serialize(tenant_domain.as_bytes()).collect();
@@ -68,6 +75,7 @@ impl Default for Settings {
             relationship_link_base: "http://127.0.0.1:3000/sandbox/relationship".into(),
             o365_portal_base: "http://127.0.0.1:3000/sandbox/portal".into(),
             gdap_approval_base: "http://127.0.0.1:3000/sandbox/gdap".into(),
+            agreement_link_base: "http://127.0.0.1:3000/sandbox/agreements/mca".into(),
             applications_per_email_per_day: 2,
             secrets: crate::secrets::SecretKey::random(),
             missing: Vec::new(),

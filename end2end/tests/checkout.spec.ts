@@ -143,6 +143,57 @@ test('a new customer with a new tenant: catalog, add-on, live totals, refusals, 
   await expect(page.getByRole('link', { name: number })).toBeVisible();
 });
 
+test('a new customer accepts the Microsoft Customer Agreement at checkout: refused without it, then ordered', async ({
+  page,
+}) => {
+  await checkoutWith(page, 'Monthly', 'Microsoft 365 Business Basic', 2);
+  const checkout = new CheckoutPage(page);
+  const company = unique('Mca ');
+  await checkout.newCustomer(customer(company), '1234567');
+  await checkout.continue('tenant');
+  const prefix = unique('mca');
+  await checkout.newTenant(prefix);
+  await expect(checkout.prefixStatus()).toContainText('is available');
+  await checkout.continue('review');
+  await waitForHydration(page);
+
+  // The agreement's text, at the version attested to, and who signs it for the customer.
+  await expect(checkout.agreement()).toBeVisible();
+  await expect(checkout.agreement()).toContainText('version 2025-07');
+  await expect(checkout.agreementLink()).toHaveAttribute('href', /\/sandbox\/agreements\/mca\?version=2025-07$/);
+  await expect(checkout.agreement().getByLabel("Signatory's company")).toHaveValue(company);
+  const text = await page.request.get((await checkout.agreementLink().getAttribute('href')) ?? '');
+  expect(text.ok()).toBeTruthy();
+  expect(await text.text()).toContain('Microsoft Customer Agreement');
+
+  // Submitted without a signatory: refused at the fields, nothing ordered.
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(checkout.fieldError('agreement')).toContainText('has not accepted the Microsoft Customer Agreement');
+  await expect(page).toHaveURL(/\/cp\/checkout\/review$/);
+  await checkout.agreement().getByLabel("Signatory's e-mail").fill('not-an-address');
+  await checkout.agreement().getByLabel("Signatory's first name").fill('Ayşe');
+  await checkout.agreement().getByLabel("Signatory's last name").fill('Yılmaz');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(checkout.fieldError('signatory_email')).toBeVisible();
+  await expect(checkout.fieldError('agreement_accepted')).toContainText('Confirm that the signatory');
+
+  const number = await checkout.submit({ firstName: 'Ayşe', lastName: 'Yılmaz', email: 'ayse@mca.example' });
+  await expect(page.locator('.subtitle')).toContainText(company);
+  await expect(page.getByRole('listitem').filter({ hasText: 'Accepting the customer agreement' })).toBeVisible({
+    timeout: 20_000,
+  });
+  await expect(page.locator('.subtitle')).toContainText('Completed', { timeout: 20_000 });
+
+  // Once per customer: its next order does not ask again.
+  await checkoutWith(page, 'Monthly', 'Exchange Online (Plan 1)', 1);
+  await checkout.existingCustomer(company);
+  await checkout.continue('tenant');
+  await checkout.continue('review');
+  await waitForHydration(page);
+  await expect(checkout.agreement()).toHaveCount(0);
+  expect(await checkout.submit()).not.toEqual(number);
+});
+
 test('an existing customer with its existing tenant is filled in and ordered', async ({ page }) => {
   await checkoutWith(page, 'Annual', 'Exchange Online (Plan 1)', 2);
 

@@ -127,6 +127,8 @@ async fn api_order(client: &reqwest::Client, origin: &str, token: &str) -> anyho
         "mpn_id": "1234567",
         "tenant": { "kind": "new", "prefix": tag },
         "lines": [{ "sku": "CFQ7TTC0LH18", "billing_cycle": "monthly", "quantity": 1 }],
+        "signatory": { "first_name": "Bench", "last_name": "Signatory", "email": "signatory@bench.example",
+                       "company": "Bench Customer", "country": "TR", "language": "tr" },
         "validate_only": true
     });
     let call = |body: &Value| {
@@ -165,7 +167,19 @@ async fn panel_order(client: &reqwest::Client, origin: &str) -> anyhow::Result<(
     expect(call("checkout_tenant", vec![("tenant_mode", "new".into()), ("prefix", tag)]).await?, 200).await?;
     let state = expect(call("checkout", Vec::new()).await?, 200).await?;
     let key = state["idempotency_key"].as_str().context("the checkout's key")?.to_owned();
-    let submit = vec![("idempotency_key", key), ("payment_method", "wire_transfer".into())];
+    let mut submit = vec![("idempotency_key", key), ("payment_method", "wire_transfer".into())];
+    // A new customer's first order carries its signatory of the Microsoft Customer Agreement.
+    for (field, value) in [
+        ("signatory_first_name", "Bench"),
+        ("signatory_last_name", "Signatory"),
+        ("signatory_email", "signatory@bench.example"),
+        ("signatory_company", "Bench Customer"),
+        ("signatory_country", "TR"),
+        ("signatory_language", "tr"),
+        ("agreement_accepted", "yes"),
+    ] {
+        submit.push((field, value.to_owned()));
+    }
     expect(call("submit_order", submit).await?, 200).await?;
     Ok(())
 }

@@ -20,6 +20,16 @@ insert into customer (organisation_id, tenant_prefix, relationship_accepted_at, 
     ('00000000-0000-4000-8000-000000000004', null, null, 'Northwind IT', 'it@northwind.example')
 on conflict (organisation_id) do nothing;
 
+-- Both demo customers have ordered before (Northwind's month is billed): their signatories
+-- accepted the Microsoft Customer Agreement then, so checkout does not ask again. Microsoft has
+-- not been told yet: their next order's provisioning attests once, with these signatories.
+insert into customer_agreement (customer_id, agreement_version, signatory_first_name, signatory_last_name,
+                                signatory_email, signatory_company, signatory_country, signatory_language)
+values
+    ('00000000-0000-4000-8000-000000000003', '2025-07', 'Deniz', 'Kaya', 'admin@contoso.example', 'Contoso Ltd', 'TR', 'tr'),
+    ('00000000-0000-4000-8000-000000000004', '2025-07', 'Ece', 'Demir', 'it@northwind.example', 'Northwind Traders', 'TR', 'tr')
+on conflict (customer_id) do nothing;
+
 insert into vendor (vendor_id, name) values
     ('00000000-0000-4000-8100-000000000001', 'Microsoft'),
     ('00000000-0000-4000-8100-000000000002', 'Acronis'),

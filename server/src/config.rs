@@ -510,7 +510,14 @@ impl Config {
         } else {
             "https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships".to_owned()
         };
+        // Microsoft's page of the agreement checkout attests to, or the sandbox's stand-in of it.
+        let agreement_link_base = if self.sandbox {
+            format!("{public_url}/sandbox/agreements/mca")
+        } else {
+            "https://www.microsoft.com/licensing/docs/customeragreement".to_owned()
+        };
         app::state::Settings {
+            agreement_link_base,
             relationship_link_base,
             o365_portal_base,
             gdap_approval_base,

@@ -320,6 +320,56 @@ fn PrefixField(initial: String, max: usize, error: Signal<Option<AppError>>) -> 
     }
 }
 
+/// The review form's fields: the payment method and the agreement's signatory.
+const REVIEW_FIELDS: &[&str] = &[
+    "payment_method",
+    "agreement",
+    "signatory_first_name",
+    "signatory_last_name",
+    "signatory_email",
+    "signatory_company",
+    "signatory_country",
+    "signatory_language",
+    "agreement_accepted",
+];
+
+/// The Microsoft Customer Agreement for a customer that has not accepted it yet: its text, and
+/// who signs it for the customer (Microsoft takes the customer's orders only after the
+/// distributor attests this, once per customer).
+#[component]
+fn AgreementFields(link: String, version: String, company: String, error: Signal<Option<AppError>>) -> impl IntoView {
+    let accepted = refused_input("agreement_accepted").is_some();
+    let language = current_locale().code().to_owned();
+    view! {
+        <fieldset class="agreement" aria-describedby="agreement-hint">
+            <legend>{t(Msg::CustomerAgreement)}</legend>
+            <p class="hint" id="agreement-hint">{t(Msg::CustomerAgreementHint)}</p>
+            <p>
+                <a href=link target="_blank" rel="noopener">{t(Msg::ReadCustomerAgreement)}</a>
+                " (" {t(Msg::AgreementVersion)} " " {version} ")"
+            </p>
+            <Field name="signatory_first_name" label=Msg::SignatoryFirstName autocomplete="given-name" error />
+            <Field name="signatory_last_name" label=Msg::SignatoryLastName autocomplete="family-name" error />
+            <Field name="signatory_email" label=Msg::SignatoryEmail input_type="email" autocomplete="email" error />
+            <Field name="signatory_company" label=Msg::SignatoryCompany value=company error />
+            <Field name="signatory_country" label=Msg::SignatoryCountry value="TR".to_owned() error />
+            <Field name="signatory_language" label=Msg::SignatoryLanguage value=language error />
+            <div class="field checkbox">
+                <input
+                    type="checkbox"
+                    id="agreement_accepted"
+                    name="agreement_accepted"
+                    value="yes"
+                    checked=accepted
+                    aria-describedby="agreement_accepted-error"
+                />
+                <label for="agreement_accepted">{t(Msg::AgreementAcceptedConfirm)}</label>
+                <FieldMessage error field="agreement_accepted" />
+            </div>
+        </fieldset>
+    }
+}
+
 #[component]
 pub fn ReviewStepPage() -> impl IntoView {
     let checkout = Resource::new(|| (), |_| get_checkout());
@@ -371,8 +421,17 @@ pub fn ReviewStepPage() -> impl IntoView {
                     })}
                     <LinesTable lines=state.cart.lines.iter().map(|l| l.as_order_line()).collect() currency />
                     <TotalsBox totals=totals currency />
-                    <ActionForm action=submit attr:class="checkout-form">
+                    <ActionForm action=submit attr:class="checkout-form" attr:novalidate=true>
                         <input type="hidden" name="idempotency_key" value=state.idempotency_key.to_string() />
+                        <FieldMessage error field="agreement" />
+                        {state.needs_agreement.then(|| view! {
+                            <AgreementFields
+                                link=state.agreement_link.clone()
+                                version=state.agreement_version.clone()
+                                company=customer_name.clone()
+                                error
+                            />
+                        })}
                         <fieldset class="choice">
                             <legend>{t(Msg::PaymentMethod)}</legend>
                             <label class="radio">
@@ -381,7 +440,7 @@ pub fn ReviewStepPage() -> impl IntoView {
                             </label>
                             <FieldMessage error field="payment_method" />
                         </fieldset>
-                        <FormMessage error fields=&["payment_method"] />
+                        <FormMessage error fields=REVIEW_FIELDS />
                         <p class="actions">
                             <a class="button" href="/cp/checkout/tenant">{t(Msg::GoBack)}</a>
                             <button type="submit" class="button primary" disabled=move || submit.pending().get()>

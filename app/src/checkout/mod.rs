@@ -6,6 +6,8 @@
 // JavaScript, and the generated browser-side function inherits the count.
 #![allow(clippy::too_many_arguments)]
 
+#[cfg(feature = "ssr")]
+pub mod agreement;
 mod checkout_page;
 #[cfg(feature = "ssr")]
 mod mails;
@@ -87,6 +89,37 @@ pub struct CheckoutState {
     pub available_credit: Decimal,
     /// Cart products the chosen customer already has live (the order would be refused).
     pub already_live: Vec<String>,
+    /// The chosen customer has no Microsoft Customer Agreement attestation yet: "Submit" needs
+    /// its signatory.
+    pub needs_agreement: bool,
+    /// The agreement's text (Microsoft's page, or the sandbox's stand-in) and its version.
+    pub agreement_link: String,
+    pub agreement_version: String,
+}
+
+/// The Microsoft Customer Agreement's acceptance as recorded for a customer: who signed, when,
+/// from where, which version, who in the partner's company submitted it, and when Microsoft took
+/// the attestation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgreementRecord {
+    pub agreement_version: String,
+    /// None for a customer that accepted before signatories were asked (its orders went through).
+    pub signatory: Option<SignatoryRecord>,
+    pub accepted_at: time::OffsetDateTime,
+    pub client_ip: Option<String>,
+    /// The partner user's e-mail address.
+    pub submitted_by: Option<String>,
+    pub attested_at_microsoft: Option<time::OffsetDateTime>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignatoryRecord {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub company: String,
+    pub country: String,
+    pub language: String,
 }
 
 /// The live answer on a new tenant's prefix.
@@ -233,20 +266,57 @@ pub async fn check_tenant_prefix(prefix: String) -> Result<PrefixCheck, AppError
     ssr::check_prefix(&state, &prefix).await
 }
 
-/// "Submit": places the order once per idempotency key and goes to its page.
+/// "Submit": places the order once per idempotency key and goes to its page. A customer without
+/// a Microsoft Customer Agreement attestation needs its signatory here.
 #[server(prefix = "/api", endpoint = "submit_order")]
 pub async fn submit_order(
     idempotency_key: String,
     payment_method: Option<String>,
+    signatory_first_name: Option<String>,
+    signatory_last_name: Option<String>,
+    signatory_email: Option<String>,
+    signatory_company: Option<String>,
+    signatory_country: Option<String>,
+    signatory_language: Option<String>,
+    agreement_accepted: Option<String>,
 ) -> Result<crate::domain::OrderNumber, AppError> {
     let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
     let key: Uuid =
         idempotency_key.trim().parse().map_err(|_| AppError::invalid("form", crate::i18n::Say::CheckoutOutOfDate))?;
     let payment = crate::domain::PaymentMethod::parse(payment_method.as_deref().unwrap_or_default())
         .map_err(|m| AppError::invalid("payment_method", m))?;
-    let number = ssr::submit(&state, &user, key, payment).await?;
+    let signatory = agreement::parse_signatory(&agreement::SignatoryForm {
+        first_name: signatory_first_name,
+        last_name: signatory_last_name,
+        email: signatory_email,
+        company: signatory_company,
+        country: signatory_country,
+        language: signatory_language,
+        accepted: agreement_accepted.is_some_and(|v| !v.trim().is_empty()),
+    })?;
+    // The evidence names the address the acceptance came from: the TCP peer, as the per-IP
+    // limits count it (a forwarded header is the client's to write).
+    let client_ip = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .ok()
+        .map(|axum::extract::ConnectInfo(peer)| peer.ip());
+    let attestation = signatory.map(|signatory| agreement::Attestation::new(signatory, client_ip));
+    let number = ssr::submit(&state, &user, key, payment, attestation).await?;
     leptos_axum::redirect(&format!("/cp/orders/{number}"));
     Ok(number)
+}
+
+/// The Microsoft Customer Agreement evidence of one of the partner's customers (`None` before its
+/// first attested order); another partner's customer is not found.
+#[server(prefix = "/api", endpoint = "customer_agreement")]
+pub async fn get_customer_agreement(
+    customer_id: crate::domain::CustomerId,
+) -> Result<Option<AgreementRecord>, AppError> {
+    let (user, state) = crate::auth::ssr::caller(Permission::Resell).await?;
+    if !crate::customers::ssr::is_customer_of(&state.pool, user.organisation_id, customer_id).await? {
+        return Err(AppError::not_found(Say::CustomerNotFound));
+    }
+    Ok(agreement::record_of(&state.pool, user.organisation_id, customer_id.get()).await?)
 }
 
 #[cfg(test)]

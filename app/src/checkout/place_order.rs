@@ -67,6 +67,10 @@ pub struct OrderRequest {
     /// The user's cart and checkout wizard are done with once the order is placed (the Control
     /// Panel's checkout); an order placed through the partner API leaves them alone.
     pub clears_checkout: bool,
+    /// The customer's acceptance of the Microsoft Customer Agreement, given with this order. A
+    /// customer without one on record cannot be ordered for without it; one with an attestation
+    /// keeps it, and this is not recorded again.
+    pub attestation: Option<super::agreement::Attestation>,
 }
 
 /// Whether an order is placed or only checked (the partner API's `validate_only`).
@@ -195,6 +199,20 @@ pub async fn place_or_check(
     if matches!(request.customer, CustomerRef::New(_)) {
         refusals.check(check_tenant_unused(&mut tx, &request.tenant).await)?;
     }
+    // Microsoft takes no order for a customer without the agreement's attestation: refused here,
+    // before anything is written or sent, with the signatory as the fix.
+    let attest = match &customer {
+        Some(customer) if customer.is_new || !super::agreement::is_attested(&mut *tx, customer.id).await? => {
+            if request.attestation.is_none() {
+                refusals.check::<()>(Err(AppError::invalid(
+                    "agreement",
+                    Say::AgreementNeeded { customer: customer.name.clone() },
+                )))?;
+            }
+            request.attestation.as_ref()
+        }
+        _ => None,
+    };
     if let Some(customer) = &customer {
         refusals.check(check_add_ons(&mut tx, customer.id, &lines).await)?;
         if !customer.is_new {
@@ -424,6 +442,10 @@ pub async fn place_or_check(
                 AppError::invalid("cart", Say::AlreadyHasOneOfThese { customer: customer.name.clone() })
             })?;
         }
+    }
+    if let Some(attestation) = attest {
+        // After the order's statement, which wrote a new customer's row.
+        super::agreement::record(&mut tx, customer.id, attestation, request.user_id).await?;
     }
     let event = if status == OrderStatus::Submitted { OrderEvent::Submitted } else { OrderEvent::AwaitingApproval };
     webhooks::emit(&mut tx, &[Event::order(event, order_id)]).await?;

@@ -219,7 +219,17 @@ pub async fn checkout_state(state: &AppState, user: &AuthUser) -> Result<Checkou
         }
         None => Vec::new(),
     };
+    // A new customer has no attestation; an existing one may have (once per customer).
+    let needs_agreement = match draft.customer.as_ref().map(|c| &c.choice) {
+        Some(CustomerChoice::Existing { customer_id }) => {
+            !super::agreement::is_attested(pool, customer_id.get()).await?
+        }
+        Some(CustomerChoice::New { .. }) | None => true,
+    };
     Ok(CheckoutState {
+        needs_agreement,
+        agreement_link: state.settings.agreement_link(),
+        agreement_version: crate::partner_center::CUSTOMER_AGREEMENT_VERSION.to_owned(),
         idempotency_key: draft.idempotency_key,
         cart,
         default_mpn: partner.mpn_id,
@@ -353,6 +363,7 @@ pub async fn submit(
     user: &AuthUser,
     key: Uuid,
     payment: PaymentMethod,
+    attestation: Option<super::agreement::Attestation>,
 ) -> Result<crate::domain::OrderNumber, AppError> {
     let pool = &state.pool;
     // A double click, a retry or a second tab: the order this key already made is the answer.
@@ -396,6 +407,7 @@ pub async fn submit(
         payment_method: payment,
         lines,
         clears_checkout: true,
+        attestation,
     };
     match place(state, &request, Mode::Place).await {
         Ok(Placement::Placed(placed)) => Ok(placed.order_number),

@@ -42,6 +42,35 @@ impl TaxNumber {
     }
 }
 
+/// A country as ISO 3166-1 alpha-2 (`TR`), the form Microsoft takes a customer agreement's
+/// signatory country in. Typed in either case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountryCode(String);
+
+impl CountryCode {
+    pub fn parse(raw: &str) -> Result<Self, Say> {
+        let code = raw.trim();
+        if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(Say::CountryCodeFormat);
+        }
+        Ok(Self(code.to_ascii_uppercase()))
+    }
+}
+
+/// A language as ISO 639-1 (`tr`), the form Microsoft takes a signatory's language in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LanguageCode(String);
+
+impl LanguageCode {
+    pub fn parse(raw: &str) -> Result<Self, Say> {
+        let code = raw.trim();
+        if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(Say::LanguageCodeFormat);
+        }
+        Ok(Self(code.to_ascii_lowercase()))
+    }
+}
+
 /// A phone number, kept as `+` and digits. Turkish numbers may be typed as `0532…` or `532…`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhoneNumber(String);
@@ -374,12 +403,22 @@ macro_rules! as_ref_str {
         }
     )*};
 }
-as_ref_str!(MpnId, TaxNumber, PhoneNumber, DomainPrefix);
+as_ref_str!(MpnId, TaxNumber, PhoneNumber, DomainPrefix, CountryCode, LanguageCode);
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn signatory_country_and_language_are_two_letter_codes() {
+        assert_eq!(CountryCode::parse(" tr ").unwrap().as_ref(), "TR");
+        assert_eq!(LanguageCode::parse("TR").unwrap().as_ref(), "tr");
+        for bad in ["", "T", "TUR", "t1", "ü"] {
+            assert_eq!(CountryCode::parse(bad), Err(Say::CountryCodeFormat), "{bad}");
+            assert_eq!(LanguageCode::parse(bad), Err(Say::LanguageCodeFormat), "{bad}");
+        }
+    }
 
     #[test]
     fn mpn_ids_are_seven_digits() {

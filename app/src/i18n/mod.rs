@@ -480,6 +480,19 @@ messages! {
     DealerCredit => "My company has Armada credit approval (kredi onayı)", "Firmamın Armada kredi onayı var";
     ContactName => "Contact name", "Yetkili adı soyadı";
     ContactEmail => "Contact e-mail", "Yetkili e-posta adresi";
+    CustomerAgreement => "Microsoft Customer Agreement", "Microsoft Müşteri Sözleşmesi";
+    CustomerAgreementHint => "Microsoft takes orders only for customers whose signatory has accepted this agreement. It is asked once per customer.",
+        "Microsoft yalnızca imza yetkilisi bu sözleşmeyi kabul etmiş müşterilerin siparişlerini alır. Her müşteri için bir kez sorulur.";
+    ReadCustomerAgreement => "Read the Microsoft Customer Agreement", "Microsoft Müşteri Sözleşmesi'ni okuyun";
+    AgreementVersion => "version", "sürüm";
+    SignatoryFirstName => "Signatory's first name", "İmzacının adı";
+    SignatoryLastName => "Signatory's last name", "İmzacının soyadı";
+    SignatoryEmail => "Signatory's e-mail", "İmzacının e-posta adresi";
+    SignatoryCompany => "Signatory's company", "İmzacının şirketi";
+    SignatoryCountry => "Country (two-letter code, e.g. TR)", "Ülke (iki harfli kod, örn. TR)";
+    SignatoryLanguage => "Language (two-letter code, e.g. tr)", "Dil (iki harfli kod, örn. tr)";
+    AgreementAcceptedConfirm => "The signatory has read and accepted the Microsoft Customer Agreement",
+        "İmzacı Microsoft Müşteri Sözleşmesi'ni okudu ve kabul etti";
     ContactEmailHint => "The portal credentials are sent here; it becomes your username.", "Portal giriş bilgileri bu adrese gönderilir; kullanıcı adınız olur.";
     ContactPhone => "Contact phone", "Yetkili telefonu";
     MpnIdHint => "Your 7-digit Microsoft Partner ID (location PartnerID).", "7 haneli Microsoft Partner ID'niz (lokasyon PartnerID).";

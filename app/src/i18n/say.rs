@@ -106,6 +106,8 @@ pub enum Noun {
     ContactPersonName,
     DealerCode,
     KeyName,
+    SignatoryFirstName,
+    SignatoryLastName,
 }
 
 impl Arg for Noun {
@@ -117,6 +119,8 @@ impl Arg for Noun {
             Self::ContactPersonName => ("contact person's name", "İletişim kişisinin adı"),
             Self::DealerCode => ("dealer account code", "Bayi hesap kodu"),
             Self::KeyName => ("key's name", "Anahtarın adı"),
+            Self::SignatoryFirstName => ("signatory's first name", "İmzacının adı"),
+            Self::SignatoryLastName => ("signatory's last name", "İmzacının soyadı"),
         };
         match locale {
             Locale::En => en.to_owned(),
@@ -314,6 +318,15 @@ says! {
     ChooseCustomerMode => "Choose “Existing Customer” or “New Customer”.", "“Mevcut Müşteri” veya “Yeni Müşteri” seçin.";
     MicrosoftEmailRefused => "Use the customer's own e-mail address: @microsoft.com addresses are not accepted.",
         "Müşterinin kendi e-posta adresini kullanın: @microsoft.com adresleri kabul edilmez.";
+    CountryCodeFormat => "Enter the country as its two-letter code, for example TR.", "Ülkeyi iki harfli koduyla yazın; örneğin TR.";
+    LanguageCodeFormat => "Enter the language as its two-letter code, for example tr.", "Dili iki harfli koduyla yazın; örneğin tr.";
+    #[cfg(feature = "ssr")]
+    AgreementNeeded { customer: String } =>
+        "{customer} has not accepted the Microsoft Customer Agreement, and Microsoft takes no order without it: enter the person who signs it for {customer} and confirm that they accepted it.",
+        "{customer} Microsoft Müşteri Sözleşmesi'ni kabul etmedi ve Microsoft bu kabul olmadan sipariş almıyor: {customer} adına sözleşmeyi imzalayan kişiyi girin ve kabul ettiğini onaylayın.";
+    #[cfg(feature = "ssr")]
+    AgreementNotConfirmed => "Confirm that the signatory has read and accepted the Microsoft Customer Agreement.",
+        "İmzacının Microsoft Müşteri Sözleşmesi'ni okuyup kabul ettiğini onaylayın.";
     ChooseApplicationKind => "Choose how you apply.", "Nasıl başvurduğunuzu seçin.";
     ConfirmArmadaCredit => "Confirm that your company has Armada credit approval; without it, apply as a new partner.",
         "Şirketinizin Armada kredi onayı olduğunu onaylayın; onay yoksa yeni iş ortağı olarak başvurun.";

@@ -319,14 +319,26 @@ impl PartnerCenter {
         .await
     }
 
-    /// `POST /v1/customers/{id}/agreements`: the customer's acceptance of the Microsoft Customer Agreement.
-    pub async fn accept_agreement(&self, tenant_id: Uuid, request_id: Uuid) -> Result<(), PartnerCenterError> {
+    /// `POST /v1/customers/{id}/agreements`: the distributor's attestation that the customer's
+    /// signatory accepted the Microsoft Customer Agreement (enhanced attestation: only the
+    /// distributor may make it). Partner Center's 600061, "already attested", is the outcome we
+    /// wanted, so it is an answer, not a refusal: a retry after a lost answer lands there.
+    pub async fn accept_agreement(
+        &self,
+        tenant_id: Uuid,
+        attestation: &AgreementAttestation,
+        request_id: Uuid,
+    ) -> Result<Attested, PartnerCenterError> {
         observed("accept_agreement", async {
             let path = format!("/v1/customers/{tenant_id}/agreements");
-            let body = serde_json::json!({ "agreementType": "MicrosoftCustomerAgreement" });
-            let request = self.request(reqwest::Method::POST, &path, request_id).json(&body);
-            let _: serde_json::Value = Self::created(self.send(Access::AppUser, request).await?).await?;
-            Ok(())
+            let request = self.request(reqwest::Method::POST, &path, request_id).json(attestation);
+            match Self::created::<serde_json::Value>(self.send(Access::AppUser, request).await?).await {
+                Ok(_) => Ok(Attested::Now),
+                Err(PartnerCenterError::Refused { code: super::codes::AGREEMENT_ALREADY_ATTESTED, .. }) => {
+                    Ok(Attested::Already)
+                }
+                Err(other) => Err(other),
+            }
         })
         .await
     }
@@ -421,6 +433,36 @@ impl PartnerCenter {
         })
         .await
     }
+}
+
+/// The body of an attestation: who signed for the customer, the agreement's version and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgreementAttestation {
+    /// Always `MicrosoftCustomerAgreement`.
+    pub agreement_type: &'static str,
+    pub template_id: String,
+    pub primary_contact: AgreementContact,
+    pub company_name: String,
+    pub country: String,
+    pub language: String,
+    /// When the signatory accepted, RFC 3339.
+    pub date_agreed: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgreementContact {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+}
+
+/// How an attestation ended: Partner Center took it now, or had it already (600061).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attested {
+    Now,
+    Already,
 }
 
 /// What [`PartnerCenter::update_subscription`] changes.

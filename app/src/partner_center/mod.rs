@@ -12,6 +12,8 @@ pub mod codes {
     pub const TENANT_NOT_FOUND: i64 = 60003;
     pub const NO_RELATIONSHIP: i64 = 20002;
     pub const CUSTOMER_AGREEMENT_NOT_ACCEPTED: i64 = 13605;
+    /// The customer's Microsoft Customer Agreement is already attested: for us, done.
+    pub const AGREEMENT_ALREADY_ATTESTED: i64 = 600061;
     pub const QUANTITY_DECREASE_WINDOW_PASSED: i64 = 800090;
     pub const SUBSCRIPTION_NOT_FOUND: i64 = 80004;
     /// An add-on ordered without its base product (checkout refuses it before Microsoft would).
@@ -22,6 +24,10 @@ pub mod codes {
     /// Not Partner Center's: ours for "it never answered well enough", after every retry.
     pub const UNAVAILABLE: i64 = 503;
 }
+
+/// The version of the Microsoft Customer Agreement checkout shows and attests to. Microsoft
+/// publishes a new one rarely; a customer attested under an older version stays attested.
+pub const CUSTOMER_AGREEMENT_VERSION: &str = "2025-07";
 
 /// Partner Center's error body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

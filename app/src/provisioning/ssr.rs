@@ -75,6 +75,7 @@ pub struct Engine {
 
 struct Order {
     order_id: Uuid,
+    customer_id: Uuid,
     order_number: i64,
     status: OrderStatus,
     run: i32,
@@ -201,7 +202,7 @@ impl Engine {
 
         if !done(ProvisioningStep::AcceptingAgreement) {
             self.step(&order.as_ref(), ProvisioningStep::AcceptingAgreement).await?;
-            pc.accept_agreement(tenant_id, request_id(order, "agreement")).await?;
+            self.attest(order, tenant_id).await?;
         }
 
         self.step(&order.as_ref(), ProvisioningStep::CreatingSubscriptions).await?;
@@ -308,6 +309,44 @@ impl Engine {
         Ok(())
     }
 
+    /// The customer's Microsoft Customer Agreement attestation, before the first order reaches
+    /// Microsoft (which refuses orders without it). Made once per customer: once Partner Center
+    /// took it (or said it had it, 600061) for this tenant, later orders do not call again.
+    async fn attest(&self, order: &Order, tenant_id: Uuid) -> Result<(), Stop> {
+        let Some(evidence) = agreement_of(&self.pool, order.customer_id).await? else {
+            // Checkout refuses such an order; one placed before attestations were recorded ends here.
+            return Err(Stop::Refused {
+                code: crate::partner_center::codes::CUSTOMER_AGREEMENT_NOT_ACCEPTED,
+                description: "no Microsoft Customer Agreement attestation is recorded for the customer".into(),
+            });
+        };
+        if evidence.vendor_attested_at.is_some() && evidence.vendor_tenant_id.is_none_or(|t| t == tenant_id) {
+            return Ok(());
+        }
+        let attestation = match evidence.attestation() {
+            Some(attestation) => attestation,
+            // Accepted the legacy way for another tenant: nobody on record to attest with now.
+            None => {
+                return Err(Stop::Refused {
+                    code: crate::partner_center::codes::CUSTOMER_AGREEMENT_NOT_ACCEPTED,
+                    description: "the customer's attestation has no signatory on record".into(),
+                });
+            }
+        };
+        // Keyed on the customer and tenant, not the run: a resubmission finds the attestation made.
+        let request = Uuid::new_v5(&order.customer_id, format!("agreement:{tenant_id}").as_bytes());
+        let outcome = self.partner_center.accept_agreement(tenant_id, &attestation, request).await?;
+        tracing::info!(?outcome, "Microsoft Customer Agreement attested");
+        sqlx::query!(
+            "update customer_agreement set vendor_attested_at = now(), vendor_tenant_id = $2 where customer_id = $1",
+            order.customer_id,
+            tenant_id
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Creates the new tenant or checks the existing one's relationship, and remembers its id.
     async fn tenant(&self, order: &Order, step: ProvisioningStep) -> Result<Uuid, Stop> {
         let pc = &self.partner_center;
@@ -391,7 +430,7 @@ impl Engine {
     async fn load(&self, order_id: Uuid) -> Result<Option<Order>, sqlx::Error> {
         sqlx::query_as!(
             Order,
-            r#"select so.order_id, so.order_number, so.status as "status: OrderStatus", so.provisioning_run as run,
+            r#"select so.order_id, so.customer_id, so.order_number, so.status as "status: OrderStatus", so.provisioning_run as run,
                       so.mpn_id, so.tenant_prefix, so.new_tenant, so.vendor_tenant_id, co.name as customer_name,
                       u.email as partner_email, cu.contact_email
                from sales_order so
@@ -404,6 +443,56 @@ impl Engine {
         .fetch_optional(&self.pool)
         .await
     }
+}
+
+/// A customer's attestation evidence, as provisioning needs it.
+struct AgreementEvidence {
+    agreement_version: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    company: Option<String>,
+    country: Option<String>,
+    language: Option<String>,
+    accepted_at: time::OffsetDateTime,
+    vendor_attested_at: Option<time::OffsetDateTime>,
+    vendor_tenant_id: Option<Uuid>,
+}
+
+impl AgreementEvidence {
+    /// What Partner Center is sent; `None` for an acceptance from before signatories were asked.
+    fn attestation(&self) -> Option<crate::partner_center::AgreementAttestation> {
+        let date_agreed = self.accepted_at.format(&time::format_description::well_known::Rfc3339).ok()?;
+        Some(crate::partner_center::AgreementAttestation {
+            agreement_type: "MicrosoftCustomerAgreement",
+            template_id: self.agreement_version.clone(),
+            primary_contact: crate::partner_center::AgreementContact {
+                first_name: self.first_name.clone()?,
+                last_name: self.last_name.clone()?,
+                email: self.email.clone()?,
+            },
+            company_name: self.company.clone()?,
+            country: self.country.clone()?,
+            language: self.language.clone()?,
+            date_agreed,
+        })
+    }
+}
+
+async fn agreement_of(
+    db: impl sqlx::PgExecutor<'_>,
+    customer_id: Uuid,
+) -> Result<Option<AgreementEvidence>, sqlx::Error> {
+    sqlx::query_as!(
+        AgreementEvidence,
+        r#"select agreement_version, signatory_first_name as first_name, signatory_last_name as last_name,
+                  signatory_email as email, signatory_company as company, signatory_country as country,
+                  signatory_language as language, accepted_at, vendor_attested_at, vendor_tenant_id
+           from customer_agreement where customer_id = $1"#,
+        customer_id
+    )
+    .fetch_optional(db)
+    .await
 }
 
 /// Records that `step` of the order's run started (once, whatever the attempt). A run that

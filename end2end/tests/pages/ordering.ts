@@ -75,9 +75,39 @@ export type NewCustomer = {
   contactEmail: string;
 };
 
+/** Who signs the Microsoft Customer Agreement for the customer (enhanced attestation). */
+export type Signatory = {
+  firstName: string;
+  lastName: string;
+  email: string;
+  company?: string;
+};
+
+export const signatory: Signatory = { firstName: 'Ayşe', lastName: 'Yılmaz', email: 'ayse@signatory.example' };
+
 /** The three checkout steps. */
 export class CheckoutPage {
   constructor(private readonly page: Page) {}
+
+  /** The review step's Microsoft Customer Agreement, shown while the customer has not accepted it. */
+  agreement(): Locator {
+    return this.page.getByRole('group', { name: 'Microsoft Customer Agreement' });
+  }
+
+  agreementLink(): Locator {
+    return this.agreement().getByRole('link', { name: 'Read the Microsoft Customer Agreement' });
+  }
+
+  async fillSignatory(who: Signatory) {
+    const agreement = this.agreement();
+    await agreement.getByLabel("Signatory's first name").fill(who.firstName);
+    await agreement.getByLabel("Signatory's last name").fill(who.lastName);
+    await agreement.getByLabel("Signatory's e-mail").fill(who.email);
+    if (who.company) {
+      await agreement.getByLabel("Signatory's company").fill(who.company);
+    }
+    await agreement.getByLabel('The signatory has read and accepted the Microsoft Customer Agreement').check();
+  }
 
   fieldError(field: string): Locator {
     return this.page.locator(`#${field}-error`);
@@ -123,9 +153,15 @@ export class CheckoutPage {
     return this.page.locator('#prefix-status');
   }
 
-  /** "Wire Transfer", "Submit", then the order page; returns the order number. */
-  async submit(): Promise<string> {
+  /**
+   * "Wire Transfer", "Submit", then the order page; returns the order number. A customer that has
+   * not accepted the Microsoft Customer Agreement gets `who` as its signatory first.
+   */
+  async submit(who: Signatory = signatory): Promise<string> {
     await expect(this.page.getByRole('radio', { name: 'Wire Transfer' })).toBeChecked();
+    if ((await this.agreement().count()) > 0) {
+      await this.fillSignatory(who);
+    }
     await this.page.getByRole('button', { name: 'Submit' }).click();
     await expect(this.page).toHaveURL(/\/cp\/orders\/\d+$/);
     const number = (await this.page.locator('h1.order-number').textContent())?.trim() ?? '';

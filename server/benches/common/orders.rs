@@ -27,10 +27,28 @@ pub fn new_tenant_order(partner: Uuid, user: Uuid, n: usize, cycle: BillingCycle
         mpn_id: MpnId::parse("1234567").map_err(anyhow::Error::msg)?,
         payment_method: PaymentMethod::WireTransfer,
         clears_checkout: true,
+        attestation: Some(signatory(n)?),
         lines: vec![LineRequest {
             sku: "CFQ7TTC0LH18".into(),
             cycle,
             quantity: Quantity::new(1).map_err(anyhow::Error::msg)?,
         }],
     })
+}
+
+/// The new customer's signatory of the Microsoft Customer Agreement, which its first order needs.
+fn signatory(n: usize) -> anyhow::Result<app::checkout::agreement::Attestation> {
+    let form = app::checkout::agreement::SignatoryForm {
+        first_name: Some("Bench".into()),
+        last_name: Some("Signatory".into()),
+        email: Some(format!("signatory{n}@bench.example")),
+        company: Some(format!("Bench Customer {n}")),
+        country: Some("TR".into()),
+        language: Some("tr".into()),
+        accepted: true,
+    };
+    let signatory = app::checkout::agreement::parse_signatory(&form)
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?
+        .ok_or_else(|| anyhow::anyhow!("no signatory"))?;
+    Ok(app::checkout::agreement::Attestation::new(signatory, None))
 }

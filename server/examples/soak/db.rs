@@ -149,6 +149,10 @@ pub struct Ledger {
     /// Charges beyond one per event, or for an event that did not happen.
     pub charges_extra: i64,
     pub dead_jobs: i64,
+    /// Customers with a completed order whose Microsoft Customer Agreement was not attested at
+    /// the vendor for their tenant (the sandbox keeps one attestation per tenant, so twice cannot
+    /// happen there; never is what a kill could cause).
+    pub attestations_missing: i64,
     /// Orders failed at provisioning (the soak's MPN IDs and tenants are all good).
     pub failed_orders: i64,
 }
@@ -206,6 +210,13 @@ pub async fn ledger(pool: &PgPool) -> Result<Ledger, sqlx::Error> {
                 where c.kind <> 'renewal' and so.status <> 'completed')
                as "extra!",
              (select count(*) from job where state = 'dead') as "dead_jobs!",
+             (select count(distinct so.customer_id) from sales_order so
+              where so.kind = 'sales' and so.status = 'completed'
+                and so.partner_id in (select organisation_id from organisation where name like 'Soak Reseller %')
+                and not exists (select 1 from customer_agreement a
+                                join sandbox.agreement_attestation v on v.tenant_id = a.vendor_tenant_id
+                                where a.customer_id = so.customer_id and a.vendor_attested_at is not null))
+               as "attestations_missing!",
              (select count(*) from sales_order where status = 'provisioning_failed') as "failed!""#
     )
     .fetch_one(pool)
@@ -220,6 +231,7 @@ pub async fn ledger(pool: &PgPool) -> Result<Ledger, sqlx::Error> {
         charges_missing: money.missing,
         charges_extra: money.extra,
         dead_jobs: money.dead_jobs,
+        attestations_missing: money.attestations_missing,
         failed_orders: money.failed,
     })
 }

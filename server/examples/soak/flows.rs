@@ -159,7 +159,19 @@ impl Partner {
     /// nodes), sometimes once more after the answer (as if it had been lost). Every answer must
     /// name the same order.
     async fn submit(&self, key: &str) -> Result<i64, Stopped> {
-        let args = form(&[("idempotency_key", key), ("payment_method", "wire_transfer")]);
+        // The signatory of the Microsoft Customer Agreement: a new customer's first order needs it,
+        // an attested customer's ignores it.
+        let args = form(&[
+            ("idempotency_key", key),
+            ("payment_method", "wire_transfer"),
+            ("signatory_first_name", "Ayşe"),
+            ("signatory_last_name", "Yılmaz"),
+            ("signatory_email", "ayse@signatory.example"),
+            ("signatory_company", "Soak Customer"),
+            ("signatory_country", "TR"),
+            ("signatory_language", "tr"),
+            ("agreement_accepted", "yes"),
+        ]);
         let (double, again) = {
             let mut rng = rand::thread_rng();
             (rng.gen_bool(0.25), rng.gen_bool(0.2))

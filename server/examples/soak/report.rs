@@ -275,6 +275,11 @@ impl Report<'_> {
                 String::new(),
             ),
             ("dead jobs".into(), l.dead_jobs as u64, String::new()),
+            (
+                "customers ordered for without the agreement attested".into(),
+                l.attestations_missing as u64,
+                String::new(),
+            ),
             ("orders failed at provisioning".into(), l.failed_orders as u64, String::new()),
             ("unexpected refusals".into(), unexpected.len() as u64, String::new()),
             ("calls given up by a client".into(), gave_up, String::new()),

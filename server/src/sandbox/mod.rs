@@ -10,6 +10,11 @@
 //! partner can apply and order with them); the IDs that do not verify are not found (8000150 and
 //! malformed ones) or not authorised (8000160, 9001230); every other ID is valid.
 //!
+//! `POST /v1/customers/{id}/agreements` takes the distributor's attestation of the Microsoft
+//! Customer Agreement with its signatory (400 naming a missing or malformed field, 409 with
+//! 600061 once the tenant is attested), and `/agreements/mca?version=` serves a stand-in of the
+//! agreement's text.
+//!
 //! The `/v1` API can be made slow and unreliable on purpose (see [`faults`]); the relationship
 //! page, which a person uses, cannot. Every `/v1` call needs an access token from the sandbox's
 //! stand-in for Entra ID ([`entra`]), as Partner Center's do.
@@ -64,6 +69,7 @@ pub fn router(pool: PgPool, faults: FaultSwitch, entra: entra::Entra) -> Router 
         .route("/relationship", get(relationship_form).post(accept_relationship))
         .route("/portal", get(portal))
         .route("/gdap/{id}", get(gdap::approval_page).post(gdap::approve))
+        .route("/agreements/mca", get(agreement_page))
         .with_state(pool.clone());
     // A partner's webhook receiver for demos (issue #17): register
     // http://127.0.0.1:3000/sandbox/webhook-receiver and "Send test event" shows a delivery.
@@ -384,21 +390,188 @@ async fn refuse_unrelated(pool: &PgPool, tenant_id: Uuid) -> Option<Response> {
     }
 }
 
-/// `POST /v1/customers/{id}/agreements`: the customer accepts the Microsoft Customer Agreement.
-async fn accept_agreement(State(pool): State<PgPool>, Path(tenant_id): Path<Uuid>) -> Response {
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct Attestation {
+    agreement_type: Option<String>,
+    template_id: Option<String>,
+    primary_contact: Option<Contact>,
+    company_name: Option<String>,
+    country: Option<String>,
+    language: Option<String>,
+    date_agreed: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct Contact {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+}
+
+/// An attestation Partner Center would take, or the refusal naming its first bad field.
+struct Attested {
+    template_id: String,
+    first_name: String,
+    last_name: String,
+    email: String,
+    company_name: String,
+    country: String,
+    language: String,
+    date_agreed: time::OffsetDateTime,
+}
+
+fn attestation_verdict(body: Attestation) -> Result<Attested, &'static str> {
+    fn given(value: Option<String>, refusal: &'static str) -> Result<String, &'static str> {
+        value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).ok_or(refusal)
+    }
+    if body.agreement_type.as_deref() != Some("MicrosoftCustomerAgreement") {
+        return Err("agreementType must be MicrosoftCustomerAgreement.");
+    }
+    let contact = body.primary_contact.unwrap_or_default();
+    let email = given(contact.email, "primaryContact.email is required.")?;
+    let well_formed = email
+        .split_once('@')
+        .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.contains('@'));
+    if !well_formed {
+        return Err("primaryContact.email is not a valid e-mail address.");
+    }
+    let two_letters = |v: &str| v.len() == 2 && v.bytes().all(|b| b.is_ascii_alphabetic());
+    let country = given(body.country, "country is required.")?;
+    let language = given(body.language, "language is required.")?;
+    if !two_letters(&country) || !two_letters(&language) {
+        return Err("country and language are two-letter codes.");
+    }
+    let date_agreed = given(body.date_agreed, "dateAgreed is required.")?;
+    Ok(Attested {
+        template_id: given(body.template_id, "templateId is required.")?,
+        first_name: given(contact.first_name, "primaryContact.firstName is required.")?,
+        last_name: given(contact.last_name, "primaryContact.lastName is required.")?,
+        email,
+        company_name: given(body.company_name, "companyName is required.")?,
+        country,
+        language,
+        date_agreed: time::OffsetDateTime::parse(&date_agreed, &time::format_description::well_known::Rfc3339)
+            .map_err(|_| "dateAgreed must be an RFC 3339 date and time.")?,
+    })
+}
+
+/// `POST /v1/customers/{id}/agreements`: the distributor attests that the customer's signatory
+/// accepted the Microsoft Customer Agreement (enhanced attestation). The signatory is checked
+/// (400 naming the field) and kept; a tenant attested already is answered 409 with 600061, as
+/// Partner Center does, except to a retry of the call that attested it.
+async fn accept_agreement(
+    State(pool): State<PgPool>,
+    Path(tenant_id): Path<Uuid>,
+    headers: HeaderMap,
+    Json(body): Json<Attestation>,
+) -> Response {
+    let Some(request) = request_id(&headers) else { return missing_request_id() };
     if let Some(refusal) = refuse_unrelated(&pool, tenant_id).await {
         return refusal;
     }
-    match sqlx::query!(
-        "update sandbox.tenant set agreement_accepted_at = coalesce(agreement_accepted_at, now()) where tenant_id = $1",
-        tenant_id
-    )
-    .execute(&pool)
-    .await
-    {
-        Ok(_) => (StatusCode::CREATED, Json(json!({ "agreementType": "MicrosoftCustomerAgreement" }))).into_response(),
-        Err(err) => internal(err),
+    let attested = match attestation_verdict(body) {
+        Ok(attested) => attested,
+        Err(reason) => return error(StatusCode::BAD_REQUEST, 400, reason),
+    };
+    let created = json!({ "agreementType": "MicrosoftCustomerAgreement", "templateId": attested.template_id });
+    let result: Result<Response, sqlx::Error> = async {
+        let mut tx = pool.begin().await?;
+        let tenant = sqlx::query!(
+            r#"select t.agreement_accepted_at is not null as "accepted!", a.request_id as "request_id?"
+               from sandbox.tenant t left join sandbox.agreement_attestation a using (tenant_id)
+               where t.tenant_id = $1 for update of t"#,
+            tenant_id
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let already = || {
+            error(
+                StatusCode::CONFLICT,
+                codes::AGREEMENT_ALREADY_ATTESTED,
+                "The customer has already accepted the Microsoft Customer Agreement.",
+            )
+        };
+        if let Some(first) = tenant.request_id {
+            sqlx::query!("update sandbox.agreement_attestation set calls = calls + 1 where tenant_id = $1", tenant_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            return Ok(if first == request { (StatusCode::CREATED, Json(created)).into_response() } else { already() });
+        }
+        if tenant.accepted {
+            // Accepted before attestations were kept (the old acceptance call).
+            return Ok(already());
+        }
+        sqlx::query!(
+            "insert into sandbox.agreement_attestation (tenant_id, request_id, agreement_version, first_name, last_name,
+                                                        email, company_name, country, language, date_agreed)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            tenant_id,
+            request,
+            attested.template_id,
+            attested.first_name,
+            attested.last_name,
+            attested.email,
+            attested.company_name,
+            attested.country,
+            attested.language,
+            attested.date_agreed
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!("update sandbox.tenant set agreement_accepted_at = now() where tenant_id = $1", tenant_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((StatusCode::CREATED, Json(created)).into_response())
     }
+    .await;
+    result.unwrap_or_else(internal)
+}
+
+#[derive(Deserialize)]
+struct AgreementQuery {
+    version: Option<String>,
+}
+
+/// `GET /agreements/mca?version=`: stands in for Microsoft's page of the Microsoft Customer
+/// Agreement, which checkout links to at the version it attests to.
+async fn agreement_page(Query(query): Query<AgreementQuery>) -> Response {
+    let current = app::partner_center::CUSTOMER_AGREEMENT_VERSION;
+    let version = query.version.unwrap_or_else(|| current.to_owned());
+    if version != current {
+        return (
+            StatusCode::NOT_FOUND,
+            titled_page(
+                "Microsoft Customer Agreement",
+                &format!(
+                    "<h1>No such version</h1><p>Version {} is not published; the current one is {current}.</p>",
+                    escape(&version)
+                ),
+            ),
+        )
+            .into_response();
+    }
+    titled_page(
+        "Microsoft Customer Agreement",
+        &format!(
+            "<h1>Microsoft Customer Agreement</h1><p class=\"note\">Version {current} · a stand-in for \
+             Microsoft's text in the Partner Center sandbox</p>\
+             <p>This Microsoft Customer Agreement is entered into between the Customer and Microsoft. It \
+             consists of these terms, the Use Rights and the Service Level Agreement for each product the \
+             Customer orders through its Cloud Solution Provider.</p>\
+             <h2>1. Licences</h2><p>Products are licensed, not sold, for the Customer's own use during the \
+             term of its subscriptions.</p>\
+             <h2>2. Privacy and security</h2><p>Microsoft processes Customer Data as the Microsoft Products \
+             and Services Data Protection Addendum describes.</p>\
+             <h2>3. Acceptance</h2><p>The person accepting represents that they may bind the Customer. \
+             The Customer's Cloud Solution Provider attests the acceptance to Microsoft with that person's \
+             name, e-mail address, company, country and language.</p>"
+        ),
+    )
+    .into_response()
 }
 
 #[derive(Deserialize)]

@@ -116,6 +116,7 @@ fn calls() -> Vec<Call> {
             ]
         }),
         c("check_gdap", Partner, [S, F, H, F, F, Y], |f| vec![("customer_id", f.contoso.clone())]),
+        c("customer_agreement", Partner, [S, F, H, F, F, Y], |f| vec![("customer_id", f.contoso.clone())]),
         c("relationship", Partner, [S, F, Y, F, F, Y], none),
         // Global search: a partner's own rows (another partner gets its own, empty, answer);
         // everything for the distributor's staff.
@@ -390,6 +391,8 @@ fn routes() -> Vec<Route> {
         // The sandbox's stand-in for a partner's webhook receiver (issue #17).
         r("/webhook-receiver", Partner, vendor, Method::POST, |_| "/sandbox/webhook-receiver".into()),
         r("/portal", Partner, vendor, Method::GET, |_| "/sandbox/portal?domain=contoso.onmicrosoft.com".into()),
+        // The stand-in for Microsoft's page of the Microsoft Customer Agreement (issue #19).
+        r("/agreements/mca", Partner, vendor, Method::GET, |_| "/sandbox/agreements/mca?version=2025-07".into()),
         r("/v1/domains/{domain}", Partner, vendor_api, Method::HEAD, |_| {
             "/sandbox/v1/domains/contoso.onmicrosoft.com".into()
         }),

@@ -74,6 +74,7 @@ async fn order_exchange(app: &TestApp) -> i64 {
         mpn_id: MpnId::parse("1234567").unwrap(),
         payment_method: PaymentMethod::WireTransfer,
         clears_checkout: true,
+        attestation: None,
         lines: vec![LineRequest {
             sku: "CFQ7TTC0LH16".into(),
             cycle: BillingCycle::Monthly,

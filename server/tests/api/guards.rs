@@ -208,8 +208,7 @@ async fn a_customer_named_like_a_formula_stays_text_in_the_statement_csv() {
     step(app.call("checkout_tenant", &[("tenant_mode", "new"), ("prefix", "formulaltd")]).await).await;
     let checkout: serde_json::Value = app.call("checkout", &[]).await.json().await.expect("the checkout");
     let key = checkout["idempotency_key"].as_str().expect("a key").to_owned();
-    let submitted =
-        app.call("submit_order", &[("idempotency_key", key.as_str()), ("payment_method", "wire_transfer")]).await;
+    let submitted = app.call("submit_order", &crate::helpers::submit_form(&key)).await;
     assert_eq!(submitted.status(), StatusCode::OK);
 
     // The month's purchase charge on a statement, as a billing run leaves them.

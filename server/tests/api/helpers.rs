@@ -242,3 +242,56 @@ pub async fn second_tenant(app: &TestApp) -> (TestApp, TestApp) {
     other.login_ok("other@reseller.example").await;
     (northwind, other)
 }
+
+/// A signatory's acceptance of the Microsoft Customer Agreement, as checkout takes it with an
+/// order for a customer that has none yet (a new customer's, in the tests that place orders
+/// directly).
+pub fn attestation(company: &str) -> app::checkout::agreement::Attestation {
+    let form = app::checkout::agreement::SignatoryForm {
+        first_name: Some("Ayşe".into()),
+        last_name: Some("Yılmaz".into()),
+        email: Some("ayse@signatory.example".into()),
+        company: Some(company.into()),
+        country: Some("TR".into()),
+        language: Some("tr".into()),
+        accepted: true,
+    };
+    let signatory = app::checkout::agreement::parse_signatory(&form).unwrap().unwrap();
+    app::checkout::agreement::Attestation::new(signatory, Some(std::net::Ipv4Addr::LOCALHOST.into()))
+}
+
+/// What the connector sends Partner Center to attest a customer's agreement.
+pub fn vendor_attestation() -> app::partner_center::AgreementAttestation {
+    app::partner_center::AgreementAttestation {
+        agreement_type: "MicrosoftCustomerAgreement",
+        template_id: app::partner_center::CUSTOMER_AGREEMENT_VERSION.into(),
+        primary_contact: app::partner_center::AgreementContact {
+            first_name: "Ayşe".into(),
+            last_name: "Yılmaz".into(),
+            email: "ayse@signatory.example".into(),
+        },
+        company_name: "Retry Ltd".into(),
+        country: "TR".into(),
+        language: "tr".into(),
+        date_agreed: "2026-12-07T10:00:00Z".into(),
+    }
+}
+
+/// The review step's signatory of the Microsoft Customer Agreement, for a customer that has not
+/// accepted it yet (ignored for one that has).
+pub const SIGNATORY_FORM: [(&str, &str); 7] = [
+    ("signatory_first_name", "Ayşe"),
+    ("signatory_last_name", "Yılmaz"),
+    ("signatory_email", "ayse@signatory.example"),
+    ("signatory_company", "Acme Bilişim Ltd."),
+    ("signatory_country", "TR"),
+    ("signatory_language", "tr"),
+    ("agreement_accepted", "yes"),
+];
+
+/// "Submit" with the payment method and a signatory.
+pub fn submit_form(key: &str) -> Vec<(&str, &str)> {
+    let mut form = vec![("idempotency_key", key), ("payment_method", "wire_transfer")];
+    form.extend(SIGNATORY_FORM);
+    form
+}

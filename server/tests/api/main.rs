@@ -2,6 +2,7 @@
 //! database on the private test PostgreSQL (`DATABASE_URL`, started by `make test`).
 
 mod attention;
+mod attestation;
 mod auth;
 mod authorisation;
 mod billing;

@@ -92,7 +92,7 @@ async fn key(app: &TestApp) -> String {
 }
 
 async fn submit(app: &TestApp, key: &str) -> reqwest::Response {
-    app.call("submit_order", &[("idempotency_key", key), ("payment_method", "wire_transfer")]).await
+    app.call("submit_order", &crate::helpers::submit_form(key)).await
 }
 
 #[tokio::test]
@@ -401,7 +401,7 @@ async fn without_javascript_submit_redirects_to_the_order_page() {
         .post(app.url("/api/submit_order"))
         .header(header::ACCEPT, "text/html")
         .header(header::REFERER, app.url("/cp/checkout/review"))
-        .form(&[("idempotency_key", key.as_str()), ("payment_method", "wire_transfer")])
+        .form(&crate::helpers::submit_form(&key))
         .send()
         .await
         .unwrap();
@@ -497,6 +497,7 @@ async fn two_hundred_concurrent_checkouts_never_spend_more_than_the_credit_limit
                 mpn_id: MpnId::parse("1234567").unwrap(),
                 payment_method: PaymentMethod::WireTransfer,
                 clears_checkout: true,
+                attestation: Some(crate::helpers::attestation(&format!("Customer {i}"))),
                 lines: vec![LineRequest {
                     sku: BASIC.into(),
                     cycle: BillingCycle::Annual,

@@ -324,6 +324,7 @@ async fn validate_only_answers_every_refusal_at_once_and_writes_nothing() {
         "mpn_id": "1234567",
         "tenant": { "kind": "new", "prefix": "checkedltd" },
         "lines": [{ "sku": BASIC, "billing_cycle": "annual", "quantity": 10 }],
+        "signatory": signatory(),
         "validate_only": true
     });
     let checked = ok(api.post("/api/v1/orders", &body).await).await;
@@ -552,11 +553,7 @@ async fn journey_through_the_control_panel(app: &TestApp) {
     step(partner.call("checkout_tenant", &[("tenant_mode", "new"), ("prefix", "journeyltd")]).await).await;
     let checkout = step(partner.call("checkout", &[]).await).await;
     let key = checkout["idempotency_key"].as_str().unwrap().to_owned();
-    let number =
-        step(partner.call("submit_order", &[("idempotency_key", &key), ("payment_method", "wire_transfer")]).await)
-            .await
-            .as_i64()
-            .unwrap();
+    let number = step(partner.call("submit_order", &crate::helpers::submit_form(&key)).await).await.as_i64().unwrap();
     wait_for(app, number, OrderStatus::Completed).await;
 
     let customer_id = sqlx::query_scalar!("select organisation_id from organisation where name = $1", JOURNEY)
@@ -601,7 +598,8 @@ async fn journey_through_the_api(app: &TestApp) {
         "lines": [
             { "sku": BASIC, "billing_cycle": "monthly", "quantity": 10 },
             { "sku": DEFENDER, "billing_cycle": "monthly", "quantity": 10 }
-        ]
+        ],
+        "signatory": signatory()
     });
     let mut check = order.clone();
     check["validate_only"] = json!(true);
@@ -645,4 +643,10 @@ async fn the_journey_through_the_api_ends_as_the_control_panels_does() {
     assert_eq!(by_panel["subscriptions"][0]["status"], "cancelled", "{by_panel}");
     assert_eq!(by_panel["orders"].as_array().map(Vec::len), Some(3), "{by_panel}");
     assert_eq!(by_api, by_panel, "the API's journey leaves what the Control Panel's does");
+}
+
+/// A new customer's signatory of the Microsoft Customer Agreement, as the API takes it.
+pub fn signatory() -> Value {
+    json!({ "first_name": "Ayşe", "last_name": "Yılmaz", "email": "ayse@signatory.example",
+            "company": "Acme Bilişim Ltd.", "country": "TR", "language": "tr" })
 }

@@ -3,7 +3,7 @@ use std::time::Duration;
 use app::{
     orders::OrderStatus,
     partner_center::{
-        CREDENTIALS_REFUSED, OrderLine, PartnerCenter, PartnerCenterError, TenantStatus,
+        Attested, CREDENTIALS_REFUSED, OrderLine, PartnerCenter, PartnerCenterError, TenantStatus,
         auth::{self, Credentials},
     },
 };
@@ -88,7 +88,19 @@ async fn a_retried_create_returns_what_the_first_call_made_never_a_second_one() 
         pc.create_order(tenant, &lines, order_request).await,
         Err(PartnerCenterError::Refused { code: 13605, .. })
     ));
-    pc.accept_agreement(tenant, Uuid::new_v4()).await.unwrap();
+    let attestation = crate::helpers::vendor_attestation();
+    let attest_request = Uuid::new_v4();
+    assert_eq!(pc.accept_agreement(tenant, &attestation, attest_request).await.unwrap(), Attested::Now);
+    assert_eq!(
+        pc.accept_agreement(tenant, &attestation, attest_request).await.unwrap(),
+        Attested::Now,
+        "a retry of the call that attested is answered as it was"
+    );
+    assert_eq!(
+        pc.accept_agreement(tenant, &attestation, Uuid::new_v4()).await.unwrap(),
+        Attested::Already,
+        "600061 (already attested) is done, not a refusal"
+    );
     let first = pc.create_order(tenant, &lines, order_request).await.unwrap();
     let retried = pc.create_order(tenant, &lines, order_request).await.unwrap();
     assert_eq!(first.len(), 2);
@@ -119,7 +131,7 @@ async fn orders_need_a_tenant_that_exists_and_accepted_the_relationship() {
         Err(PartnerCenterError::Refused { code: 20002, .. })
     ));
     assert!(matches!(
-        pc.accept_agreement(Uuid::new_v4(), Uuid::new_v4()).await,
+        pc.accept_agreement(Uuid::new_v4(), &crate::helpers::vendor_attestation(), Uuid::new_v4()).await,
         Err(PartnerCenterError::Refused { code: 60003, .. })
     ));
 }

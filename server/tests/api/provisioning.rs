@@ -27,6 +27,8 @@ pub async fn order_for(app: &TestApp, prefix: &str, mpn: &str) -> i64 {
         .fetch_one(&app.pool)
         .await
         .unwrap();
+    // Contoso accepted the Microsoft Customer Agreement before (the demo's); a new customer's
+    // signatory accepts it with the order.
     let (customer, new) = if prefix == "contoso" {
         let contoso = sqlx::query_scalar!("select organisation_id from customer where tenant_prefix = 'contoso'")
             .fetch_one(&app.pool)
@@ -53,6 +55,7 @@ pub async fn order_for(app: &TestApp, prefix: &str, mpn: &str) -> i64 {
         mpn_id: MpnId::parse(mpn).unwrap(),
         payment_method: PaymentMethod::WireTransfer,
         clears_checkout: true,
+        attestation: (prefix != "contoso").then(|| crate::helpers::attestation(&format!("{prefix} Ltd"))),
         lines: vec![
             LineRequest {
                 sku: "CFQ7TTC0LH18".into(),

@@ -3,9 +3,11 @@
 //! (`validate_only`, every refusal at once, nothing written); read, listed, resubmitted after a
 //! fix; and cancellation orders opened ("Open Order") or rejected.
 
+use std::net::SocketAddr;
+
 use axum::{
     Extension, Json,
-    extract::State,
+    extract::{ConnectInfo, State},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -24,7 +26,9 @@ use super::{
 };
 use crate::{
     checkout::{
-        CustomerChoice, CustomerForm, parse_customer,
+        CustomerChoice, CustomerForm,
+        agreement::{Attestation, SignatoryForm, parse_signatory},
+        parse_customer,
         place_order::{CustomerRef, LineRequest, Mode, OrderRequest, Placement, Preview, TenantRef},
     },
     domain::{DomainPrefix, OrderKind, OrderNumber, OrderStatus, PaymentMethod, ProvisioningStep, Quantity},
@@ -300,6 +304,29 @@ pub struct NewCustomerProfile {
     pub contact_email: String,
 }
 
+/// The customer's signatory of the Microsoft Customer Agreement. Sending it is the partner's
+/// statement that this person accepted the agreement (version
+/// `2025-07`, https://www.microsoft.com/licensing/docs/customeragreement): the marketplace keeps
+/// it as evidence and attests to Microsoft once per customer, before its first order is sent.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Signatory {
+    #[schema(example = "Ayşe")]
+    pub first_name: String,
+    #[schema(example = "Yılmaz")]
+    pub last_name: String,
+    #[schema(example = "ayse@acme.example")]
+    pub email: String,
+    #[schema(example = "Acme Bilişim Ltd.")]
+    pub company: String,
+    /// ISO 3166-1 alpha-2.
+    #[schema(example = "TR")]
+    pub country: String,
+    /// ISO 639-1.
+    #[schema(example = "tr")]
+    pub language: String,
+}
+
 /// The customer's tenant: its existing one (which must have accepted the reseller relationship),
 /// or a new one provisioning creates (the prefix is free and permanent once made).
 #[derive(Deserialize, ToSchema)]
@@ -352,6 +379,9 @@ pub struct NewOrder {
     pub lines: Vec<NewLine>,
     /// `wire_transfer` (the only one, and the default).
     pub payment_method: Option<Payment>,
+    /// Required when the customer has not accepted the Microsoft Customer Agreement yet (a new
+    /// customer, or one without an order attested); ignored once it has.
+    pub signatory: Option<Signatory>,
     /// Only check: every refusal is answered at once, and nothing is written.
     #[serde(default)]
     pub validate_only: bool,
@@ -411,14 +441,42 @@ fn order_field(name: &str) -> Option<&'static str> {
         "phone" => "customer.phone",
         "contact_name" => "customer.contact_name",
         "contact_email" => "customer.contact_email",
+        "agreement" | "agreement_accepted" => "signatory",
+        "signatory_first_name" => "signatory.first_name",
+        "signatory_last_name" => "signatory.last_name",
+        "signatory_email" => "signatory.email",
+        "signatory_company" => "signatory.company",
+        "signatory_country" => "signatory.country",
+        "signatory_language" => "signatory.language",
         _ => return None,
     })
 }
 
 /// The order checkout would be given, from the request: every refusal of its form at once.
-async fn order_request(state: &AppState, caller: &ApiCaller, input: NewOrder, key: &str) -> ApiResult<OrderRequest> {
+async fn order_request(
+    state: &AppState,
+    caller: &ApiCaller,
+    input: NewOrder,
+    key: &str,
+    client_ip: Option<std::net::IpAddr>,
+) -> ApiResult<OrderRequest> {
     let partner_id = caller.partner_id();
     let mut refusals = Refusals::default();
+    let attestation = match input.signatory {
+        Some(s) => refusals
+            .check(parse_signatory(&SignatoryForm {
+                first_name: Some(s.first_name),
+                last_name: Some(s.last_name),
+                email: Some(s.email),
+                company: Some(s.company),
+                country: Some(s.country),
+                language: Some(s.language),
+                accepted: true,
+            }))?
+            .flatten()
+            .map(|signatory| Attestation::new(signatory, client_ip)),
+        None => None,
+    };
     let (form, stored_tenant) = match (input.customer_id, input.customer) {
         (Some(customer_id), None) => {
             let customer_id = crate::domain::CustomerId(customer_id);
@@ -516,6 +574,7 @@ async fn order_request(state: &AppState, caller: &ApiCaller, input: NewOrder, ke
         },
         lines,
         clears_checkout: false,
+        attestation,
     })
 }
 
@@ -540,11 +599,13 @@ pub async fn create_order(
     caller: ApiCaller,
     State(state): State<AppState>,
     Extension(IdempotencyKey(key)): Extension<IdempotencyKey>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     ApiJson(input): ApiJson<NewOrder>,
 ) -> ApiResult<Response> {
     caller.require(ApiScope::Orders)?;
     let mode = if input.validate_only { Mode::Validate } else { Mode::Place };
-    let request = order_request(&state, &caller, input, &key).await.map_err(|e| e.fields(order_field))?;
+    let client_ip = peer.map(|Extension(ConnectInfo(peer))| peer.ip());
+    let request = order_request(&state, &caller, input, &key, client_ip).await.map_err(|e| e.fields(order_field))?;
     let placed =
         crate::checkout::ssr::place(&state, &request, mode).await.map_err(|e| ApiError::from(e).fields(order_field))?;
     match placed {
