@@ -18,10 +18,14 @@ pub fn CustomerPage() -> impl IntoView {
     let id = crate::components::route_param::<crate::domain::CustomerId>("id");
     let changes = use_live().changes(|| None);
     let bulk = ServerAction::<BulkRenewal>::new();
+    // The page reads the customer again after a bulk action that went through; a refused one
+    // (nothing selected, a bad count) leaves it, and what the user ticked, as it was.
+    let bulk_applied =
+        Memo::new(move |_| bulk.value().with(|v| matches!(v, Some(Ok(_)))).then(|| bulk.version().get_untracked()));
     let request_gdap = ServerAction::<RequestGdap>::new();
     let check_gdap = ServerAction::<CheckGdap>::new();
     let customer = Resource::new(
-        move || (id(), changes.get(), bulk.version().get(), request_gdap.version().get() + check_gdap.version().get()),
+        move || (id(), changes.get(), bulk_applied.get(), request_gdap.version().get() + check_gdap.version().get()),
         |(id, _, _, _)| async move {
             match id {
                 Some(id) => get_customer(id).await,
