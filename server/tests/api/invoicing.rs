@@ -276,7 +276,10 @@ fn efatura_kontrol() -> PathBuf {
 
 /// GİB's verdict on each document: `efatura-kontrol dogrula --json`, one report per file.
 fn check(files: &[PathBuf]) -> Vec<Value> {
+    // GİB's rule "IssueDate is not after today" reads today in Türkiye, as the product dates its
+    // invoices; on a machine in UTC the check would refuse every invoice issued after 21:00.
     let output = Command::new(efatura_kontrol())
+        .env("TZ", "Europe/Istanbul")
         .arg("dogrula")
         .arg("--json")
         .args(files)
