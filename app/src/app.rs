@@ -231,6 +231,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("backoffice/invoices") view={Lazy::<pages::InvoicesPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("backoffice/invoices/:number") view={Lazy::<pages::InvoicePage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("backoffice/exchange-rates") view={Lazy::<pages::RatesPage>::new()} ssr=SsrMode::Async />
+                    // Dated price lists (issue #19).
+                    <Route path=path!("backoffice/price-list") view={Lazy::<pages::PriceListPage>::new()} ssr=SsrMode::Async />
                     <Route
                         path=path!("backoffice/partners/:id/invoicing")
                         view={Lazy::<pages::PartnerInvoicingPage>::new()}
@@ -379,6 +381,7 @@ mod pages {
         back_office_billing: BackOfficeBilling {
             StatementsPage => crate::billing::StatementsPage,
             PartnerBillingPage => crate::billing::PartnerBillingPage,
+            PriceListPage => crate::billing::PriceListPage,
             InvoicesPage => crate::invoicing::InvoicesPage,
             RatesPage => crate::invoicing::RatesPage,
             PartnerInvoicingPage => crate::invoicing::PartnerInvoicingPage,

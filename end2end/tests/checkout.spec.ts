@@ -570,7 +570,7 @@ test('the billing option chosen in the catalog follows to a product page and bac
   await page.getByRole('link', { name: 'Microsoft 365 Business Standard', exact: true }).click();
   await expect(page).toHaveURL(/\/cp\/catalog\/CFQ7TTC0LDPB\?cycle=monthly$/);
   await waitForHydration(page);
-  await expect(page.getByText('Choose Monthly or Annual first')).toHaveCount(0);
+  await expect(page.getByText('Choose a billing option first')).toHaveCount(0);
   await catalog.add('Microsoft 365 Business Standard', 2);
   await page.locator('.breadcrumb').getByRole('link', { name: 'Cloud Services' }).click();
   await expect(page).toHaveURL(/\/cp\/catalog\?cycle=monthly$/);
@@ -771,4 +771,27 @@ test.describe('in Turkish', () => {
     await expect(failure).toContainText('Partner Center does not know this MPN ID (800015)');
     await expect(failure).toContainText('Correct the MPN ID on this order');
   });
+});
+
+// Issue #19: the third billing option, priced by Microsoft's rule for an annual term paid monthly.
+test('"Annual, billed monthly" is offered in the catalog and carried into the cart at its price', async ({ page }) => {
+  await freshCart(page);
+  const catalog = new CatalogPage(page);
+  await catalog.goto();
+
+  // A column of its own: 1.05 × 72.00 ÷ 12 = 6.30 per licence per month for Business Basic.
+  await expect(page.getByRole('columnheader', { name: 'Annual, billed monthly', exact: true })).toBeVisible();
+  await expect(await catalog.priceIn('Microsoft 365 Business Basic', 'Annual')).toHaveText('72.00 USD');
+  await expect(await catalog.priceIn('Microsoft 365 Business Basic', 'Annual, billed monthly')).toHaveText('6.30 USD');
+
+  await catalog.chooseBilling('Annual, billed monthly');
+  await catalog.add('Microsoft 365 Business Basic', 3);
+  await catalog.continueToCart();
+  const cart = new CartPage(page);
+  const line = cart.line('Microsoft 365 Business Basic');
+  await expect(line).toContainText('Annual, billed monthly');
+  await expect(line.getByRole('cell').nth(1)).toHaveText('6.30 USD');
+  // The cart totals the first month: 3 × 6.30.
+  await expect(cart.total('subtotal')).toContainText('18.90');
+  await cart.clear();
 });

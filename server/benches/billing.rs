@@ -50,9 +50,9 @@ o as (
     from c returning order_id, partner_id, customer_id),
 s as (
     insert into subscription (subscription_id, customer_id, product_id, order_id, billing_cycle, quantity, status,
-                              term_start, term_end)
+                              term_start, term_end, unit_price)
     select gen_random_uuid(), o.customer_id, ('00000000-0000-4000-8300-00000000000' || n)::uuid, o.order_id,
-           'monthly', 10, 'active', '2030-03-01 09:00+00', '2030-04-01 09:00+00'
+           'monthly', 10, 'active', '2030-03-01 09:00+00', '2030-04-01 09:00+00', 7.20
     from o cross join generate_series(1, $2) n
     returning subscription_id, customer_id, order_id)
 insert into charge (partner_id, customer_id, subscription_id, order_id, kind, description, quantity, service_start,

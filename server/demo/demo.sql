@@ -91,8 +91,10 @@ where product_id in ('00000000-0000-4000-8300-000000000001', '00000000-0000-4000
   and max_seats <> 300;
 
 -- Per licence: a month for monthly, a year for annual. Monthly terms cost about 20 % more, as in
--- Microsoft's new-commerce price list.
-insert into product_price (product_id, billing_cycle, unit_price) values
+-- Microsoft's new-commerce price list. The list in effect since 2020-01-01 (issue #19: dated
+-- prices), so the demo prices every market date the sandbox's clock can be set to.
+insert into product_price (product_id, billing_cycle, unit_price, effective_from)
+select product_id::uuid, billing_cycle::billing_cycle, unit_price, '2020-01-01' from (values
     ('00000000-0000-4000-8300-000000000001', 'monthly', 7.20),  ('00000000-0000-4000-8300-000000000001', 'annual', 72.00),
     ('00000000-0000-4000-8300-000000000002', 'monthly', 15.00), ('00000000-0000-4000-8300-000000000002', 'annual', 150.00),
     ('00000000-0000-4000-8300-000000000003', 'monthly', 26.40), ('00000000-0000-4000-8300-000000000003', 'annual', 264.00),
@@ -109,7 +111,28 @@ insert into product_price (product_id, billing_cycle, unit_price) values
     ('00000000-0000-4000-8300-000000000102', 'monthly', 2.40),  ('00000000-0000-4000-8300-000000000102', 'annual', 24.00),
     ('00000000-0000-4000-8300-000000000103', 'monthly', 4.80),  ('00000000-0000-4000-8300-000000000103', 'annual', 48.00),
     ('00000000-0000-4000-8300-000000000104', 'monthly', 3.60),  ('00000000-0000-4000-8300-000000000104', 'annual', 36.00)
-on conflict (product_id, billing_cycle) do nothing;
+) as price (product_id, billing_cycle, unit_price)
+on conflict do nothing;
+
+-- An announced price change, so the renewal notice and the import preview have something to show:
+-- Microsoft 365 Business Basic 10 % dearer from the 1st of the month after next, monthly and
+-- annual (annual billed monthly follows from annual below). Dated when the demo is first loaded,
+-- and made once.
+insert into product_price (product_id, billing_cycle, unit_price, currency, effective_from)
+select product_id, billing_cycle, round(unit_price * 1.10, 2), currency,
+       (date_trunc('month', current_date) + interval '2 months')::date
+from product_price p
+where product_id = '00000000-0000-4000-8300-000000000001' and effective_from = '2020-01-01'
+  and billing_cycle in ('monthly', 'annual')
+  and not exists (select 1 from product_price later
+                  where later.product_id = p.product_id and later.effective_from > '2020-01-01');
+
+-- "Annual, billed monthly": 1.05 × the annual price ÷ 12 per licence per month, rounded half up
+-- to the cent (Microsoft's 5 % for paying an annual term monthly).
+insert into product_price (product_id, billing_cycle, unit_price, currency, effective_from)
+select product_id, 'annual_monthly', round(unit_price * 1.05 / 12, 2), currency, effective_from
+from product_price where billing_cycle = 'annual'
+on conflict do nothing;
 
 -- Invoicing (issue #21): the tax identities invoices name. The distributor is the seller on every
 -- invoice; the demo partner is registered for e-Fatura (TICARIFATURA). Set once: what a demo user

@@ -186,15 +186,16 @@ async fn invoicing_history(pool: &PgPool) -> anyhow::Result<()> {
         // Renewal was turned off: they ended with the month.
         sqlx::query!(
             "insert into subscription (subscription_id, customer_id, product_id, order_id, billing_cycle, quantity, status,
-                                       term_start, term_end, auto_renew, created_at)
-             values ($1, $2, $3, $4, 'monthly', $5, 'expired', $6, $7, false, $6)",
+                                       term_start, term_end, auto_renew, created_at, unit_price)
+             values ($1, $2, $3, $4, 'monthly', $5, 'expired', $6, $7, false, $6, $8)",
             subscription,
             NORTHWIND,
             product,
             PAST_ORDER,
             quantity,
             ordered,
-            term_end
+            term_end,
+            price
         )
         .execute(&mut *tx)
         .await?;

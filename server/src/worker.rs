@@ -84,7 +84,10 @@ impl Registry {
 
 /// The job kinds the product runs, with their handlers.
 pub fn product_registry(engine: app::provisioning::ssr::Engine) -> Registry {
-    use app::billing::ssr::{BillingRun, RenewSubscriptions, bill_period, renew_due};
+    use app::billing::ssr::{
+        BillMonths, BillingRun, NoticeRenewalPrices, RenewSubscriptions, bill_months, bill_period,
+        notice_renewal_prices, renew_due,
+    };
     let change_engine = engine.clone();
     let partner_center = engine.partner_center.clone();
     let checker = engine.partner_center.clone();
@@ -93,6 +96,12 @@ pub fn product_registry(engine: app::provisioning::ssr::Engine) -> Registry {
         .register::<RenewSubscriptions, _, _>(move |_job, ctx| {
             let partner_center = partner_center.clone();
             async move { renew_due(&ctx.pool, &partner_center).await.map(|_| ()) }
+        })
+        .register::<BillMonths, _, _>(|_job, ctx| async move {
+            bill_months(&ctx.pool).await.map(|_| ()).map_err(|e| JobError::retryable(e.to_string()))
+        })
+        .register::<NoticeRenewalPrices, _, _>(|_job, ctx| async move {
+            notice_renewal_prices(&ctx.pool).await.map(|_| ()).map_err(|e| JobError::retryable(e.to_string()))
         })
         .register::<BillingRun, _, _>(|job, ctx| async move {
             bill_period(&ctx.pool, job.period).await.map(|_| ()).map_err(|e| JobError::retryable(e.to_string()))

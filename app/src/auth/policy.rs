@@ -87,6 +87,8 @@ pub const NAV: &[NavItem] = &[
     item(Area::BackOffice, "/backoffice/statements", Msg::Statements, Permission::ControlCredit),
     // Invoicing (issue #21).
     item(Area::BackOffice, "/backoffice/invoices", Msg::Invoices, Permission::ControlCredit),
+    // Dated price lists (issue #19).
+    item(Area::BackOffice, "/backoffice/price-list", Msg::PriceList, Permission::ControlCredit),
     item(Area::BackOffice, "/backoffice/outbox", Msg::Outbox, Permission::Oversee),
     item(Area::BackOffice, "/backoffice/jobs", Msg::Jobs, Permission::OperateJobs),
 ];
@@ -108,6 +110,8 @@ mod tests {
         let credit = hrefs(Area::BackOffice, Role::CreditControl);
         assert!(credit.contains(&"/backoffice/applications") && credit.contains(&"/backoffice/statements"));
         assert!(!credit.contains(&"/backoffice/jobs"));
+        assert!(credit.contains(&"/backoffice/price-list"));
+        assert!(!hrefs(Area::BackOffice, Role::Operations).contains(&"/backoffice/price-list"));
         let operations = hrefs(Area::BackOffice, Role::Operations);
         assert!(operations.contains(&"/backoffice/jobs") && operations.contains(&"/backoffice/outbox"));
         assert!(!operations.contains(&"/backoffice/applications") && !operations.contains(&"/backoffice/statements"));

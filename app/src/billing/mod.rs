@@ -5,6 +5,7 @@ mod backoffice_page;
 mod billing_page;
 mod chart;
 pub mod mails;
+mod price_list_page;
 mod prices_page;
 #[cfg(feature = "ssr")]
 pub mod routes;
@@ -16,6 +17,7 @@ mod statement_page;
 pub use backoffice_page::{PartnerBillingPage, StatementsPage};
 pub use billing_page::BillingPage;
 pub use chart::CreditGauge;
+pub use price_list_page::PriceListPage;
 pub use prices_page::PricesPage;
 pub use statement_page::StatementPage;
 
@@ -37,6 +39,8 @@ pub enum ChargeKind {
     Increase,
     Renewal,
     Refund,
+    /// A month of an annual term billed monthly, after the first (the purchase or renewal).
+    Month,
 }
 
 impl ChargeKind {
@@ -46,6 +50,7 @@ impl ChargeKind {
             Self::Increase => "increase",
             Self::Renewal => "renewal",
             Self::Refund => "refund",
+            Self::Month => "month",
         }
     }
 
@@ -55,6 +60,7 @@ impl ChargeKind {
             Self::Increase => Msg::ChargeIncrease,
             Self::Renewal => Msg::ChargeRenewal,
             Self::Refund => Msg::Refund,
+            Self::Month => Msg::ChargeMonth,
         }
     }
 }
@@ -245,6 +251,52 @@ pub async fn run_billing(period: String) -> Result<usize, AppError> {
     .await?;
     crate::auth::ssr::redirect_plain_form("/backoffice/statements");
     Ok(issued)
+}
+
+/// One line of a price list import as its preview shows it: the change it makes, or what is wrong
+/// with it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PriceListLine {
+    /// As an editor numbers the pasted text's lines.
+    pub line: usize,
+    /// The line as written.
+    pub text: String,
+    pub change: Option<PriceChange>,
+    pub error: Option<crate::i18n::Text>,
+}
+
+/// A price a valid line sets, beside the one in effect on its date before it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceChange {
+    pub sku: String,
+    pub product_name: String,
+    pub cycle: crate::domain::BillingCycle,
+    /// In effect on `effective_from` as the list stands; none for a product's first price there.
+    pub current: Option<Decimal>,
+    pub new_price: Decimal,
+    pub currency: crate::domain::Currency,
+    pub effective_from: Date,
+    /// "Annual, billed monthly" worked out from the line's annual price (1.05 × annual ÷ 12),
+    /// because the list did not give it.
+    pub derived: bool,
+}
+
+/// What a price list would change, line by line; saves nothing (credit control).
+#[server(prefix = "/api", endpoint = "preview_price_list")]
+pub async fn preview_price_list(csv: String) -> Result<Vec<PriceListLine>, AppError> {
+    let (_, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
+    let mut conn = state.pool.acquire().await?;
+    Ok(ssr::price_list(&mut conn, &csv).await?)
+}
+
+/// Applies a price list in one transaction, audited, or nothing of it when a line is wrong
+/// (credit control). Returns how many prices were set.
+#[server(prefix = "/api", endpoint = "import_price_list")]
+pub async fn import_price_list(csv: String) -> Result<usize, AppError> {
+    let (user, state) = crate::auth::ssr::caller(crate::auth::Permission::ControlCredit).await?;
+    let applied = ssr::import_price_list(&state.pool, &user, &csv).await?;
+    crate::auth::ssr::redirect_plain_form(&format!("/backoffice/price-list?applied={applied}"));
+    Ok(applied)
 }
 
 /// The catalog with the partner's markups.

@@ -1,5 +1,6 @@
 //! Billing arithmetic as pure functions: statement totals with KDV, billing periods, retail
-//! prices from markups, and the CSV a statement exports to.
+//! prices from markups, the CSV a statement exports to, and dated prices (issue #19): the price in
+//! effect on a day, "Annual, billed monthly", the months of such a term, a price list's lines.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use time::{Date, Month};
@@ -131,6 +132,103 @@ pub fn gauge_stretches(limit: Decimal, uses: &[Decimal]) -> Vec<(Decimal, Decima
         .collect()
 }
 
+/// "Annual, billed monthly" per licence per month: 1.05 × the annual price ÷ 12, rounded half up
+/// to the cent. Microsoft charges 5 % more for paying an annual term monthly (since 2025-04-01);
+/// a month's price rounded once, so twelve charges may differ from 1.05 × annual by cents.
+pub fn annual_billed_monthly(annual: Decimal) -> Decimal {
+    (annual * Decimal::new(105, 2) / Decimal::from(12))
+        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// The price in effect on `day` among prices dated from the day they take effect: the latest on or
+/// before it (the same rule as the database's `price_in_effect`); none before the first.
+pub fn price_in_effect(prices: &[(Date, Decimal)], day: Date) -> Option<Decimal> {
+    prices.iter().filter(|(from, _)| *from <= day).max_by_key(|(from, _)| *from).map(|(_, price)| *price)
+}
+
+/// `day` moved by `months`, on the same day of the month or the month's last when it has fewer
+/// days (31 January + 1 month = 28 February), as PostgreSQL adds `interval '1 month'`.
+pub fn add_months(day: Date, months: u32) -> Date {
+    let index = day.year() * 12 + i32::from(u8::from(day.month())) - 1 + months as i32;
+    let (year, month) = (index.div_euclid(12), index.rem_euclid(12) as u8 + 1);
+    let month = Month::try_from(month).unwrap_or(Month::January);
+    let last = month.length(year);
+    Date::from_calendar_date(year, month, day.day().min(last)).unwrap_or(day)
+}
+
+/// The month of a term charged monthly (an annual term billed monthly) that `day` falls in, from
+/// its first day (counted) to the next month's (not): what one monthly charge covers, and what a
+/// seat added or removed on `day` is prorated over.
+pub fn billing_month(term_start: Date, day: Date) -> (Date, Date) {
+    let mut months = 0;
+    while add_months(term_start, months + 1) <= day && months < 1200 {
+        months += 1;
+    }
+    (add_months(term_start, months), add_months(term_start, months + 1))
+}
+
+/// One line of a price list import, read: the price of a product's option from a day on.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PriceLine {
+    pub sku: String,
+    pub cycle: crate::domain::BillingCycle,
+    pub unit_price: Decimal,
+    pub currency: crate::domain::Currency,
+    pub effective_from: Date,
+}
+
+/// Reads one `sku,billing_cycle,unit_price,currency,effective_from` line; what is wrong with it
+/// otherwise, in the words to show beside it. The product, its currency and whether the date has
+/// passed are checked against the database by the caller.
+#[cfg(feature = "ssr")]
+pub fn parse_price_line(line: &str) -> Result<PriceLine, Say> {
+    let columns: Vec<&str> = line.split(',').map(str::trim).collect();
+    let [sku, cycle, price, currency, date] = columns[..] else { return Err(Say::PriceLineColumns) };
+    if sku.is_empty() {
+        return Err(Say::PriceLineColumns);
+    }
+    let cycle = crate::domain::BillingCycle::parse(cycle).map_err(|_| Say::PriceLineCycle { cycle: cycle.into() })?;
+    let bad_price = || Say::PriceLineAmount { price: price.into() };
+    let unit_price = Decimal::from_str_exact(price).map_err(|_| bad_price())?;
+    // numeric(12, 2): above zero, cents at most, below ten thousand million.
+    if unit_price <= Decimal::ZERO || unit_price.scale() > 2 || unit_price >= Decimal::new(10_000_000_000, 0) {
+        return Err(bad_price());
+    }
+    let currency = crate::domain::Currency::parse(currency)
+        .map_err(|_| Say::PriceLineCurrency { currency: currency.into(), expected: "USD".into() })?;
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let effective_from = Date::parse(date, &format).map_err(|_| Say::PriceLineDate { date: date.into() })?;
+    Ok(PriceLine { sku: sku.to_uppercase(), cycle, unit_price, currency, effective_from })
+}
+
+/// A pasted or uploaded price list, line by line (numbered from 1 as an editor counts them): blank
+/// lines and a header line (starting `sku,`) are skipped; a line naming the same product, option
+/// and date as an earlier one is refused, since which of the two was meant cannot be known.
+#[cfg(feature = "ssr")]
+pub fn parse_price_list(csv: &str) -> Vec<(usize, String, Result<PriceLine, Say>)> {
+    let mut read: Vec<(usize, String, Result<PriceLine, Say>)> = Vec::new();
+    for (index, raw) in csv.lines().enumerate() {
+        let text = raw.trim();
+        if text.is_empty() || (read.is_empty() && text.to_ascii_lowercase().starts_with("sku,")) {
+            continue;
+        }
+        let mut parsed = parse_price_line(text);
+        if let Ok(line) = &parsed {
+            let earlier = read.iter().find(|(_, _, other)| {
+                other.as_ref().is_ok_and(|o| {
+                    o.sku == line.sku && o.cycle == line.cycle && o.effective_from == line.effective_from
+                })
+            });
+            if let Some((number, _, _)) = earlier {
+                parsed = Err(Say::PriceLineRepeated { line: *number });
+            }
+        }
+        read.push((index + 1, text.to_owned(), parsed));
+    }
+    read
+}
+
 #[cfg(test)]
 mod tests {
     use rust_decimal_macros::dec;
@@ -235,5 +333,72 @@ mod tests {
         );
         assert!(rows[2].contains("\"Say \"\"hi\"\"\"") && rows[2].contains(",24.00,"));
         assert_eq!(rows[5], "5001,2030-03,,total,,,,,115.20,USD");
+    }
+    #[test]
+    fn annual_billed_monthly_is_five_percent_over_a_twelfth_rounded_half_up() {
+        assert_eq!(annual_billed_monthly(dec!(72.00)), dec!(6.30));
+        assert_eq!(annual_billed_monthly(dec!(150.00)), dec!(13.13), "13.125 rounds up");
+        assert_eq!(annual_billed_monthly(dec!(264.00)), dec!(23.10));
+        assert_eq!(annual_billed_monthly(dec!(2.40)), dec!(0.21));
+        assert_eq!(annual_billed_monthly(dec!(840.00)), dec!(73.50));
+        assert_eq!(annual_billed_monthly(dec!(30.00)), dec!(2.63), "2.625 rounds up");
+    }
+
+    #[test]
+    fn the_price_in_effect_is_the_latest_dated_on_or_before_the_day() {
+        let prices = [(date!(2026 - 07 - 01), dec!(7.92)), (date!(2020 - 01 - 01), dec!(7.20))];
+        assert_eq!(price_in_effect(&prices, date!(2019 - 12 - 31)), None);
+        assert_eq!(price_in_effect(&prices, date!(2020 - 01 - 01)), Some(dec!(7.20)));
+        assert_eq!(price_in_effect(&prices, date!(2026 - 06 - 30)), Some(dec!(7.20)));
+        assert_eq!(price_in_effect(&prices, date!(2026 - 07 - 01)), Some(dec!(7.92)));
+        assert_eq!(price_in_effect(&prices, date!(2031 - 01 - 01)), Some(dec!(7.92)));
+    }
+
+    #[test]
+    fn months_of_a_term_billed_monthly_end_on_the_same_day_or_the_months_last() {
+        assert_eq!(add_months(date!(2026 - 01 - 31), 1), date!(2026 - 02 - 28));
+        assert_eq!(add_months(date!(2026 - 11 - 15), 2), date!(2027 - 01 - 15));
+        assert_eq!(add_months(date!(2028 - 01 - 31), 1), date!(2028 - 02 - 29));
+        let start = date!(2030 - 03 - 01);
+        assert_eq!(billing_month(start, start), (start, date!(2030 - 04 - 01)));
+        assert_eq!(billing_month(start, date!(2030 - 04 - 01)), (date!(2030 - 04 - 01), date!(2030 - 05 - 01)));
+        assert_eq!(billing_month(start, date!(2031 - 02 - 28)), (date!(2031 - 02 - 01), date!(2031 - 03 - 01)));
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_price_list_is_read_line_by_line_with_what_is_wrong_with_each() {
+        let csv = "sku,billing_cycle,unit_price,currency,effective_from\n\
+                   CFQ7TTC0LH18,annual,79.20,USD,2027-02-01\n\
+                   \n\
+                   cfq7ttc0lh18 , monthly , 7.92 , USD , 2027-02-01\n\
+                   CFQ7TTC0LH18,weekly,1,USD,2027-02-01\n\
+                   CFQ7TTC0LH18,annual,7.925,USD,2027-02-01\n\
+                   CFQ7TTC0LH18,annual,-1,USD,2027-02-01\n\
+                   CFQ7TTC0LH18,annual,1,usd,2027-02-01\n\
+                   CFQ7TTC0LH18,annual,1,USD,1 Feb 2027\n\
+                   CFQ7TTC0LH18,annual\n\
+                   CFQ7TTC0LH18,annual,80,USD,2027-02-01";
+        let read = parse_price_list(csv);
+        let numbers: Vec<usize> = read.iter().map(|(n, _, _)| *n).collect();
+        assert_eq!(numbers, [2, 4, 5, 6, 7, 8, 9, 10, 11]);
+        assert_eq!(
+            read[0].2,
+            Ok(PriceLine {
+                sku: "CFQ7TTC0LH18".into(),
+                cycle: crate::domain::BillingCycle::Annual,
+                unit_price: dec!(79.20),
+                currency: crate::domain::Currency::USD,
+                effective_from: date!(2027 - 02 - 01),
+            })
+        );
+        assert_eq!(read[1].2.as_ref().map(|l| (l.sku.as_str(), l.unit_price)), Ok(("CFQ7TTC0LH18", dec!(7.92))));
+        assert_eq!(read[2].2, Err(Say::PriceLineCycle { cycle: "weekly".into() }));
+        assert_eq!(read[3].2, Err(Say::PriceLineAmount { price: "7.925".into() }));
+        assert_eq!(read[4].2, Err(Say::PriceLineAmount { price: "-1".into() }));
+        assert!(matches!(read[5].2, Err(Say::PriceLineCurrency { .. })));
+        assert_eq!(read[6].2, Err(Say::PriceLineDate { date: "1 Feb 2027".into() }));
+        assert_eq!(read[7].2, Err(Say::PriceLineColumns));
+        assert_eq!(read[8].2, Err(Say::PriceLineRepeated { line: 2 }));
     }
 }

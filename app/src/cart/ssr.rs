@@ -9,10 +9,10 @@ pub async fn lines(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Vec<CartLin
     sqlx::query_as!(
         CartLine,
         r#"select p.sku, p.name, c.billing_cycle as "billing_cycle: BillingCycle", c.quantity,
-                  pp.unit_price, pp.currency as "currency!: crate::domain::Currency", base.name as "base_product?", p.max_seats
+                  pp.unit_price as "unit_price!", pp.currency as "currency!: crate::domain::Currency", base.name as "base_product?", p.max_seats
            from cart_line c
            join product p using (product_id)
-           join product_price pp on pp.product_id = c.product_id and pp.billing_cycle = c.billing_cycle
+           join product_price_now pp on pp.product_id = c.product_id and pp.billing_cycle = c.billing_cycle
            left join product base on base.product_id = p.base_product_id
            where c.user_id = $1
            order by c.added_at, p.name"#,
@@ -28,11 +28,11 @@ pub async fn add_on_offers(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Vec
     sqlx::query_as!(
         AddOnOffer,
         r#"select addon.sku, addon.name, base.name as base_product,
-                  c.billing_cycle as "billing_cycle: BillingCycle", pp.unit_price, pp.currency as "currency!: crate::domain::Currency"
+                  c.billing_cycle as "billing_cycle: BillingCycle", pp.unit_price as "unit_price!", pp.currency as "currency!: crate::domain::Currency"
            from cart_line c
            join product base on base.product_id = c.product_id
            join product addon on addon.base_product_id = base.product_id and addon.is_active
-           join product_price pp on pp.product_id = addon.product_id and pp.billing_cycle = c.billing_cycle
+           join product_price_now pp on pp.product_id = addon.product_id and pp.billing_cycle = c.billing_cycle
            where c.user_id = $1
              and not exists (select 1 from cart_line o where o.user_id = $1 and o.product_id = addon.product_id)
            order by base.name, addon.name"#,
@@ -83,7 +83,7 @@ pub async fn add(
                                 where c.user_id = $1 and c.product_id = p.product_id and c.billing_cycle = $3), 0)
                           + $4 as quantity
                from product p
-               join product_price pp on pp.product_id = p.product_id and pp.billing_cycle = $3
+               join product_price_now pp on pp.product_id = p.product_id and pp.billing_cycle = $3
                where p.sku = $2 and p.is_active),
            added as (
                insert into cart_line (user_id, product_id, billing_cycle, quantity)

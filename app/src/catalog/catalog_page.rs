@@ -41,6 +41,7 @@ pub fn CycleChoice(cycle: Memo<Option<BillingCycle>>, base_path: String) -> impl
             <span class="cycle-label">{t(Msg::ChooseBillingOption)}</span>
             {option(BillingCycle::Monthly)}
             {option(BillingCycle::Annual)}
+            {option(BillingCycle::AnnualMonthly)}
         </nav>
     }
 }
@@ -121,6 +122,7 @@ pub fn CatalogPage() -> impl IntoView {
                                     <th scope="col">{t(Msg::ProductGroup)}</th>
                                     <th scope="col" class="num">{t(Msg::Monthly)}</th>
                                     <th scope="col" class="num">{t(Msg::Annual)}</th>
+                                    <th scope="col" class="num">{t(Msg::AnnualBilledMonthly)}</th>
                                     <th scope="col">{t(Msg::Order)}</th>
                                 </tr>
                             </thead>
@@ -148,6 +150,7 @@ fn ProductRow(
     };
     let monthly = price(product.monthly_price, product.currency);
     let annual = price(product.annual_price, product.currency);
+    let annual_monthly = price(product.annual_monthly_price, product.currency);
     let is_addon = product.base_product.is_some();
     let href = with_cycle(format!("/cp/catalog/{}", product.sku), cycle);
     let (sku, name) = (product.sku.clone(), product.name.clone());
@@ -168,6 +171,7 @@ fn ProductRow(
             <td>{product.product_group}</td>
             <td class="num">{monthly}</td>
             <td class="num">{annual}</td>
+            <td class="num">{annual_monthly}</td>
             <td>
                 {move || match cycle.get() {
                     Some(c) if has_price(c) => view! {

@@ -29,6 +29,8 @@ pub struct CatalogProduct {
     pub base_sku: Option<String>,
     pub monthly_price: Option<Decimal>,
     pub annual_price: Option<Decimal>,
+    /// "Annual, billed monthly": per licence per month of a one-year term.
+    pub annual_monthly_price: Option<Decimal>,
     pub currency: crate::domain::Currency,
     /// The most licences one customer may hold (Microsoft's seat limit for the plan).
     pub max_seats: i32,
@@ -59,6 +61,7 @@ impl CatalogProduct {
         match cycle {
             BillingCycle::Monthly => self.monthly_price,
             BillingCycle::Annual => self.annual_price,
+            BillingCycle::AnnualMonthly => self.annual_monthly_price,
         }
     }
 }
@@ -98,6 +101,7 @@ mod tests {
             base_sku: None,
             monthly_price: None,
             annual_price: None,
+            annual_monthly_price: None,
             currency: crate::domain::Currency::USD,
             max_seats: 300,
         }

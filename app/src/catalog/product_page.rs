@@ -64,7 +64,7 @@ fn ProductOffer(
     } else {
         view! { <h2>{product.name.clone()}</h2> }.into_any()
     };
-    let prices = [BillingCycle::Monthly, BillingCycle::Annual]
+    let prices = BillingCycle::ALL
         .into_iter()
         .filter_map(|c| product.price(c).map(|p| (c, p)))
         .map(|(c, p)| view! { <div><dt>{t(c.label())}</dt><dd>{format_money(p, product.currency)}</dd></div> })

@@ -130,11 +130,10 @@ struct PricedLine {
 }
 
 /// What a line puts on the partner's credit: its whole commitment. Annual prices are per year,
-/// so an annual line counts its 12 months; a monthly line counts the month it commits to.
+/// so an annual line counts its 12 months; a monthly line counts the month it commits to; an
+/// annual term billed monthly commits to its 12 monthly charges.
 fn term_value(cycle: BillingCycle, unit_price: Decimal, quantity: i32) -> Decimal {
-    match cycle {
-        BillingCycle::Annual | BillingCycle::Monthly => line_total(unit_price, quantity),
-    }
+    line_total(unit_price, quantity) * Decimal::from(cycle.charges_per_term())
 }
 
 /// Places an order whose vendor checks passed (the benchmarks and tests place orders this way).
@@ -358,9 +357,12 @@ pub async fn place_or_check(
                     with ordinality as l(product_id, cycle, quantity, price, n)
            ),
            subscriptions as (
-               insert into subscription (subscription_id, customer_id, product_id, order_id, billing_cycle, quantity)
-               select gen_random_uuid(), $4, product_id, $1, cycle, quantity
-               from unnest($17::uuid[], $18::billing_cycle[], $19::int[]) as l(product_id, cycle, quantity)
+               -- Each subscription keeps its order line's price for its first term.
+               insert into subscription (subscription_id, customer_id, product_id, order_id, billing_cycle, quantity,
+                                         unit_price)
+               select gen_random_uuid(), $4, product_id, $1, cycle, quantity, price
+               from unnest($17::uuid[], $18::billing_cycle[], $19::int[], $20::numeric[])
+                    as l(product_id, cycle, quantity, price)
            ),
            mails as (
                insert into email_outbox (outbox_id, recipient, subject, body_text)
@@ -538,8 +540,8 @@ async fn price_lines(
     let skus: Vec<String> = requested.iter().map(|l| l.sku.clone()).collect();
     let rows = sqlx::query!(
         r#"select p.product_id, p.sku, p.name, p.base_product_id, p.max_seats,
-                  pp.billing_cycle as "cycle: BillingCycle", pp.unit_price
-           from product p join product_price pp using (product_id)
+                  pp.billing_cycle as "cycle!: BillingCycle", pp.unit_price as "unit_price!"
+           from product p join product_price_now pp using (product_id)
            where p.is_active and p.sku = any($1)"#,
         &skus
     )
@@ -660,5 +662,7 @@ mod tests {
         // Annual prices are per licence per year: 10 × 72.00 is the 12 months' commitment.
         assert_eq!(term_value(BillingCycle::Annual, dec!(72.00), 10), dec!(720.00));
         assert_eq!(term_value(BillingCycle::Monthly, dec!(7.20), 10), dec!(72.00));
+        // Twelve months at 1.05 × 72.00 ÷ 12 = 6.30.
+        assert_eq!(term_value(BillingCycle::AnnualMonthly, dec!(6.30), 10), dec!(756.00));
     }
 }

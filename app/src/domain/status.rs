@@ -6,21 +6,27 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Msg, Say};
 
-/// How a subscription is paid: "Monthly" or "Annual".
+/// How a subscription is paid: "Monthly", "Annual", or "Annual, billed monthly" (a one-year term
+/// charged a month at a time, 5 % dearer than paying the year up front).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "billing_cycle", rename_all = "snake_case"))]
 pub enum BillingCycle {
     Monthly,
     Annual,
+    AnnualMonthly,
 }
 
 impl BillingCycle {
+    /// The options in the order the catalog offers them.
+    pub const ALL: [Self; 3] = [Self::Monthly, Self::Annual, Self::AnnualMonthly];
+
     /// The form and URL value.
     pub fn code(self) -> &'static str {
         match self {
             Self::Monthly => "monthly",
             Self::Annual => "annual",
+            Self::AnnualMonthly => "annual_monthly",
         }
     }
 
@@ -29,6 +35,7 @@ impl BillingCycle {
         match raw.trim() {
             "monthly" => Ok(Self::Monthly),
             "annual" => Ok(Self::Annual),
+            "annual_monthly" => Ok(Self::AnnualMonthly),
             _ => Err(Say::ChooseCycle),
         }
     }
@@ -37,6 +44,16 @@ impl BillingCycle {
         match self {
             Self::Monthly => Msg::Monthly,
             Self::Annual => Msg::Annual,
+            Self::AnnualMonthly => Msg::AnnualBilledMonthly,
+        }
+    }
+
+    /// How many charges one term takes: its unit price is per licence per charge (a month, or
+    /// for Annual the year), so a term commits this many times the first charge.
+    pub fn charges_per_term(self) -> u32 {
+        match self {
+            Self::Monthly | Self::Annual => 1,
+            Self::AnnualMonthly => 12,
         }
     }
 }

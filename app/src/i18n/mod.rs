@@ -86,6 +86,7 @@ messages! {
     ChargePurchase => "Purchase", "Satın alma";
     ChargeIncrease => "Licence increase", "Lisans artışı";
     ChargeRenewal => "Renewal", "Yenileme";
+    ChargeMonth => "Month of an annual term", "Yıllık dönemin ayı";
     Unpaid => "Unpaid", "Ödenmedi";
     Paid => "Paid", "Ödendi";
     MonthlySpend => "Monthly spend (last 12 months)", "Aylık harcama (son 12 ay)";
@@ -297,10 +298,10 @@ messages! {
     AddedToCart => "Added to the cart.", "Sepete eklendi.";
     CartUpdated => "Cart updated.", "Sepet güncellendi.";
     Cart => "Cart", "Sepet";
-    CartEmpty => "Your cart is empty. Choose “Monthly” or “Annual” in Cloud Services, then add products.", "Sepetiniz boş. Bulut Servisleri'nde önce “Aylık” ya da “Yıllık” seçin, sonra ürün ekleyin.";
+    CartEmpty => "Your cart is empty. Choose a billing option in Cloud Services, then add products.", "Sepetiniz boş. Bulut Servisleri'nde önce bir faturalama seçeneği seçin, sonra ürün ekleyin.";
     BillingOption => "Billing option", "Ödeme seçeneği";
     ChooseBillingOption => "Billing option first:", "Önce ödeme seçeneği:";
-    ChooseBillingFirst => "Choose Monthly or Annual first", "Önce Aylık ya da Yıllık seçin";
+    ChooseBillingFirst => "Choose a billing option first", "Önce bir faturalama seçeneği seçin";
     Order => "Order", "Sipariş";
     Quantity => "Quantity", "Adet";
     UnitPrice => "Unit price", "Birim fiyat";
@@ -424,11 +425,27 @@ messages! {
     Product => "Product", "Ürün";
     Monthly => "Monthly", "Aylık";
     Annual => "Annual", "Yıllık";
+    AnnualBilledMonthly => "Annual, billed monthly", "Yıllık, aylık faturalı";
+    // The back office's price list import (issue #19).
+    PriceList => "Price list", "Fiyat listesi";
+    PriceListHelp => "Paste a CSV with the columns sku,billing_cycle,unit_price,currency,effective_from (billing_cycle is monthly, annual or annual_monthly; dates as YYYY-MM-DD, today or later). Preview it, then apply: a subscription moves to a new price at its next renewal.",
+        "sku,billing_cycle,unit_price,currency,effective_from sütunlarıyla bir CSV yapıştırın (billing_cycle monthly, annual veya annual_monthly; tarihler YYYY-AA-GG biçiminde, bugün veya sonrası). Önizleyin, sonra uygulayın: abonelikler yeni fiyata bir sonraki yenilemede geçer.";
+    PriceListCsv => "Prices (CSV)", "Fiyatlar (CSV)";
+    PreviewPrices => "Preview", "Önizle";
+    ApplyPrices => "Apply the price list", "Fiyat listesini uygula";
+    PricesApplied => "Price list applied", "Fiyat listesi uygulandı";
+    PriceListFixLines => "Correct the lines marked below and preview again: nothing is saved while a line is wrong.",
+        "Aşağıda işaretli satırları düzeltip yeniden önizleyin: hatalı satır varken hiçbir şey kaydedilmez.";
+    PriceInEffect => "Price in effect then", "O tarihte geçerli fiyat";
+    NewPrice => "New price", "Yeni fiyat";
+    EffectiveFrom => "Effective from", "Geçerlilik başlangıcı";
+    CsvLine => "Line", "Satır";
     AddOnFor => "Add-on for", "Eklentisi olduğu ürün";
     SearchCatalog => "Search the catalog", "Katalogda ara";
     SearchPlaceholder => "Product, vendor or SKU", "Ürün, üretici veya SKU";
     NoProductsMatch => "No product matches your search. Try a vendor name such as Microsoft.", "Aramanızla eşleşen ürün yok. Microsoft gibi bir üretici adı deneyin.";
-    PricesPerLicence => "Prices are per licence per month (Monthly) or per year (Annual), in USD, excluding VAT.", "Fiyatlar lisans başına aylık (Aylık) veya yıllık (Yıllık), USD cinsinden ve KDV hariçtir.";
+    PricesPerLicence => "Prices are per licence per month (Monthly; Annual, billed monthly) or per year (Annual), in USD, excluding VAT. Annual, billed monthly is a one-year term paid monthly, 5 % above Annual.",
+        "Fiyatlar lisans başına aylık (Aylık; Yıllık, aylık faturalı) veya yıllık (Yıllık), USD cinsinden ve KDV hariçtir. Yıllık, aylık faturalı seçeneği aylık ödenen bir yıllık dönemdir ve Yıllık fiyatın %5 üzerindedir.";
     CustomerName => "Customer", "Müşteri";
     Tenant => "Microsoft tenant", "Microsoft tenant";
     Relationship => "Reseller relationship", "Bayi ilişkisi";

@@ -304,7 +304,38 @@ says! {
     CompanyNameLetters => "The company name must contain letters.", "Firma adı harf içermelidir.";
     CompanyNameCharacter { bad: String } => "The company name cannot contain “{bad}”: use letters, digits, spaces and . , & - ' ( ) /.",
         "Firma adı “{bad}” içeremez: harf, rakam, boşluk ve . , & - ' ( ) / kullanın.";
-    ChooseCycle => "Choose “Monthly” or “Annual” first.", "Önce “Aylık” veya “Yıllık” seçin.";
+    ChooseCycle => "Choose “Monthly”, “Annual” or “Annual, billed monthly” first.", "Önce “Aylık”, “Yıllık” veya “Yıllık, aylık faturalı” seçin.";
+    // A price list's lines (issue #19), each refused with what to write instead.
+    #[cfg(feature = "ssr")]
+    PriceListEmpty => "Paste at least one price line.", "En az bir fiyat satırı yapıştırın.";
+    #[cfg(feature = "ssr")]
+    PriceLineColumns => "Give five columns: sku,billing_cycle,unit_price,currency,effective_from.",
+        "Beş sütun yazın: sku,billing_cycle,unit_price,currency,effective_from.";
+    #[cfg(feature = "ssr")]
+    PriceLineUnknownSku { sku: String } => "No product has the SKU {sku}.", "{sku} SKU'lu bir ürün yok.";
+    #[cfg(feature = "ssr")]
+    PriceLineCycle { cycle: String } => "“{cycle}” is not a billing option: write monthly, annual or annual_monthly.",
+        "“{cycle}” bir faturalama seçeneği değil: monthly, annual veya annual_monthly yazın.";
+    #[cfg(feature = "ssr")]
+    PriceLineAmount { price: String } => "“{price}” is not a price: write an amount above zero with at most two decimals, such as 7.20.",
+        "“{price}” bir fiyat değil: sıfırdan büyük, en fazla iki ondalıklı bir tutar yazın; örneğin 7.20.";
+    #[cfg(feature = "ssr")]
+    PriceLineCurrency { currency: String, expected: String } => "“{currency}” is not this product's currency: its prices are in {expected}.",
+        "“{currency}” bu ürünün para birimi değil: fiyatları {expected} cinsindendir.";
+    #[cfg(feature = "ssr")]
+    PriceLineDate { date: String } => "“{date}” is not a date: write it as YYYY-MM-DD, such as 2026-07-01.",
+        "“{date}” bir tarih değil: YYYY-AA-GG biçiminde yazın; örneğin 2026-07-01.";
+    #[cfg(feature = "ssr")]
+    PriceLinePastDate { date: String } => "{date} has passed: a price takes effect today or later.",
+        "{date} geçmiş bir tarih: fiyat bugünden veya sonrasından itibaren geçerli olabilir.";
+    #[cfg(feature = "ssr")]
+    PriceLineRepeated { line: usize } => "The same product, option and date as line {line}.",
+        "{line}. satırla aynı ürün, seçenek ve tarih.";
+    #[cfg(feature = "ssr")]
+    PriceListRefused { count: usize } => { count: "{count} line of the price list is wrong: nothing was saved.",
+        "{count} lines of the price list are wrong: nothing was saved." },
+        "Fiyat listesinin {count} satırı hatalı: hiçbir şey kaydedilmedi.";
+
     ChoosePayment => "Choose the payment method “Wire Transfer”.", "“Havale/EFT” ödeme yöntemini seçin.";
     PeriodFormat => "Give the month as YYYY-MM, for example 2026-11.", "Ayı YYYY-AA biçiminde yazın; örneğin 2026-11.";
     MarkupFormat => "Give the markup as a percentage from 0 to 500, such as 15 or 12.5.",

@@ -228,13 +228,13 @@ impl Engine {
         let offers: Vec<String> = created.iter().map(|s| s.offer_id.clone()).collect();
         let vendor_ids: Vec<String> = created.iter().map(|s| s.subscription_id.to_string()).collect();
         let mut tx = self.pool.begin().await?;
-        // Active from now, for a month or a year, with the purchase as its first seat lot.
+        // Active from now, for a month or a year (`term_length`: an annual term billed monthly runs
+        // a year too), with the purchase as its first seat lot.
         sqlx::query!(
             "with activated as (
                  update subscription s set status = 'active', vendor_subscription_id = v.vendor_id,
                         term_start = market_now(),
-                        term_end = market_now() + case when s.billing_cycle = 'annual' then interval '1 year'
-                                                       else interval '1 month' end
+                        term_end = market_now() + term_length(s.billing_cycle)
                  from unnest($2::text[], $3::text[]) as v(sku, vendor_id), product p
                  where s.order_id = $1 and p.product_id = s.product_id and p.sku = v.sku and s.status = 'pending'
                  returning s.subscription_id, s.order_id, s.quantity)

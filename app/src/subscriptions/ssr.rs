@@ -97,6 +97,7 @@ struct Held {
     status: SubscriptionStatus,
     term_start: Option<OffsetDateTime>,
     term_end: Option<OffsetDateTime>,
+    /// The price of the current term, locked at purchase or renewal: per licence per charge.
     unit_price: Decimal,
     currency: crate::domain::Currency,
     mpn_id: String,
@@ -127,8 +128,13 @@ impl Held {
         }
     }
 
+    /// What one charge covers: the term, or for an annual term billed monthly the month of it
+    /// that is running (its seats' changes are prorated over the month its price is charged for).
     fn term(&self) -> Result<(time::Date, time::Date), AppError> {
         match (self.term_start, self.term_end) {
+            (Some(start), Some(_)) if self.billing_cycle == BillingCycle::AnnualMonthly => {
+                Ok(crate::billing::rules::billing_month(start.date(), self.now.date()))
+            }
             (Some(start), Some(end)) => Ok((start.date(), end.date())),
             _ => Err(AppError::conflict(Say::SubscriptionNoTerm)),
         }
@@ -160,14 +166,13 @@ async fn held(
         r#"select s.subscription_id, s.customer_id, co.name as customer_name, co.parent_id as "partner_id!",
                   s.product_id, p.name as product_name, s.billing_cycle as "billing_cycle: BillingCycle", s.quantity,
                   s.status as "status: SubscriptionStatus", s.term_start, s.term_end,
-                  pp.unit_price, pp.currency as "currency!: crate::domain::Currency", so.mpn_id, so.tenant_prefix, so.vendor_tenant_id,
+                  s.unit_price, so.currency as "currency!: crate::domain::Currency", so.mpn_id, so.tenant_prefix, so.vendor_tenant_id,
                   market_now() as "now!", p.max_seats,
                   (select o.order_number from subscription_change c join sales_order o using (order_id)
                    where c.subscription_id = s.subscription_id and c.settled_at is null) as open_order
            from subscription s
            join organisation co on co.organisation_id = s.customer_id
            join product p on p.product_id = s.product_id
-           join product_price pp on pp.product_id = s.product_id and pp.billing_cycle = s.billing_cycle
            join sales_order so on so.order_id = s.order_id
            where s.subscription_id = $1 and s.customer_id = $2"#,
         subscription_id,
@@ -209,6 +214,10 @@ async fn addons_of(
 /// What cancelling on `now` gives back for a subscription's current term.
 fn cancellation_refund(held: &Held) -> Result<Refund, AppError> {
     let (start, end) = held.term()?;
+    // The window opens at purchase or renewal only, not with each month of a term billed monthly.
+    if held.term_start.is_some_and(|term_start| term_start.date() != start) {
+        return Ok(Refund::None);
+    }
     Ok(rules::refund(held.unit_price * Decimal::from(held.quantity), start, end, held.now.date()))
 }
 

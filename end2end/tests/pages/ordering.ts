@@ -1,6 +1,14 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { waitForHydration } from './app';
 
+/** The catalog's billing options, as labelled, with their `?cycle=` codes. */
+export type BillingOption = 'Monthly' | 'Annual' | 'Annual, billed monthly';
+const billingCodes: Record<BillingOption, string> = {
+  Monthly: 'monthly',
+  Annual: 'annual',
+  'Annual, billed monthly': 'annual_monthly',
+};
+
 /** "Cloud Services": billing option first, then products into the cart. */
 export class CatalogPage {
   constructor(private readonly page: Page) {}
@@ -10,9 +18,27 @@ export class CatalogPage {
     await waitForHydration(this.page);
   }
 
-  async chooseBilling(option: 'Monthly' | 'Annual') {
-    await this.page.getByRole('navigation', { name: 'Billing option' }).getByRole('link', { name: option }).click();
-    await expect(this.page).toHaveURL(new RegExp(`cycle=${option.toLowerCase()}`));
+  async chooseBilling(option: BillingOption) {
+    // Exact: "Annual" is also the start of "Annual, billed monthly".
+    await this.page
+      .getByRole('navigation', { name: 'Billing option' })
+      .getByRole('link', { name: option, exact: true })
+      .click();
+    await expect(this.page).toHaveURL(new RegExp(`cycle=${billingCodes[option]}(&|$)`));
+  }
+
+  /** A product's row in the catalog table. */
+  row(product: string): Locator {
+    return this.page.getByRole('row').filter({ has: this.page.getByRole('link', { name: product, exact: true }) });
+  }
+
+  /** The price a row shows under a billing option's column. */
+  async priceIn(product: string, option: BillingOption): Promise<Locator> {
+    const headers = this.page.getByRole('columnheader');
+    const names = await headers.allInnerTexts();
+    const column = names.findIndex((name) => name.trim() === option);
+    expect(column, `a "${option}" column`).toBeGreaterThan(0);
+    return this.row(product).getByRole('cell').nth(column - 1);
   }
 
   async add(product: string, quantity: number) {
@@ -53,6 +79,11 @@ export class CartPage {
 
   quantity(product: string): Locator {
     return this.page.getByLabel(`Quantity · ${product}`);
+  }
+
+  /** A product's line in the cart. */
+  line(product: string): Locator {
+    return this.page.getByRole('row', { name: new RegExp(product) });
   }
 
   total(which: 'subtotal' | 'vat' | 'total'): Locator {

@@ -236,6 +236,13 @@ fn calls() -> Vec<Call> {
             vec![("statement_number", f.statement.clone()), ("reference", "EFT matrix".into())]
         }),
         c("run_billing", CreditControl, [S, F, F, F, Y, Y], |_| vec![("period", "2026-10".into())]),
+        // A price list naming no product: previewed line by line, refused whole (422) on import.
+        c("preview_price_list", CreditControl, [S, F, F, F, Y, Y], |_| {
+            vec![("csv", "NO-SUCH-SKU,annual,1.00,USD,2099-01-01".into())]
+        }),
+        c("import_price_list", CreditControl, [S, F, F, F, Y, Y], |_| {
+            vec![("csv", "NO-SUCH-SKU,annual,1.00,USD,2099-01-01".into())]
+        }),
         c("set_credit_limit", CreditControl, [S, F, F, F, Y, Y], |_| {
             vec![("partner_id", PARTNER_ID.into()), ("credit_limit", "6000".into())]
         }),

@@ -106,6 +106,13 @@ impl TestApp {
             .expect("the application starts");
         let address = format!("http://{}", application.local_addr());
         let pool = application.state.pool.clone();
+        // The demo announces a Business Basic price change dated from today; tests set the market
+        // clock to fixed days years ahead and work amounts out from the seed's prices, so their
+        // servers start without it (price_lists.rs dates its own changes).
+        sqlx::query("delete from product_price where effective_from > '2020-01-01'")
+            .execute(&pool)
+            .await
+            .expect("the demo's announced prices removed");
         let (stop, stopped) = oneshot::channel::<()>();
         let served = tokio::spawn(application.run_until(async {
             let _ = stopped.await;

@@ -135,8 +135,10 @@ async fn statement(pool: &PgPool, partner: Uuid, period: Date, issued_on: Date, 
                 let id = Uuid::new_v4();
                 sqlx::query(
                     "insert into subscription (subscription_id, customer_id, product_id, order_id, billing_cycle, quantity,
-                                               status)
-                     select $1, $2, product_id, $3, 'monthly', $4, 'cancelled' from product where sku = $5",
+                                               status, unit_price)
+                     select $1, $2, product_id, $3, 'monthly', $4, 'cancelled', unit_price
+                     from product join product_price_now using (product_id)
+                     where sku = $5 and billing_cycle = 'monthly'",
                 )
                 .bind(id)
                 .bind(customer)

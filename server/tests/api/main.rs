@@ -34,6 +34,7 @@ mod partner_center;
 mod partner_of_record;
 mod pg;
 mod placed_rows;
+mod price_lists;
 mod provisioning;
 mod retention;
 mod search;

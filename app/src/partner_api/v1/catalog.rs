@@ -22,6 +22,8 @@ use crate::{
 pub enum Cycle {
     Monthly,
     Annual,
+    /// "Annual, billed monthly": a one-year term charged monthly, 5 % above `annual`.
+    AnnualMonthly,
 }
 
 impl From<BillingCycle> for Cycle {
@@ -29,6 +31,7 @@ impl From<BillingCycle> for Cycle {
         match cycle {
             BillingCycle::Monthly => Self::Monthly,
             BillingCycle::Annual => Self::Annual,
+            BillingCycle::AnnualMonthly => Self::AnnualMonthly,
         }
     }
 }
@@ -38,6 +41,7 @@ impl From<Cycle> for BillingCycle {
         match cycle {
             Cycle::Monthly => Self::Monthly,
             Cycle::Annual => Self::Annual,
+            Cycle::AnnualMonthly => Self::AnnualMonthly,
         }
     }
 }
@@ -45,7 +49,8 @@ impl From<Cycle> for BillingCycle {
 #[derive(Serialize, ToSchema)]
 pub struct Price {
     pub billing_cycle: Cycle,
-    /// Per licence: a month's price for `monthly`, a year's for `annual` (net of VAT).
+    /// Per licence: a month's price for `monthly` and `annual_monthly`, a year's for `annual` (net
+    /// of VAT), as in effect today.
     pub unit_price: Money,
 }
 
@@ -68,8 +73,9 @@ pub struct Product {
 }
 
 fn product(p: &CatalogProduct, all: &[CatalogProduct]) -> Product {
-    let prices = [(BillingCycle::Monthly, p.monthly_price), (BillingCycle::Annual, p.annual_price)]
+    let prices = BillingCycle::ALL
         .into_iter()
+        .map(|cycle| (cycle, p.price(cycle)))
         .filter_map(|(cycle, price)| {
             price.map(|price| Price { billing_cycle: cycle.into(), unit_price: Money::new(price, p.currency) })
         })
