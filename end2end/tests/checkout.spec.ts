@@ -557,6 +557,8 @@ test('credit control bills the month and records the payment; the partner sees t
   await page.goto('/cp/billing/prices');
   await waitForHydration(page);
   const basic = page.getByRole('row').filter({ hasText: 'CFQ7TTC0LH18' });
+  await expect(page.getByRole('columnheader', { name: 'Annual, billed monthly' })).toBeVisible();
+  await expect(basic.locator('[data-test="annual-monthly"]')).toHaveText('6.30 USD');
   await basic.getByLabel('Markup Microsoft 365 Business Basic').fill('20');
   await basic.getByRole('button', { name: 'Save' }).click();
   await expect(basic.locator('[data-test="retail"]')).toHaveText('8.64 USD');

@@ -174,6 +174,8 @@ pub struct PriceRow {
     pub name: String,
     pub monthly: Decimal,
     pub annual: Decimal,
+    /// A month of an annual term billed monthly, where the product is sold so.
+    pub annual_monthly: Option<Decimal>,
     pub markup_percent: Decimal,
     pub currency: crate::domain::Currency,
 }

@@ -25,6 +25,7 @@ pub fn PricesPage() -> impl IntoView {
                             <th scope="col">{t(Msg::Product)}</th>
                             <th scope="col" class="num">{t(Msg::Monthly)}</th>
                             <th scope="col" class="num">{t(Msg::Annual)}</th>
+                            <th scope="col" class="num">{t(Msg::AnnualBilledMonthly)}</th>
                             <th scope="col">{t(Msg::Markup)}</th>
                             <th scope="col" class="num">{t(Msg::CustomerPriceMonthly)}</th>
                         </tr>
@@ -39,6 +40,9 @@ pub fn PricesPage() -> impl IntoView {
                                         <th scope="row">{r.name.clone()} <span class="sku">{r.sku.clone()}</span></th>
                                         <td class="num">{format_money(r.monthly, r.currency)}</td>
                                         <td class="num">{format_money(r.annual, r.currency)}</td>
+                                        <td class="num" data-test="annual-monthly">
+                                            {r.annual_monthly.map(|p| format_money(p, r.currency)).unwrap_or_else(|| "—".into())}
+                                        </td>
                                         <td>
                                             <ActionForm action=save attr:class="inline-form">
                                                 <input type="hidden" name="product_id" value=r.product_id.to_string() />

@@ -659,11 +659,12 @@ pub async fn prices(db: impl PgExecutor<'_>, partner_id: Uuid) -> Result<Vec<Pri
     sqlx::query_as!(
         PriceRow,
         r#"select p.product_id as "product_id: crate::domain::ProductId", p.sku, p.name, m.unit_price as "monthly!",
-                  a.unit_price as "annual!",
+                  a.unit_price as "annual!", am.unit_price as "annual_monthly?",
                   coalesce(pp.markup_percent, 0) as "markup_percent!", m.currency as "currency!: crate::domain::Currency"
            from product p
            join product_price_now m on m.product_id = p.product_id and m.billing_cycle = 'monthly'
            join product_price_now a on a.product_id = p.product_id and a.billing_cycle = 'annual'
+           left join product_price_now am on am.product_id = p.product_id and am.billing_cycle = 'annual_monthly'
            left join partner_price pp on pp.product_id = p.product_id and pp.partner_id = $1
            where p.is_active
            order by p.base_product_id is not null, p.name"#,

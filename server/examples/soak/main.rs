@@ -391,7 +391,8 @@ async fn drive(
 
     let ledger = db::ledger(pool).await?;
     let outbox = db::outbox(pool).await?;
-    let mail = report::mail_verdict(&outbox, &smtp.received());
+    let kill_instants: Vec<Instant> = kills.iter().map(|kill| started + kill.at).collect();
+    let mail = report::mail_verdict(&outbox, &smtp.received(), &smtp.session_ends(), &kill_instants);
     let provisioning = db::provisioning_seconds(pool).await?;
     let report = report::Report {
         args: args.clone(),

@@ -242,6 +242,8 @@ async fn a_partner_marks_up_its_prices_for_its_customers_while_its_statements_st
     let basic = prices.as_array().unwrap().iter().find(|p| p["sku"] == "CFQ7TTC0LH18").unwrap();
     let product = basic["product_id"].as_str().unwrap().to_owned();
     assert_eq!(basic["markup_percent"], "0");
+    // Beside monthly and annual up front, an annual term billed monthly: 1.05 × 72.00 ÷ 12.
+    assert_eq!((basic["monthly"].as_str(), basic["annual_monthly"].as_str()), (Some("7.20"), Some("6.30")));
 
     ok(partner.call("set_markup", &[("product_id", &product), ("markup", "25")]).await).await;
     for bad in ["-5", "501", "lots"] {
