@@ -402,8 +402,13 @@ test.describe('managing licences after the sale', () => {
     await csp.goto();
     await expect(csp.card('Office 365 E1').getByText('Renews on')).toBeVisible();
     // The first screen of Microsoft CSP shows the card, and nothing scrolls sideways.
-    await expect(csp.card('Office 365 E1')).toBeInViewport();
-    expect(await admin.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    const sideways = () => admin.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    for (const width of [412, 360]) {
+      // Pixel 7's width, then the narrowest phones still sold.
+      await admin.setViewportSize({ width, height: 780 });
+      await expect(csp.card('Office 365 E1')).toBeInViewport();
+      expect(await sideways(), `${width} px`).toBeLessThanOrEqual(0);
+    }
     await csp.manage('Office 365 E1');
     await expect(csp.licenceCount()).toHaveText('5');
     await expect(admin.locator('[data-test="removable"]')).toContainText('5 Licences');
