@@ -25,6 +25,7 @@ pub fn PriceListPage() -> impl IntoView {
         apply.value().get().and_then(Result::ok).or_else(|| query.read().get("applied").and_then(|n| n.parse().ok()))
     };
     let refused = move || apply.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error /> });
+    let text = NodeRef::<leptos::html::Textarea>::new();
     view! {
         <PageHeader title=Msg::PriceList subtitle=Msg::PriceListHelp />
         <p class="subnav"><a href="/backoffice/statements">{t(Msg::Statements)}</a></p>
@@ -33,7 +34,8 @@ pub fn PriceListPage() -> impl IntoView {
             <form method="get" action="/backoffice/price-list" class="stacked-form">
                 <label for="csv">{t(Msg::PriceListCsv)}</label>
                 // The text previewed, as its content: a preview is a new page load.
-                <textarea id="csv" name="csv" rows="8" spellcheck="false">{csv.get_untracked()}</textarea>
+                <textarea id="csv" name="csv" rows="8" spellcheck="false" node_ref=text>{csv.get_untracked()}</textarea>
+                <CsvFilePicker text />
                 <button type="submit" class="button">{t(Msg::PreviewPrices)}</button>
             </form>
         </section>
@@ -79,6 +81,56 @@ pub fn PriceListPage() -> impl IntoView {
             }
             .into_any()
         })}
+    }
+}
+
+/// The largest file put in the box: the preview carries the text in its address.
+const MAX_FILE_BYTES: f64 = 200_000.0;
+
+/// With JavaScript, a CSV file can be chosen instead of pasted: its text goes into the box, to be
+/// previewed as pasted text is. Without JavaScript the picker is not shown (the preview is a GET
+/// form, which cannot carry a file): the text is pasted.
+#[component]
+fn CsvFilePicker(text: NodeRef<leptos::html::Textarea>) -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let problem = RwSignal::new(None::<Msg>);
+    let i18n = crate::i18n::use_i18n();
+    let chosen = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let input = ev.target().and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok());
+            let Some(file) = input.and_then(|input| input.files()).and_then(|files| files.get(0)) else { return };
+            if file.size() > MAX_FILE_BYTES {
+                problem.set(Some(Msg::PriceListFileTooLarge));
+                return;
+            }
+            leptos::task::spawn_local(async move {
+                let read = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string());
+                match (read, text.get_untracked()) {
+                    (Some(csv), Some(area)) => {
+                        // A spreadsheet's export may start with a byte order mark.
+                        area.set_value(csv.trim_start_matches('\u{feff}'));
+                        problem.set(None);
+                    }
+                    _ => problem.set(Some(Msg::PriceListFileUnreadable)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, text);
+    };
+    move || {
+        hydrated.get().then(|| {
+            view! {
+                <label for="csv-file">{t(Msg::PriceListFile)}</label>
+                <input type="file" id="csv-file" accept=".csv,text/csv,text/plain" aria-describedby="csv-file-error" on:change=chosen />
+                {move || problem.get().map(|msg| view! {
+                    <p id="csv-file-error" class="field-error" role="alert">{msg.text(i18n.get())}</p>
+                })}
+            }
+        })
     }
 }
 

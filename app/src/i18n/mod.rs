@@ -432,6 +432,11 @@ messages! {
         "sku,billing_cycle,unit_price,currency,effective_from sütunlarıyla bir CSV yapıştırın (billing_cycle monthly, annual veya annual_monthly; tarihler YYYY-AA-GG biçiminde, bugün veya sonrası). Önizleyin, sonra uygulayın: abonelikler yeni fiyata bir sonraki yenilemede geçer.";
     PriceListCsv => "Prices (CSV)", "Fiyatlar (CSV)";
     PreviewPrices => "Preview", "Önizle";
+    PriceListFile => "Or take the prices from a CSV file", "Ya da fiyatları bir CSV dosyasından alın";
+    PriceListFileUnreadable => "The file could not be read as text: save it as CSV (UTF-8) and choose it again.",
+        "Dosya metin olarak okunamadı: CSV (UTF-8) olarak kaydedip yeniden seçin.";
+    PriceListFileTooLarge => "The file is over 200 KB: split the price list into smaller files and import them one after the other.",
+        "Dosya 200 KB'tan büyük: fiyat listesini daha küçük dosyalara bölüp sırayla içe aktarın.";
     ApplyPrices => "Apply the price list", "Fiyat listesini uygula";
     PricesApplied => "Price list applied", "Fiyat listesi uygulandı";
     PriceListFixLines => "Correct the lines marked below and preview again: nothing is saved while a line is wrong.",
