@@ -84,9 +84,6 @@ pub fn PriceListPage() -> impl IntoView {
     }
 }
 
-/// The largest file put in the box: the preview carries the text in its address.
-const MAX_FILE_BYTES: f64 = 200_000.0;
-
 /// With JavaScript, a CSV file can be chosen instead of pasted: its text goes into the box, to be
 /// previewed as pasted text is. Without JavaScript the picker is not shown (the preview is a GET
 /// form, which cannot carry a file): the text is pasted.
@@ -100,6 +97,8 @@ fn CsvFilePicker(text: NodeRef<leptos::html::Textarea>) -> impl IntoView {
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
+            // The largest file put in the box: the preview carries the text in its address.
+            const MAX_FILE_BYTES: f64 = 200_000.0;
             let input = ev.target().and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok());
             let Some(file) = input.and_then(|input| input.files()).and_then(|files| files.get(0)) else { return };
             if file.size() > MAX_FILE_BYTES {
