@@ -6,7 +6,6 @@
 
 use std::net::IpAddr;
 
-use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::AgreementRecord;
@@ -126,35 +125,23 @@ pub async fn is_attested(db: impl sqlx::PgExecutor<'_>, customer_id: Uuid) -> Re
     .await
 }
 
-/// Records the evidence, in the order's transaction; an attestation already on record stays as
-/// it is (the first acceptance is the one Microsoft was told of).
-pub async fn record(
-    conn: &mut PgConnection,
-    customer_id: Uuid,
-    attestation: &Attestation,
-    submitted_by: Uuid,
-) -> Result<(), sqlx::Error> {
+/// The evidence as the row checkout's order statement writes, in the order's transaction, with
+/// `jsonb_populate_record(null::customer_agreement, …)`; an attestation already on record stays
+/// as it is (the first acceptance is the one Microsoft was told of).
+pub fn row_json(attestation: &Attestation, customer_id: Uuid, submitted_by: Uuid) -> serde_json::Value {
     let s = &attestation.signatory;
-    sqlx::query!(
-        "insert into customer_agreement (customer_id, agreement_version, signatory_first_name, signatory_last_name,
-                                         signatory_email, signatory_company, signatory_country, signatory_language,
-                                         client_ip, submitted_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::inet, $10)
-         on conflict (customer_id) do nothing",
-        customer_id,
-        attestation.version,
-        s.first_name,
-        s.last_name,
-        s.email.as_ref(),
-        s.company,
-        s.country.as_ref(),
-        s.language.as_ref(),
-        attestation.client_ip.map(|ip| ip.to_string()),
-        submitted_by
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
+    serde_json::json!({
+        "customer_id": customer_id,
+        "agreement_version": attestation.version,
+        "signatory_first_name": s.first_name,
+        "signatory_last_name": s.last_name,
+        "signatory_email": s.email.as_ref(),
+        "signatory_company": s.company,
+        "signatory_country": s.country.as_ref(),
+        "signatory_language": s.language.as_ref(),
+        "client_ip": attestation.client_ip.map(|ip| ip.to_string()),
+        "submitted_by": submitted_by,
+    })
 }
 
 /// The evidence for one of the partner's customers, `None` when it has none; another partner's

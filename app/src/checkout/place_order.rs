@@ -163,22 +163,45 @@ pub async fn place_or_check(
     // to the microsecond, and the lock is held for less.
     let lines = price_lines(pool, &request.lines, &mut refusals).await?;
     let mut tx = pool.begin().await?;
-    // Reading the key with the lock saves a round trip; an order committed with this key while
-    // we waited for the lock is caught by the key's unique constraint below instead. The lock is
-    // `for no key update` (see `billing::ssr::lock_credit`): the credit ledger's inserts elsewhere
-    // take a key-share lock on this row, and must not wait for checkouts.
+    // Checkout's throughput is bounded by its round trips, so this one statement locks the
+    // partner and reads, with the lock held, everything the checks below need from the database:
+    // - The lock is `for no key update` (see `billing::ssr::lock_credit`): the credit ledger's
+    //   inserts elsewhere take a key-share lock on this row, and must not wait for checkouts.
+    // - The idempotency key. An order committed with it while we waited for the lock is caught by
+    //   the key's unique constraint below instead.
+    // - Whether a new customer's tenant is already someone's (the unique constraint stands behind
+    //   this, for a race).
+    // - The credit in use, its ledger folded (O(1), see the credit ledger migration; a check's or
+    //   a refusal's fold is rolled back with it). `fold_partner_credit` runs in the projection,
+    //   after `locked` has the row, and as a volatile function its statements take a snapshot of
+    //   their own: it sees the orders committed by whoever held the lock before (the statement's
+    //   own snapshot, taken before the wait, does not).
+    // - The order's number, drawn only for an order that is placed: checking one, or answering a
+    //   retry, leaves no gap.
+    // - Whether the partner has a webhook endpoint, so an order with none skips the event query
+    //   (an endpoint being added meanwhile gets the events of the partner's next order on).
     let partner = sqlx::query!(
-        r#"select p.credit_limit, p.currency as "currency!: crate::domain::Currency", u.email,
-                  u.language as "language: Locale",
-                  so.order_number as "order_number?: crate::domain::OrderNumber", so.status as "status?: OrderStatus"
-           from partner p
+        r#"with locked as materialized (
+               select organisation_id, credit_limit, currency from partner where organisation_id = $1
+               for no key update
+           )
+           select p.credit_limit as "credit_limit!", p.currency as "currency!: crate::domain::Currency",
+                  u.email as "email!", u.language as "language!: Locale",
+                  so.order_number as "order_number?: crate::domain::OrderNumber", so.status as "status?: OrderStatus",
+                  $4::text is not null and exists(select 1 from customer where tenant_prefix = $4) as "tenant_taken!",
+                  exists(select 1 from webhook_endpoint w where w.partner_id = p.organisation_id and w.enabled)
+                      as "webhooks!",
+                  fold_partner_credit(p.organisation_id) as "used!",
+                  case when $5 and so.order_id is null then nextval(pg_get_serial_sequence('sales_order', 'order_number')) end
+                      as "next_number: crate::domain::OrderNumber"
+           from locked p
            join app_user u on u.organisation_id = p.organisation_id and u.user_id = $2
-           left join sales_order so on so.partner_id = p.organisation_id and so.idempotency_key = $3
-           where p.organisation_id = $1
-           for no key update of p"#,
+           left join sales_order so on so.partner_id = p.organisation_id and so.idempotency_key = $3"#,
         request.partner_id,
         request.user_id,
-        request.idempotency_key
+        request.idempotency_key,
+        matches!(request.customer, CustomerRef::New(_)).then_some(request.tenant.prefix.as_ref()),
+        mode == Mode::Place
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -195,8 +218,8 @@ pub async fn place_or_check(
     }
 
     let customer = refusals.check(resolve_customer(&mut tx, request).await)?;
-    if matches!(request.customer, CustomerRef::New(_)) {
-        refusals.check(check_tenant_unused(&mut tx, &request.tenant).await)?;
+    if partner.tenant_taken {
+        refusals.check::<()>(Err(tenant_taken(&request.tenant)))?;
     }
     // Microsoft takes no order for a customer without the agreement's attestation: refused here,
     // before anything is written or sent, with the signatory as the fix.
@@ -227,22 +250,9 @@ pub async fn place_or_check(
 
     let totals = Totals::of(lines.iter().map(|l| line_total(l.unit_price, l.quantity)));
     let term_value: Decimal = lines.iter().map(|l| term_value(l.cycle, l.unit_price, l.quantity)).sum();
-    // After the lock, in a statement of its own (its snapshot has the orders committed by whoever
-    // held the lock before): the partner's credit in use, its ledger folded (O(1), see the credit
-    // ledger migration; a check's fold is rolled back with it). The order's number is taken only
-    // for an order that is placed: checking one leaves no gap.
-    let next = sqlx::query!(
-        r#"select fold_partner_credit($1) as "used!",
-                  case when $2 then nextval(pg_get_serial_sequence('sales_order', 'order_number')) end
-                      as "order_number: crate::domain::OrderNumber""#,
-        request.partner_id,
-        mode == Mode::Place
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    let available = partner.credit_limit - next.used;
+    let available = partner.credit_limit - partner.used;
     let status = if term_value > available { OrderStatus::AwaitingCreditApproval } else { OrderStatus::Submitted };
-    let order_number = match (mode, next.order_number) {
+    let order_number = match (mode, partner.next_number) {
         (Mode::Place, Some(number)) => number,
         (Mode::Place, None) => {
             return Err(crate::error::ssr::internal("placing an order", "no order number was drawn"));
@@ -380,6 +390,15 @@ pub async fn place_or_check(
                select actor_user_id, actor_api_key_id, acting_as_organisation_id, action, target_type, target_id, detail
                from jsonb_populate_record(null::audit_log, $24)
            ),
+           agreement as (
+               insert into customer_agreement (customer_id, agreement_version, signatory_first_name,
+                                               signatory_last_name, signatory_email, signatory_company,
+                                               signatory_country, signatory_language, client_ip, submitted_by)
+               select customer_id, agreement_version, signatory_first_name, signatory_last_name, signatory_email,
+                      signatory_company, signatory_country, signatory_language, client_ip, submitted_by
+               from jsonb_populate_record(null::customer_agreement, $37) where $37::jsonb is not null
+               on conflict (customer_id) do nothing
+           ),
            cart as (
                delete from cart_line where user_id = $16 and $36
            )
@@ -421,6 +440,9 @@ pub async fn place_or_check(
         // A new customer's contact reads mail in the language of the partner who created it.
         partner.language as Locale,
         request.clears_checkout,
+        // The customer's attestation, when this order gives it (after the customer's row, which
+        // this statement may write: foreign keys are checked at its end).
+        attest.map(|a| super::agreement::row_json(a, customer.id, request.user_id)),
     )
     .execute(&mut *tx)
     .await;
@@ -445,26 +467,12 @@ pub async fn place_or_check(
             })?;
         }
     }
-    if let Some(attestation) = attest {
-        // After the order's statement, which wrote a new customer's row.
-        super::agreement::record(&mut tx, customer.id, attestation, request.user_id).await?;
+    if partner.webhooks {
+        let event = if status == OrderStatus::Submitted { OrderEvent::Submitted } else { OrderEvent::AwaitingApproval };
+        webhooks::emit(&mut tx, &[Event::order(event, order_id)]).await?;
     }
-    let event = if status == OrderStatus::Submitted { OrderEvent::Submitted } else { OrderEvent::AwaitingApproval };
-    webhooks::emit(&mut tx, &[Event::order(event, order_id)]).await?;
     tx.commit().await?;
     Ok(Placement::Placed(Placed { order_number, status, created: true }))
-}
-
-/// A new customer's tenant must be nobody's in the marketplace yet (the unique constraint stands
-/// behind this, for a race).
-async fn check_tenant_unused(tx: &mut PgConnection, tenant: &TenantRef) -> Result<(), AppError> {
-    let in_use = sqlx::query_scalar!(
-        r#"select exists(select 1 from customer where tenant_prefix = $1) as "taken!""#,
-        tenant.prefix.as_ref()
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if in_use { Err(tenant_taken(tenant)) } else { Ok(()) }
 }
 
 fn tenant_taken(tenant: &TenantRef) -> AppError {
@@ -538,10 +546,17 @@ async fn price_lines(
     refusals: &mut Refusals,
 ) -> Result<Vec<PricedLine>, AppError> {
     let skus: Vec<String> = requested.iter().map(|l| l.sku.clone()).collect();
+    // The prices in effect today, as `product_price_now` has them, read per product through the
+    // price table's key: joined with the view, the planner sorts every price of every product.
     let rows = sqlx::query!(
         r#"select p.product_id, p.sku, p.name, p.base_product_id, p.max_seats,
                   pp.billing_cycle as "cycle!: BillingCycle", pp.unit_price as "unit_price!"
-           from product p join product_price_now pp using (product_id)
+           from product p
+           cross join lateral (
+               select distinct on (billing_cycle) billing_cycle, unit_price from product_price
+               where product_id = p.product_id and effective_from <= (market_now() at time zone 'UTC')::date
+               order by billing_cycle, effective_from desc
+           ) pp
            where p.is_active and p.sku = any($1)"#,
         &skus
     )
