@@ -25,12 +25,27 @@ end() {
     stage_name=""
 }
 
+# Each stage's output is also kept in target/test-logs/<stage>.log: when a stage fails, the lines
+# that say why are printed again after the timings, where a log cut to its tail still shows them.
+log_dir="$REPO_ROOT/target/test-logs"
+mkdir -p "$log_dir"
 stage() {
     begin "$1"
     shift
     printf '    %s\n' "$*"
-    "$@"
+    "$@" 2>&1 | tee "$log_dir/$stage_name.log"
     end
+}
+
+# Playwright's numbered failure headers and their first error lines; compiler errors, panics and
+# failed Rust tests for the other stages.
+why_failed() {
+    local log="$log_dir/$1.log"
+    [[ -f "$log" ]] || return 0
+    printf '\n==> why %s failed (from %s)\n' "$1" "${log#"$REPO_ROOT"/}"
+    sed 's/\x1b\[[0-9;]*m//g' "$log" |
+        grep -A1 -E '^ +[0-9]+\) \[|^ +(Error|TimeoutError|Locator|expect)|^error(\[E[0-9]+\])?:|panicked at|^test .* FAILED$|^ +[0-9]+ (failed|flaky|did not run)' |
+        grep -v -E '^(--)?\s*$' | head -n 40 || true
 }
 
 pg_dir=""
@@ -48,6 +63,7 @@ finish() {
         printf '    %-14s FAILED after %ss\n' "$stage_name" "$((SECONDS - stage_started))"
     fi
     printf '    %-14s %5ss\n' total "$((SECONDS - started))"
+    if ((rc != 0)) && [[ -n "$stage_name" ]]; then why_failed "$stage_name"; fi
     exit "$rc"
 }
 trap finish EXIT
