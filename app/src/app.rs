@@ -146,18 +146,14 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let i18n = provide_i18n();
 
-    // Tests and users can tell an interactive page from a server-rendered one; the language
-    // switch also keeps `<html lang>` right for screen readers.
+    // The language switch keeps `<html lang>` right for screen readers. (`<body data-hydrated>`,
+    // which tells an interactive page from a server-rendered one, is set in `crate::hydrate` once
+    // the page's own chunk has hydrated.)
     Effect::new(move |_| {
         let code = i18n.get().code();
         #[cfg(feature = "hydrate")]
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            if let Some(html) = document.document_element() {
-                let _ = html.set_attribute("lang", code);
-            }
-            if let Some(body) = document.body() {
-                let _ = body.set_attribute("data-hydrated", "true");
-            }
+        if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = html.set_attribute("lang", code);
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = code;

@@ -8,6 +8,12 @@ use crate::{
     i18n::{Locale, Msg, t},
 };
 
+/// Set on `<body>` once the page, its own split chunk included, has hydrated (`crate::hydrate`):
+/// tests, and anything that must not act on a page still hydrating, wait for it.
+pub const HYDRATED_ATTRIBUTE: &str = "data-hydrated";
+/// Sent to `window` at the same moment, for what must not start before (the live stream).
+pub const HYDRATED_EVENT: &str = "cloudmarket:hydrated";
+
 /// Renders a resource once loaded: a loading line first, an error alert if it failed.
 pub fn loaded<T, V>(
     resource: Resource<Result<T, AppError>>,

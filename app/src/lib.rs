@@ -54,6 +54,20 @@ pub mod state;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Lazy: a page whose code is a split chunk (see `app::pages`) hydrates once that chunk is in.
-    leptos::mount::hydrate_lazy(app::App);
+    // What `leptos::mount::hydrate_lazy` does, plus a mark once it has finished. A page whose code
+    // is a split chunk (see `app::pages`) hydrates once that chunk is in, which can be well after
+    // the app's first effects have run; `<body data-hydrated>` says the page's own controls are
+    // live. Set earlier, a click in between posted a form natively instead of through its handler.
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(body) = web_sys::window().and_then(|window| window.document()).and_then(|document| document.body())
+        else {
+            return;
+        };
+        let owner = leptos::mount::hydrate_from_async(body.clone(), app::App).await;
+        let _ = body.set_attribute(components::HYDRATED_ATTRIBUTE, "true");
+        if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new(components::HYDRATED_EVENT)) {
+            let _ = window.dispatch_event(&event);
+        }
+        owner.forget();
+    });
 }

@@ -31,6 +31,32 @@ test('the bundle is loaded by hashed names and kept, pages are asked for again',
   expect(script?.encoding).toBe('br');
 });
 
+// The mark tests and scripts wait for: `<body data-hydrated>` is set once the page's own chunk has
+// hydrated, not when the main bundle has started. Set earlier, a click in between posted the form
+// natively (the sign-in would then load a new page instead of answering at the field).
+test('a page is marked interactive only once its own chunk has arrived and hydrated', async ({ page }) => {
+  const entry = /^\/pkg\/split_sign_in_\d+\.[\w-]+\.wasm$/;
+  // The sign-in pages' code held back well after the main bundle, as on a slow phone network.
+  await page.route((url) => entry.test(url.pathname), async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  const arrived: string[] = [];
+  page.on('requestfinished', (request) => {
+    if (entry.test(new URL(request.url()).pathname)) arrived.push(request.url());
+  });
+  const login = new LoginPage(page);
+  await login.goto();
+  await waitForHydration(page);
+  expect(arrived, 'the sign-in chunk, before the page says it is interactive').not.toHaveLength(0);
+
+  let loads = 0;
+  page.on('load', () => loads++);
+  await login.signIn(demoUsers.operations.email, 'not-the-password');
+  await expect(login.fieldError('password')).toHaveText('The e-mail address or the password is not correct.');
+  expect(loads, 'answered in place, without a page load').toBe(0);
+});
+
 // Each area's pages are a chunk of their own (`split_areas!` in app.rs): a phone signing in to the
 // portal downloads the framework, the sign-in pages and then the portal, never the Control Panel's
 // or the back office's code.
@@ -46,7 +72,7 @@ test('a page downloads its own area of code, not the other areas', async ({ page
   await page.goto('/login');
   await waitForHydration(page);
   expect(wasm, 'the main bundle').toContainEqual(expect.stringMatching(/^\/pkg\/cloudmarket\.[\w-]{8,}\.wasm$/));
-  // Polled: the page's chunk may still be arriving when the main bundle says it has hydrated.
+  // Polled: the response event may be reported a moment after the chunk it brought has run.
   await expect.poll(() => area('sign_in').length, 'the sign-in pages').toBe(1);
   expect(area('portal'), 'the portal, before signing in').toHaveLength(0);
 

@@ -121,17 +121,43 @@ mod browser {
         }
     }
 
+    /// Connects once the page has hydrated (see `crate::hydrate`), not before. Until then nothing
+    /// may change what the page's resources are keyed on: a step, or the poll's tick while the
+    /// stream is not yet open (every two seconds, less than a page's chunk can take on a phone),
+    /// would load them again under the hydration, which would then meet markup other than the
+    /// server's and stop, leaving the page inert.
     pub fn start(live: Live) {
-        let connection = StoredValue::new_local(None::<Connection>);
-        connect(live, connection);
-        let Live { poll, connected, .. } = live;
-        let polling = Interval::new(2_000, move || {
-            if !connected.get_untracked() {
-                poll.update(|n| *n += 1);
+        let owner = Owner::current();
+        let begin = move || {
+            let run = move || {
+                let connection = StoredValue::new_local(None::<Connection>);
+                connect(live, connection);
+                let Live { poll, connected, .. } = live;
+                let polling = Interval::new(2_000, move || {
+                    if !connected.get_untracked() {
+                        poll.update(|n| *n += 1);
+                    }
+                });
+                // Kept (and dropped) with the layout's owner.
+                StoredValue::new_local(polling);
+            };
+            match &owner {
+                Some(owner) => owner.with(run),
+                None => run(),
             }
-        });
-        // Kept (and dropped) with the layout's owner.
-        StoredValue::new_local(polling);
+        };
+        let Some(window) = web_sys::window() else { return };
+        let hydrated = window
+            .document()
+            .and_then(|document| document.body())
+            .is_some_and(|body| body.has_attribute(crate::components::HYDRATED_ATTRIBUTE));
+        if hydrated {
+            begin();
+        } else {
+            let callback = Closure::once_into_js(begin);
+            let _ =
+                window.add_event_listener_with_callback(crate::components::HYDRATED_EVENT, callback.unchecked_ref());
+        }
     }
 
     fn connect(live: Live, slot: StoredValue<Option<Connection>, LocalStorage>) {
