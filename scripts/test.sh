@@ -33,7 +33,9 @@ stage() {
     begin "$1"
     shift
     printf '    %s\n' "$*"
-    "$@" 2>&1 | tee "$log_dir/$stage_name.log"
+    # Not a pipe: a stage that leaves a process behind holding its output (a server it started)
+    # would keep tee, and with it `make test`, waiting forever.
+    "$@" > >(tee "$log_dir/$stage_name.log") 2>&1
     end
 }
 
@@ -42,6 +44,8 @@ stage() {
 why_failed() {
     local log="$log_dir/$1.log"
     [[ -f "$log" ]] || return 0
+    # tee may still be writing the stage's last lines.
+    sleep 1
     printf '\n==> why %s failed (from %s)\n' "$1" "${log#"$REPO_ROOT"/}"
     sed 's/\x1b\[[0-9;]*m//g' "$log" |
         grep -A1 -E '^ +[0-9]+\) \[|^ +(Error|TimeoutError|Locator|expect)|^error(\[E[0-9]+\])?:|panicked at|^test .* FAILED$|^ +[0-9]+ (failed|flaky|did not run)' |
