@@ -5,7 +5,7 @@
 use std::{str::FromStr, time::Instant};
 
 use anyhow::{Context, bail};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::PgConnectOptions;
 use time::macros::date;
 
 use app::{
@@ -72,7 +72,7 @@ async fn main() -> anyhow::Result<()> {
     // The bench moves the sandbox's clock to renew everything: its connections follow that clock
     // as a server's with the sandbox on do.
     let options = PgConnectOptions::from_str(&url)?.options([(server::db::SANDBOX_CLOCK_SETTING, "on")]);
-    let pool = PgPoolOptions::new().max_connections(8).connect_with(options).await?;
+    let pool = server::db::pool_options(8).connect_with(options).await?;
     server::db::MIGRATOR.run(&pool).await?;
     server::demo::load(&pool).await?;
     if !(1..=5).contains(&per_customer) {

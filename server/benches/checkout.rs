@@ -13,10 +13,7 @@ use std::{
 };
 
 use anyhow::{Context, bail};
-use sqlx::{
-    PgPool,
-    postgres::{PgConnectOptions, PgPoolOptions},
-};
+use sqlx::{PgPool, postgres::PgConnectOptions};
 use uuid::Uuid;
 
 use app::{catalog::BillingCycle, checkout::place_order::place_order, orders::OrderStatus};
@@ -123,7 +120,7 @@ async fn main() -> anyhow::Result<()> {
     let seconds: u64 = env_or("BENCH_SECONDS", 10);
     let options = PgConnectOptions::from_str(&url)?;
 
-    let pool = PgPoolOptions::new().max_connections(clients as u32 + 2).connect_with(options.clone()).await?;
+    let pool = server::db::pool_options(clients as u32 + 2).connect_with(options.clone()).await?;
     server::db::MIGRATOR.run(&pool).await?;
     server::demo::load(&pool).await?;
     let partners = create_partners(&pool, clients).await?;

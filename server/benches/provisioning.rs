@@ -19,10 +19,7 @@ use std::{
 use anyhow::{Context, bail};
 use clap::Parser;
 use serde::{Deserialize, Serialize};
-use sqlx::{
-    PgPool,
-    postgres::{PgConnectOptions, PgPoolOptions},
-};
+use sqlx::{PgPool, postgres::PgConnectOptions};
 use tokio::sync::watch;
 use uuid::Uuid;
 
@@ -261,7 +258,7 @@ async fn fresh_database(options: &PgConnectOptions, name: &str) -> anyhow::Resul
     sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&admin).await?;
     sqlx::query(&format!("create database {name}")).execute(&admin).await?;
     let url = format!("postgres://{}@{}:{}/{name}", options.get_username(), options.get_host(), options.get_port());
-    let pool = PgPoolOptions::new().max_connections(24).connect(&url).await?;
+    let pool = server::db::pool_options(24).connect(&url).await?;
     server::db::MIGRATOR.run(&pool).await?;
     server::demo::load(&pool).await?;
     Ok((pool, url))

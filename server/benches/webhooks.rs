@@ -21,10 +21,7 @@ use std::{
 
 use anyhow::{Context, bail};
 use axum::{Router, extract::State, http::HeaderMap, http::StatusCode, routing::post};
-use sqlx::{
-    PgPool,
-    postgres::{PgConnectOptions, PgPoolOptions},
-};
+use sqlx::{PgPool, postgres::PgConnectOptions};
 use tokio::sync::watch;
 
 use app::{
@@ -75,7 +72,7 @@ async fn fresh_database(options: &PgConnectOptions, name: &str) -> anyhow::Resul
     let admin = PgPool::connect_with(options.clone().database("postgres")).await?;
     sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&admin).await?;
     sqlx::query(&format!("create database {name}")).execute(&admin).await?;
-    let pool = PgPoolOptions::new().max_connections(24).connect_with(options.clone().database(name)).await?;
+    let pool = server::db::pool_options(24).connect_with(options.clone().database(name)).await?;
     server::db::MIGRATOR.run(&pool).await?;
     server::demo::load(&pool).await?;
     Ok(pool)

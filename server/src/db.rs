@@ -23,8 +23,28 @@ pub struct Database {
 /// default can turn it on in production.
 pub const SANDBOX_CLOCK_SETTING: &str = "cloudmarket.sandbox_clock";
 
-/// A pooled connection idle for this long is pinged before it is used again (see [`connect`]).
+/// A pooled connection idle for this long is pinged before it is used again (see [`pool_options`]).
 const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
+
+/// How every process pools its connections; the benchmarks use it too, so they measure what
+/// production runs.
+pub fn pool_options(max_connections: u32) -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        // sqlx pings every connection it hands out by default: one more round trip per query
+        // (a signed-in catalog page makes several). Only a connection that sat idle is pinged;
+        // one in steady use has just proved it works, and a broken one is closed after its error.
+        .test_before_acquire(false)
+        .before_acquire(|connection, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= IDLE_BEFORE_PING {
+                    connection.ping().await?;
+                }
+                Ok(true)
+            })
+        })
+}
 
 pub async fn connect(
     database_url: Option<&str>,
@@ -41,24 +61,7 @@ pub async fn connect(
         }
     };
     let options = options.options([(SANDBOX_CLOCK_SETTING, if sandbox_clock { "on" } else { "off" })]);
-    let pool = PgPoolOptions::new()
-        .max_connections(max_connections)
-        .acquire_timeout(Duration::from_secs(10))
-        // sqlx pings every connection it hands out by default: one more round trip per query
-        // (a signed-in catalog page makes several). Only a connection that sat idle is pinged;
-        // one in steady use has just proved it works, and a broken one is closed after its error.
-        .test_before_acquire(false)
-        .before_acquire(|connection, meta| {
-            Box::pin(async move {
-                if meta.idle_for >= IDLE_BEFORE_PING {
-                    connection.ping().await?;
-                }
-                Ok(true)
-            })
-        })
-        .connect_with(options)
-        .await
-        .context("cannot connect to PostgreSQL")?;
+    let pool = pool_options(max_connections).connect_with(options).await.context("cannot connect to PostgreSQL")?;
     MIGRATOR.run(&pool).await.context("running database migrations")?;
     Ok(Database { pool, embedded })
 }

@@ -160,9 +160,10 @@ pub async fn place_or_check(
     mode: Mode,
 ) -> Result<Placement, AppError> {
     // Prices are read before the partner is locked: nothing below depends on them being current
-    // to the microsecond, and the lock is held for less.
-    let lines = price_lines(pool, &request.lines, &mut refusals).await?;
+    // to the microsecond, and the lock is held for less. They are read on the transaction's
+    // connection, so an order takes one connection from the pool, not two.
     let mut tx = pool.begin().await?;
+    let lines = price_lines(&mut *tx, &request.lines, &mut refusals).await?;
     // Checkout's throughput is bounded by its round trips, so this one statement locks the
     // partner and reads, with the lock held, everything the checks below need from the database:
     // - The lock is `for no key update` (see `billing::ssr::lock_credit`): the credit ledger's
